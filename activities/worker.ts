@@ -1,0 +1,31 @@
+// Worker entry for deployments: `tsx activities/worker.ts`. Run as many as the load needs.
+import { ConfigError, createLogger, loadConfig } from '../config.js';
+import { openDatabase } from '../db/client.js';
+import { connectWorker, createWorker } from './create-worker.js';
+
+async function main() {
+  const config = loadConfig();
+  const logger = createLogger(config, 'worker');
+  if (!config.databaseUrl) {
+    throw new ConfigError('DATABASE_URL is required for a standalone worker; `npm run dev` runs everything on the embedded database.');
+  }
+  const database = await openDatabase({ databaseUrl: config.databaseUrl });
+  await database.migrate();
+  const connection = await connectWorker(config.temporal.address ?? 'localhost:7233');
+  const worker = await createWorker({
+    connection,
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueue,
+    db: database.db,
+  });
+  logger.info({ taskQueue: config.temporal.taskQueue }, 'worker running');
+  // Worker.run() installs its own SIGINT/SIGTERM handling and drains in-flight tasks before resolving.
+  await worker.run();
+  await connection.close();
+  await database.close();
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${err instanceof Error ? (err instanceof ConfigError ? err.message : err.stack) : String(err)}\n`);
+  process.exit(1);
+});

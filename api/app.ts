@@ -1,0 +1,73 @@
+import { HTTPException } from 'hono/http-exception';
+import { bodyLimit } from 'hono/body-limit';
+import { requestId } from 'hono/request-id';
+import { secureHeaders } from 'hono/secure-headers';
+import { agenciesApp } from './agencies.js';
+import { authenticate } from './auth.js';
+import type { AppDeps } from './context.js';
+import { directivesApp } from './directives.js';
+import { newApp } from './openapi.js';
+import { ApiProblem, problemResponse } from './problem.js';
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+export function createApp(deps: AppDeps) {
+  const app = newApp();
+
+  app.use('*', requestId());
+  app.use('*', secureHeaders());
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: (c) => problemResponse(c, 413, { detail: `Request bodies are limited to ${MAX_BODY_BYTES} bytes.` }),
+    }),
+  );
+
+  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  app.get('/readyz', async (c) => {
+    const checks = await Promise.allSettled([
+      deps.ping ? deps.ping.db() : Promise.resolve(),
+      deps.temporal.connection.withDeadline(Date.now() + 2000, () => deps.temporal.workflowService.getSystemInfo({})),
+    ]);
+    const [database, temporal] = checks.map((r) => (r.status === 'fulfilled' ? 'ok' : 'unavailable'));
+    const ok = checks.every((r) => r.status === 'fulfilled');
+    if (!ok) return problemResponse(c, 503, { detail: 'A dependency is unavailable.', checks: { database, temporal } });
+    return c.json({ status: 'ok', checks: { database, temporal } });
+  });
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'An API token (the bootstrap admin token is printed by `npm run dev`).',
+  });
+  app.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: 'Directive tracker API',
+      version: '0.1.0',
+      description: 'Directives issued at provincial conferences, tracked as durable Temporal workflows.',
+    },
+  });
+
+  app.use('/v1/*', authenticate(deps.db));
+  app.route('/v1/directives', directivesApp(deps));
+  app.route('/v1/agencies', agenciesApp(deps));
+
+  app.notFound((c) => problemResponse(c, 404, { detail: `No route ${c.req.method} ${c.req.path}.` }));
+  app.onError((err, c) => {
+    if (err instanceof ApiProblem) return problemResponse(c, err.status, err.init);
+    if (err instanceof HTTPException) {
+      const headers: Record<string, string> = {};
+      const challenge = err.getResponse().headers.get('www-authenticate');
+      if (challenge) headers['www-authenticate'] = challenge;
+      return problemResponse(c, err.status, { detail: err.message || undefined }, headers);
+    }
+    deps.logger.error({ err, requestId: c.get('requestId'), path: c.req.path }, 'unhandled error');
+    return problemResponse(c, 500, { detail: 'An unexpected error occurred; it has been logged.', requestId: c.get('requestId') });
+  });
+
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

@@ -1,0 +1,439 @@
+import { randomUUID } from 'node:crypto';
+import { createRoute, z } from '@hono/zod-openapi';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
+import { and, asc, desc, eq, inArray, isNull, lt, or, type SQL } from 'drizzle-orm';
+import { assignments, directiveEvents, directives } from '../db/schema.js';
+import { stateQuery } from '../workflows/messages.js';
+import { initialState } from '../workflows/rules.js';
+import { searchAttributesFor } from '../workflows/search-attributes.js';
+import {
+  DIRECTIVE_STATUSES,
+  DIRECTIVE_WORKFLOW,
+  TIMELINESS,
+  workflowIdFor,
+  type DirectiveInput,
+  type DirectiveState,
+} from '../workflows/types.js';
+import type { directiveWorkflow } from '../workflows/directive.js';
+import { agenciesById, resolveAgencyRefs, type AgencySummary } from './agency-refs.js';
+import { requireRole } from './auth.js';
+import type { AppDeps } from './context.js';
+import { claimIdempotencyKey, IDEMPOTENCY_KEY_PATTERN } from './idempotency.js';
+import { bearerSecurity, newApp, problems } from './openapi.js';
+import { ApiProblem, type FieldError } from './problem.js';
+
+const DAY_MS = 86_400_000;
+
+/** A due date is a whole day: it ends at 24:00 Asia/Ho_Chi_Minh (UTC+7, no DST) (Civil Code 2015, Art. 148). */
+export const endOfDayInVietnam = (isoDate: string): Date => new Date(Date.parse(`${isoDate}T00:00:00+07:00`) + DAY_MS);
+
+const AgencyRef = z.string().trim().min(1).max(100).openapi({ description: 'Agency id or code', example: 'CAT' });
+
+const CreateDirectiveBody = z
+  .object({
+    title: z.string().trim().min(1).max(500).openapi({ example: 'Đẩy nhanh tiến độ giải quyết đơn thư trễ hạn' }),
+    body: z.string().max(20_000).default(''),
+    leadAgency: AgencyRef,
+    coordinatingAgencies: z.array(AgencyRef).max(50).default([]),
+    dueDate: z.iso.date().optional().openapi({
+      description: 'Final deadline as a calendar day; it ends at 24:00 Vietnam time. Omit for a standing directive.',
+      example: '2026-12-31',
+    }),
+    dueAt: z.iso.datetime({ offset: true }).optional().openapi({
+      description: 'Final deadline as an exact instant (alternative to dueDate).',
+    }),
+    conferenceId: z.uuid().optional(),
+  })
+  .strict()
+  .refine((b) => !(b.dueDate && b.dueAt), { message: 'Give dueDate or dueAt, not both', path: ['dueAt'] })
+  .openapi('CreateDirective');
+
+const AgencySummarySchema = z.object({ id: z.uuid(), code: z.string(), name: z.string() }).openapi('AgencySummary');
+
+const DirectiveView = z
+  .object({
+    id: z.uuid(),
+    workflowId: z.string(),
+    title: z.string(),
+    body: z.string(),
+    status: z.enum(DIRECTIVE_STATUSES),
+    timeliness: z.enum(TIMELINESS),
+    leadAgency: AgencySummarySchema,
+    coordinatingAgencies: z.array(AgencySummarySchema),
+    conferenceId: z.uuid().nullable(),
+    dueAt: z.string().nullable(),
+    nextDeadlineAt: z.string().nullable(),
+    escalationLevel: z.number().int(),
+    issuedBy: z.string().nullable(),
+    issuedAt: z.string(),
+    completedAt: z.string().nullable(),
+    lastSeq: z.number().int(),
+    links: z.object({ self: z.string(), events: z.string(), temporalUi: z.string().optional() }),
+  })
+  .openapi('Directive');
+
+const DirectiveDetail = DirectiveView.extend({
+  live: z
+    .unknown()
+    .nullable()
+    .openapi({ description: "The workflow's live `state` query, or null when the worker cannot answer now." }),
+}).openapi('DirectiveDetail');
+
+const DirectiveEvent = z
+  .object({
+    seq: z.number().int(),
+    type: z.string(),
+    occurredAt: z.string(),
+    actorId: z.string().nullable(),
+    data: z.record(z.string(), z.unknown()),
+  })
+  .openapi('DirectiveEvent');
+
+const IdParam = z.object({ id: z.uuid().openapi({ param: { name: 'id', in: 'path' } }) });
+
+const ListQuery = z.object({
+  status: z.enum(DIRECTIVE_STATUSES).optional(),
+  timeliness: z.enum(TIMELINESS).optional(),
+  leadAgency: z.uuid().optional(),
+  conferenceId: z.uuid().optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z.string().max(200).optional(),
+});
+
+const Cursor = z.object({ t: z.iso.datetime(), id: z.uuid() });
+const encodeCursor = (c: z.infer<typeof Cursor>) => Buffer.from(JSON.stringify(c)).toString('base64url');
+function decodeCursor(raw: string): z.infer<typeof Cursor> {
+  try {
+    return Cursor.parse(JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')));
+  } catch {
+    throw new ApiProblem(400, {
+      slug: 'validation',
+      detail: 'The cursor is not one this API issued.',
+      errors: [{ location: 'query', pointer: '/cursor', message: 'Invalid cursor' }],
+    });
+  }
+}
+
+const IdempotencyHeaders = z.object({
+  'idempotency-key': z
+    .string()
+    .regex(IDEMPOTENCY_KEY_PATTERN, '1–255 visible ASCII characters')
+    .optional()
+    .openapi({ description: 'Retrying a POST with the same key and body creates nothing new.' }),
+});
+
+const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
+
+function rowToState(row: typeof directives.$inferSelect, coordinatingAgencyIds: string[]): DirectiveState {
+  return {
+    directiveId: row.id,
+    title: row.title,
+    body: row.body,
+    leadAgencyId: row.leadAgencyId,
+    coordinatingAgencyIds,
+    conferenceId: row.conferenceId,
+    status: row.status as DirectiveState['status'],
+    timeliness: row.timeliness as DirectiveState['timeliness'],
+    dueAt: iso(row.dueAt),
+    nextDeadlineAt: iso(row.nextDeadlineAt),
+    escalationLevel: row.escalationLevel,
+    issuedBy: row.issuedBy,
+    issuedAt: row.issuedAt.toISOString(),
+    completedAt: iso(row.completedAt),
+    seq: row.lastSeq,
+  };
+}
+
+export function directivesApp(deps: AppDeps) {
+  const { db, temporal, config, logger } = deps;
+  const app = newApp();
+
+  const links = (id: string, workflowId: string) => ({
+    self: `/v1/directives/${id}`,
+    events: `/v1/directives/${id}/events`,
+    ...(config.temporal.uiUrl
+      ? {
+          temporalUi: `${config.temporal.uiUrl}/namespaces/${encodeURIComponent(config.temporal.namespace)}/workflows/${encodeURIComponent(workflowId)}`,
+        }
+      : {}),
+  });
+
+  const unknownAgency = (id: string): AgencySummary => ({ id, code: '?', name: '(unknown agency)' });
+
+  function view(s: DirectiveState, agencies: Map<string, AgencySummary>): z.infer<typeof DirectiveView> {
+    const workflowId = workflowIdFor(s.directiveId);
+    return {
+      id: s.directiveId,
+      workflowId,
+      title: s.title,
+      body: s.body,
+      status: s.status,
+      timeliness: s.timeliness,
+      leadAgency: agencies.get(s.leadAgencyId) ?? unknownAgency(s.leadAgencyId),
+      coordinatingAgencies: s.coordinatingAgencyIds.map((a) => agencies.get(a) ?? unknownAgency(a)),
+      conferenceId: s.conferenceId,
+      dueAt: s.dueAt,
+      nextDeadlineAt: s.nextDeadlineAt,
+      escalationLevel: s.escalationLevel,
+      issuedBy: s.issuedBy,
+      issuedAt: s.issuedAt,
+      completedAt: s.completedAt,
+      lastSeq: s.seq,
+      links: links(s.directiveId, workflowId),
+    };
+  }
+
+  async function liveState(id: string): Promise<DirectiveState | null> {
+    const handle = temporal.workflow.getHandle(workflowIdFor(id));
+    try {
+      // A query needs a worker; without one it would wait for the whole RPC timeout.
+      return await temporal.connection.withDeadline(Date.now() + 3000, () => handle.query(stateQuery));
+    } catch (err) {
+      if (!(err instanceof WorkflowNotFoundError)) logger.warn({ err, directiveId: id }, 'live state query failed');
+      return null;
+    }
+  }
+
+  async function projected(id: string): Promise<DirectiveState | null> {
+    const [row] = await db.select().from(directives).where(eq(directives.id, id));
+    if (!row) return null;
+    const coordinating = await db
+      .select({ agencyId: assignments.agencyId })
+      .from(assignments)
+      .where(and(eq(assignments.directiveId, id), eq(assignments.role, 'coordinating'), isNull(assignments.endedAt)))
+      .orderBy(asc(assignments.assignedAt));
+    return rowToState(row, coordinating.map((c) => c.agencyId));
+  }
+
+  /** The projection when it exists, else the workflow's own answer (the projection may lag a start by a moment). */
+  async function detail(id: string) {
+    const [fromDb, live] = await Promise.all([projected(id), liveState(id)]);
+    const base = fromDb ?? live;
+    if (!base) return null;
+    const agencies = await agenciesById(db, [base.leadAgencyId, ...base.coordinatingAgencyIds]);
+    return { ...view(base, agencies), live };
+  }
+
+  const createRouteDef = createRoute({
+    method: 'post',
+    path: '/',
+    tags: ['directives'],
+    summary: 'Issue a directive: starts its workflow',
+    security: bearerSecurity,
+    request: {
+      headers: IdempotencyHeaders,
+      body: { content: { 'application/json': { schema: CreateDirectiveBody } }, required: true },
+    },
+    responses: {
+      201: { description: 'Issued', content: { 'application/json': { schema: DirectiveView } } },
+      200: { description: 'Already issued by an earlier request with this Idempotency-Key', content: { 'application/json': { schema: DirectiveView } } },
+      ...problems,
+    },
+  });
+
+  app.use(createRouteDef.getRoutingPath(), async (c, next) => {
+    if (c.req.method === 'POST') return requireRole('leader', 'admin')(c, next);
+    return next();
+  });
+
+  app.openapi(createRouteDef, async (c) => {
+    const body = c.req.valid('json');
+    const key = c.req.valid('header')['idempotency-key'];
+    const principal = c.get('principal');
+
+    const refs = [body.leadAgency, ...body.coordinatingAgencies];
+    const found = await resolveAgencyRefs(db, refs);
+    const errors: FieldError[] = [];
+    if (!found.has(body.leadAgency)) {
+      errors.push({ location: 'body', pointer: '/leadAgency', message: `No agency with id or code "${body.leadAgency}"` });
+    }
+    body.coordinatingAgencies.forEach((ref, i) => {
+      if (!found.has(ref)) errors.push({ location: 'body', pointer: `/coordinatingAgencies/${i}`, message: `No agency with id or code "${ref}"` });
+    });
+    const lead = found.get(body.leadAgency);
+    const coordinating = [...new Set(body.coordinatingAgencies.map((r) => found.get(r)?.id).filter((x): x is string => !!x))];
+    if (lead && coordinating.includes(lead.id)) {
+      errors.push({ location: 'body', pointer: '/coordinatingAgencies', message: 'The lead agency cannot also be a coordinating agency' });
+    }
+    const now = new Date();
+    const dueAt = body.dueDate ? endOfDayInVietnam(body.dueDate) : body.dueAt ? new Date(body.dueAt) : null;
+    if (dueAt && dueAt.getTime() <= now.getTime()) {
+      errors.push({ location: 'body', pointer: body.dueDate ? '/dueDate' : '/dueAt', message: 'The deadline has already passed' });
+    }
+    if (errors.length > 0 || !lead) {
+      throw new ApiProblem(422, { slug: 'invalid-directive', detail: 'The directive cannot be issued as given.', errors });
+    }
+
+    let directiveId: string = randomUUID();
+    let replayed = false;
+    if (key) {
+      const claim = await claimIdempotencyKey(db, {
+        scope: `POST /v1/directives ${principal.userId}`,
+        key,
+        request: body,
+        newResourceId: directiveId,
+      });
+      directiveId = claim.resourceId;
+      replayed = claim.replayed;
+    }
+
+    const input: DirectiveInput = {
+      directiveId,
+      title: body.title,
+      body: body.body,
+      leadAgencyId: lead.id,
+      coordinatingAgencyIds: coordinating,
+      conferenceId: body.conferenceId ?? null,
+      dueAt: dueAt ? dueAt.toISOString() : null,
+      issuedBy: principal.userId,
+      issuedAt: now.toISOString(),
+    };
+    const state = initialState(input);
+    try {
+      await temporal.workflow.start<typeof directiveWorkflow>(DIRECTIVE_WORKFLOW, {
+        workflowId: workflowIdFor(directiveId),
+        taskQueue: config.temporal.taskQueue,
+        args: [input],
+        // A retry that races the first start joins it; a finished directive is never issued again.
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        typedSearchAttributes: searchAttributesFor(state),
+      });
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      replayed = true;
+    }
+
+    if (replayed) {
+      const existing = await detail(directiveId);
+      if (existing) {
+        const { live: _live, ...rest } = existing;
+        return c.json(rest, 200, { 'idempotent-replayed': 'true', location: rest.links.self });
+      }
+    }
+    const agencies = new Map([lead, ...coordinating.map((id) => [...found.values()].find((a) => a.id === id)!)].map((a) => [a.id, a]));
+    const v = view(state, agencies);
+    return c.json(v, replayed ? 200 : 201, { location: v.links.self });
+  });
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/',
+      tags: ['directives'],
+      summary: 'List directives, newest first',
+      security: bearerSecurity,
+      request: { query: ListQuery },
+      responses: {
+        200: {
+          description: 'A page of directives',
+          content: {
+            'application/json': {
+              schema: z.object({ items: z.array(DirectiveView), nextCursor: z.string().nullable() }).openapi('DirectivePage'),
+            },
+          },
+        },
+        ...problems,
+      },
+    }),
+    async (c) => {
+      const q = c.req.valid('query');
+      const where: Array<SQL | undefined> = [
+        q.status ? eq(directives.status, q.status) : undefined,
+        q.timeliness ? eq(directives.timeliness, q.timeliness) : undefined,
+        q.leadAgency ? eq(directives.leadAgencyId, q.leadAgency) : undefined,
+        q.conferenceId ? eq(directives.conferenceId, q.conferenceId) : undefined,
+      ];
+      if (q.cursor) {
+        const cur = decodeCursor(q.cursor);
+        const t = new Date(cur.t);
+        where.push(or(lt(directives.issuedAt, t), and(eq(directives.issuedAt, t), lt(directives.id, cur.id))));
+      }
+      const rows = await db
+        .select()
+        .from(directives)
+        .where(and(...where))
+        .orderBy(desc(directives.issuedAt), desc(directives.id))
+        .limit(q.limit + 1);
+      const page = rows.slice(0, q.limit);
+      const ids = page.map((r) => r.id);
+      const coord = ids.length
+        ? await db
+            .select({ directiveId: assignments.directiveId, agencyId: assignments.agencyId })
+            .from(assignments)
+            .where(and(inArray(assignments.directiveId, ids), eq(assignments.role, 'coordinating'), isNull(assignments.endedAt)))
+        : [];
+      const agencies = await agenciesById(db, [...page.map((r) => r.leadAgencyId), ...coord.map((r) => r.agencyId)]);
+      const items = page.map((row) =>
+        view(
+          rowToState(
+            row,
+            coord.filter((x) => x.directiveId === row.id).map((x) => x.agencyId),
+          ),
+          agencies,
+        ),
+      );
+      const last = page.at(-1);
+      const nextCursor = rows.length > q.limit && last ? encodeCursor({ t: last.issuedAt.toISOString(), id: last.id }) : null;
+      return c.json({ items, nextCursor }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/{id}',
+      tags: ['directives'],
+      summary: 'One directive: its projection and the live workflow state',
+      security: bearerSecurity,
+      request: { params: IdParam },
+      responses: {
+        200: { description: 'The directive', content: { 'application/json': { schema: DirectiveDetail } } },
+        ...problems,
+      },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      const d = await detail(id);
+      if (!d) throw new ApiProblem(404, { detail: `No directive ${id}.` });
+      return c.json(d, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/{id}/events',
+      tags: ['directives'],
+      summary: "A directive's history, oldest first",
+      security: bearerSecurity,
+      request: { params: IdParam },
+      responses: {
+        200: { description: 'Events', content: { 'application/json': { schema: z.object({ items: z.array(DirectiveEvent) }) } } },
+        ...problems,
+      },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      const rows = await db.select().from(directiveEvents).where(eq(directiveEvents.directiveId, id)).orderBy(asc(directiveEvents.seq));
+      if (rows.length === 0) {
+        const [exists] = await db.select({ id: directives.id }).from(directives).where(eq(directives.id, id));
+        if (!exists) throw new ApiProblem(404, { detail: `No directive ${id}.` });
+      }
+      return c.json(
+        {
+          items: rows.map((r) => ({
+            seq: r.seq,
+            type: r.type,
+            occurredAt: r.occurredAt.toISOString(),
+            actorId: r.actorId,
+            data: r.data as Record<string, unknown>,
+          })),
+        },
+        200,
+      );
+    },
+  );
+
+  return app;
+}

@@ -1,0 +1,48 @@
+import { OpenAPIHono, z } from '@hono/zod-openapi';
+import type { AppEnv } from './context.js';
+import { fieldErrors, problemResponse } from './problem.js';
+
+/** Every sub-app validates the same way: a 400 problem+json with one entry per invalid field. */
+export function newApp(): OpenAPIHono<AppEnv> {
+  return new OpenAPIHono<AppEnv>({
+    defaultHook: (result, c) => {
+      if (!result.success) {
+        return problemResponse(c, 400, {
+          slug: 'validation',
+          detail: 'The request is not valid; see `errors`.',
+          errors: fieldErrors(result.error, result.target),
+        });
+      }
+      return undefined;
+    },
+  });
+}
+
+export const ProblemSchema = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string().optional(),
+    instance: z.string().optional(),
+    errors: z
+      .array(z.object({ location: z.enum(['body', 'query', 'path', 'header']), pointer: z.string(), message: z.string() }))
+      .optional(),
+  })
+  .openapi('Problem');
+
+const problem = (description: string) => ({
+  description,
+  content: { 'application/problem+json': { schema: ProblemSchema } },
+});
+
+export const problems = {
+  400: problem('The request is malformed or fails validation.'),
+  401: problem('No valid bearer token.'),
+  403: problem('The caller may not do this.'),
+  404: problem('No such resource, or the caller may not see it.'),
+  409: problem('The request conflicts with the resource state.'),
+  422: problem('The request is well-formed but cannot be carried out.'),
+} as const;
+
+export const bearerSecurity = [{ bearerAuth: [] }];

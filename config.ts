@@ -1,0 +1,98 @@
+import { pino, type Logger } from 'pino';
+import { z } from 'zod';
+import path from 'node:path';
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional();
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  HOST: z.string().default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PUBLIC_URL: optionalString,
+  DATA_DIR: z.string().default('.data'),
+  DATABASE_URL: optionalString,
+  TEMPORAL_ADDRESS: optionalString,
+  TEMPORAL_NAMESPACE: z.string().default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().default('directives'),
+  TEMPORAL_CLI: optionalString,
+  TEMPORAL_PORT: z.coerce.number().int().min(1).max(65535).default(7233),
+  TEMPORAL_UI_PORT: z.coerce.number().int().min(1).max(65535).default(8233),
+  ADMIN_TOKEN: optionalString.pipe(z.string().min(24, 'ADMIN_TOKEN must be at least 24 characters').optional()),
+  TEMPORAL_UI_URL: optionalString,
+  PATH: z.string().default(''),
+  TEST_DATABASE_ADMIN_URL: z.string().default('postgres://postgres@127.0.0.1:5432/postgres'),
+});
+
+export type Config = {
+  env: 'development' | 'test' | 'production';
+  logLevel: z.infer<typeof schema>['LOG_LEVEL'];
+  http: { host: string; port: number; publicUrl: string };
+  dataDir: string;
+  /** PostgreSQL URL, or undefined for the embedded PGlite database under dataDir. */
+  databaseUrl: string | undefined;
+  temporal: {
+    /** undefined means: run the embedded Temporal dev server (dev command only). */
+    address: string | undefined;
+    namespace: string;
+    taskQueue: string;
+    cli: string | undefined;
+    devPort: number;
+    devUiPort: number;
+    /** Where links to a workflow in the Temporal UI point; unset means no links. */
+    uiUrl: string | undefined;
+  };
+  /** The OS search path, for finding the Temporal CLI and Go. */
+  systemPath: string;
+  adminToken: string | undefined;
+  testDatabaseAdminUrl: string;
+};
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(e.DATA_DIR);
+  return {
+    env: e.NODE_ENV,
+    logLevel: e.LOG_LEVEL,
+    http: {
+      host: e.HOST,
+      port: e.PORT,
+      publicUrl: e.PUBLIC_URL ?? `http://${e.HOST === '0.0.0.0' ? 'localhost' : e.HOST}:${e.PORT}`,
+    },
+    dataDir,
+    databaseUrl: e.DATABASE_URL,
+    temporal: {
+      address: e.TEMPORAL_ADDRESS,
+      namespace: e.TEMPORAL_NAMESPACE,
+      taskQueue: e.TEMPORAL_TASK_QUEUE,
+      cli: e.TEMPORAL_CLI,
+      devPort: e.TEMPORAL_PORT,
+      devUiPort: e.TEMPORAL_UI_PORT,
+      uiUrl: e.TEMPORAL_UI_URL,
+    },
+    systemPath: e.PATH,
+    adminToken: e.ADMIN_TOKEN,
+    testDatabaseAdminUrl: e.TEST_DATABASE_ADMIN_URL,
+  };
+}
+
+export function createLogger(config: Pick<Config, 'logLevel'>, name: string): Logger {
+  return pino({
+    name,
+    level: config.logLevel,
+    // Bearer tokens and cookies must never reach a log line.
+    redact: { paths: ['req.headers.authorization', 'req.headers.cookie', '*.token', '*.adminToken'], censor: '[redacted]' },
+  });
+}
+export type { Logger };

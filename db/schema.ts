@@ -1,0 +1,155 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigserial,
+  boolean,
+  date,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+  type AnyPgColumn,
+} from 'drizzle-orm/pg-core';
+
+const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
+
+export const roleEnum = pgEnum('role', ['leader', 'officer', 'supervisor', 'admin']);
+export const assignmentRoleEnum = pgEnum('assignment_role', ['lead', 'coordinating']);
+
+/**
+ * The agency directory is a tree of any depth (DESIGN.md §1): `parentId` is the organisational parent,
+ * `supervisorId` the agency that "theo dõi, đôn đốc" it and receives its level-2 escalations.
+ * A merged agency keeps its row (history refers to it) and points at its successor.
+ */
+export const agencies = pgTable(
+  'agencies',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    code: text('code').notNull(),
+    name: text('name').notNull(),
+    shortName: text('short_name'),
+    parentId: uuid('parent_id').references((): AnyPgColumn => agencies.id),
+    supervisorId: uuid('supervisor_id').references((): AnyPgColumn => agencies.id),
+    successorId: uuid('successor_id').references((): AnyPgColumn => agencies.id),
+    active: boolean('active').notNull().default(true),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('agencies_code_key').on(t.code), index('agencies_supervisor_idx').on(t.supervisorId)],
+);
+
+export const users = pgTable(
+  'users',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    name: text('name').notNull(),
+    email: text('email'),
+    role: roleEnum('role').notNull(),
+    agencyId: uuid('agency_id').references(() => agencies.id),
+    /** SHA-256 of the bearer token; tokens are random 32-byte strings, so a fast hash is enough. */
+    tokenHash: text('token_hash').notNull(),
+    language: text('language').notNull().default('vi'),
+    createdAt: createdAt(),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+  },
+  (t) => [uniqueIndex('users_token_hash_key').on(t.tokenHash)],
+);
+
+export const conferences = pgTable('conferences', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  title: text('title').notNull(),
+  kind: text('kind').notNull().default('giao_ban'),
+  heldOn: date('held_on'),
+  chair: text('chair'),
+  conclusionRef: text('conclusion_ref'),
+  createdBy: uuid('created_by'),
+  createdAt: createdAt(),
+});
+
+/** Read model of one directive; written only by the workflow's recordEvent activity. */
+export const directives = pgTable(
+  'directives',
+  {
+    id: uuid('id').primaryKey(),
+    workflowId: text('workflow_id').notNull(),
+    conferenceId: uuid('conference_id').references(() => conferences.id),
+    title: text('title').notNull(),
+    body: text('body').notNull().default(''),
+    leadAgencyId: uuid('lead_agency_id')
+      .notNull()
+      .references(() => agencies.id),
+    status: text('status').notNull(),
+    timeliness: text('timeliness').notNull(),
+    dueAt: timestamp('due_at', { withTimezone: true }),
+    nextDeadlineAt: timestamp('next_deadline_at', { withTimezone: true }),
+    escalationLevel: integer('escalation_level').notNull().default(0),
+    issuedBy: uuid('issued_by'),
+    issuedAt: timestamp('issued_at', { withTimezone: true }).notNull(),
+    completedAt: timestamp('completed_at', { withTimezone: true }),
+    /** Sequence number of the last event applied; projections only move forward. */
+    lastSeq: integer('last_seq').notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('directives_workflow_id_key').on(t.workflowId),
+    index('directives_status_idx').on(t.status),
+    index('directives_timeliness_idx').on(t.timeliness),
+    index('directives_lead_agency_idx').on(t.leadAgencyId),
+    index('directives_due_at_idx').on(t.dueAt),
+    index('directives_conference_idx').on(t.conferenceId),
+    index('directives_issued_at_id_idx').on(t.issuedAt, t.id),
+  ],
+);
+
+export const assignments = pgTable(
+  'assignments',
+  {
+    directiveId: uuid('directive_id')
+      .notNull()
+      .references(() => directives.id),
+    agencyId: uuid('agency_id')
+      .notNull()
+      .references(() => agencies.id),
+    role: assignmentRoleEnum('role').notNull(),
+    assignedAt: timestamp('assigned_at', { withTimezone: true }).notNull(),
+    /** Set when ownership moves (reassignment, merge); the row stays as history. */
+    endedAt: timestamp('ended_at', { withTimezone: true }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.directiveId, t.agencyId, t.role, t.assignedAt] }),
+    index('assignments_agency_idx').on(t.agencyId).where(sql`${t.endedAt} is null`),
+  ],
+);
+
+/** Append-only history; (directive_id, seq) makes a retried recordEvent activity a no-op. */
+export const directiveEvents = pgTable(
+  'directive_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    directiveId: uuid('directive_id').notNull(),
+    seq: integer('seq').notNull(),
+    type: text('type').notNull(),
+    occurredAt: timestamp('occurred_at', { withTimezone: true }).notNull(),
+    actorId: uuid('actor_id'),
+    data: jsonb('data').notNull().default({}),
+    recordedAt: timestamp('recorded_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('directive_events_directive_seq_key').on(t.directiveId, t.seq)],
+);
+
+/** Creating POSTs remember their Idempotency-Key so a retry returns the first result. */
+export const idempotencyKeys = pgTable(
+  'idempotency_keys',
+  {
+    scope: text('scope').notNull(),
+    key: text('key').notNull(),
+    requestHash: text('request_hash').notNull(),
+    resourceId: uuid('resource_id').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.scope, t.key] })],
+);

@@ -1,0 +1,207 @@
+/**
+ * Provisioning of the Temporal dev server, shared by the dev command, the tests and CI.
+ * Run directly (`tsx scripts/temporal-server.ts install`) it only makes sure the CLI is there.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Connection } from '@temporalio/client';
+import { SEARCH_ATTRIBUTE_DEFINITIONS } from '../workflows/search-attributes.js';
+
+export const TEMPORAL_CLI_MODULE = 'github.com/temporalio/cli/cmd/temporal@v1.5.1';
+const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const defaultToolsBin = path.join(projectRoot, '.tools', 'bin');
+
+type Log = (msg: string) => void;
+const defaultLog: Log = (msg) => process.stderr.write(`${msg}\n`);
+
+function findOnPath(name: string, pathVar: string | undefined): string | undefined {
+  for (const dir of (pathVar ?? '').split(path.delimiter)) {
+    if (!dir) continue;
+    const candidate = path.join(dir, name);
+    if (isExecutable(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+function isExecutable(file: string): boolean {
+  try {
+    fs.accessSync(file, fs.constants.X_OK);
+    return fs.statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
+
+export type ResolveCliOptions = {
+  /** $TEMPORAL_CLI, read by the config module. */
+  explicit?: string | undefined;
+  pathVar?: string | undefined;
+  toolsBin?: string;
+  log?: Log;
+};
+
+/** $TEMPORAL_CLI, else `temporal` on PATH, else .tools/bin/temporal, else build it with Go. */
+export function resolveTemporalCli(options: ResolveCliOptions = {}): string {
+  const log = options.log ?? defaultLog;
+  const toolsBin = options.toolsBin ?? defaultToolsBin;
+  if (options.explicit) {
+    if (!isExecutable(options.explicit)) throw new Error(`TEMPORAL_CLI=${options.explicit} is not an executable file`);
+    return options.explicit;
+  }
+  const onPath = findOnPath('temporal', options.pathVar);
+  if (onPath) return onPath;
+  const local = path.join(toolsBin, 'temporal');
+  if (isExecutable(local)) return local;
+
+  const go = findOnPath('go', options.pathVar);
+  if (!go) {
+    throw new Error(
+      [
+        'The Temporal CLI was not found and Go is not installed to build it.',
+        'Either install Go (https://go.dev/dl/) and run this again, or install the Temporal CLI',
+        '(https://docs.temporal.io/cli#install) and put `temporal` on PATH, or set TEMPORAL_CLI to its path.',
+      ].join('\n'),
+    );
+  }
+  log(`Building the Temporal CLI (${TEMPORAL_CLI_MODULE}) into ${toolsBin}; the first build takes a few minutes…`);
+  fs.mkdirSync(toolsBin, { recursive: true });
+  const started = Date.now();
+  const result = spawnSync(go, ['install', TEMPORAL_CLI_MODULE], {
+    env: { ...process.env, GOBIN: toolsBin },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  if (result.status !== 0 || !isExecutable(local)) {
+    throw new Error(`\`go install ${TEMPORAL_CLI_MODULE}\` failed (exit ${result.status ?? result.signal}).`);
+  }
+  log(`Built the Temporal CLI in ${((Date.now() - started) / 1000).toFixed(1)} s: ${local}`);
+  return local;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export type DevServerOptions = {
+  cli: string;
+  port: number;
+  uiPort: number;
+  namespace: string;
+  /** SQLite file that keeps workflows across restarts; undefined keeps everything in memory. */
+  dbFile: string | undefined;
+  /** `key=value` pairs passed as --dynamic-config-value. */
+  dynamicConfig?: string[];
+  headless?: boolean;
+  startTimeoutMs?: number;
+  log?: Log;
+};
+
+export type DevServer = { address: string; uiUrl: string | undefined; process: ChildProcess; stop(): Promise<void> };
+
+export async function startTemporalDevServer(options: DevServerOptions): Promise<DevServer> {
+  const log = options.log ?? defaultLog;
+  const address = `127.0.0.1:${options.port}`;
+  const args = [
+    'server',
+    'start-dev',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(options.port),
+    '--namespace',
+    options.namespace,
+    '--log-level',
+    'error',
+    ...(options.headless ? ['--headless'] : ['--ui-port', String(options.uiPort)]),
+    ...(options.dbFile ? ['--db-filename', options.dbFile] : []),
+    ...SEARCH_ATTRIBUTE_DEFINITIONS.flatMap((sa) => ['--search-attribute', `${sa.name}=${sa.type}`]),
+    ...(options.dynamicConfig ?? []).flatMap((kv) => ['--dynamic-config-value', kv]),
+  ];
+  if (options.dbFile) fs.mkdirSync(path.dirname(options.dbFile), { recursive: true });
+  const child = spawn(options.cli, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const keep = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-8000);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  let exited: number | string | null = null;
+  child.once('exit', (code, signal) => {
+    exited = code ?? signal ?? 'unknown';
+    process.off('exit', killOnExit);
+  });
+  // A parent that dies without stopping the server must not leave it holding the ports.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.on('exit', killOnExit);
+
+  const stop = async () => {
+    if (exited !== null) return;
+    const done = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    await done;
+    clearTimeout(timer);
+  };
+
+  const deadline = Date.now() + (options.startTimeoutMs ?? 90_000);
+  const wanted = SEARCH_ATTRIBUTE_DEFINITIONS.map((sa) => sa.name);
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    if (exited !== null) {
+      throw new Error(`temporal server start-dev exited (${exited}) before it was healthy:\n${output}`);
+    }
+    try {
+      const connection = await Connection.connect({ address, connectTimeout: 1000 });
+      try {
+        const health = await connection.healthService.check({});
+        const attrs = await connection.operatorService.listSearchAttributes({ namespace: options.namespace });
+        const registered = Object.keys(attrs.customAttributes ?? {});
+        const missing = wanted.filter((n) => !registered.includes(n));
+        if (health.status === 1 && missing.length === 0) {
+          log(`Temporal dev server healthy at ${address}`);
+          return {
+            address,
+            uiUrl: options.headless ? undefined : `http://127.0.0.1:${options.uiPort}`,
+            process: child,
+            stop,
+          };
+        }
+        lastError = new Error(`not ready: health=${health.status}, missing search attributes ${missing.join(', ')}`);
+      } finally {
+        await connection.close();
+      }
+    } catch (err) {
+      lastError = err;
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  await stop();
+  throw new Error(`Temporal dev server at ${address} not healthy in time: ${String(lastError)}\n${output}`);
+}
+
+async function main(argv: string[]): Promise<void> {
+  const { loadConfig } = await import('../config.js');
+  const config = loadConfig();
+  const command = argv[0] ?? 'install';
+  if (command !== 'install') throw new Error(`unknown command ${command}; usage: temporal-server.ts install`);
+  const cli = resolveTemporalCli({ explicit: config.temporal.cli, pathVar: config.systemPath });
+  const version = spawnSync(cli, ['--version'], { encoding: 'utf8' });
+  process.stdout.write(`${cli}: ${version.stdout.trim()}\n`);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main(process.argv.slice(2)).catch((err: unknown) => {
+    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,118 @@
+import { randomUUID } from 'node:crypto';
+import { NativeConnection, Runtime, DefaultLogger } from '@temporalio/worker';
+import { Client, Connection } from '@temporalio/client';
+import { pino } from 'pino';
+import { inject } from 'vitest';
+import { createWorker } from '../activities/create-worker.js';
+import { createApp, type App } from '../api/app.js';
+import { hashToken } from '../api/auth.js';
+import { newToken } from '../db/bootstrap.js';
+import { openDatabase, type DatabaseHandle } from '../db/client.js';
+import { agencies, users } from '../db/schema.js';
+
+let runtimeInstalled = false;
+
+export type World = {
+  database: DatabaseHandle;
+  db: DatabaseHandle['db'];
+  client: Client;
+  app: App;
+  taskQueue: string;
+  adminToken: string;
+  /** app.request with a bearer token (the admin's unless given) and JSON handling. */
+  call(method: string, path: string, opts?: { body?: unknown; token?: string | null; headers?: Record<string, string> }): Promise<Response>;
+  close(): Promise<void>;
+};
+
+/** A worker on its own task queue, a Temporal client and the API, on the run's Temporal server and database. */
+export async function startWorld(options: { database?: DatabaseHandle } = {}): Promise<World> {
+  if (!runtimeInstalled) {
+    Runtime.install({ logger: new DefaultLogger('ERROR') });
+    runtimeInstalled = true;
+  }
+  const address = inject('temporalAddress');
+  const database = options.database ?? (await openDatabase({ databaseUrl: inject('databaseUrl'), maxConnections: 5 }));
+  const taskQueue = `test-${randomUUID()}`;
+  const workerConnection = await NativeConnection.connect({ address });
+  const worker = await createWorker({
+    connection: workerConnection,
+    namespace: 'default',
+    taskQueue,
+    db: database.db,
+    workflowBundle: { codePath: inject('workflowBundlePath') },
+  });
+  const running = worker.run();
+  const connection = await Connection.connect({ address });
+  const client = new Client({ connection, namespace: 'default' });
+  const adminToken = await createUser(database.db, { role: 'admin' });
+  const app = createApp({
+    db: database.db,
+    temporal: client,
+    config: {
+      http: { host: '127.0.0.1', port: 0, publicUrl: 'http://test' },
+      temporal: { address, namespace: 'default', taskQueue, cli: undefined, devPort: 0, devUiPort: 0, uiUrl: 'http://ui.test' },
+    },
+    logger: pino({ level: 'silent' }),
+    ping: { db: () => database.ping() },
+  });
+
+  return {
+    database,
+    db: database.db,
+    client,
+    app,
+    taskQueue,
+    adminToken,
+    async call(method, path, opts = {}) {
+      const headers: Record<string, string> = { ...opts.headers };
+      const token = opts.token === undefined ? adminToken : opts.token;
+      if (token) headers.authorization = `Bearer ${token}`;
+      let body: string | undefined;
+      if (opts.body !== undefined) {
+        body = typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body);
+        headers['content-type'] ??= 'application/json';
+      }
+      return app.request(path, { method, headers, body });
+    },
+    async close() {
+      worker.shutdown();
+      await running;
+      await workerConnection.close();
+      await connection.close();
+      if (!options.database) await database.close();
+    },
+  };
+}
+
+export async function createUser(
+  db: DatabaseHandle['db'],
+  u: { role: 'leader' | 'officer' | 'supervisor' | 'admin'; agencyId?: string },
+): Promise<string> {
+  const token = newToken();
+  await db.insert(users).values({ name: `${u.role} ${token.slice(0, 6)}`, role: u.role, agencyId: u.agencyId ?? null, tokenHash: hashToken(token) });
+  return token;
+}
+
+/** Agencies with run-unique codes, so test files sharing one database never collide. */
+export async function createAgency(db: DatabaseHandle['db'], name: string, supervisorId?: string) {
+  const code = `${name.replace(/\W+/g, '').slice(0, 8).toUpperCase()}-${randomUUID().slice(0, 8)}`;
+  const [row] = await db.insert(agencies).values({ code, name, supervisorId: supervisorId ?? null }).returning();
+  if (!row) throw new Error('agency insert returned nothing');
+  return row;
+}
+
+/** Polls until `check` returns a value other than undefined (or stops throwing). */
+export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 20_000, intervalMs = 100): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const v = await check();
+      if (v !== undefined) return v;
+    } catch (err) {
+      lastError = err;
+    }
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+  throw new Error(`condition not met in ${timeoutMs} ms${lastError ? `: ${String(lastError)}` : ''}`);
+}

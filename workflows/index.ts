@@ -1,0 +1,2 @@
+// The worker's workflow bundle entry: every workflow the task queue serves is exported here.
+export { directiveWorkflow } from './directive.js';
