@@ -12,6 +12,13 @@ import { agencies, users } from '../db/schema.js';
 
 let runtimeInstalled = false;
 
+/** The SDK logs every worker start and stop; tests want errors only. */
+export function quietTemporalRuntime(): void {
+  if (runtimeInstalled) return;
+  Runtime.install({ logger: new DefaultLogger('ERROR') });
+  runtimeInstalled = true;
+}
+
 export type World = {
   database: DatabaseHandle;
   db: DatabaseHandle['db'];
@@ -26,10 +33,7 @@ export type World = {
 
 /** A worker on its own task queue, a Temporal client and the API, on the run's Temporal server and database. */
 export async function startWorld(options: { database?: DatabaseHandle } = {}): Promise<World> {
-  if (!runtimeInstalled) {
-    Runtime.install({ logger: new DefaultLogger('ERROR') });
-    runtimeInstalled = true;
-  }
+  quietTemporalRuntime();
   const address = inject('temporalAddress');
   const database = options.database ?? (await openDatabase({ databaseUrl: inject('databaseUrl'), maxConnections: 5 }));
   const taskQueue = `test-${randomUUID()}`;

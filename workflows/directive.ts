@@ -25,18 +25,22 @@ export async function directiveWorkflow(input: DirectiveInput): Promise<Directiv
   const state = initialState(input);
   setHandler(stateQuery, () => state);
 
+  // Sequence numbers are reserved before the activity runs so concurrent records never share one;
+  // state.seq only advances once the event is durably recorded.
+  let nextSeq = state.seq;
   const record = async (type: DirectiveEventType, data: Record<string, unknown>, actorId: string | null) => {
-    state.seq += 1;
+    const seq = ++nextSeq;
     await recordEvent({
       directiveId: state.directiveId,
       workflowId: workflowInfo().workflowId,
-      seq: state.seq,
+      seq,
       type,
       occurredAt: new Date().toISOString(),
       actorId,
       data,
-      snapshot: { ...state, coordinatingAgencyIds: [...state.coordinatingAgencyIds] },
+      snapshot: { ...state, coordinatingAgencyIds: [...state.coordinatingAgencyIds], seq },
     });
+    state.seq = Math.max(state.seq, seq);
   };
 
   await record(
