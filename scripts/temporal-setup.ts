@@ -1,0 +1,65 @@
+/**
+ * One-shot setup of a real Temporal cluster (docker compose's `temporal-setup` service):
+ * waits for the frontend, creates the namespace if missing and registers the search attributes
+ * the workflows use, from the same definitions the dev server gets. Safe to run again.
+ */
+import { Connection } from '@temporalio/client';
+import { msToTs } from '@temporalio/common/lib/time.js';
+import proto from '@temporalio/proto';
+import { loadConfig } from '../config.js';
+import { SEARCH_ATTRIBUTE_DEFINITIONS } from '../workflows/search-attributes.js';
+
+const { IndexedValueType } = proto.temporal.api.enums.v1;
+const TYPES: Record<string, proto.temporal.api.enums.v1.IndexedValueType> = {
+  Keyword: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+  Datetime: IndexedValueType.INDEXED_VALUE_TYPE_DATETIME,
+  Int: IndexedValueType.INDEXED_VALUE_TYPE_INT,
+};
+
+async function connectWithRetry(address: string, attempts = 60): Promise<Connection> {
+  for (let i = 1; ; i++) {
+    try {
+      const connection = await Connection.connect({ address, connectTimeout: 2000 });
+      await connection.workflowService.getSystemInfo({});
+      return connection;
+    } catch (err) {
+      if (i >= attempts) throw err;
+      process.stdout.write(`waiting for Temporal at ${address} (${i})…\n`);
+      await new Promise((r) => setTimeout(r, 2000));
+    }
+  }
+}
+
+async function main() {
+  const config = loadConfig();
+  const address = config.temporal.address ?? 'localhost:7233';
+  const namespace = config.temporal.namespace;
+  const connection = await connectWithRetry(address);
+  try {
+    try {
+      await connection.workflowService.describeNamespace({ namespace });
+    } catch {
+      await connection.workflowService.registerNamespace({
+        namespace,
+        workflowExecutionRetentionPeriod: msToTs('30 days'),
+      });
+      process.stdout.write(`created namespace ${namespace}\n`);
+    }
+    const existing = await connection.operatorService.listSearchAttributes({ namespace });
+    const missing = SEARCH_ATTRIBUTE_DEFINITIONS.filter((sa) => !(sa.name in (existing.customAttributes ?? {})));
+    if (missing.length > 0) {
+      await connection.operatorService.addSearchAttributes({
+        namespace,
+        searchAttributes: Object.fromEntries(missing.map((sa) => [sa.name, TYPES[sa.type]!])),
+      });
+    }
+    process.stdout.write(`search attributes ready: ${SEARCH_ATTRIBUTE_DEFINITIONS.map((s) => s.name).join(', ')}\n`);
+  } finally {
+    await connection.close();
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});
