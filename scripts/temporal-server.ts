@@ -102,6 +102,8 @@ export type DevServerOptions = {
   /** `key=value` pairs passed as --dynamic-config-value. */
   dynamicConfig?: string[];
   headless?: boolean;
+  /** Register the directive search attributes (default); false gives a bare server. */
+  registerSearchAttributes?: boolean;
   startTimeoutMs?: number;
   log?: Log;
 };
@@ -111,6 +113,7 @@ export type DevServer = { address: string; uiUrl: string | undefined; process: C
 export async function startTemporalDevServer(options: DevServerOptions): Promise<DevServer> {
   const log = options.log ?? defaultLog;
   const address = `127.0.0.1:${options.port}`;
+  const registerSearchAttributes = options.registerSearchAttributes ?? true;
   const args = [
     'server',
     'start-dev',
@@ -124,7 +127,9 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
     'error',
     ...(options.headless ? ['--headless'] : ['--ui-port', String(options.uiPort)]),
     ...(options.dbFile ? ['--db-filename', options.dbFile] : []),
-    ...SEARCH_ATTRIBUTE_DEFINITIONS.flatMap((sa) => ['--search-attribute', `${sa.name}=${sa.type}`]),
+    ...(registerSearchAttributes
+      ? SEARCH_ATTRIBUTE_DEFINITIONS.flatMap((sa) => ['--search-attribute', `${sa.name}=${sa.type}`])
+      : []),
     ...(options.dynamicConfig ?? []).flatMap((kv) => ['--dynamic-config-value', kv]),
   ];
   if (options.dbFile) fs.mkdirSync(path.dirname(options.dbFile), { recursive: true });
@@ -154,7 +159,7 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
   };
 
   const deadline = Date.now() + (options.startTimeoutMs ?? 90_000);
-  const wanted = SEARCH_ATTRIBUTE_DEFINITIONS.map((sa) => sa.name);
+  const wanted = registerSearchAttributes ? SEARCH_ATTRIBUTE_DEFINITIONS.map((sa) => sa.name) : [];
   let lastError: unknown;
   while (Date.now() < deadline) {
     if (exited !== null) {

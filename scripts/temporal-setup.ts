@@ -16,18 +16,28 @@ const TYPES: Record<string, proto.temporal.api.enums.v1.IndexedValueType> = {
   Int: IndexedValueType.INDEXED_VALUE_TYPE_INT,
 };
 
-async function connectWithRetry(address: string, attempts = 60): Promise<Connection> {
+async function retry<T>(fn: () => Promise<T>, attempts = 30, onRetry?: (attempt: number) => void): Promise<T> {
   for (let i = 1; ; i++) {
     try {
+      return await fn();
+    } catch (err) {
+      if (i >= attempts) throw err;
+      onRetry?.(i);
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
+}
+
+function connectWithRetry(address: string): Promise<Connection> {
+  return retry(
+    async () => {
       const connection = await Connection.connect({ address, connectTimeout: 2000 });
       await connection.workflowService.getSystemInfo({});
       return connection;
-    } catch (err) {
-      if (i >= attempts) throw err;
-      process.stdout.write(`waiting for Temporal at ${address} (${i})…\n`);
-      await new Promise((r) => setTimeout(r, 2000));
-    }
-  }
+    },
+    120,
+    (i) => process.stdout.write(`waiting for Temporal at ${address} (${i})…\n`),
+  );
 }
 
 async function main() {
@@ -45,14 +55,17 @@ async function main() {
       });
       process.stdout.write(`created namespace ${namespace}\n`);
     }
-    const existing = await connection.operatorService.listSearchAttributes({ namespace });
-    const missing = SEARCH_ATTRIBUTE_DEFINITIONS.filter((sa) => !(sa.name in (existing.customAttributes ?? {})));
-    if (missing.length > 0) {
-      await connection.operatorService.addSearchAttributes({
-        namespace,
-        searchAttributes: Object.fromEntries(missing.map((sa) => [sa.name, TYPES[sa.type]!])),
-      });
-    }
+    // A new namespace reaches every frontend through the namespace cache a few seconds later.
+    await retry(async () => {
+      const existing = await connection.operatorService.listSearchAttributes({ namespace });
+      const missing = SEARCH_ATTRIBUTE_DEFINITIONS.filter((sa) => !(sa.name in (existing.customAttributes ?? {})));
+      if (missing.length > 0) {
+        await connection.operatorService.addSearchAttributes({
+          namespace,
+          searchAttributes: Object.fromEntries(missing.map((sa) => [sa.name, TYPES[sa.type]!])),
+        });
+      }
+    });
     process.stdout.write(`search attributes ready: ${SEARCH_ATTRIBUTE_DEFINITIONS.map((s) => s.name).join(', ')}\n`);
   } finally {
     await connection.close();
