@@ -313,7 +313,10 @@ export function directivesApp(deps: AppDeps) {
     }
     const agencies = new Map([lead, ...coordinating.map((id) => [...found.values()].find((a) => a.id === id)!)].map((a) => [a.id, a]));
     const v = view(state, agencies);
-    return c.json(v, replayed ? 200 : 201, { location: v.links.self });
+    return c.json(v, replayed ? 200 : 201, {
+      location: v.links.self,
+      ...(replayed ? { 'idempotent-replayed': 'true' } : {}),
+    });
   });
 
   app.openapi(

@@ -76,6 +76,7 @@ describe('POST /v1/directives then GET', () => {
     ]);
     for (const res of [second, third]) {
       expect(res.status).toBe(200);
+      expect(res.headers.get('idempotent-replayed')).toBe('true');
       expect((await json(res)).id).toBe(id);
     }
     await eventually(async () => {
