@@ -18,7 +18,7 @@ import { agencies } from '../db/schema.js';
 import { initialState } from '../workflows/rules.js';
 import { searchAttributesFor } from '../workflows/search-attributes.js';
 import { DIRECTIVE_WORKFLOW, workflowIdFor, type DirectiveInput } from '../workflows/types.js';
-import { freePort, resolveTemporalCli, startTemporalDevServer } from './temporal-server.js';
+import { startEphemeralTemporalServer } from './temporal-server.js';
 
 const { EventType } = proto.temporal.api.enums.v1;
 const outDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'test', 'histories');
@@ -33,14 +33,7 @@ const scenarios: Scenario[] = [
 async function main() {
   const config = loadConfig();
   Runtime.install({ logger: new DefaultLogger('WARN') });
-  const server = await startTemporalDevServer({
-    cli: resolveTemporalCli({ explicit: config.temporal.cli, pathVar: config.systemPath }),
-    port: await freePort(),
-    uiPort: 0,
-    headless: true,
-    namespace: 'default',
-    dbFile: undefined,
-  });
+  const server = await startEphemeralTemporalServer({ explicitCli: config.temporal.cli, pathVar: config.systemPath });
   const database = await openDatabase({ pgliteDir: undefined });
   await database.migrate();
   const [lead] = await database.db.insert(agencies).values({ code: 'CAT', name: 'Công an tỉnh' }).returning();

@@ -194,6 +194,26 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
   throw new Error(`Temporal dev server at ${address} not healthy in time: ${String(lastError)}\n${output}`);
 }
 
+/** A headless server in memory (or on a temporary file) on a free port, for tests and scripts. */
+export async function startEphemeralTemporalServer(options: {
+  explicitCli: string | undefined;
+  pathVar: string;
+  dbFile?: string;
+  registerSearchAttributes?: boolean;
+  log?: Log;
+}): Promise<DevServer> {
+  return startTemporalDevServer({
+    cli: resolveTemporalCli({ explicit: options.explicitCli, pathVar: options.pathVar, log: options.log }),
+    port: await freePort(),
+    uiPort: 0,
+    headless: true,
+    namespace: 'default',
+    dbFile: options.dbFile,
+    registerSearchAttributes: options.registerSearchAttributes ?? true,
+    log: options.log ?? (() => {}),
+  });
+}
+
 async function main(argv: string[]): Promise<void> {
   const { loadConfig } = await import('../config.js');
   const config = loadConfig();

@@ -7,7 +7,7 @@ import type { TestProject } from 'vitest/node';
 import { loadConfig } from '../config.js';
 import { workflowsPath } from '../activities/create-worker.js';
 import { openDatabase } from '../db/client.js';
-import { freePort, resolveTemporalCli, startTemporalDevServer } from '../scripts/temporal-server.js';
+import { startEphemeralTemporalServer } from '../scripts/temporal-server.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -39,15 +39,12 @@ export default async function setup(project: TestProject) {
   await database.migrate();
   await database.close();
 
-  const cli = resolveTemporalCli({ explicit: config.temporal.cli, pathVar: config.systemPath });
-  const server = await startTemporalDevServer({
-    cli,
-    port: await freePort(),
-    uiPort: 0,
-    headless: true,
-    namespace: 'default',
+  const server = await startEphemeralTemporalServer({
+    explicitCli: config.temporal.cli,
+    pathVar: config.systemPath,
     dbFile: path.join(tmp, 'temporal.sqlite'),
-    log: () => {},
+    // The CLI build, when needed, takes minutes: say so instead of looking stuck.
+    log: (msg) => process.stderr.write(`${msg}\n`),
   });
 
   // Bundling takes seconds; do it once instead of once per test file.

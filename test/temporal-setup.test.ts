@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config.js';
-import { freePort, resolveTemporalCli, startTemporalDevServer, type DevServer } from '../scripts/temporal-server.js';
+import { startEphemeralTemporalServer, type DevServer } from '../scripts/temporal-server.js';
 import { SEARCH_ATTRIBUTE_DEFINITIONS } from '../workflows/search-attributes.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -12,15 +12,10 @@ let bare: DevServer;
 
 beforeAll(async () => {
   const config = loadConfig();
-  bare = await startTemporalDevServer({
-    cli: resolveTemporalCli({ explicit: config.temporal.cli, pathVar: config.systemPath }),
-    port: await freePort(),
-    uiPort: 0,
-    headless: true,
-    namespace: 'default',
-    dbFile: undefined,
+  bare = await startEphemeralTemporalServer({
+    explicitCli: config.temporal.cli,
+    pathVar: config.systemPath,
     registerSearchAttributes: false,
-    log: () => {},
   });
 });
 afterAll(async () => bare?.stop());

@@ -23,20 +23,12 @@ export type DirectiveInput = {
   issuedAt: string;
 };
 
-export type DirectiveState = {
-  directiveId: string;
-  title: string;
-  body: string;
-  leadAgencyId: string;
-  coordinatingAgencyIds: string[];
-  conferenceId: string | null;
+/** What the workflow knows of its directive: the input as amended since, plus the lifecycle. */
+export type DirectiveState = DirectiveInput & {
   status: DirectiveStatus;
   timeliness: Timeliness;
-  dueAt: string | null;
   nextDeadlineAt: string | null;
   escalationLevel: number;
-  issuedBy: string | null;
-  issuedAt: string;
   completedAt: string | null;
   /** Sequence number of the last recorded event; continues across continue-as-new. */
   seq: number;
