@@ -1,7 +1,17 @@
-import { and, eq, isNull, lt, sql } from 'drizzle-orm';
+import { and, eq, gte, isNull, lt, lte, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
-import { assignments, directiveEvents, directives } from '../db/schema.js';
-import type { RecordEventInput, RecordEventResult } from '../workflows/types.js';
+import { agencies, assignments, calendarOverrides, directiveEvents, directives, escalations, reports, users } from '../db/schema.js';
+import type {
+  Escalation,
+  EscalationTarget,
+  Plan,
+  PlanInput,
+  RecordEventInput,
+  RecordEventResult,
+  Report,
+} from '../workflows/types.js';
+import { WorkingCalendar } from './calendar.js';
+import { planSchedule } from './schedule.js';
 
 export type ActivityDeps = { db: Database };
 
@@ -56,10 +66,114 @@ export function createActivities({ db }: ActivityDeps) {
           { agencyId: s.leadAgencyId, role: 'lead' },
           ...s.coordinatingAgencyIds.map((agencyId) => ({ agencyId, role: 'coordinating' as const })),
         ]);
+        await project(tx, input);
         return { recorded: true };
       });
     },
+
+    /** Calendar math stays out of workflow code: the holiday table is data that changes every year. */
+    async planSchedule(input: PlanInput): Promise<Plan> {
+      const firstYear = Number(input.from.slice(0, 4)) - 1;
+      const rows = await db
+        .select({ date: calendarOverrides.date, kind: calendarOverrides.kind, note: calendarOverrides.note })
+        .from(calendarOverrides)
+        .where(and(gte(calendarOverrides.date, `${firstYear}-01-01`), lte(calendarOverrides.date, `${firstYear + 12}-12-31`)));
+      return planSchedule(new WorkingCalendar(rows), input);
+    },
+
+    /**
+     * Targets are resolved when the rung fires, from the directory as it is then, so a reorganisation
+     * (a merged agency, a new supervisor) is respected.
+     */
+    async resolveEscalationTarget(input: { agencyId: string; level: 1 | 2 | 3; issuedBy: string | null }): Promise<EscalationTarget> {
+      const current = await currentAgency(db, input.agencyId);
+      if (input.level === 1) return { agencyId: current.id, userId: null, label: current.name };
+      if (input.level === 2) {
+        const supervisorId = current.supervisorId ?? current.parentId;
+        if (supervisorId) {
+          const supervisor = await currentAgency(db, supervisorId);
+          return { agencyId: supervisor.id, userId: null, label: supervisor.name };
+        }
+      }
+      if (input.issuedBy) {
+        const [leader] = await db.select({ id: users.id, name: users.name }).from(users).where(eq(users.id, input.issuedBy));
+        if (leader) return { agencyId: null, userId: leader.id, label: leader.name };
+      }
+      return { agencyId: null, userId: null, label: 'Lãnh đạo tỉnh' };
+    },
   };
+}
+
+type AgencyRow = { id: string; name: string; supervisorId: string | null; parentId: string | null };
+
+/** Follows merges to the agency that owns an old agency's work today. */
+async function currentAgency(db: Database, id: string): Promise<AgencyRow> {
+  let agencyId = id;
+  for (let hops = 0; hops < 10; hops++) {
+    const [row] = await db
+      .select({ id: agencies.id, name: agencies.name, supervisorId: agencies.supervisorId, parentId: agencies.parentId, successorId: agencies.successorId })
+      .from(agencies)
+      .where(eq(agencies.id, agencyId));
+    if (!row) return { id: agencyId, name: '(cơ quan không xác định)', supervisorId: null, parentId: null };
+    if (!row.successorId) return row;
+    agencyId = row.successorId;
+  }
+  throw new Error(`agency ${id}: successor chain too long`);
+}
+
+/** Event-specific projections, in the same transaction as the event. */
+async function project(tx: Tx, input: RecordEventInput): Promise<void> {
+  const at = new Date(input.occurredAt);
+  if (input.type === 'report_submitted') {
+    const r = input.data.report as Report;
+    await tx
+      .insert(reports)
+      .values({
+        directiveId: input.directiveId,
+        deadlineKey: r.deadlineKey,
+        agencyId: r.agencyId,
+        submittedAt: new Date(r.at),
+        submittedBy: r.by,
+        late: r.late,
+        summary: r.summary,
+      })
+      .onConflictDoNothing();
+  }
+  if (input.type === 'escalated') {
+    const e = input.data.escalation as Escalation;
+    await tx
+      .insert(escalations)
+      .values({
+        directiveId: input.directiveId,
+        deadlineKey: e.deadlineKey,
+        dueAt: new Date(e.dueAt),
+        agencyId: e.agencyId,
+        level: e.level,
+        targetAgencyId: e.target.agencyId,
+        targetUserId: e.target.userId,
+        targetLabel: e.target.label,
+        openedAt: new Date(e.openedAt),
+      })
+      .onConflictDoNothing();
+  }
+  if (input.type === 'escalation_resolved') {
+    const resolved = input.data.escalations as Escalation[];
+    for (const e of resolved) {
+      await tx
+        .update(escalations)
+        .set({ resolvedAt: at, resolution: e.resolution })
+        .where(
+          and(
+            eq(escalations.directiveId, input.directiveId),
+            eq(escalations.deadlineKey, e.deadlineKey),
+            eq(escalations.dueAt, new Date(e.dueAt)),
+            eq(escalations.agencyId, e.agencyId),
+            eq(escalations.level, e.level),
+            isNull(escalations.resolvedAt),
+          ),
+        );
+    }
+  }
 }
 
 export type Activities = ReturnType<typeof createActivities>;

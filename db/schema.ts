@@ -153,3 +153,49 @@ export const idempotencyKeys = pgTable(
   },
   (t) => [primaryKey({ columns: [t.scope, t.key] })],
 );
+
+/** Per-year corrections of the computed calendar: the Prime Minister's swaps and extra days off. */
+export const calendarOverrides = pgTable('calendar_overrides', {
+  date: date('date').primaryKey(),
+  kind: text('kind', { enum: ['day_off', 'working_day'] }).notNull(),
+  note: text('note'),
+  createdAt: createdAt(),
+});
+
+/** One rung of the ladder fired for one agency and one due instant; resolved by the report or completion. */
+export const escalations = pgTable(
+  'escalations',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    directiveId: uuid('directive_id').notNull(),
+    deadlineKey: text('deadline_key').notNull(),
+    dueAt: timestamp('due_at', { withTimezone: true }).notNull(),
+    agencyId: uuid('agency_id').notNull(),
+    level: integer('level').notNull(),
+    targetAgencyId: uuid('target_agency_id'),
+    targetUserId: uuid('target_user_id'),
+    targetLabel: text('target_label').notNull(),
+    openedAt: timestamp('opened_at', { withTimezone: true }).notNull(),
+    resolvedAt: timestamp('resolved_at', { withTimezone: true }),
+    resolution: text('resolution'),
+  },
+  (t) => [
+    uniqueIndex('escalations_rung_key').on(t.directiveId, t.deadlineKey, t.dueAt, t.agencyId, t.level),
+    index('escalations_target_agency_open_idx').on(t.targetAgencyId).where(sql`${t.resolvedAt} is null`),
+    index('escalations_target_user_open_idx').on(t.targetUserId).where(sql`${t.resolvedAt} is null`),
+  ],
+);
+
+export const reports = pgTable(
+  'reports',
+  {
+    directiveId: uuid('directive_id').notNull(),
+    deadlineKey: text('deadline_key').notNull(),
+    agencyId: uuid('agency_id').notNull(),
+    submittedAt: timestamp('submitted_at', { withTimezone: true }).notNull(),
+    submittedBy: uuid('submitted_by'),
+    late: boolean('late').notNull(),
+    summary: text('summary').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.directiveId, t.deadlineKey, t.agencyId] })],
+);

@@ -1,5 +1,23 @@
-import { defineQuery } from '@temporalio/workflow';
-import type { DirectiveState } from './types.js';
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { Actor, DirectiveState } from './types.js';
 
 /** Message names are a contract with running workflows: never rename them. */
 export const stateQuery = defineQuery<DirectiveState>('state');
+
+export type AcknowledgeArgs = { actor: Actor };
+export type SubmitReportArgs = { actor: Actor; deadlineKey: string; summary: string };
+export type RequestExtensionArgs = { actor: Actor; proposedDueAt?: string; proposedDueDate?: string; reason: string };
+export type DecideExtensionArgs = { actor: Actor; requestId: string; approve: boolean; note: string };
+export type SubmitCompletionArgs = { actor: Actor; summary: string };
+export type ReviewCompletionArgs = { actor: Actor; accept: boolean; note: string };
+export type ReassignArgs = { actor: Actor; leadAgencyId: string; coordinatingAgencyIds: string[]; reason: string };
+export type CancelArgs = { actor: Actor; reason: string };
+
+export const acknowledgeUpdate = defineUpdate<DirectiveState, [AcknowledgeArgs]>('acknowledge');
+export const submitReportUpdate = defineUpdate<DirectiveState, [SubmitReportArgs]>('submitReport');
+export const requestExtensionUpdate = defineUpdate<DirectiveState, [RequestExtensionArgs]>('requestExtension');
+export const decideExtensionUpdate = defineUpdate<DirectiveState, [DecideExtensionArgs]>('decideExtension');
+export const submitCompletionUpdate = defineUpdate<DirectiveState, [SubmitCompletionArgs]>('submitCompletion');
+export const reviewCompletionUpdate = defineUpdate<DirectiveState, [ReviewCompletionArgs]>('reviewCompletion');
+export const reassignUpdate = defineUpdate<DirectiveState, [ReassignArgs]>('reassign');
+export const cancelUpdate = defineUpdate<DirectiveState, [CancelArgs]>('cancel');

@@ -1,0 +1,63 @@
+import { isClosed } from './rules.js';
+import type { DirectiveState, Escalation, PlannedDeadline } from './types.js';
+
+/** Pure rules of the lifecycle's timers; the workflow acts on what these return. */
+
+export type TimerItem =
+  | { kind: 'reminder'; id: string; at: number; deadline: PlannedDeadline; agencyId: string; index: number }
+  | { kind: 'due'; id: string; at: number; deadline: PlannedDeadline }
+  | { kind: 'escalation'; id: string; at: number; deadline: PlannedDeadline; agencyId: string; level: 1 | 2 | 3 };
+
+/** A due instant's identity: an extension gives the final deadline a new instant, and so a fresh ladder. */
+export const stampOf = (d: Pick<PlannedDeadline, 'key' | 'dueAt'>): string => `${d.key}@${d.dueAt}`;
+
+export function ownersOf(s: DirectiveState, d: PlannedDeadline): string[] {
+  return d.kind === 'final' ? [s.leadAgencyId] : [s.leadAgencyId, ...s.coordinatingAgencyIds];
+}
+
+export function isSatisfied(s: DirectiveState, d: PlannedDeadline, agencyId: string): boolean {
+  if (d.kind === 'final') return s.status === 'completion_submitted' || s.status === 'completed';
+  return (s.reports ?? []).some((r) => r.deadlineKey === d.key && r.agencyId === agencyId);
+}
+
+export function pendingTimers(s: DirectiveState): TimerItem[] {
+  if (isClosed(s.status)) return [];
+  const fired = new Set(s.fired ?? []);
+  const plannedAt = s.plannedAt ? Date.parse(s.plannedAt) : 0;
+  const items: TimerItem[] = [];
+  for (const d of s.deadlines ?? []) {
+    const stamp = stampOf(d);
+    const due = Date.parse(d.dueAt);
+    const missing = ownersOf(s, d).filter((a) => !isSatisfied(s, d, a));
+    if (missing.length === 0) continue;
+    if (!fired.has(`${stamp}|due`)) items.push({ kind: 'due', id: `${stamp}|due`, at: due, deadline: d });
+    for (const agencyId of missing) {
+      d.reminders.forEach((r, index) => {
+        const id = `${stamp}|${agencyId}|r${index}`;
+        const at = Date.parse(r);
+        // A reminder whose moment had passed when the plan was made is no reminder at all.
+        if (!fired.has(id) && at >= plannedAt && at < due) items.push({ kind: 'reminder', id, at, deadline: d, agencyId, index });
+      });
+      // Rungs fire in order: only the lowest one not yet fired is pending.
+      const level = ([1, 2, 3] as const).find((l) => !fired.has(`${stamp}|${agencyId}|e${l}`));
+      if (level) {
+        const at = Date.parse(d.escalations[level - 1]!);
+        items.push({ kind: 'escalation', id: `${stamp}|${agencyId}|e${level}`, at, deadline: d, agencyId, level });
+      }
+    }
+  }
+  return items.sort((a, b) => a.at - b.at || a.id.localeCompare(b.id));
+}
+
+export const openEscalations = (s: DirectiveState): Escalation[] => (s.escalations ?? []).filter((e) => e.resolvedAt === null);
+
+export function escalationLevelOf(s: DirectiveState): number {
+  return openEscalations(s).reduce((max, e) => Math.max(max, e.level), 0);
+}
+
+/** The earliest due instant some owner has not met yet (possibly past: then the directive is behind). */
+export function nextDeadlineOf(s: DirectiveState): string | null {
+  if (isClosed(s.status)) return null;
+  const open = (s.deadlines ?? []).filter((d) => ownersOf(s, d).some((a) => !isSatisfied(s, d, a)));
+  return open.length ? open.map((d) => d.dueAt).sort()[0]! : null;
+}
