@@ -200,6 +200,7 @@ export async function startEphemeralTemporalServer(options: {
   pathVar: string;
   dbFile?: string;
   registerSearchAttributes?: boolean;
+  dynamicConfig?: string[];
   log?: Log;
 }): Promise<DevServer> {
   return startTemporalDevServer({
@@ -210,6 +211,7 @@ export async function startEphemeralTemporalServer(options: {
     namespace: 'default',
     dbFile: options.dbFile,
     registerSearchAttributes: options.registerSearchAttributes ?? true,
+    dynamicConfig: options.dynamicConfig,
     log: options.log ?? (() => {}),
   });
 }

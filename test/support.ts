@@ -28,24 +28,37 @@ export type World = {
   adminToken: string;
   /** app.request with a bearer token (the admin's unless given) and JSON handling. */
   call(method: string, path: string, opts?: { body?: unknown; token?: string | null; headers?: Record<string, string> }): Promise<Response>;
+  /** Stops the worker (in-flight tasks drain) and starts a fresh one on the same task queue. */
+  stopWorker(): Promise<void>;
+  startWorker(): Promise<void>;
   close(): Promise<void>;
 };
 
 /** A worker on its own task queue, a Temporal client and the API, on the run's Temporal server and database. */
-export async function startWorld(options: { database?: DatabaseHandle } = {}): Promise<World> {
+export async function startWorld(options: { database?: DatabaseHandle; temporalAddress?: string } = {}): Promise<World> {
   quietTemporalRuntime();
-  const address = inject('temporalAddress');
+  const address = options.temporalAddress ?? inject('temporalAddress');
   const database = options.database ?? (await openDatabase({ databaseUrl: inject('databaseUrl'), maxConnections: 5 }));
   const taskQueue = `test-${randomUUID()}`;
   const workerConnection = await NativeConnection.connect({ address });
-  const worker = await createWorker({
-    connection: workerConnection,
-    namespace: 'default',
-    taskQueue,
-    db: database.db,
-    workflowBundle: { codePath: inject('workflowBundlePath') },
-  });
-  const running = worker.run();
+  let running: Promise<void> | undefined;
+  let worker: Awaited<ReturnType<typeof createWorker>> | undefined;
+  const startWorker = async () => {
+    worker = await createWorker({
+      connection: workerConnection,
+      namespace: 'default',
+      taskQueue,
+      db: database.db,
+      workflowBundle: { codePath: inject('workflowBundlePath') },
+    });
+    running = worker.run();
+  };
+  const stopWorker = async () => {
+    if (worker?.getState() === 'RUNNING') worker.shutdown();
+    await running;
+    worker = undefined;
+  };
+  await startWorker();
   const connection = await Connection.connect({ address });
   const client = new Client({ connection, namespace: 'default' });
   const adminToken = await createUser(database.db, { role: 'admin' });
@@ -78,9 +91,10 @@ export async function startWorld(options: { database?: DatabaseHandle } = {}): P
       }
       return app.request(path, { method, headers, body });
     },
+    startWorker,
+    stopWorker,
     async close() {
-      worker.shutdown();
-      await running;
+      await stopWorker();
       await workerConnection.close();
       await connection.close();
       if (!options.database) await database.close();
@@ -92,9 +106,19 @@ export async function createUser(
   db: DatabaseHandle['db'],
   u: { role: 'leader' | 'officer' | 'supervisor' | 'admin'; agencyId?: string },
 ): Promise<string> {
+  return (await createUserWithId(db, u)).token;
+}
+
+export async function createUserWithId(
+  db: DatabaseHandle['db'],
+  u: { role: 'leader' | 'officer' | 'supervisor' | 'admin'; agencyId?: string },
+): Promise<{ token: string; id: string }> {
   const token = newToken();
-  await db.insert(users).values({ name: `${u.role} ${token.slice(0, 6)}`, role: u.role, agencyId: u.agencyId ?? null, tokenHash: hashToken(token) });
-  return token;
+  const [row] = await db
+    .insert(users)
+    .values({ name: `${u.role} ${token.slice(0, 6)}`, role: u.role, agencyId: u.agencyId ?? null, tokenHash: hashToken(token) })
+    .returning({ id: users.id });
+  return { token, id: row!.id };
 }
 
 /** Agencies with run-unique codes, so test files sharing one database never collide. */

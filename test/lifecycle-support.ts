@@ -1,0 +1,96 @@
+import { randomUUID } from 'node:crypto';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { asc, eq } from 'drizzle-orm';
+import { directiveEvents, escalations } from '../db/schema.js';
+import { initialState } from '../workflows/rules.js';
+import { searchAttributesFor } from '../workflows/search-attributes.js';
+import { DIRECTIVE_WORKFLOW, workflowIdFor, type Actor, type DeadlinePolicy, type DirectiveInput } from '../workflows/types.js';
+import { createAgency, createUserWithId, eventually, type World } from './support.js';
+
+/** Second-scale ladder: reminder 2 s before, escalations 1, 2 and 3 s after each due instant. */
+export const FAST_POLICY: DeadlinePolicy = {
+  reminders: [{ duration: 'PT2S' }],
+  escalations: [{ duration: 'PT1S' }, { duration: 'PT2S' }, { duration: 'PT3S' }],
+};
+
+export type Org = Awaited<ReturnType<typeof createOrg>>;
+
+/** A supervising agency with two supervised agencies and a spare, and one leader. */
+export async function createOrg(world: World) {
+  const supervisor = await createAgency(world.db, 'Ban Noi chinh');
+  const lead = await createAgency(world.db, 'Cuc THADS', supervisor.id);
+  const coordinating = await createAgency(world.db, 'Vien KSND', supervisor.id);
+  const other = await createAgency(world.db, 'Thanh tra', supervisor.id);
+  const leader = await createUserWithId(world.db, { role: 'leader' });
+  const officer = (agencyId: string): Actor => ({ userId: randomUUID(), role: 'officer', agencyId });
+  return {
+    supervisor,
+    lead,
+    coordinating,
+    other,
+    leaderId: leader.id,
+    leader: { userId: leader.id, role: 'leader', agencyId: null } as Actor,
+    supervisorActor: { userId: randomUUID(), role: 'supervisor', agencyId: supervisor.id } as Actor,
+    officer,
+  };
+}
+
+export const inSeconds = (s: number): string => new Date(Date.now() + s * 1000).toISOString();
+
+export async function startDirective(world: World, org: Org, overrides: Partial<DirectiveInput> = {}) {
+  const input: DirectiveInput = {
+    directiveId: randomUUID(),
+    title: 'Nâng cao chất lượng giải quyết đơn thư',
+    body: '',
+    leadAgencyId: org.lead.id,
+    coordinatingAgencyIds: [],
+    conferenceId: null,
+    dueAt: inSeconds(3600),
+    issuedBy: org.leaderId,
+    issuedAt: new Date().toISOString(),
+    regime: { kind: 'none' },
+    policy: FAST_POLICY,
+    ...overrides,
+  };
+  const handle = await world.client.workflow.start(DIRECTIVE_WORKFLOW, {
+    workflowId: workflowIdFor(input.directiveId),
+    taskQueue: world.taskQueue,
+    args: [input],
+    typedSearchAttributes: searchAttributesFor(initialState(input)),
+  });
+  await waitForEvents(world, input.directiveId, (e) => e.some((x) => x.type === 'issued'));
+  return { input, handle, id: input.directiveId };
+}
+
+export const eventsOf = (world: World, id: string) =>
+  world.db.select().from(directiveEvents).where(eq(directiveEvents.directiveId, id)).orderBy(asc(directiveEvents.seq));
+
+export type EventRow = Awaited<ReturnType<typeof eventsOf>>[number];
+
+export async function waitForEvents(world: World, id: string, done: (events: EventRow[]) => boolean, timeoutMs = 20_000) {
+  return eventually(async () => {
+    const e = await eventsOf(world, id);
+    return done(e) ? e : undefined;
+  }, timeoutMs);
+}
+
+export const escalationsOf = (world: World, id: string) =>
+  world.db.select().from(escalations).where(eq(escalations.directiveId, id)).orderBy(asc(escalations.id));
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The failure type a rejected update carries (the validator's ApplicationFailure type). */
+export async function rejection(p: Promise<unknown>): Promise<{ type: string | undefined; message: string }> {
+  try {
+    await p;
+  } catch (err) {
+    if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
+      return { type: err.cause.type ?? undefined, message: err.cause.message };
+    }
+    // A closed directive's workflow has completed: Temporal itself refuses the update.
+    if (err instanceof WorkflowNotFoundError) return { type: 'Closed', message: err.message };
+    throw err;
+  }
+  throw new Error('the update was accepted, but a rejection was expected');
+}
