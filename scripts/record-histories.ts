@@ -7,27 +7,86 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
-import proto from '@temporalio/proto';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { loadConfig } from '../config.js';
 import { createWorker } from '../activities/create-worker.js';
 import { openDatabase } from '../db/client.js';
-import { agencies } from '../db/schema.js';
+import { eq } from 'drizzle-orm';
+import { agencies, directiveEvents, users } from '../db/schema.js';
 import { initialState } from '../workflows/rules.js';
 import { searchAttributesFor } from '../workflows/search-attributes.js';
-import { DIRECTIVE_WORKFLOW, workflowIdFor, type DirectiveInput } from '../workflows/types.js';
+import {
+  acknowledgeUpdate,
+  cancelUpdate,
+  decideExtensionUpdate,
+  requestExtensionUpdate,
+  reviewCompletionUpdate,
+  submitCompletionUpdate,
+  submitReportUpdate,
+} from '../workflows/messages.js';
+import { DIRECTIVE_WORKFLOW, workflowIdFor, type Actor, type DeadlinePolicy, type DirectiveInput } from '../workflows/types.js';
 import { startEphemeralTemporalServer } from './temporal-server.js';
 
-const { EventType } = proto.temporal.api.enums.v1;
 const outDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'test', 'histories');
 
-type Scenario = { name: string; dueInMs: number | null; doneWhen: (eventTypes: string[]) => boolean };
+type Ctx = { handle: WorkflowHandle; leadOfficer: Actor; supervisor: Actor; leader: Actor; events: () => Promise<string[]> };
+type Scenario = {
+  name: string;
+  input: (now: number) => Partial<DirectiveInput>;
+  drive?: (ctx: Ctx) => Promise<void>;
+  doneWhen: (eventTypes: string[]) => boolean;
+};
+
+const FAST_POLICY: DeadlinePolicy = {
+  reminders: [{ duration: 'PT2S' }],
+  escalations: [{ duration: 'PT1S' }, { duration: 'PT2S' }, { duration: 'PT3S' }],
+};
+const at = (now: number, s: number) => new Date(now + s * 1000).toISOString();
+const count = (types: string[], t: string) => types.filter((x) => x === t).length;
+const waitFor = async (ctx: Ctx, done: (t: string[]) => boolean) => {
+  for (let i = 0; i < 120 && !done(await ctx.events()); i++) await new Promise((r) => setTimeout(r, 250));
+};
 
 const scenarios: Scenario[] = [
-  { name: 'directive-issued-then-overdue', dueInMs: 2_000, doneWhen: (t) => t.includes('EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES') && t.filter((x) => x === 'EVENT_TYPE_ACTIVITY_TASK_COMPLETED').length >= 2 },
-  { name: 'directive-standing-no-deadline', dueInMs: null, doneWhen: (t) => t.includes('EVENT_TYPE_ACTIVITY_TASK_COMPLETED') },
+  // Recorded with the first release (before the lifecycle patch): they replay through legacyIssuedSlice.
+  { name: 'directive-issued-then-overdue', input: (now) => ({ dueAt: at(now, 2) }), doneWhen: (t) => t.includes('overdue') },
+  { name: 'directive-standing-no-deadline', input: () => ({ dueAt: null }), doneWhen: (t) => t.includes('issued') },
+  {
+    name: 'lifecycle-completed-on-time',
+    input: (now) => ({ dueAt: at(now, 3600), policy: FAST_POLICY }),
+    drive: async ({ handle, leadOfficer, supervisor }) => {
+      await handle.executeUpdate(acknowledgeUpdate, { args: [{ actor: leadOfficer }] });
+      await handle.executeUpdate(submitCompletionUpdate, { args: [{ actor: leadOfficer, summary: 'Hoàn thành' }] });
+      await handle.executeUpdate(reviewCompletionUpdate, { args: [{ actor: supervisor, accept: true, note: 'Đạt' }] });
+      await handle.result();
+    },
+    doneWhen: (t) => t.includes('completion_reviewed'),
+  },
+  {
+    name: 'lifecycle-report-missed-escalated-then-reported',
+    input: (now) => ({ dueAt: at(now, 3600), policy: FAST_POLICY, regime: { kind: 'explicit', dueDates: [at(now, 3)] } }),
+    drive: async (ctx) => {
+      await waitFor(ctx, (t) => count(t, 'escalated') === 3);
+      await ctx.handle.executeUpdate(submitReportUpdate, { args: [{ actor: ctx.leadOfficer, deadlineKey: 'R1', summary: 'Báo cáo muộn' }] });
+    },
+    doneWhen: (t) => t.includes('escalation_resolved'),
+  },
+  {
+    name: 'lifecycle-extension-approved-then-cancelled',
+    input: (now) => ({ dueAt: at(now, 3), policy: FAST_POLICY }),
+    drive: async (ctx) => {
+      await ctx.handle.executeUpdate(requestExtensionUpdate, {
+        args: [{ actor: ctx.leadOfficer, proposedDueAt: new Date(Date.now() + 5000).toISOString(), reason: 'Chờ số liệu' }],
+      });
+      await ctx.handle.executeUpdate(decideExtensionUpdate, { args: [{ actor: ctx.supervisor, requestId: 'x1', approve: true, note: 'Đồng ý' }] });
+      await waitFor(ctx, (t) => t.includes('escalated'));
+      await ctx.handle.executeUpdate(cancelUpdate, { args: [{ actor: ctx.leader, reason: 'Hết hiệu lực' }] });
+      await ctx.handle.result();
+    },
+    doneWhen: (t) => t.includes('cancelled'),
+  },
 ];
 
 async function main() {
@@ -36,7 +95,16 @@ async function main() {
   const server = await startEphemeralTemporalServer({ explicitCli: config.temporal.cli, pathVar: config.systemPath });
   const database = await openDatabase({ pgliteDir: undefined });
   await database.migrate();
-  const [lead] = await database.db.insert(agencies).values({ code: 'CAT', name: 'Công an tỉnh' }).returning();
+  const [supervisor] = await database.db.insert(agencies).values({ code: 'BNCTU', name: 'Ban Nội chính Tỉnh ủy' }).returning();
+  const [lead] = await database.db
+    .insert(agencies)
+    .values({ code: 'CAT', name: 'Công an tỉnh', supervisorId: supervisor!.id })
+    .returning();
+  const [leaderRow] = await database.db
+    .insert(users)
+    .values({ name: 'Phó Bí thư Thường trực', role: 'leader', tokenHash: 'recorded-histories-leader' })
+    .returning();
+  const leaderId = leaderRow!.id;
   const taskQueue = 'record-histories';
   const workerConnection = await NativeConnection.connect({ address: server.address });
   const worker = await createWorker({ connection: workerConnection, namespace: 'default', taskQueue, db: database.db });
@@ -44,6 +112,8 @@ async function main() {
   const client = new Client({ connection: await Connection.connect({ address: server.address }) });
   try {
     for (const s of scenarios) {
+      const file = path.join(outDir, `${s.name}.json`);
+      if (fs.existsSync(file)) continue;
       const now = Date.now();
       const input: DirectiveInput = {
         directiveId: randomUUID(),
@@ -52,9 +122,10 @@ async function main() {
         leadAgencyId: lead!.id,
         coordinatingAgencyIds: [],
         conferenceId: null,
-        dueAt: s.dueInMs === null ? null : new Date(now + s.dueInMs).toISOString(),
-        issuedBy: null,
+        dueAt: null,
+        issuedBy: leaderId,
         issuedAt: new Date(now).toISOString(),
+        ...s.input(now),
       };
       const handle = await client.workflow.start(DIRECTIVE_WORKFLOW, {
         workflowId: workflowIdFor(input.directiveId),
@@ -62,21 +133,27 @@ async function main() {
         args: [input],
         typedSearchAttributes: searchAttributesFor(initialState(input)),
       });
-      const deadline = Date.now() + 30_000;
-      for (;;) {
-        const history = await handle.fetchHistory();
-        const types = (history.events ?? []).map((e) => EventType[e.eventType ?? 0] ?? String(e.eventType));
-        if (s.doneWhen(types)) {
-          fs.mkdirSync(outDir, { recursive: true });
-          const file = path.join(outDir, `${s.name}.json`);
-          fs.writeFileSync(file, `${JSON.stringify(JSON.parse(historyToJSON(history)), null, 2)}\n`);
-          process.stdout.write(`recorded ${file} (${history.events?.length ?? 0} events)\n`);
-          break;
-        }
-        if (Date.now() > deadline) throw new Error(`scenario ${s.name} did not reach its end state`);
-        await new Promise((r) => setTimeout(r, 250));
-      }
-      await handle.terminate('history recorded');
+      const ctx: Ctx = {
+        handle,
+        leadOfficer: { userId: randomUUID(), role: 'officer', agencyId: lead!.id },
+        supervisor: { userId: randomUUID(), role: 'supervisor', agencyId: supervisor!.id },
+        leader: { userId: leaderId, role: 'leader', agencyId: null },
+        events: async () =>
+          (await database.db.select({ type: directiveEvents.type }).from(directiveEvents).where(eq(directiveEvents.directiveId, input.directiveId))).map(
+            (e) => e.type,
+          ),
+      };
+      await s.drive?.(ctx);
+      await waitFor(ctx, s.doneWhen);
+      if (!s.doneWhen(await ctx.events())) throw new Error(`scenario ${s.name} did not reach its end state`);
+      // Let the last workflow task complete so the history ends on a settled decision.
+      await new Promise((r) => setTimeout(r, 500));
+      const history = await handle.fetchHistory();
+      fs.mkdirSync(outDir, { recursive: true });
+      fs.writeFileSync(file, `${JSON.stringify(JSON.parse(historyToJSON(history)), null, 2)}\n`);
+      process.stdout.write(`recorded ${file} (${history.events?.length ?? 0} events)\n`);
+      const { status } = await handle.describe();
+      if (status.name === 'RUNNING') await handle.terminate('history recorded');
     }
   } finally {
     worker.shutdown();
