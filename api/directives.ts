@@ -7,7 +7,9 @@ import { stateQuery } from '../workflows/messages.js';
 import { initialState } from '../workflows/rules.js';
 import { searchAttributesFor } from '../workflows/search-attributes.js';
 import {
+  DEFAULT_POLICY,
   DIRECTIVE_STATUSES,
+  PERIODIC_REGIMES,
   DIRECTIVE_WORKFLOW,
   TIMELINESS,
   workflowIdFor,
@@ -29,6 +31,33 @@ export const endOfDayInVietnam = (isoDate: string): Date => new Date(Date.parse(
 
 const AgencyRef = z.string().trim().min(1).max(100).openapi({ description: 'Agency id or code', example: 'CAT' });
 
+const Offset = z
+  .union([
+    z.object({ workingDays: z.number().int().min(0).max(60) }).strict(),
+    z.object({ duration: z.iso.duration() }).strict(),
+  ])
+  .openapi('Offset', { description: 'Working days on the Vietnamese calendar, or an ISO-8601 duration.' });
+
+const Regime = z
+  .discriminatedUnion('kind', [
+    z.object({ kind: z.literal('none') }).strict(),
+    z.object({ kind: z.enum(PERIODIC_REGIMES), submitAfterCutoff: Offset.optional() }).strict(),
+    z
+      .object({
+        kind: z.literal('explicit'),
+        dueDates: z.array(z.union([z.iso.date(), z.iso.datetime({ offset: true })])).min(1).max(400),
+      })
+      .strict(),
+  ])
+  .openapi('ReportingRegime', {
+    description: 'Report periods: Decree 09/2019 cut-offs (the 14th) for periodic regimes, or explicit due days.',
+  });
+
+const Policy = z
+  .object({ reminders: z.array(Offset).max(5), escalations: z.tuple([Offset, Offset, Offset]) })
+  .strict()
+  .openapi('DeadlinePolicy');
+
 const CreateDirectiveBody = z
   .object({
     title: z.string().trim().min(1).max(500).openapi({ example: 'Đẩy nhanh tiến độ giải quyết đơn thư trễ hạn' }),
@@ -43,6 +72,8 @@ const CreateDirectiveBody = z
       description: 'Final deadline as an exact instant (alternative to dueDate).',
     }),
     conferenceId: z.uuid().optional(),
+    regime: Regime.optional(),
+    policy: Policy.optional(),
   })
   .strict()
   .refine((b) => !(b.dueDate && b.dueAt), { message: 'Give dueDate or dueAt, not both', path: ['dueAt'] })
@@ -285,8 +316,12 @@ export function directivesApp(deps: AppDeps) {
       coordinatingAgencyIds: coordinating,
       conferenceId: body.conferenceId ?? null,
       dueAt: dueAt ? dueAt.toISOString() : null,
+      // The plan moves a due day that is not a working day to the end of the next one.
+      dueDate: body.dueDate ?? null,
       issuedBy: principal.userId,
       issuedAt: now.toISOString(),
+      regime: body.regime ?? { kind: 'none' },
+      policy: body.policy ?? DEFAULT_POLICY,
     };
     const state = initialState(input);
     try {

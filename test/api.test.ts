@@ -1,5 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WorkingCalendar } from '../activities/calendar.js';
 import { directives } from '../db/schema.js';
 import { createAgency, createUser, eventually, startWorld, type World } from './support.js';
 
@@ -93,6 +94,36 @@ describe('POST /v1/directives then GET', () => {
     const res = await world.call('POST', '/v1/directives', { body: validBody('B'), headers: { 'idempotency-key': key } });
     expectProblem(res, 422);
     expect((await json(res)).type).toBe('/problems/idempotency-key-reused');
+  });
+
+  it('moves a due date on a public holiday to the end of the next working day and plans the reporting regime', async () => {
+    const year = new Date().getUTCFullYear() + 1;
+    const res = await world.call('POST', '/v1/directives', {
+      body: { ...validBody('Báo cáo quý'), dueDate: `${year}-09-02`, regime: { kind: 'quarterly' } },
+    });
+    expect(res.status).toBe(201);
+    const { id } = await json(res);
+    const row = await eventually(async () => {
+      const [r] = await world.db.select().from(directives).where(eq(directives.id, id));
+      return r?.lastSeq === 1 ? r : undefined;
+    });
+    const expected = new WorkingCalendar().deadline(`${year}-09-02`);
+    expect(row.dueAt?.toISOString()).toBe(expected.toISOString());
+    expect(expected.getTime()).toBeGreaterThan(Date.parse(`${year}-09-02T17:00:00Z`));
+    const detail = await json(await world.call('GET', `/v1/directives/${id}`));
+    const keys = detail.live.deadlines.map((d: { key: string }) => d.key);
+    expect(keys).toContain(`Q${year}-2`);
+    expect(keys.at(-1)).toBe('final');
+  });
+
+  it('rejects a malformed reporting regime or policy', async () => {
+    const res = await world.call('POST', '/v1/directives', {
+      body: { ...validBody('X'), regime: { kind: 'weekly' }, policy: { reminders: [{ duration: 'soon' }], escalations: [] } },
+    });
+    expectProblem(res, 400);
+    const pointers = (await json(res)).errors.map((e: { pointer: string }) => e.pointer);
+    expect(pointers.some((p: string) => p.startsWith('/regime'))).toBe(true);
+    expect(pointers.some((p: string) => p.startsWith('/policy'))).toBe(true);
   });
 
   it('answers a standing directive without a deadline with timeliness no_deadline', async () => {
