@@ -4,6 +4,7 @@ import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { agenciesApp } from './agencies.js';
 import { authenticate } from './auth.js';
+import { calendarApp } from './calendar.js';
 import type { AppDeps } from './context.js';
 import { directivesApp } from './directives.js';
 import { newApp } from './openapi.js';
@@ -53,6 +54,7 @@ export function createApp(deps: AppDeps) {
   app.use('/v1/*', authenticate(deps.db));
   app.route('/v1/directives', directivesApp(deps));
   app.route('/v1/agencies', agenciesApp(deps));
+  app.route('/v1/calendar', calendarApp(deps));
 
   app.notFound((c) => problemResponse(c, 404, { detail: `No route ${c.req.method} ${c.req.path}.` }));
   app.onError((err, c) => {
