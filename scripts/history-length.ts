@@ -7,37 +7,21 @@
  *   npx tsx scripts/history-length.ts
  */
 import { randomUUID } from 'node:crypto';
-import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
-import { loadConfig } from '../config.js';
-import { createWorker } from '../activities/create-worker.js';
-import { openDatabase } from '../db/client.js';
 import { agencies } from '../db/schema.js';
 import { submitReportUpdate } from '../workflows/messages.js';
 import { initialState } from '../workflows/rules.js';
 import { searchAttributesFor } from '../workflows/search-attributes.js';
 import { DIRECTIVE_WORKFLOW, workflowIdFor, type DirectiveInput } from '../workflows/types.js';
-import { startEphemeralTemporalServer } from './temporal-server.js';
+import { runScript, withScratchSystem } from './scratch-system.js';
 
 const PERIOD_MS = 3000;
 const PERIODS = 12;
 
 async function main() {
-  const config = loadConfig();
-  Runtime.install({ logger: new DefaultLogger('WARN') });
-  const server = await startEphemeralTemporalServer({ explicitCli: config.temporal.cli, pathVar: config.systemPath });
-  const database = await openDatabase({ pgliteDir: undefined });
-  await database.migrate();
-  const [supervisor] = await database.db.insert(agencies).values({ code: 'BNCTU', name: 'Ban Nội chính' }).returning();
-  const [lead] = await database.db.insert(agencies).values({ code: 'CAT', name: 'Công an tỉnh', supervisorId: supervisor!.id }).returning();
-  const [coord] = await database.db.insert(agencies).values({ code: 'VKS', name: 'VKSND tỉnh', supervisorId: supervisor!.id }).returning();
-  const taskQueue = 'history-length';
-  const workerConnection = await NativeConnection.connect({ address: server.address });
-  const worker = await createWorker({ connection: workerConnection, namespace: 'default', taskQueue, db: database.db });
-  const running = worker.run();
-  const client = new Client({ connection: await Connection.connect({ address: server.address }) });
-
-  try {
+  await withScratchSystem('history-length', async ({ db, client, taskQueue }) => {
+    const [supervisor] = await db.insert(agencies).values({ code: 'BNCTU', name: 'Ban Nội chính' }).returning();
+    const [lead] = await db.insert(agencies).values({ code: 'CAT', name: 'Công an tỉnh', supervisorId: supervisor!.id }).returning();
+    const [coord] = await db.insert(agencies).values({ code: 'VKS', name: 'VKSND tỉnh', supervisorId: supervisor!.id }).returning();
     for (const scenario of ['all reports on time', 'coordinating agency never reports'] as const) {
       const start = Date.now() + 2000;
       const dueDates = Array.from({ length: PERIODS }, (_, i) => new Date(start + (i + 1) * PERIOD_MS).toISOString());
@@ -85,17 +69,7 @@ async function main() {
       );
       await handle.terminate('measured');
     }
-  } finally {
-    worker.shutdown();
-    await running;
-    await workerConnection.close();
-    await client.connection.close();
-    await database.close();
-    await server.stop();
-  }
+  });
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
-  process.exit(1);
-});
+runScript(main);

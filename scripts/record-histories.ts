@@ -7,12 +7,8 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
+import type { WorkflowHandle } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
-import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
-import { loadConfig } from '../config.js';
-import { createWorker } from '../activities/create-worker.js';
-import { openDatabase } from '../db/client.js';
 import { eq } from 'drizzle-orm';
 import { agencies, directiveEvents, users } from '../db/schema.js';
 import { initialState } from '../workflows/rules.js';
@@ -27,7 +23,7 @@ import {
   submitReportUpdate,
 } from '../workflows/messages.js';
 import { DIRECTIVE_WORKFLOW, workflowIdFor, type Actor, type DeadlinePolicy, type DirectiveInput } from '../workflows/types.js';
-import { startEphemeralTemporalServer } from './temporal-server.js';
+import { runScript, withScratchSystem } from './scratch-system.js';
 
 const outDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'test', 'histories');
 
@@ -90,27 +86,17 @@ const scenarios: Scenario[] = [
 ];
 
 async function main() {
-  const config = loadConfig();
-  Runtime.install({ logger: new DefaultLogger('WARN') });
-  const server = await startEphemeralTemporalServer({ explicitCli: config.temporal.cli, pathVar: config.systemPath });
-  const database = await openDatabase({ pgliteDir: undefined });
-  await database.migrate();
-  const [supervisor] = await database.db.insert(agencies).values({ code: 'BNCTU', name: 'Ban Nội chính Tỉnh ủy' }).returning();
-  const [lead] = await database.db
-    .insert(agencies)
-    .values({ code: 'CAT', name: 'Công an tỉnh', supervisorId: supervisor!.id })
-    .returning();
-  const [leaderRow] = await database.db
-    .insert(users)
-    .values({ name: 'Phó Bí thư Thường trực', role: 'leader', tokenHash: 'recorded-histories-leader' })
-    .returning();
-  const leaderId = leaderRow!.id;
-  const taskQueue = 'record-histories';
-  const workerConnection = await NativeConnection.connect({ address: server.address });
-  const worker = await createWorker({ connection: workerConnection, namespace: 'default', taskQueue, db: database.db });
-  const running = worker.run();
-  const client = new Client({ connection: await Connection.connect({ address: server.address }) });
-  try {
+  await withScratchSystem('record-histories', async ({ db, client, taskQueue }) => {
+    const [supervisor] = await db.insert(agencies).values({ code: 'BNCTU', name: 'Ban Nội chính Tỉnh ủy' }).returning();
+    const [lead] = await db
+      .insert(agencies)
+      .values({ code: 'CAT', name: 'Công an tỉnh', supervisorId: supervisor!.id })
+      .returning();
+    const [leaderRow] = await db
+      .insert(users)
+      .values({ name: 'Phó Bí thư Thường trực', role: 'leader', tokenHash: 'recorded-histories-leader' })
+      .returning();
+    const leaderId = leaderRow!.id;
     for (const s of scenarios) {
       const file = path.join(outDir, `${s.name}.json`);
       if (fs.existsSync(file)) continue;
@@ -139,7 +125,7 @@ async function main() {
         supervisor: { userId: randomUUID(), role: 'supervisor', agencyId: supervisor!.id },
         leader: { userId: leaderId, role: 'leader', agencyId: null },
         events: async () =>
-          (await database.db.select({ type: directiveEvents.type }).from(directiveEvents).where(eq(directiveEvents.directiveId, input.directiveId))).map(
+          (await db.select({ type: directiveEvents.type }).from(directiveEvents).where(eq(directiveEvents.directiveId, input.directiveId))).map(
             (e) => e.type,
           ),
       };
@@ -155,17 +141,7 @@ async function main() {
       const { status } = await handle.describe();
       if (status.name === 'RUNNING') await handle.terminate('history recorded');
     }
-  } finally {
-    worker.shutdown();
-    await running;
-    await workerConnection.close();
-    await client.connection.close();
-    await database.close();
-    await server.stop();
-  }
+  });
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
-  process.exit(1);
-});
+runScript(main);
