@@ -1,9 +1,21 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { createRoute, z } from '@hono/zod-openapi';
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
+import type { Context } from 'hono';
 import { and, asc, desc, eq, inArray, isNull, lt, or, type SQL } from 'drizzle-orm';
 import { assignments, directiveEvents, directives } from '../db/schema.js';
-import { stateQuery } from '../workflows/messages.js';
+import {
+  acknowledgeUpdate,
+  cancelUpdate,
+  decideExtensionUpdate,
+  reassignUpdate,
+  requestExtensionUpdate,
+  reviewCompletionUpdate,
+  stateQuery,
+  submitCompletionUpdate,
+  submitReportUpdate,
+} from '../workflows/messages.js';
 import { initialState } from '../workflows/rules.js';
 import { searchAttributesFor } from '../workflows/search-attributes.js';
 import {
@@ -13,13 +25,15 @@ import {
   DIRECTIVE_WORKFLOW,
   TIMELINESS,
   workflowIdFor,
+  type Actor,
   type DirectiveInput,
   type DirectiveState,
 } from '../workflows/types.js';
 import type { directiveWorkflow } from '../workflows/directive.js';
 import { agenciesById, resolveAgencyRefs, type AgencySummary } from './agency-refs.js';
 import { requireRole } from './auth.js';
-import type { AppDeps } from './context.js';
+import type { AppDeps, AppEnv, Principal } from './context.js';
+import { supervises } from './scope.js';
 import { claimIdempotencyKey, IDEMPOTENCY_KEY_PATTERN } from './idempotency.js';
 import { bearerSecurity, newApp, problems } from './openapi.js';
 import { ApiProblem, type FieldError } from './problem.js';
@@ -473,5 +487,155 @@ export function directivesApp(deps: AppDeps) {
     },
   );
 
+  // --- actions: each maps to one workflow Update; a validator's refusal becomes a 4xx with its reason ---------
+  const ActionResult = { 200: { description: 'The directive after the action', content: { 'application/json': { schema: DirectiveView } } }, ...problems };
+
+  async function act<Args>(
+    c: Context<AppEnv>,
+    id: string,
+    update: UpdateDefinition<DirectiveState, [Args]>,
+    args: Args,
+    opts: { roles?: Principal['role'][]; supervisorScope?: boolean } = {},
+  ) {
+    const principal = c.get('principal');
+    if (opts.roles && !opts.roles.includes(principal.role)) {
+      throw new ApiProblem(403, { detail: `This action needs one of the roles: ${opts.roles.join(', ')}.` });
+    }
+    const [row] = await db.select({ leadAgencyId: directives.leadAgencyId }).from(directives).where(eq(directives.id, id));
+    // The projection may trail a just-issued directive by a moment; the workflow knows it already.
+    const leadAgencyId = row?.leadAgencyId ?? (await liveState(id))?.leadAgencyId;
+    if (!leadAgencyId) throw new ApiProblem(404, { detail: `No directive ${id}.` });
+    if (opts.supervisorScope && principal.role === 'supervisor') {
+      if (!principal.agencyId || !(await supervises(db, principal.agencyId, leadAgencyId))) {
+        throw new ApiProblem(403, { detail: 'Your agency does not supervise the lead agency of this directive.' });
+      }
+    }
+    const key = c.req.header('idempotency-key');
+    if (key !== undefined && !IDEMPOTENCY_KEY_PATTERN.test(key)) {
+      throw new ApiProblem(400, { slug: 'validation', errors: [{ location: 'header', pointer: '/idempotency-key', message: '1–255 visible ASCII characters' }] });
+    }
+    const handle = temporal.workflow.getHandle(workflowIdFor(id));
+    try {
+      const state = await handle.executeUpdate(update, {
+        args: [args] as [Args],
+        // The same key gives the same update id, which Temporal runs at most once.
+        ...(key ? { updateId: createHash('sha256').update(`${principal.userId} ${update.name} ${key}`).digest('hex') } : {}),
+      });
+      const agencies = await agenciesById(db, [state.leadAgencyId, ...state.coordinatingAgencyIds]);
+      return c.json(view(state, agencies), 200);
+    } catch (err) {
+      throw updateProblem(err);
+    }
+  }
+
+  const actor = (c: Context<AppEnv>): Actor => {
+    const p = c.get('principal');
+    return { userId: p.userId, role: p.role, agencyId: p.agencyId };
+  };
+  const route = { method: 'post' as const, tags: ['actions'], security: bearerSecurity, responses: ActionResult };
+  const action = (path: string, summary: string) =>
+    createRoute({ ...route, path, summary, request: { params: IdParam, headers: IdempotencyHeaders } });
+  const actionWithBody = <S extends z.ZodType>(path: string, summary: string, body: S) =>
+    createRoute({
+      ...route,
+      path,
+      summary,
+      request: { params: IdParam, headers: IdempotencyHeaders, body: { content: { 'application/json': { schema: body } }, required: true } },
+    });
+
+  const Text = (max: number) => z.string().trim().min(1).max(max);
+  const ReportBody = z.object({ deadlineKey: z.string().min(1).max(50), summary: Text(20_000) }).strict().openapi('ReportSubmission');
+  const ExtensionBody = z
+    .object({ proposedDueDate: z.iso.date().optional(), proposedDueAt: z.iso.datetime({ offset: true }).optional(), reason: Text(2000) })
+    .strict()
+    .refine((b) => !b.proposedDueDate !== !b.proposedDueAt, { message: 'Give proposedDueDate or proposedDueAt', path: ['proposedDueDate'] })
+    .openapi('ExtensionRequest');
+  const DecisionBody = z.object({ approve: z.boolean(), note: z.string().max(2000).default('') }).strict().openapi('ExtensionDecision');
+  const CompletionBody = z.object({ summary: Text(20_000) }).strict().openapi('CompletionSubmission');
+  const ReviewBody = z.object({ accept: z.boolean(), note: z.string().max(2000).default('') }).strict().openapi('CompletionReview');
+  const ReassignBody = z
+    .object({ leadAgency: AgencyRef, coordinatingAgencies: z.array(AgencyRef).max(50).default([]), reason: Text(2000) })
+    .strict()
+    .openapi('Reassignment');
+  const CancelBody = z.object({ reason: Text(2000) }).strict().openapi('Cancellation');
+
+  app.openapi(action('/{id}/acknowledgements', "Acknowledge for the caller's agency"), (c) =>
+    act(c, c.req.valid('param').id, acknowledgeUpdate, { actor: actor(c) }),
+  );
+  app.openapi(actionWithBody('/{id}/reports', "Submit the caller's agency's report for a period", ReportBody), (c) =>
+    act(c, c.req.valid('param').id, submitReportUpdate, { actor: actor(c), ...c.req.valid('json') }),
+  );
+  app.openapi(actionWithBody('/{id}/extension-requests', 'Ask for a later deadline (lead agency)', ExtensionBody), (c) =>
+    act(c, c.req.valid('param').id, requestExtensionUpdate, { actor: actor(c), ...c.req.valid('json') }),
+  );
+  const decisionRoute = createRoute({
+    ...route,
+    path: '/{id}/extension-requests/{requestId}/decision',
+    summary: 'Approve or reject an extension request',
+    request: {
+      params: IdParam.extend({ requestId: z.string().min(1).max(20).openapi({ param: { name: 'requestId', in: 'path' } }) }),
+      headers: IdempotencyHeaders,
+      body: { content: { 'application/json': { schema: DecisionBody } }, required: true },
+    },
+  });
+  app.openapi(decisionRoute, (c) => {
+    const { id, requestId } = c.req.valid('param');
+    const { approve, note } = c.req.valid('json');
+    return act(c, id, decideExtensionUpdate, { actor: actor(c), requestId, approve, note }, { roles: ['supervisor', 'leader', 'admin'], supervisorScope: true });
+  });
+  app.openapi(actionWithBody('/{id}/completion', 'Submit completion (lead agency)', CompletionBody), (c) =>
+    act(c, c.req.valid('param').id, submitCompletionUpdate, { actor: actor(c), ...c.req.valid('json') }),
+  );
+  app.openapi(actionWithBody('/{id}/completion/review', 'Accept or reject a completion', ReviewBody), (c) => {
+    const { accept, note } = c.req.valid('json');
+    return act(c, c.req.valid('param').id, reviewCompletionUpdate, { actor: actor(c), accept, note }, {
+      roles: ['supervisor', 'leader', 'admin'],
+      supervisorScope: true,
+    });
+  });
+  app.openapi(actionWithBody('/{id}/reassignment', 'Move ownership to other agencies (leader)', ReassignBody), async (c) => {
+    const body = c.req.valid('json');
+    const found = await resolveAgencyRefs(db, [body.leadAgency, ...body.coordinatingAgencies]);
+    const missing = [body.leadAgency, ...body.coordinatingAgencies].filter((r) => !found.has(r));
+    if (missing.length > 0) {
+      throw new ApiProblem(422, { slug: 'invalid-reassignment', detail: `Unknown agencies: ${missing.join(', ')}.` });
+    }
+    return act(
+      c,
+      c.req.valid('param').id,
+      reassignUpdate,
+      {
+        actor: actor(c),
+        leadAgencyId: found.get(body.leadAgency)!.id,
+        coordinatingAgencyIds: body.coordinatingAgencies.map((r) => found.get(r)!.id),
+        reason: body.reason,
+      },
+      { roles: ['leader', 'admin'] },
+    );
+  });
+  app.openapi(actionWithBody('/{id}/cancellation', 'Cancel with a reason (leader)', CancelBody), (c) =>
+    act(c, c.req.valid('param').id, cancelUpdate, { actor: actor(c), reason: c.req.valid('json').reason }, { roles: ['leader', 'admin'] }),
+  );
+
   return app;
+}
+
+const FAILURE_STATUS: Record<string, 403 | 404 | 409 | 422> = {
+  Forbidden: 403,
+  NotFound: 404,
+  Conflict: 409,
+  InvalidState: 409,
+  Invalid: 422,
+};
+
+/** A workflow's refusal, as the HTTP problem a caller can act on. */
+function updateProblem(err: unknown): unknown {
+  if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
+    const status = FAILURE_STATUS[err.cause.type ?? ''] ?? 422;
+    return new ApiProblem(status, { slug: `directive-${(err.cause.type ?? 'refused').toLowerCase()}`, detail: err.cause.message });
+  }
+  if (err instanceof WorkflowNotFoundError) {
+    return new ApiProblem(409, { slug: 'directive-closed', detail: 'The directive is closed; nothing more can be done.' });
+  }
+  return err;
 }

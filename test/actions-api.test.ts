@@ -1,0 +1,108 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAgency, createUser, startWorld, type World } from './support.js';
+
+let world: World;
+let supervisorAgency: { id: string };
+let otherSupervisorAgency: { id: string };
+let lead: { id: string; code: string };
+let coordinating: { id: string; code: string };
+const tokens: Record<string, string> = {};
+
+beforeAll(async () => {
+  world = await startWorld();
+  supervisorAgency = await createAgency(world.db, 'Ban Noi chinh');
+  otherSupervisorAgency = await createAgency(world.db, 'Ban Dan van');
+  lead = await createAgency(world.db, 'Cong an tinh', supervisorAgency.id);
+  coordinating = await createAgency(world.db, 'Vien KSND', supervisorAgency.id);
+  tokens.leader = await createUser(world.db, { role: 'leader' });
+  tokens.lead = await createUser(world.db, { role: 'officer', agencyId: lead.id });
+  tokens.coordinating = await createUser(world.db, { role: 'officer', agencyId: coordinating.id });
+  tokens.supervisor = await createUser(world.db, { role: 'supervisor', agencyId: supervisorAgency.id });
+  tokens.otherSupervisor = await createUser(world.db, { role: 'supervisor', agencyId: otherSupervisorAgency.id });
+});
+afterAll(async () => world?.close());
+
+const json = async (res: Response) => (await res.json()) as Record<string, any>;
+const inSeconds = (s: number) => new Date(Date.now() + s * 1000).toISOString();
+
+async function issue(extra: Record<string, unknown> = {}) {
+  const res = await world.call('POST', '/v1/directives', {
+    token: tokens.leader,
+    body: {
+      title: 'Nâng cao hiệu quả phối hợp',
+      leadAgency: lead.code,
+      coordinatingAgencies: [coordinating.code],
+      dueAt: inSeconds(3600),
+      regime: { kind: 'explicit', dueDates: [inSeconds(1800)] },
+      ...extra,
+    },
+  });
+  expect(res.status).toBe(201);
+  return (await json(res)).id as string;
+}
+
+function expectProblem(res: Response, status: number) {
+  expect(res.status).toBe(status);
+  expect(res.headers.get('content-type')).toBe('application/problem+json');
+}
+
+describe('actions on a directive over HTTP', () => {
+  it('walks acknowledgement, reports, an extension and a completion review, each answered with the directive', async () => {
+    const id = await issue();
+    const base = `/v1/directives/${id}`;
+    let res = await world.call('POST', `${base}/acknowledgements`, { token: tokens.lead });
+    expect(res.status).toBe(200);
+    expect(await json(res)).toMatchObject({ status: 'in_progress' });
+
+    res = await world.call('POST', `${base}/reports`, { token: tokens.coordinating, body: { deadlineKey: 'R1', summary: 'Phần việc phối hợp' } });
+    expect(res.status).toBe(200);
+
+    res = await world.call('POST', `${base}/extension-requests`, {
+      token: tokens.lead,
+      body: { proposedDueAt: inSeconds(7200), reason: 'Chờ kết quả giám định' },
+    });
+    expect(res.status).toBe(200);
+    expectProblem(
+      await world.call('POST', `${base}/extension-requests/x1/decision`, { token: tokens.otherSupervisor, body: { approve: true } }),
+      403,
+    );
+    res = await world.call('POST', `${base}/extension-requests/x1/decision`, { token: tokens.supervisor, body: { approve: true, note: 'Đồng ý' } });
+    expect(res.status).toBe(200);
+    const extended = await json(res);
+    expect(Date.parse(extended.dueAt)).toBeGreaterThan(Date.now() + 7000 * 1000);
+
+    expect((await world.call('POST', `${base}/completion`, { token: tokens.lead, body: { summary: 'Đã hoàn thành' } })).status).toBe(200);
+    res = await world.call('POST', `${base}/completion/review`, { token: tokens.supervisor, body: { accept: true } });
+    expect(res.status).toBe(200);
+    expect(await json(res)).toMatchObject({ status: 'completed', timeliness: 'completed_on_time' });
+
+    expectProblem(await world.call('POST', `${base}/cancellation`, { token: tokens.leader, body: { reason: 'Muộn' } }), 409);
+  });
+
+  it('turns each workflow refusal into the right problem', async () => {
+    const id = await issue();
+    const base = `/v1/directives/${id}`;
+    const byCoordinating = await world.call('POST', `${base}/completion`, { token: tokens.coordinating, body: { summary: 'x' } });
+    expectProblem(byCoordinating, 403);
+    expect((await json(byCoordinating)).detail).toMatch(/lead agency/);
+    expectProblem(await world.call('POST', `${base}/reports`, { token: tokens.lead, body: { deadlineKey: 'Q1999-1', summary: 'x' } }), 404);
+    expectProblem(await world.call('POST', `${base}/completion/review`, { token: tokens.supervisor, body: { accept: true } }), 409);
+    expectProblem(await world.call('POST', `${base}/cancellation`, { token: tokens.lead, body: { reason: 'x' } }), 403);
+    expectProblem(await world.call('POST', `${base}/reports`, { token: tokens.lead, body: { summary: 'no period' } }), 400);
+    expectProblem(await world.call('POST', `${base}/reassignment`, { token: tokens.leader, body: { leadAgency: 'NOPE', reason: 'x' } }), 422);
+    expectProblem(await world.call('POST', '/v1/directives/00000000-0000-4000-8000-0000000000ff/acknowledgements', { token: tokens.lead }), 404);
+
+    expect((await world.call('POST', `${base}/acknowledgements`, { token: tokens.lead })).status).toBe(200);
+    expectProblem(await world.call('POST', `${base}/acknowledgements`, { token: tokens.lead }), 409);
+  });
+
+  it('runs an action retried with the same Idempotency-Key once', async () => {
+    const id = await issue();
+    const headers = { 'idempotency-key': 'ack-once' };
+    const first = await world.call('POST', `/v1/directives/${id}/acknowledgements`, { token: tokens.coordinating, headers });
+    const second = await world.call('POST', `/v1/directives/${id}/acknowledgements`, { token: tokens.coordinating, headers });
+    expect([first.status, second.status]).toEqual([200, 200]);
+    const events = await json(await world.call('GET', `/v1/directives/${id}/events`));
+    expect(events.items.filter((e: { type: string }) => e.type === 'acknowledged')).toHaveLength(1);
+  });
+});
