@@ -156,6 +156,21 @@ async function project(tx: Tx, input: RecordEventInput): Promise<void> {
       })
       .onConflictDoNothing();
   }
+  if (input.type === 'escalation_acknowledged') {
+    const e = input.data.escalation as Escalation;
+    await tx
+      .update(escalations)
+      .set({ acknowledgedAt: new Date(e.acknowledgedAt!), acknowledgedBy: e.acknowledgedBy ?? null })
+      .where(
+        and(
+          eq(escalations.directiveId, input.directiveId),
+          eq(escalations.deadlineKey, e.deadlineKey),
+          eq(escalations.dueAt, new Date(e.dueAt)),
+          eq(escalations.agencyId, e.agencyId),
+          eq(escalations.level, e.level),
+        ),
+      );
+  }
   if (input.type === 'escalation_resolved') {
     const resolved = input.data.escalations as Escalation[];
     for (const e of resolved) {

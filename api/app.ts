@@ -7,6 +7,7 @@ import { authenticate } from './auth.js';
 import { calendarApp } from './calendar.js';
 import type { AppDeps } from './context.js';
 import { directivesApp } from './directives.js';
+import { escalationsApp } from './escalations.js';
 import { newApp } from './openapi.js';
 import { ApiProblem, problemResponse } from './problem.js';
 
@@ -55,6 +56,7 @@ export function createApp(deps: AppDeps) {
   app.route('/v1/directives', directivesApp(deps));
   app.route('/v1/agencies', agenciesApp(deps));
   app.route('/v1/calendar', calendarApp(deps));
+  app.route('/v1/escalations', escalationsApp(deps));
 
   app.notFound((c) => problemResponse(c, 404, { detail: `No route ${c.req.method} ${c.req.path}.` }));
   app.onError((err, c) => {

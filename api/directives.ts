@@ -629,7 +629,7 @@ const FAILURE_STATUS: Record<string, 403 | 404 | 409 | 422> = {
 };
 
 /** A workflow's refusal, as the HTTP problem a caller can act on. */
-function updateProblem(err: unknown): unknown {
+export function updateProblem(err: unknown): unknown {
   if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
     const status = FAILURE_STATUS[err.cause.type ?? ''] ?? 422;
     return new ApiProblem(status, { slug: `directive-${(err.cause.type ?? 'refused').toLowerCase()}`, detail: err.cause.message });

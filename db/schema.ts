@@ -178,6 +178,9 @@ export const escalations = pgTable(
     openedAt: timestamp('opened_at', { withTimezone: true }).notNull(),
     resolvedAt: timestamp('resolved_at', { withTimezone: true }),
     resolution: text('resolution'),
+    /** The recipient has seen it; the rung stays open until the report or completion resolves it. */
+    acknowledgedAt: timestamp('acknowledged_at', { withTimezone: true }),
+    acknowledgedBy: uuid('acknowledged_by'),
   },
   (t) => [
     uniqueIndex('escalations_rung_key').on(t.directiveId, t.deadlineKey, t.dueAt, t.agencyId, t.level),

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAgency, createUser, startWorld, type World } from './support.js';
+import { createAgency, createUser, eventually, startWorld, type World } from './support.js';
 
 let world: World;
 let supervisorAgency: { id: string };
@@ -104,5 +104,48 @@ describe('actions on a directive over HTTP', () => {
     expect([first.status, second.status]).toEqual([200, 200]);
     const events = await json(await world.call('GET', `/v1/directives/${id}/events`));
     expect(events.items.filter((e: { type: string }) => e.type === 'acknowledged')).toHaveLength(1);
+  });
+});
+
+describe('the escalation inbox', () => {
+  it('puts each rung in its recipient’s inbox, lets them acknowledge it, and shows it resolved by the late report', async () => {
+    const id = await issue({
+      coordinatingAgencies: [],
+      regime: { kind: 'explicit', dueDates: [inSeconds(2)] },
+      policy: { reminders: [], escalations: [{ duration: 'PT1S' }, { duration: 'PT2S' }, { duration: 'PT3S' }] },
+    });
+    const inbox = async (token: string, status = 'open') =>
+      ((await json(await world.call('GET', `/v1/escalations?status=${status}`, { token }))).items as Array<Record<string, any>>).filter(
+        (e) => e.directiveId === id,
+      );
+    const [forLead] = await eventually(async () => {
+      const items = await inbox(tokens.lead);
+      return items.length ? items : undefined;
+    });
+    expect(forLead).toMatchObject({ level: 1, deadlineKey: 'R1', target: { agencyId: lead.id } });
+    const [forSupervisor] = await eventually(async () => {
+      const items = await inbox(tokens.supervisor);
+      return items.length ? items : undefined;
+    });
+    expect(forSupervisor).toMatchObject({ level: 2, target: { agencyId: supervisorAgency.id } });
+    const [forLeader] = await eventually(async () => {
+      const items = await inbox(tokens.leader);
+      return items.some((e) => e.level === 3) ? items : undefined;
+    });
+    expect(forLeader!.level).toBe(3);
+    expect(await inbox(tokens.otherSupervisor, 'all')).toEqual([]);
+
+    expectProblem(await world.call('POST', `/v1/escalations/${forSupervisor!.id}/acknowledgement`, { token: tokens.otherSupervisor }), 404);
+    const acked = await world.call('POST', `/v1/escalations/${forLead!.id}/acknowledgement`, { token: tokens.lead });
+    expect(acked.status).toBe(200);
+    expect((await json(acked)).acknowledgedAt).not.toBeNull();
+    expect(await inbox(tokens.lead, 'acknowledged')).toHaveLength(1);
+
+    expect((await world.call('POST', `/v1/directives/${id}/reports`, { token: tokens.lead, body: { deadlineKey: 'R1', summary: 'Muộn' } })).status).toBe(200);
+    const resolved = await inbox(tokens.lead, 'resolved');
+    expect(resolved).toHaveLength(1);
+    expect(resolved[0]).toMatchObject({ resolution: 'reported' });
+    expect(resolved[0]!.secondsToResolution).toBeGreaterThanOrEqual(0);
+    expectProblem(await world.call('GET', '/v1/escalations?status=everything', { token: tokens.lead }), 400);
   });
 });

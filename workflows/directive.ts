@@ -21,6 +21,7 @@ import {
   type TimerItem,
 } from './lifecycle.js';
 import {
+  acknowledgeEscalationUpdate,
   acknowledgeUpdate,
   cancelUpdate,
   decideExtensionUpdate,
@@ -324,6 +325,32 @@ export async function directiveWorkflow(input: DirectiveInput): Promise<Directiv
         requireOpen();
         requireRole(actor, LEADER_ROLES, 'cancel a directive');
         if (!reason.trim()) reject(FailureType.Invalid, 'A cancellation needs a reason.');
+      },
+    },
+  );
+
+  const findEscalation = (r: { deadlineKey: string; dueAt: string; agencyId: string; level: number }) =>
+    (state.escalations ?? []).find(
+      (e) => e.deadlineKey === r.deadlineKey && e.dueAt === r.dueAt && e.agencyId === r.agencyId && e.level === r.level,
+    );
+
+  setHandler(
+    acknowledgeEscalationUpdate,
+    async ({ actor, escalation: ref }) => {
+      const e = findEscalation(ref)!;
+      if (e.acknowledgedAt) return state;
+      e.acknowledgedAt = now();
+      e.acknowledgedBy = actor.userId;
+      refresh();
+      await record('escalation_acknowledged', { escalation: e }, actor.userId);
+      return state;
+    },
+    {
+      // The API checks that the rung is in the caller's inbox; the workflow checks that it is still open.
+      validator: ({ escalation: ref }) => {
+        const e = findEscalation(ref);
+        if (!e) reject(FailureType.NotFound, 'No such escalation on this directive.');
+        if (e!.resolvedAt !== null) reject(FailureType.InvalidState, `The escalation was already resolved (${e!.resolution}).`);
       },
     },
   );

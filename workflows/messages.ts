@@ -21,3 +21,8 @@ export const submitCompletionUpdate = defineUpdate<DirectiveState, [SubmitComple
 export const reviewCompletionUpdate = defineUpdate<DirectiveState, [ReviewCompletionArgs]>('reviewCompletion');
 export const reassignUpdate = defineUpdate<DirectiveState, [ReassignArgs]>('reassign');
 export const cancelUpdate = defineUpdate<DirectiveState, [CancelArgs]>('cancel');
+
+/** Identifies one rung: the deadline's key and due instant, the agency that missed it, the level. */
+export type EscalationRef = { deadlineKey: string; dueAt: string; agencyId: string; level: 1 | 2 | 3 };
+export type AcknowledgeEscalationArgs = { actor: Actor; escalation: EscalationRef };
+export const acknowledgeEscalationUpdate = defineUpdate<DirectiveState, [AcknowledgeEscalationArgs]>('acknowledgeEscalation');

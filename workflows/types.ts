@@ -91,6 +91,8 @@ export type Escalation = {
   target: EscalationTarget;
   resolvedAt: string | null;
   resolution: string | null;
+  acknowledgedAt?: string | null;
+  acknowledgedBy?: string | null;
 };
 
 export type Report = { deadlineKey: string; agencyId: string; at: string; summary: string; late: boolean; by: string };
@@ -146,6 +148,7 @@ export const EVENT_TYPES = [
   'deadline_missed',
   'escalated',
   'escalation_resolved',
+  'escalation_acknowledged',
   'extension_requested',
   'extension_decided',
   'replanned',
