@@ -161,15 +161,7 @@ async function project(tx: Tx, input: RecordEventInput): Promise<void> {
     await tx
       .update(escalations)
       .set({ acknowledgedAt: new Date(e.acknowledgedAt!), acknowledgedBy: e.acknowledgedBy ?? null })
-      .where(
-        and(
-          eq(escalations.directiveId, input.directiveId),
-          eq(escalations.deadlineKey, e.deadlineKey),
-          eq(escalations.dueAt, new Date(e.dueAt)),
-          eq(escalations.agencyId, e.agencyId),
-          eq(escalations.level, e.level),
-        ),
-      );
+      .where(rungOf(input.directiveId, e));
   }
   if (input.type === 'escalation_resolved') {
     const resolved = input.data.escalations as Escalation[];
@@ -177,21 +169,22 @@ async function project(tx: Tx, input: RecordEventInput): Promise<void> {
       await tx
         .update(escalations)
         .set({ resolvedAt: at, resolution: e.resolution })
-        .where(
-          and(
-            eq(escalations.directiveId, input.directiveId),
-            eq(escalations.deadlineKey, e.deadlineKey),
-            eq(escalations.dueAt, new Date(e.dueAt)),
-            eq(escalations.agencyId, e.agencyId),
-            eq(escalations.level, e.level),
-            isNull(escalations.resolvedAt),
-          ),
-        );
+        .where(and(rungOf(input.directiveId, e), isNull(escalations.resolvedAt)));
     }
   }
 }
 
 export type Activities = ReturnType<typeof createActivities>;
+
+/** One rung's row: unique on directive, deadline key, due instant, agency and level. */
+const rungOf = (directiveId: string, e: Escalation) =>
+  and(
+    eq(escalations.directiveId, directiveId),
+    eq(escalations.deadlineKey, e.deadlineKey),
+    eq(escalations.dueAt, new Date(e.dueAt)),
+    eq(escalations.agencyId, e.agencyId),
+    eq(escalations.level, e.level),
+  );
 
 type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
 type Assignment = { agencyId: string; role: 'lead' | 'coordinating' };
