@@ -6,7 +6,7 @@ let supervisorAgency: { id: string };
 let otherSupervisorAgency: { id: string };
 let lead: { id: string; code: string };
 let coordinating: { id: string; code: string };
-const tokens: Record<string, string> = {};
+const tokens = {} as Record<'leader' | 'lead' | 'coordinating' | 'supervisor' | 'otherSupervisor', string>;
 
 beforeAll(async () => {
   world = await startWorld();
