@@ -33,7 +33,7 @@ import type { directiveWorkflow } from '../workflows/directive.js';
 import { agenciesById, resolveAgencyRefs, type AgencySummary } from './agency-refs.js';
 import { requireRole } from './auth.js';
 import type { AppDeps, AppEnv, Principal } from './context.js';
-import { supervises } from './scope.js';
+import { assignedToAny, seesAgencies, supervises, visibleAgencies } from './scope.js';
 import { claimIdempotencyKey, IDEMPOTENCY_KEY_PATTERN } from './idempotency.js';
 import { bearerSecurity, newApp, problems } from './openapi.js';
 import { ApiProblem, type FieldError } from './problem.js';
@@ -391,6 +391,7 @@ export function directivesApp(deps: AppDeps) {
     async (c) => {
       const q = c.req.valid('query');
       const where: Array<SQL | undefined> = [
+        assignedToAny(await visibleAgencies(db, c.get('principal'))),
         q.status ? eq(directives.status, q.status) : undefined,
         q.timeliness ? eq(directives.timeliness, q.timeliness) : undefined,
         q.leadAgency ? eq(directives.leadAgencyId, q.leadAgency) : undefined,
@@ -447,7 +448,11 @@ export function directivesApp(deps: AppDeps) {
     async (c) => {
       const { id } = c.req.valid('param');
       const d = await detail(id);
-      if (!d) throw new ApiProblem(404, { detail: `No directive ${id}.` });
+      // A directive outside the caller's scope is answered like a missing one.
+      const visible = await visibleAgencies(db, c.get('principal'));
+      if (!d || !seesAgencies(visible, [d.leadAgency.id, ...d.coordinatingAgencies.map((a) => a.id)])) {
+        throw new ApiProblem(404, { detail: `No directive ${id}.` });
+      }
       return c.json(d, 200);
     },
   );
@@ -467,11 +472,12 @@ export function directivesApp(deps: AppDeps) {
     }),
     async (c) => {
       const { id } = c.req.valid('param');
+      const [exists] = await db
+        .select({ id: directives.id })
+        .from(directives)
+        .where(and(eq(directives.id, id), assignedToAny(await visibleAgencies(db, c.get('principal')))));
+      if (!exists) throw new ApiProblem(404, { detail: `No directive ${id}.` });
       const rows = await db.select().from(directiveEvents).where(eq(directiveEvents.directiveId, id)).orderBy(asc(directiveEvents.seq));
-      if (rows.length === 0) {
-        const [exists] = await db.select({ id: directives.id }).from(directives).where(eq(directives.id, id));
-        if (!exists) throw new ApiProblem(404, { detail: `No directive ${id}.` });
-      }
       return c.json(
         {
           items: rows.map((r) => ({
@@ -501,10 +507,13 @@ export function directivesApp(deps: AppDeps) {
     if (opts.roles && !opts.roles.includes(principal.role)) {
       throw new ApiProblem(403, { detail: `This action needs one of the roles: ${opts.roles.join(', ')}.` });
     }
-    const [row] = await db.select({ leadAgencyId: directives.leadAgencyId }).from(directives).where(eq(directives.id, id));
     // The projection may trail a just-issued directive by a moment; the workflow knows it already.
-    const leadAgencyId = row?.leadAgencyId ?? (await liveState(id))?.leadAgencyId;
-    if (!leadAgencyId) throw new ApiProblem(404, { detail: `No directive ${id}.` });
+    const known = (await projected(id)) ?? (await liveState(id));
+    const visible = await visibleAgencies(db, principal);
+    if (!known || !seesAgencies(visible, [known.leadAgencyId, ...known.coordinatingAgencyIds])) {
+      throw new ApiProblem(404, { detail: `No directive ${id}.` });
+    }
+    const leadAgencyId = known.leadAgencyId;
     if (opts.supervisorScope && principal.role === 'supervisor') {
       if (!principal.agencyId || !(await supervises(db, principal.agencyId, leadAgencyId))) {
         throw new ApiProblem(403, { detail: 'Your agency does not supervise the lead agency of this directive.' });

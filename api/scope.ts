@@ -1,6 +1,7 @@
-import { eq } from 'drizzle-orm';
+import { eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
-import { agencies } from '../db/schema.js';
+import { agencies, assignments, directives } from '../db/schema.js';
+import type { Principal } from './context.js';
 
 /**
  * Whether `supervisorAgencyId` supervises `agencyId`, directly or up the chain (the whole subtree):
@@ -20,3 +21,39 @@ export async function supervises(db: Database, supervisorAgencyId: string, agenc
   }
   return false;
 }
+
+/**
+ * The agencies whose directives a principal may see: null for province-wide roles (leader, admin), the
+ * officer's own agency, or a supervisor's agency and everything it supervises below it.
+ */
+export async function visibleAgencies(db: Database, p: Principal): Promise<string[] | null> {
+  if (p.role === 'leader' || p.role === 'admin') return null;
+  if (!p.agencyId) return [];
+  if (p.role === 'officer') return [p.agencyId];
+  const all = await db.select({ id: agencies.id, supervisorId: agencies.supervisorId, parentId: agencies.parentId }).from(agencies);
+  const below = new Map<string, string[]>();
+  for (const a of all) {
+    const up = a.supervisorId ?? a.parentId;
+    if (up) below.set(up, [...(below.get(up) ?? []), a.id]);
+  }
+  const seen = new Set<string>([p.agencyId]);
+  for (const queue = [p.agencyId]; queue.length > 0; ) {
+    for (const child of below.get(queue.shift()!) ?? []) {
+      if (!seen.has(child)) {
+        seen.add(child);
+        queue.push(child);
+      }
+    }
+  }
+  return [...seen];
+}
+
+/** SQL condition: the directive has a current assignment to one of `ids` (null: no restriction). */
+export function assignedToAny(ids: string[] | null): SQL | undefined {
+  if (ids === null) return undefined;
+  if (ids.length === 0) return sql`false`;
+  return sql`exists (select 1 from ${assignments} where ${assignments.directiveId} = ${directives.id} and ${assignments.endedAt} is null and ${inArray(assignments.agencyId, ids)})`;
+}
+
+export const seesAgencies = (visible: string[] | null, agencyIds: string[]): boolean =>
+  visible === null || agencyIds.some((a) => visible.includes(a));

@@ -62,9 +62,10 @@ describe('actions on a directive over HTTP', () => {
       body: { proposedDueAt: inSeconds(7200), reason: 'Chờ kết quả giám định' },
     });
     expect(res.status).toBe(200);
+    // A supervisor of another subtree does not even learn that the directive exists.
     expectProblem(
       await world.call('POST', `${base}/extension-requests/x1/decision`, { token: tokens.otherSupervisor, body: { approve: true } }),
-      403,
+      404,
     );
     res = await world.call('POST', `${base}/extension-requests/x1/decision`, { token: tokens.supervisor, body: { approve: true, note: 'Đồng ý' } });
     expect(res.status).toBe(200);
@@ -104,6 +105,34 @@ describe('actions on a directive over HTTP', () => {
     expect([first.status, second.status]).toEqual([200, 200]);
     const events = await json(await world.call('GET', `/v1/directives/${id}/events`));
     expect(events.items.filter((e: { type: string }) => e.type === 'acknowledged')).toHaveLength(1);
+  });
+});
+
+describe('read scopes', () => {
+  it('shows an officer only directives their agency is assigned to, and a supervisor only its subtree', async () => {
+    const id = await issue();
+    const outsiderAgency = await createAgency(world.db, 'Thanh tra tinh', otherSupervisorAgency.id);
+    const outsider = await createUser(world.db, { role: 'officer', agencyId: outsiderAgency.id });
+    await eventually(async () => {
+      const d = await json(await world.call('GET', `/v1/directives/${id}`, { token: tokens.leader }));
+      return d.lastSeq >= 1 ? d : undefined;
+    });
+    for (const token of [tokens.lead, tokens.coordinating, tokens.supervisor, tokens.leader]) {
+      expect((await world.call('GET', `/v1/directives/${id}`, { token })).status).toBe(200);
+      expect((await world.call('GET', `/v1/directives/${id}/events`, { token })).status).toBe(200);
+    }
+    for (const token of [outsider, tokens.otherSupervisor]) {
+      expectProblem(await world.call('GET', `/v1/directives/${id}`, { token }), 404);
+      expectProblem(await world.call('GET', `/v1/directives/${id}/events`, { token }), 404);
+      expectProblem(await world.call('POST', `/v1/directives/${id}/acknowledgements`, { token }), 404);
+      const list = await json(await world.call('GET', '/v1/directives?limit=100', { token }));
+      expect(list.items.map((d: { id: string }) => d.id)).not.toContain(id);
+    }
+    const mine = await eventually(async () => {
+      const list = await json(await world.call('GET', '/v1/directives?limit=100', { token: tokens.lead }));
+      return list.items.some((d: { id: string }) => d.id === id) ? list : undefined;
+    });
+    expect(mine.items.every((d: any) => [d.leadAgency.id, ...d.coordinatingAgencies.map((a: any) => a.id)].includes(lead.id))).toBe(true);
   });
 });
 
