@@ -10,6 +10,7 @@ import type {
   RecordEventResult,
   Report,
 } from '../workflows/types.js';
+import { foldVietnamese } from '../db/text.js';
 import { WorkingCalendar } from './calendar.js';
 import { planSchedule } from './schedule.js';
 
@@ -45,6 +46,7 @@ export function createActivities({ db }: ActivityDeps) {
           conferenceId: s.conferenceId,
           title: s.title,
           body: s.body,
+          searchText: foldVietnamese(`${s.title} ${s.body}`),
           leadAgencyId: s.leadAgencyId,
           status: s.status,
           timeliness: s.timeliness,

@@ -3,7 +3,8 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
 import type { Context } from 'hono';
-import { and, asc, desc, eq, inArray, isNull, lt, or, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, ilike, inArray, isNull, lt, ne, or, type SQL } from 'drizzle-orm';
+import { escapeLike, foldVietnamese } from '../db/text.js';
 import { assignments, directiveEvents, directives } from '../db/schema.js';
 import {
   acknowledgeUpdate,
@@ -136,7 +137,13 @@ const DirectiveEvent = z
 
 const IdParam = z.object({ id: z.uuid().openapi({ param: { name: 'id', in: 'path' } }) });
 
+const Instant = z.union([z.iso.date(), z.iso.datetime({ offset: true })]);
 const ListQuery = z.object({
+  q: z.string().trim().min(1).max(200).optional().openapi({ description: 'Words in the title or body, with or without diacritics' }),
+  overdue: z.enum(['true', 'false']).optional(),
+  agency: z.uuid().optional().openapi({ description: 'Assigned (lead or coordinating) agency' }),
+  dueBefore: Instant.optional(),
+  dueAfter: Instant.optional(),
   status: z.enum(DIRECTIVE_STATUSES).optional(),
   timeliness: z.enum(TIMELINESS).optional(),
   leadAgency: z.uuid().optional(),
@@ -168,6 +175,8 @@ const IdempotencyHeaders = z.object({
 });
 
 const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
+/** A bare date in a filter means the start of that day in Vietnam. */
+const instantOf = (v: string): Date => (v.includes('T') ? new Date(v) : new Date(`${v}T00:00:00+07:00`));
 
 function rowToState(row: typeof directives.$inferSelect, coordinatingAgencyIds: string[]): DirectiveState {
   return {
@@ -396,6 +405,12 @@ export function directivesApp(deps: AppDeps) {
         q.timeliness ? eq(directives.timeliness, q.timeliness) : undefined,
         q.leadAgency ? eq(directives.leadAgencyId, q.leadAgency) : undefined,
         q.conferenceId ? eq(directives.conferenceId, q.conferenceId) : undefined,
+        q.q ? ilike(directives.searchText, `%${escapeLike(foldVietnamese(q.q))}%`) : undefined,
+        q.overdue === 'true' ? eq(directives.timeliness, 'open_overdue') : undefined,
+        q.overdue === 'false' ? ne(directives.timeliness, 'open_overdue') : undefined,
+        q.agency ? assignedToAny([q.agency]) : undefined,
+        q.dueBefore ? lt(directives.dueAt, instantOf(q.dueBefore)) : undefined,
+        q.dueAfter ? gte(directives.dueAt, instantOf(q.dueAfter)) : undefined,
       ];
       if (q.cursor) {
         const cur = decodeCursor(q.cursor);

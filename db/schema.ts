@@ -79,6 +79,8 @@ export const directives = pgTable(
     conferenceId: uuid('conference_id').references(() => conferences.id),
     title: text('title').notNull(),
     body: text('body').notNull().default(''),
+    /** Title and body folded by foldVietnamese, for search with or without diacritics. */
+    searchText: text('search_text').notNull().default(''),
     leadAgencyId: uuid('lead_agency_id')
       .notNull()
       .references(() => agencies.id),

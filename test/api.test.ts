@@ -134,6 +134,34 @@ describe('POST /v1/directives then GET', () => {
   });
 });
 
+describe('filters', () => {
+  it('finds Vietnamese text with or without diacritics, and filters by agency, overdue and due dates', async () => {
+    const own = await createAgency(world.db, 'Cuc THADS');
+    const post = async (title: string, dueDate: string) => {
+      const res = await world.call('POST', '/v1/directives', { body: { title, leadAgency: own.id, dueDate } });
+      expect(res.status).toBe(201);
+      return (await json(res)).id as string;
+    };
+    const y = new Date().getUTCFullYear() + 1;
+    const tha = await post('Đẩy nhanh tiến độ thi hành án dân sự', `${y}-03-31`);
+    const other = await post('Giải quyết đơn thư khiếu nại, tố cáo', `${y}-12-31`);
+    const ids = async (query: string) => {
+      const page = await json(await world.call('GET', `/v1/directives?agency=${own.id}&${query}`));
+      return page.items.map((d: { id: string }) => d.id);
+    };
+    await eventually(async () => ((await ids('limit=100')).length === 2 ? true : undefined));
+    expect(await ids('q=thi%20hanh%20an')).toEqual([tha]);
+    expect(await ids(`q=${encodeURIComponent('THI HÀNH ÁN')}`)).toEqual([tha]);
+    expect(await ids('q=day%20nhanh')).toEqual([tha]);
+    expect(await ids('q=100%25')).toEqual([]);
+    expect(await ids(`dueBefore=${y}-06-01`)).toEqual([tha]);
+    expect(await ids(`dueAfter=${y}-06-01`)).toEqual([other]);
+    expect(await ids('overdue=true')).toEqual([]);
+    expect((await ids('overdue=false')).sort()).toEqual([tha, other].sort());
+    expectProblem(await world.call('GET', '/v1/directives?dueBefore=tomorrow'), 400);
+  });
+});
+
 describe('bad requests get problem+json', () => {
   it('lists every invalid field of a malformed body with a JSON pointer', async () => {
     const res = await world.call('POST', '/v1/directives', { body: { title: '', leadAgency: 5, extra: true } });
