@@ -8,6 +8,7 @@ import { calendarApp } from './calendar.js';
 import type { AppDeps } from './context.js';
 import { directivesApp } from './directives.js';
 import { escalationsApp } from './escalations.js';
+import { meApp, usersApp } from './users.js';
 import { newApp } from './openapi.js';
 import { ApiProblem, problemResponse } from './problem.js';
 
@@ -57,6 +58,8 @@ export function createApp(deps: AppDeps) {
   app.route('/v1/agencies', agenciesApp(deps));
   app.route('/v1/calendar', calendarApp(deps));
   app.route('/v1/escalations', escalationsApp(deps));
+  app.route('/v1/users', usersApp(deps));
+  app.route('/v1/me', meApp(deps));
 
   app.notFound((c) => problemResponse(c, 404, { detail: `No route ${c.req.method} ${c.req.path}.` }));
   app.onError((err, c) => {

@@ -36,7 +36,7 @@ import { requireRole } from './auth.js';
 import type { AppDeps, AppEnv, Principal } from './context.js';
 import { assignedToAny, seesAgencies, supervises, visibleAgencies } from './scope.js';
 import { claimIdempotencyKey, IDEMPOTENCY_KEY_PATTERN } from './idempotency.js';
-import { bearerSecurity, newApp, problems } from './openapi.js';
+import { bearerSecurity, IdempotencyHeaders, newApp, problems } from './openapi.js';
 import { ApiProblem, type FieldError } from './problem.js';
 
 const DAY_MS = 86_400_000;
@@ -166,13 +166,6 @@ function decodeCursor(raw: string): z.infer<typeof Cursor> {
   }
 }
 
-const IdempotencyHeaders = z.object({
-  'idempotency-key': z
-    .string()
-    .regex(IDEMPOTENCY_KEY_PATTERN, '1–255 visible ASCII characters')
-    .optional()
-    .openapi({ description: 'Retrying a POST with the same key and body creates nothing new.' }),
-});
 
 const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
 /** A bare date in a filter means the start of that day in Vietnam. */

@@ -1,5 +1,6 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppEnv } from './context.js';
+import { IDEMPOTENCY_KEY_PATTERN } from './idempotency.js';
 import { fieldErrors, problemResponse } from './problem.js';
 
 /** Every sub-app validates the same way: a 400 problem+json with one entry per invalid field. */
@@ -46,3 +47,12 @@ export const problems = {
 } as const;
 
 export const bearerSecurity = [{ bearerAuth: [] }];
+
+export const IdempotencyHeaders = z.object({
+  'idempotency-key': z
+    .string()
+    .regex(IDEMPOTENCY_KEY_PATTERN, '1–255 visible ASCII characters')
+    .optional()
+    .openapi({ description: 'Retrying a POST with the same key and body creates nothing new.' }),
+});
+
