@@ -24,6 +24,8 @@ const schema = z.object({
   TEMPORAL_UI_PORT: z.coerce.number().int().min(1).max(65535).default(8233),
   ADMIN_TOKEN: optionalString.pipe(z.string().min(24, 'ADMIN_TOKEN must be at least 24 characters').optional()),
   TEMPORAL_UI_URL: optionalString,
+  TEMPORAL_METRICS_ADDRESS: optionalString,
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
   PATH: z.string().default(''),
   TEST_DATABASE_ADMIN_URL: z.string().default('postgres://postgres@127.0.0.1:5432/postgres'),
 });
@@ -31,7 +33,7 @@ const schema = z.object({
 export type Config = {
   env: 'development' | 'test' | 'production';
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
-  http: { host: string; port: number; publicUrl: string };
+  http: { host: string; port: number; publicUrl: string; rateLimitPerMinute: number };
   dataDir: string;
   /** PostgreSQL URL, or undefined for the embedded PGlite database under dataDir. */
   databaseUrl: string | undefined;
@@ -45,6 +47,8 @@ export type Config = {
     devUiPort: number;
     /** Where links to a workflow in the Temporal UI point; unset means no links. */
     uiUrl: string | undefined;
+    /** host:port where the worker's Temporal runtime serves Prometheus metrics; unset: not exported. */
+    metricsAddress: string | undefined;
   };
   /** The OS search path, for finding the Temporal CLI and Go. */
   systemPath: string;
@@ -69,6 +73,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       host: e.HOST,
       port: e.PORT,
       publicUrl: e.PUBLIC_URL ?? `http://${e.HOST === '0.0.0.0' ? 'localhost' : e.HOST}:${e.PORT}`,
+      rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     },
     dataDir,
     databaseUrl: e.DATABASE_URL,
@@ -80,6 +85,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       devPort: e.TEMPORAL_PORT,
       devUiPort: e.TEMPORAL_UI_PORT,
       uiUrl: e.TEMPORAL_UI_URL,
+      metricsAddress: e.TEMPORAL_METRICS_ADDRESS,
     },
     systemPath: e.PATH,
     adminToken: e.ADMIN_TOKEN,

@@ -1,4 +1,5 @@
 // Worker entry for deployments: `tsx activities/worker.ts`. Run as many as the load needs.
+import { Runtime } from '@temporalio/worker';
 import { ConfigError, createLogger, loadConfig } from '../config.js';
 import { openDatabase } from '../db/client.js';
 import { connectWorker, createWorker } from './create-worker.js';
@@ -8,6 +9,9 @@ async function main() {
   const logger = createLogger(config, 'worker');
   if (!config.databaseUrl) {
     throw new ConfigError('DATABASE_URL is required for a standalone worker; `npm run dev` runs everything on the embedded database.');
+  }
+  if (config.temporal.metricsAddress) {
+    Runtime.install({ telemetryOptions: { metrics: { prometheus: { bindAddress: config.temporal.metricsAddress } } } });
   }
   const database = await openDatabase({ databaseUrl: config.databaseUrl });
   await database.migrate();

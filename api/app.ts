@@ -10,6 +10,7 @@ import { directivesApp } from './directives.js';
 import { escalationsApp } from './escalations.js';
 import { meApp, usersApp } from './users.js';
 import { newApp } from './openapi.js';
+import { mountDocs, mountMetrics, rateLimit, requestLog } from './ops.js';
 import { ApiProblem, problemResponse } from './problem.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -18,7 +19,10 @@ export function createApp(deps: AppDeps) {
   const app = newApp();
 
   app.use('*', requestId());
+  app.use('*', requestLog(deps.logger));
   app.use('*', secureHeaders());
+  mountMetrics(app, deps.temporalMetricsAddress);
+  mountDocs(app);
   app.use(
     '*',
     bodyLimit({
@@ -53,6 +57,7 @@ export function createApp(deps: AppDeps) {
     },
   });
 
+  app.use('/v1/*', rateLimit(deps.rateLimitPerMinute ?? 600));
   app.use('/v1/*', authenticate(deps.db));
   app.route('/v1/directives', directivesApp(deps));
   app.route('/v1/agencies', agenciesApp(deps));

@@ -14,6 +14,10 @@ export type AppDeps = {
   temporal: Client;
   config: Pick<Config, 'temporal' | 'http'>;
   logger: Logger;
+  /** Requests a client may make to /v1 per minute (default 600). */
+  rateLimitPerMinute?: number;
+  /** host:port of the Temporal runtime's Prometheus exporter, appended to /metrics. */
+  temporalMetricsAddress?: string;
   /** Checks beyond the database and Temporal that /readyz should include. */
   ping?: { db(): Promise<void> };
 };

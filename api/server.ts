@@ -16,7 +16,14 @@ async function main() {
   await database.migrate();
   if (config.adminToken) await ensureBootstrapAdmin(database.db, config.adminToken);
   const temporal = await connectClient(config.temporal.address ?? 'localhost:7233', config.temporal.namespace);
-  const app = createApp({ db: database.db, temporal, config, logger, ping: { db: () => database.ping() } });
+  const app = createApp({
+    db: database.db,
+    temporal,
+    config,
+    logger,
+    ping: { db: () => database.ping() },
+    rateLimitPerMinute: config.http.rateLimitPerMinute,
+  });
   const server = await startHttpServer(app, config.http.host, config.http.port);
   logger.info({ url: server.url }, 'API listening');
 

@@ -20,7 +20,13 @@ async function main() {
   const say = (msg: string) => process.stdout.write(`${msg}\n`);
   // Keep the SDK's own logs quiet; errors still surface.
   // Shutdown is ordered here (API, worker, database, Temporal), not by the SDK's own signal handlers.
-  Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
+  Runtime.install({
+    logger: new DefaultLogger('WARN'),
+    shutdownSignals: [],
+    ...(config.temporal.metricsAddress
+      ? { telemetryOptions: { metrics: { prometheus: { bindAddress: config.temporal.metricsAddress } } } }
+      : {}),
+  });
 
   let devServer: DevServer | undefined;
   let temporalAddress = config.temporal.address;
@@ -66,13 +72,15 @@ async function main() {
     config: { http: config.http, temporal: { ...config.temporal, uiUrl } },
     logger,
     ping: { db: () => database.ping() },
+    rateLimitPerMinute: config.http.rateLimitPerMinute,
+    temporalMetricsAddress: config.temporal.metricsAddress,
   });
   const server = await startHttpServer(app, config.http.host, config.http.port);
 
   say('');
   say('Directive tracker is up.');
   say(`  API            ${server.url}   (health: ${server.url}/healthz)`);
-  say(`  API docs       ${server.url}/openapi.json`);
+  say(`  API docs       ${server.url}/docs   (OpenAPI: ${server.url}/openapi.json, metrics: ${server.url}/metrics)`);
   say(`  Temporal       ${temporalAddress}${uiUrl ? `   UI: ${uiUrl}` : ''}`);
   say(`  Database       ${database.kind}: ${database.location}`);
   say(`  Admin token    ${admin.token}${admin.file ? `   (kept in ${admin.file})` : ''}`);

@@ -35,7 +35,9 @@ export type World = {
 };
 
 /** A worker on its own task queue, a Temporal client and the API, on the run's Temporal server and database. */
-export async function startWorld(options: { database?: DatabaseHandle; temporalAddress?: string } = {}): Promise<World> {
+export async function startWorld(
+  options: { database?: DatabaseHandle; temporalAddress?: string; rateLimitPerMinute?: number } = {},
+): Promise<World> {
   quietTemporalRuntime();
   const address = options.temporalAddress ?? inject('temporalAddress');
   const database = options.database ?? (await openDatabase({ databaseUrl: inject('databaseUrl'), maxConnections: 5 }));
@@ -66,11 +68,12 @@ export async function startWorld(options: { database?: DatabaseHandle; temporalA
     db: database.db,
     temporal: client,
     config: {
-      http: { host: '127.0.0.1', port: 0, publicUrl: 'http://test' },
-      temporal: { address, namespace: 'default', taskQueue, cli: undefined, devPort: 0, devUiPort: 0, uiUrl: 'http://ui.test' },
+      http: { host: '127.0.0.1', port: 0, publicUrl: 'http://test', rateLimitPerMinute: 100_000 },
+      temporal: { address, namespace: 'default', taskQueue, cli: undefined, devPort: 0, devUiPort: 0, uiUrl: 'http://ui.test', metricsAddress: undefined },
     },
     logger: pino({ level: 'silent' }),
     ping: { db: () => database.ping() },
+    rateLimitPerMinute: options.rateLimitPerMinute ?? 100_000,
   });
 
   return {

@@ -1,0 +1,103 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { prometheus } from '@hono/prometheus';
+import type { Hono, MiddlewareHandler } from 'hono';
+import { rateLimiter } from 'hono-rate-limiter';
+import { Registry, collectDefaultMetrics } from 'prom-client';
+import type { Logger } from '../config.js';
+import type { AppEnv } from './context.js';
+import { problemResponse } from './problem.js';
+
+/** One structured line per request; never headers, so tokens cannot leak into logs. */
+export function requestLog(logger: Logger): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const started = performance.now();
+    await next();
+    logger.info(
+      {
+        requestId: c.get('requestId'),
+        method: c.req.method,
+        path: c.req.path,
+        status: c.res.status,
+        ms: Math.round(performance.now() - started),
+        user: c.get('principal')?.userId,
+      },
+      'request',
+    );
+  };
+}
+
+/**
+ * Per-client limit: clients are told apart by their bearer token (hashed), else by their forwarded address.
+ * Over the limit the answer is a 429 problem with the standard RateLimit headers.
+ */
+export function rateLimit(perMinute: number): MiddlewareHandler<AppEnv> {
+  return rateLimiter<AppEnv>({
+    windowMs: 60_000,
+    limit: perMinute,
+    standardHeaders: 'draft-6',
+    keyGenerator: (c) =>
+      createHash('sha256')
+        .update(c.req.header('authorization') ?? `addr:${c.req.header('x-forwarded-for') ?? 'local'}`)
+        .digest('hex'),
+    handler: (c) => problemResponse(c, 429, { detail: `More than ${perMinute} requests a minute; retry after the window resets.` }),
+  });
+}
+
+/**
+ * `/metrics`: HTTP RED metrics and the process's own, plus the Temporal SDK runtime's Prometheus output
+ * when the worker in this process exports it (`TEMPORAL_METRICS_ADDRESS`).
+ */
+export function mountMetrics(app: Hono<AppEnv>, temporalMetricsAddress: string | undefined): void {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const { registerMetrics } = prometheus({ registry });
+  app.use('*', registerMetrics);
+  app.get('/metrics', async (c) => {
+    let text = await registry.metrics();
+    if (temporalMetricsAddress) {
+      try {
+        const res = await fetch(`http://${temporalMetricsAddress}/metrics`, { signal: AbortSignal.timeout(2000) });
+        if (res.ok) text += `\n${await res.text()}`;
+      } catch {
+        text += '\n# Temporal runtime metrics unavailable\n';
+      }
+    }
+    return c.text(text, 200, { 'content-type': registry.contentType });
+  });
+}
+
+const require = createRequire(import.meta.url);
+const swaggerDir = (require('swagger-ui-dist/absolute-path.js') as () => string)();
+const DOC_ASSETS: Record<string, string> = {
+  'swagger-ui.css': 'text/css; charset=utf-8',
+  'swagger-ui-bundle.js': 'text/javascript; charset=utf-8',
+  'swagger-ui-standalone-preset.js': 'text/javascript; charset=utf-8',
+};
+
+/** `/docs`: Swagger UI served from the swagger-ui-dist package, so it loads nothing from the internet. */
+export function mountDocs(app: Hono<AppEnv>): void {
+  app.get('/docs', (c) =>
+    c.html(`<!doctype html>
+<html lang="vi"><head><meta charset="utf-8"><title>Directive tracker API</title>
+<link rel="stylesheet" href="/docs/assets/swagger-ui.css"></head>
+<body><div id="ui"></div>
+<script src="/docs/assets/swagger-ui-bundle.js"></script>
+<script src="/docs/assets/swagger-ui-standalone-preset.js"></script>
+<script src="/docs/assets/init.js"></script></body></html>`),
+  );
+  // A separate script keeps the page free of inline JavaScript.
+  app.get('/docs/assets/init.js', (c) =>
+    c.body("window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#ui', presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset], layout: 'StandaloneLayout' });", 200, {
+      'content-type': 'text/javascript; charset=utf-8',
+    }),
+  );
+  app.get('/docs/assets/:file', (c) => {
+    const file = c.req.param('file');
+    const type = DOC_ASSETS[file];
+    if (!type) return problemResponse(c, 404, { detail: `No documentation asset ${file}.` });
+    return c.body(fs.readFileSync(path.join(swaggerDir, file)), 200, { 'content-type': type, 'cache-control': 'public, max-age=86400' });
+  });
+}
