@@ -73,7 +73,7 @@ const Policy = z
   .strict()
   .openapi('DeadlinePolicy');
 
-const CreateDirectiveBody = z
+export const CreateDirectiveBody = z
   .object({
     title: z.string().trim().min(1).max(500).openapi({ example: 'Đẩy nhanh tiến độ giải quyết đơn thư trễ hạn' }),
     body: z.string().max(20_000).default(''),
@@ -96,7 +96,7 @@ const CreateDirectiveBody = z
 
 const AgencySummarySchema = z.object({ id: z.uuid(), code: z.string(), name: z.string() }).openapi('AgencySummary');
 
-const DirectiveView = z
+export const DirectiveView = z
   .object({
     id: z.uuid(),
     workflowId: z.string(),
@@ -191,9 +191,9 @@ function rowToState(row: typeof directives.$inferSelect, coordinatingAgencyIds: 
   };
 }
 
-export function directivesApp(deps: AppDeps) {
+/** What issuing and showing directives needs, shared by the directive and conference routes. */
+export function directiveKit(deps: AppDeps) {
   const { db, temporal, config, logger } = deps;
-  const app = newApp();
 
   const links = (id: string, workflowId: string) => ({
     self: `/v1/directives/${id}`,
@@ -261,6 +261,72 @@ export function directivesApp(deps: AppDeps) {
     return { ...view(base, agencies), live };
   }
 
+
+  /** Checks one directive of a request against the directory and the clock; errors point into the request body. */
+  async function prepare(body: z.infer<typeof CreateDirectiveBody>, pointer: string, now: Date) {
+    const found = await resolveAgencyRefs(db, [body.leadAgency, ...body.coordinatingAgencies]);
+    const errors: FieldError[] = [];
+    if (!found.has(body.leadAgency)) {
+      errors.push({ location: 'body', pointer: `${pointer}/leadAgency`, message: `No agency with id or code "${body.leadAgency}"` });
+    }
+    body.coordinatingAgencies.forEach((ref, i) => {
+      if (!found.has(ref)) errors.push({ location: 'body', pointer: `${pointer}/coordinatingAgencies/${i}`, message: `No agency with id or code "${ref}"` });
+    });
+    const lead = found.get(body.leadAgency);
+    const coordinating = [...new Set(body.coordinatingAgencies.map((r) => found.get(r)?.id).filter((x): x is string => !!x))];
+    if (lead && coordinating.includes(lead.id)) {
+      errors.push({ location: 'body', pointer: `${pointer}/coordinatingAgencies`, message: 'The lead agency cannot also be a coordinating agency' });
+    }
+    const dueAt = body.dueDate ? endOfDayInVietnam(body.dueDate) : body.dueAt ? new Date(body.dueAt) : null;
+    if (dueAt && dueAt.getTime() <= now.getTime()) {
+      errors.push({ location: 'body', pointer: `${pointer}${body.dueDate ? '/dueDate' : '/dueAt'}`, message: 'The deadline has already passed' });
+    }
+    const agencies = new Map([...found.values()].map((a) => [a.id, a]));
+    const build = (directiveId: string, conferenceId: string | null, issuedBy: string): DirectiveInput => ({
+      directiveId,
+      title: body.title,
+      body: body.body,
+      leadAgencyId: lead!.id,
+      coordinatingAgencyIds: coordinating,
+      conferenceId,
+      dueAt: dueAt ? dueAt.toISOString() : null,
+      // The plan moves a due day that is not a working day to the end of the next one.
+      dueDate: body.dueDate ?? null,
+      issuedBy,
+      issuedAt: now.toISOString(),
+      regime: body.regime ?? { kind: 'none' },
+      policy: body.policy ?? DEFAULT_POLICY,
+    });
+    return { errors, agencies, build };
+  }
+
+  /** Starts a directive's workflow; false when it had been started already (a retry), never twice. */
+  async function start(input: DirectiveInput): Promise<boolean> {
+    try {
+      await temporal.workflow.start<typeof directiveWorkflow>(DIRECTIVE_WORKFLOW, {
+        workflowId: workflowIdFor(input.directiveId),
+        taskQueue: config.temporal.taskQueue,
+        args: [input],
+        // A retry that races the first start joins it; a finished directive is never issued again.
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        typedSearchAttributes: searchAttributesFor(initialState(input)),
+      });
+      return true;
+    } catch (err) {
+      if (err instanceof WorkflowExecutionAlreadyStartedError) return false;
+      throw err;
+    }
+  }
+
+  return { links, view, liveState, projected, detail, prepare, start };
+}
+
+export function directivesApp(deps: AppDeps) {
+  const { db, temporal } = deps;
+  const { view, liveState, projected, detail, prepare, start } = directiveKit(deps);
+  const app = newApp();
+
   const createRouteDef = createRoute({
     method: 'post',
     path: '/',
@@ -287,28 +353,10 @@ export function directivesApp(deps: AppDeps) {
     const body = c.req.valid('json');
     const key = c.req.valid('header')['idempotency-key'];
     const principal = c.get('principal');
-
-    const refs = [body.leadAgency, ...body.coordinatingAgencies];
-    const found = await resolveAgencyRefs(db, refs);
-    const errors: FieldError[] = [];
-    if (!found.has(body.leadAgency)) {
-      errors.push({ location: 'body', pointer: '/leadAgency', message: `No agency with id or code "${body.leadAgency}"` });
-    }
-    body.coordinatingAgencies.forEach((ref, i) => {
-      if (!found.has(ref)) errors.push({ location: 'body', pointer: `/coordinatingAgencies/${i}`, message: `No agency with id or code "${ref}"` });
-    });
-    const lead = found.get(body.leadAgency);
-    const coordinating = [...new Set(body.coordinatingAgencies.map((r) => found.get(r)?.id).filter((x): x is string => !!x))];
-    if (lead && coordinating.includes(lead.id)) {
-      errors.push({ location: 'body', pointer: '/coordinatingAgencies', message: 'The lead agency cannot also be a coordinating agency' });
-    }
     const now = new Date();
-    const dueAt = body.dueDate ? endOfDayInVietnam(body.dueDate) : body.dueAt ? new Date(body.dueAt) : null;
-    if (dueAt && dueAt.getTime() <= now.getTime()) {
-      errors.push({ location: 'body', pointer: body.dueDate ? '/dueDate' : '/dueAt', message: 'The deadline has already passed' });
-    }
-    if (errors.length > 0 || !lead) {
-      throw new ApiProblem(422, { slug: 'invalid-directive', detail: 'The directive cannot be issued as given.', errors });
+    const prepared = await prepare(body, '', now);
+    if (prepared.errors.length > 0) {
+      throw new ApiProblem(422, { slug: 'invalid-directive', detail: 'The directive cannot be issued as given.', errors: prepared.errors });
     }
 
     let directiveId: string = randomUUID();
@@ -323,37 +371,8 @@ export function directivesApp(deps: AppDeps) {
       directiveId = claim.resourceId;
       replayed = claim.replayed;
     }
-
-    const input: DirectiveInput = {
-      directiveId,
-      title: body.title,
-      body: body.body,
-      leadAgencyId: lead.id,
-      coordinatingAgencyIds: coordinating,
-      conferenceId: body.conferenceId ?? null,
-      dueAt: dueAt ? dueAt.toISOString() : null,
-      // The plan moves a due day that is not a working day to the end of the next one.
-      dueDate: body.dueDate ?? null,
-      issuedBy: principal.userId,
-      issuedAt: now.toISOString(),
-      regime: body.regime ?? { kind: 'none' },
-      policy: body.policy ?? DEFAULT_POLICY,
-    };
-    const state = initialState(input);
-    try {
-      await temporal.workflow.start<typeof directiveWorkflow>(DIRECTIVE_WORKFLOW, {
-        workflowId: workflowIdFor(directiveId),
-        taskQueue: config.temporal.taskQueue,
-        args: [input],
-        // A retry that races the first start joins it; a finished directive is never issued again.
-        workflowIdConflictPolicy: 'USE_EXISTING',
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        typedSearchAttributes: searchAttributesFor(state),
-      });
-    } catch (err) {
-      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-      replayed = true;
-    }
+    const input = prepared.build(directiveId, body.conferenceId ?? null, principal.userId);
+    if (!(await start(input))) replayed = true;
 
     if (replayed) {
       const existing = await detail(directiveId);
@@ -362,8 +381,7 @@ export function directivesApp(deps: AppDeps) {
         return c.json(rest, 200, { 'idempotent-replayed': 'true', location: rest.links.self });
       }
     }
-    const agencies = new Map([lead, ...coordinating.map((id) => [...found.values()].find((a) => a.id === id)!)].map((a) => [a.id, a]));
-    const v = view(state, agencies);
+    const v = view(initialState(input), prepared.agencies);
     return c.json(v, replayed ? 200 : 201, {
       location: v.links.self,
       ...(replayed ? { 'idempotent-replayed': 'true' } : {}),
