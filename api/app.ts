@@ -5,6 +5,7 @@ import { secureHeaders } from 'hono/secure-headers';
 import { agenciesApp } from './agencies.js';
 import { authenticate } from './auth.js';
 import { calendarApp } from './calendar.js';
+import { conferencesApp } from './conferences.js';
 import type { AppDeps } from './context.js';
 import { directivesApp } from './directives.js';
 import { escalationsApp } from './escalations.js';
@@ -60,6 +61,7 @@ export function createApp(deps: AppDeps) {
   app.use('/v1/*', rateLimit(deps.rateLimitPerMinute ?? 600));
   app.use('/v1/*', authenticate(deps.db));
   app.route('/v1/directives', directivesApp(deps));
+  app.route('/v1/conferences', conferencesApp(deps));
   app.route('/v1/agencies', agenciesApp(deps));
   app.route('/v1/calendar', calendarApp(deps));
   app.route('/v1/escalations', escalationsApp(deps));

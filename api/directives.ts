@@ -73,7 +73,7 @@ const Policy = z
   .strict()
   .openapi('DeadlinePolicy');
 
-export const CreateDirectiveBody = z
+export const DirectiveFields = z
   .object({
     title: z.string().trim().min(1).max(500).openapi({ example: 'Đẩy nhanh tiến độ giải quyết đơn thư trễ hạn' }),
     body: z.string().max(20_000).default(''),
@@ -90,9 +90,14 @@ export const CreateDirectiveBody = z
     regime: Regime.optional(),
     policy: Policy.optional(),
   })
-  .strict()
-  .refine((b) => !(b.dueDate && b.dueAt), { message: 'Give dueDate or dueAt, not both', path: ['dueAt'] })
-  .openapi('CreateDirective');
+  .strict();
+
+/** A deadline is a calendar day or an instant, never both. */
+export const oneDeadline = { check: (b: { dueDate?: string; dueAt?: string }) => !(b.dueDate && b.dueAt), message: 'Give dueDate or dueAt, not both', path: ['dueAt'] };
+
+export const CreateDirectiveBody = DirectiveFields.refine(oneDeadline.check, { message: oneDeadline.message, path: oneDeadline.path }).openapi(
+  'CreateDirective',
+);
 
 const AgencySummarySchema = z.object({ id: z.uuid(), code: z.string(), name: z.string() }).openapi('AgencySummary');
 
