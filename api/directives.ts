@@ -27,6 +27,7 @@ import {
   TIMELINESS,
   workflowIdFor,
   type Actor,
+  type DeadlinePolicy,
   type DirectiveInput,
   type DirectiveState,
 } from '../workflows/types.js';
@@ -69,7 +70,8 @@ const Regime = z
   });
 
 const Policy = z
-  .object({ reminders: z.array(Offset).max(5), escalations: z.tuple([Offset, Offset, Offset]) })
+  // An array of exactly three rather than a tuple: OpenAPI linters want `items` on every array.
+  .object({ reminders: z.array(Offset).max(5), escalations: z.array(Offset).length(3) })
   .strict()
   .openapi('DeadlinePolicy');
 
@@ -300,7 +302,7 @@ export function directiveKit(deps: AppDeps) {
       issuedBy,
       issuedAt: now.toISOString(),
       regime: body.regime ?? { kind: 'none' },
-      policy: body.policy ?? DEFAULT_POLICY,
+      policy: (body.policy as DeadlinePolicy | undefined) ?? DEFAULT_POLICY,
     });
     return { errors, agencies, build };
   }
