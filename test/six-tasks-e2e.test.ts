@@ -1,0 +1,98 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAgency, createUser, eventually, startWorld, type World } from './support.js';
+
+// The example conference (../shared/examples), kept as a fixture so the suite runs anywhere.
+const text = fs.readFileSync(
+  path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', 'giao-ban-to-cong-tac-cap-huyen-2024-10-11.txt'),
+  'utf8',
+);
+const tasks = text
+  .slice(text.indexOf('(1)'))
+  .split(/\(\d\)\s*/)
+  .map((t) => t.trim())
+  .filter(Boolean);
+
+let world: World;
+const json = async (res: Response) => (await res.json()) as Record<string, any>;
+const inSeconds = (s: number) => new Date(Date.now() + s * 1000).toISOString();
+
+beforeAll(async () => {
+  world = await startWorld();
+});
+afterAll(async () => world?.close());
+
+describe('the example conference end to end', () => {
+  it('issues its six priority tasks, gets reports (one late), escalates to the supervisor, extends, and completes them', async () => {
+    expect(tasks).toHaveLength(6);
+    const bnc = await createAgency(world.db, 'Ban Noi chinh Tinh uy');
+    const names = ['Cong an tinh', 'Toa an nhan dan tinh', 'Cuc THADS', 'Cong an tinh PA', 'Phong CSGT', 'To cong tac cap huyen'];
+    const leads = await Promise.all(names.map((n) => createAgency(world.db, n, bnc.id)));
+    const officers = await Promise.all(leads.map((a) => createUser(world.db, { role: 'officer', agencyId: a.id })));
+    const leader = await createUser(world.db, { role: 'leader' });
+    const supervisor = await createUser(world.db, { role: 'supervisor', agencyId: bnc.id });
+
+    const reportDue = inSeconds(4);
+    const created = await world.call('POST', '/v1/conferences', {
+      token: leader,
+      headers: { 'idempotency-key': `giao-ban-${Date.now()}` },
+      body: {
+        title: 'Hội nghị giao ban Tổ công tác cấp huyện',
+        heldOn: '2024-10-11',
+        directives: tasks.map((t, i) => ({
+          title: t.slice(0, 200),
+          body: t,
+          leadAgency: leads[i]!.id,
+          dueAt: inSeconds(3600),
+          regime: { kind: 'explicit', dueDates: [reportDue] },
+          policy: { reminders: [], escalations: [{ duration: 'PT1S' }, { duration: 'PT2S' }, { duration: 'PT30S' }] },
+        })),
+      },
+    });
+    expect(created.status).toBe(201);
+    const { conference, directives } = await json(created);
+    const ids: string[] = directives.map((d: { id: string }) => d.id);
+    expect(directives[2].body).toContain('Chỉ thị số 19-CT/TU');
+
+    for (const [i, id] of ids.entries()) {
+      expect((await world.call('POST', `/v1/directives/${id}/acknowledgements`, { token: officers[i]! })).status).toBe(200);
+      if (i === 1) continue; // Task (2)'s court report comes in late.
+      const r = await world.call('POST', `/v1/directives/${id}/reports`, { token: officers[i]!, body: { deadlineKey: 'R1', summary: `Kết quả nhiệm vụ (${i + 1})` } });
+      expect(r.status).toBe(200);
+    }
+
+    const rung = await eventually(async () => {
+      const inbox = await json(await world.call('GET', '/v1/escalations', { token: supervisor }));
+      return inbox.items.find((e: any) => e.directiveId === ids[1] && e.level === 2);
+    }, 30_000);
+    expect(rung).toMatchObject({ deadlineKey: 'R1', target: { agencyId: bnc.id } });
+    const supervisorInbox = await json(await world.call('GET', '/v1/escalations?status=all', { token: supervisor }));
+    expect(new Set(supervisorInbox.items.map((e: any) => e.directiveId))).toEqual(new Set([ids[1]]));
+    expect((await world.call('POST', `/v1/escalations/${rung.id}/acknowledgement`, { token: supervisor })).status).toBe(200);
+
+    const late = officers[1]!;
+    expect(
+      (await world.call('POST', `/v1/directives/${ids[1]}/extension-requests`, { token: late, body: { proposedDueAt: inSeconds(7200), reason: 'Chờ bản án phúc thẩm' } })).status,
+    ).toBe(200);
+    const approved = await json(await world.call('POST', `/v1/directives/${ids[1]}/extension-requests/x1/decision`, { token: supervisor, body: { approve: true, note: 'Đồng ý gia hạn' } }));
+    expect(Date.parse(approved.dueAt)).toBeGreaterThan(Date.now() + 7000 * 1000);
+    const report = await world.call('POST', `/v1/directives/${ids[1]}/reports`, { token: late, body: { deadlineKey: 'R1', summary: 'Báo cáo muộn' } });
+    expect((await json(report)).escalationLevel).toBe(0);
+
+    for (const [i, id] of ids.entries()) {
+      expect((await world.call('POST', `/v1/directives/${id}/completion`, { token: officers[i]!, body: { summary: 'Hoàn thành' } })).status).toBe(200);
+      const reviewed = await json(await world.call('POST', `/v1/directives/${id}/completion/review`, { token: supervisor, body: { accept: true } }));
+      expect(reviewed).toMatchObject({ status: 'completed', timeliness: 'completed_on_time' });
+    }
+
+    const summary = await eventually(async () => {
+      const d = await json(await world.call('GET', `/v1/conferences/${conference.id}`, { token: leader }));
+      return d.counts.completed_on_time === 6 ? d : undefined;
+    });
+    expect(summary.counts).toMatchObject({ completed_on_time: 6, completed_late: 0, open_on_time: 0, open_overdue: 0 });
+    const resolved = await json(await world.call('GET', '/v1/escalations?status=resolved', { token: supervisor }));
+    expect(resolved.items.filter((e: any) => e.directiveId === ids[1]).every((e: any) => e.resolution === 'reported')).toBe(true);
+  }, 120_000);
+});
