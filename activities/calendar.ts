@@ -1,4 +1,7 @@
 import Holidays from 'date-holidays';
+import { DAY_MS, vnDateOf, vnEndOfDay, type IsoDate } from '../workflows/vn-time.js';
+
+export { vnAt, vnDateOf, vnEndOfDay, vnStartOfDay, type IsoDate } from '../workflows/vn-time.js';
 
 /**
  * Vietnam's working-day calendar for state agencies, computed for any year and corrected by admins.
@@ -15,27 +18,13 @@ import Holidays from 'date-holidays';
  * Days are calendar dates `YYYY-MM-DD` in Asia/Ho_Chi_Minh (UTC+7, no daylight saving).
  */
 
-export type IsoDate = string;
 export type CalendarOverride = { date: IsoDate; kind: 'day_off' | 'working_day'; note?: string | null };
-
-const VN_OFFSET_MS = 7 * 3_600_000;
-const DAY_MS = 86_400_000;
 
 const toDayNumber = (d: IsoDate): number => Date.parse(`${d}T00:00:00Z`) / DAY_MS;
 const fromDayNumber = (n: number): IsoDate => new Date(n * DAY_MS).toISOString().slice(0, 10);
 export const addDays = (d: IsoDate, n: number): IsoDate => fromDayNumber(toDayNumber(d) + n);
 const weekday = (d: IsoDate): number => new Date(`${d}T00:00:00Z`).getUTCDay();
 const isWeekend = (d: IsoDate): boolean => [0, 6].includes(weekday(d));
-
-/** The Vietnamese calendar day an instant falls on. */
-export const vnDateOf = (instant: Date): IsoDate => new Date(instant.getTime() + VN_OFFSET_MS).toISOString().slice(0, 10);
-/** 00:00 of a Vietnamese calendar day, as an instant. */
-export const vnStartOfDay = (d: IsoDate): Date => new Date(Date.parse(`${d}T00:00:00Z`) - VN_OFFSET_MS);
-/** 24:00 of a Vietnamese calendar day, as an instant: when a deadline on that day passes. */
-export const vnEndOfDay = (d: IsoDate): Date => new Date(vnStartOfDay(d).getTime() + DAY_MS);
-/** A time of day on a Vietnamese calendar day, as an instant. */
-export const vnAt = (d: IsoDate, hour: number, minute = 0): Date =>
-  new Date(vnStartOfDay(d).getTime() + hour * 3_600_000 + minute * 60_000);
 
 export type Holiday = { date: IsoDate; name: string; kind: 'statutory' | 'compensatory' | 'override' };
 

@@ -5,6 +5,7 @@ import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
 import type { Context } from 'hono';
 import { and, asc, desc, eq, gte, ilike, inArray, isNull, lt, ne, or, type SQL } from 'drizzle-orm';
 import { escapeLike, foldVietnamese } from '../db/text.js';
+import { vnEndOfDay, vnStartOfDay } from '../workflows/vn-time.js';
 import { assignments, directiveEvents, directives } from '../db/schema.js';
 import {
   acknowledgeUpdate,
@@ -40,10 +41,6 @@ import { claimIdempotencyKey, IDEMPOTENCY_KEY_PATTERN } from './idempotency.js';
 import { bearerSecurity, IdempotencyHeaders, newApp, problems } from './openapi.js';
 import { ApiProblem, type FieldError } from './problem.js';
 
-const DAY_MS = 86_400_000;
-
-/** A due date is a whole day: it ends at 24:00 Asia/Ho_Chi_Minh (UTC+7, no DST) (Civil Code 2015, Art. 148). */
-export const endOfDayInVietnam = (isoDate: string): Date => new Date(Date.parse(`${isoDate}T00:00:00+07:00`) + DAY_MS);
 
 const AgencyRef = z.string().trim().min(1).max(100).openapi({ description: 'Agency id or code', example: 'CAT' });
 
@@ -176,7 +173,7 @@ function decodeCursor(raw: string): z.infer<typeof Cursor> {
 
 const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
 /** A bare date in a filter means the start of that day in Vietnam. */
-const instantOf = (v: string): Date => (v.includes('T') ? new Date(v) : new Date(`${v}T00:00:00+07:00`));
+const instantOf = (v: string): Date => (v.includes('T') ? new Date(v) : vnStartOfDay(v));
 
 function rowToState(row: typeof directives.$inferSelect, coordinatingAgencyIds: string[]): DirectiveState {
   return {
@@ -284,7 +281,7 @@ export function directiveKit(deps: AppDeps) {
     if (lead && coordinating.includes(lead.id)) {
       errors.push({ location: 'body', pointer: `${pointer}/coordinatingAgencies`, message: 'The lead agency cannot also be a coordinating agency' });
     }
-    const dueAt = body.dueDate ? endOfDayInVietnam(body.dueDate) : body.dueAt ? new Date(body.dueAt) : null;
+    const dueAt = body.dueDate ? vnEndOfDay(body.dueDate) : body.dueAt ? new Date(body.dueAt) : null;
     if (dueAt && dueAt.getTime() <= now.getTime()) {
       errors.push({ location: 'body', pointer: `${pointer}${body.dueDate ? '/dueDate' : '/dueAt'}`, message: 'The deadline has already passed' });
     }

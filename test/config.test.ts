@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../config.js';
-import { endOfDayInVietnam } from '../api/directives.js';
+import { vnEndOfDay as endOfDayInVietnam } from '../workflows/vn-time.js';
 
 describe('configuration', () => {
   it('runs on embedded defaults when nothing is set', () => {

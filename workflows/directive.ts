@@ -34,6 +34,7 @@ import {
 } from './messages.js';
 import { initialState, isClosed, timelinessOf } from './rules.js';
 import { searchAttributesFor } from './search-attributes.js';
+import { vnEndOfDay } from './vn-time.js';
 import {
   DEFAULT_POLICY,
   type Actor,
@@ -188,7 +189,7 @@ export async function directiveWorkflow(input: DirectiveInput): Promise<Directiv
         if (state.dueAt === null) reject(FailureType.InvalidState, 'A standing directive has no deadline to extend.');
         if (!reason.trim()) reject(FailureType.Invalid, 'An extension request needs a reason.');
         if (!proposedDueAt === !proposedDueDate) reject(FailureType.Invalid, 'Give the proposed deadline as a date or an instant.');
-        const proposed = proposedDueDate ? Date.parse(`${proposedDueDate}T17:00:00Z`) : Date.parse(proposedDueAt!);
+        const proposed = proposedDueDate ? vnEndOfDay(proposedDueDate).getTime() : Date.parse(proposedDueAt!);
         if (Number.isNaN(proposed) || proposed <= Date.parse(state.dueAt!)) {
           reject(FailureType.Invalid, 'The proposed deadline must be later than the one in force.');
         }

@@ -1,0 +1,19 @@
+/**
+ * Calendar days and instants in Asia/Ho_Chi_Minh (UTC+7, no daylight saving). Pure and import-free, so the
+ * workflow, the calendar activity and the API share one definition of "the end of a Vietnamese day".
+ */
+
+export type IsoDate = string;
+
+const VN_OFFSET_MS = 7 * 3_600_000;
+export const DAY_MS = 86_400_000;
+
+/** The Vietnamese calendar day an instant falls on. */
+export const vnDateOf = (instant: Date): IsoDate => new Date(instant.getTime() + VN_OFFSET_MS).toISOString().slice(0, 10);
+/** 00:00 of a Vietnamese calendar day, as an instant. */
+export const vnStartOfDay = (d: IsoDate): Date => new Date(Date.parse(`${d}T00:00:00Z`) - VN_OFFSET_MS);
+/** 24:00 of a Vietnamese calendar day, as an instant: when a deadline on that day passes (Civil Code 2015, Art. 148). */
+export const vnEndOfDay = (d: IsoDate): Date => new Date(vnStartOfDay(d).getTime() + DAY_MS);
+/** A time of day on a Vietnamese calendar day, as an instant. */
+export const vnAt = (d: IsoDate, hour: number, minute = 0): Date =>
+  new Date(vnStartOfDay(d).getTime() + hour * 3_600_000 + minute * 60_000);
