@@ -1,6 +1,6 @@
-import { and, eq, gte, isNull, lt, lte, sql } from 'drizzle-orm';
+import { and, eq, isNull, lt, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
-import { agencies, assignments, calendarOverrides, directiveEvents, directives, escalations, reports, users } from '../db/schema.js';
+import { agencies, assignments, directiveEvents, directives, escalations, reports, users } from '../db/schema.js';
 import type {
   Escalation,
   EscalationTarget,
@@ -12,6 +12,7 @@ import type {
 } from '../workflows/types.js';
 import { foldVietnamese } from '../db/text.js';
 import { WorkingCalendar } from './calendar.js';
+import { loadOverrides } from './calendar-overrides.js';
 import { planSchedule } from './schedule.js';
 
 export type ActivityDeps = { db: Database };
@@ -76,11 +77,7 @@ export function createActivities({ db }: ActivityDeps) {
     /** Calendar math stays out of workflow code: the holiday table is data that changes every year. */
     async planSchedule(input: PlanInput): Promise<Plan> {
       const firstYear = Number(input.from.slice(0, 4)) - 1;
-      const rows = await db
-        .select({ date: calendarOverrides.date, kind: calendarOverrides.kind, note: calendarOverrides.note })
-        .from(calendarOverrides)
-        .where(and(gte(calendarOverrides.date, `${firstYear}-01-01`), lte(calendarOverrides.date, `${firstYear + 12}-12-31`)));
-      return planSchedule(new WorkingCalendar(rows), input);
+      return planSchedule(new WorkingCalendar(await loadOverrides(db, firstYear, firstYear + 12)), input);
     },
 
     /**

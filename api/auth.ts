@@ -1,14 +1,14 @@
-import { createHash } from 'node:crypto';
 import { and, eq, isNull } from 'drizzle-orm';
 import type { Context } from 'hono';
 import { bearerAuth } from 'hono/bearer-auth';
 import { createMiddleware } from 'hono/factory';
+import { hashToken } from '../db/bootstrap.js';
 import type { Database } from '../db/client.js';
 import { users } from '../db/schema.js';
 import type { AppEnv, Principal } from './context.js';
 import { ApiProblem } from './problem.js';
 
-export const hashToken = (token: string): string => createHash('sha256').update(token, 'utf8').digest('hex');
+export { hashToken };
 
 export async function principalForToken(db: Database, token: string): Promise<Principal | undefined> {
   const [row] = await db

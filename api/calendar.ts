@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { and, asc, eq, gte, lte } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { WorkingCalendar } from '../activities/calendar.js';
+import { loadOverrides } from '../activities/calendar-overrides.js';
 import { calendarOverrides } from '../db/schema.js';
 import { requireRole } from './auth.js';
 import type { AppDeps } from './context.js';
@@ -17,12 +18,6 @@ const DateParam = z.object({ date: z.iso.date().openapi({ param: { name: 'date',
 /** The working-day calendar: computed holidays plus the per-year override table that admins edit. */
 export function calendarApp({ db }: AppDeps) {
   const app = newApp();
-  const overridesOf = (year: number) =>
-    db
-      .select({ date: calendarOverrides.date, kind: calendarOverrides.kind, note: calendarOverrides.note })
-      .from(calendarOverrides)
-      .where(and(gte(calendarOverrides.date, `${year}-01-01`), lte(calendarOverrides.date, `${year}-12-31`)))
-      .orderBy(asc(calendarOverrides.date));
 
   app.use('/overrides/*', requireRole('admin'));
 
@@ -44,7 +39,7 @@ export function calendarApp({ db }: AppDeps) {
     }),
     async (c) => {
       const { year } = c.req.valid('param');
-      const overrides = await overridesOf(year);
+      const overrides = await loadOverrides(db, year, year);
       return c.json({ year, holidays: new WorkingCalendar(overrides).holidays(year), overrides }, 200);
     },
   );

@@ -10,10 +10,11 @@ export const BOOTSTRAP_ADMIN_ID = '00000000-0000-4000-8000-000000000001';
 
 export const newToken = (): string => randomBytes(32).toString('base64url');
 
-const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest('hex');
+/** Tokens are random 32-byte strings, so a fast hash is enough; only the hash is stored. */
+export const hashToken = (token: string): string => createHash('sha256').update(token, 'utf8').digest('hex');
 
 export async function ensureBootstrapAdmin(db: Database, token: string): Promise<void> {
-  const tokenHash = sha256(token);
+  const tokenHash = hashToken(token);
   await db
     .insert(users)
     .values({ id: BOOTSTRAP_ADMIN_ID, name: 'Bootstrap admin', role: 'admin', tokenHash })

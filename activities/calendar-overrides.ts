@@ -1,0 +1,13 @@
+import { and, asc, gte, lte } from 'drizzle-orm';
+import type { Database } from '../db/client.js';
+import { calendarOverrides } from '../db/schema.js';
+import type { CalendarOverride } from './calendar.js';
+
+/** The admin-edited corrections of the computed calendar for the years fromYear..toYear. */
+export function loadOverrides(db: Database, fromYear: number, toYear: number): Promise<Array<Required<CalendarOverride>>> {
+  return db
+    .select({ date: calendarOverrides.date, kind: calendarOverrides.kind, note: calendarOverrides.note })
+    .from(calendarOverrides)
+    .where(and(gte(calendarOverrides.date, `${fromYear}-01-01`), lte(calendarOverrides.date, `${toYear}-12-31`)))
+    .orderBy(asc(calendarOverrides.date));
+}
