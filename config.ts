@@ -102,3 +102,11 @@ export function createLogger(config: Pick<Config, 'logLevel'>, name: string): Lo
   });
 }
 export type { Logger };
+
+/** Runs a process entry: a configuration error prints its message, anything else its stack; both exit 1. */
+export function runMain(main: () => Promise<void>): void {
+  main().catch((err: unknown) => {
+    process.stderr.write(`${err instanceof ConfigError ? err.message : err instanceof Error ? err.stack : String(err)}\n`);
+    process.exit(1);
+  });
+}

@@ -1,6 +1,6 @@
 // Worker entry for deployments: `tsx activities/worker.ts`. Run as many as the load needs.
 import { Runtime } from '@temporalio/worker';
-import { ConfigError, createLogger, loadConfig } from '../config.js';
+import { ConfigError, createLogger, loadConfig, runMain } from '../config.js';
 import { openDatabase } from '../db/client.js';
 import { connectWorker, createWorker } from './create-worker.js';
 
@@ -29,7 +29,4 @@ async function main() {
   await database.close();
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`${err instanceof Error ? (err instanceof ConfigError ? err.message : err.stack) : String(err)}\n`);
-  process.exit(1);
-});
+runMain(main);

@@ -1,5 +1,5 @@
 // API entry for deployments: `tsx api/server.ts`. Needs PostgreSQL (DATABASE_URL) and a Temporal server.
-import { ConfigError, createLogger, loadConfig } from '../config.js';
+import { ConfigError, createLogger, loadConfig, runMain } from '../config.js';
 import { ensureBootstrapAdmin } from '../db/bootstrap.js';
 import { openDatabase } from '../db/client.js';
 import { createApp } from './app.js';
@@ -37,7 +37,4 @@ async function main() {
   process.once('SIGTERM', shutdown);
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`${err instanceof Error ? (err instanceof ConfigError ? err.message : err.stack) : String(err)}\n`);
-  process.exit(1);
-});
+runMain(main);

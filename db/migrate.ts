@@ -1,5 +1,5 @@
 // One-shot migration entry (docker compose's `migrate` service): `tsx db/migrate.ts`.
-import { ConfigError, loadConfig } from '../config.js';
+import { ConfigError, loadConfig, runMain } from '../config.js';
 import { openDatabase } from './client.js';
 
 async function main() {
@@ -14,7 +14,4 @@ async function main() {
   }
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
-  process.exit(1);
-});
+runMain(main);

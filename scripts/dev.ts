@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
-import { ConfigError, createLogger, loadConfig } from '../config.js';
+import { createLogger, loadConfig, runMain } from '../config.js';
 import { connectWorker, createWorker } from '../activities/create-worker.js';
 import { createApp } from '../api/app.js';
 import { startHttpServer } from '../api/serve.js';
@@ -118,7 +118,4 @@ async function main() {
   });
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`${err instanceof Error ? (err instanceof ConfigError ? err.message : err.stack) : String(err)}\n`);
-  process.exit(1);
-});
+runMain(main);

@@ -12,7 +12,8 @@ import { submitReportUpdate } from '../workflows/messages.js';
 import { initialState } from '../workflows/rules.js';
 import { searchAttributesFor } from '../workflows/search-attributes.js';
 import { DIRECTIVE_WORKFLOW, workflowIdFor, type DirectiveInput } from '../workflows/types.js';
-import { runScript, withScratchSystem } from './scratch-system.js';
+import { runMain } from '../config.js';
+import { withScratchSystem } from './scratch-system.js';
 
 const PERIOD_MS = 3000;
 const PERIODS = 12;
@@ -72,4 +73,4 @@ async function main() {
   });
 }
 
-runScript(main);
+runMain(main);

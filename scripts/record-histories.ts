@@ -23,7 +23,8 @@ import {
   submitReportUpdate,
 } from '../workflows/messages.js';
 import { DIRECTIVE_WORKFLOW, workflowIdFor, type Actor, type DeadlinePolicy, type DirectiveInput } from '../workflows/types.js';
-import { runScript, withScratchSystem } from './scratch-system.js';
+import { runMain } from '../config.js';
+import { withScratchSystem } from './scratch-system.js';
 
 const outDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'test', 'histories');
 
@@ -144,4 +145,4 @@ async function main() {
   });
 }
 
-runScript(main);
+runMain(main);

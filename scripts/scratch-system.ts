@@ -32,10 +32,3 @@ export async function withScratchSystem<T>(taskQueue: string, fn: (s: Scratch) =
     await server.stop();
   }
 }
-
-export function runScript(main: () => Promise<void>): void {
-  main().catch((err: unknown) => {
-    process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
-    process.exit(1);
-  });
-}

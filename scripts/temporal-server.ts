@@ -8,6 +8,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Connection } from '@temporalio/client';
+import { ConfigError, loadConfig, runMain } from '../config.js';
 import { SEARCH_ATTRIBUTE_DEFINITIONS } from '../workflows/search-attributes.js';
 
 export const TEMPORAL_CLI_MODULE = 'github.com/temporalio/cli/cmd/temporal@v1.5.1';
@@ -48,7 +49,7 @@ export function resolveTemporalCli(options: ResolveCliOptions = {}): string {
   const log = options.log ?? defaultLog;
   const toolsBin = options.toolsBin ?? defaultToolsBin;
   if (options.explicit) {
-    if (!isExecutable(options.explicit)) throw new Error(`TEMPORAL_CLI=${options.explicit} is not an executable file`);
+    if (!isExecutable(options.explicit)) throw new ConfigError(`TEMPORAL_CLI=${options.explicit} is not an executable file`);
     return options.explicit;
   }
   const onPath = findOnPath('temporal', options.pathVar);
@@ -58,7 +59,7 @@ export function resolveTemporalCli(options: ResolveCliOptions = {}): string {
 
   const go = findOnPath('go', options.pathVar);
   if (!go) {
-    throw new Error(
+    throw new ConfigError(
       [
         'The Temporal CLI was not found and Go is not installed to build it.',
         'Either install Go (https://go.dev/dl/) and run this again, or install the Temporal CLI',
@@ -74,7 +75,7 @@ export function resolveTemporalCli(options: ResolveCliOptions = {}): string {
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   if (result.status !== 0 || !isExecutable(local)) {
-    throw new Error(`\`go install ${TEMPORAL_CLI_MODULE}\` failed (exit ${result.status ?? result.signal}).`);
+    throw new ConfigError(`\`go install ${TEMPORAL_CLI_MODULE}\` failed (exit ${result.status ?? result.signal}).`);
   }
   log(`Built the Temporal CLI in ${((Date.now() - started) / 1000).toFixed(1)} s: ${local}`);
   return local;
@@ -217,7 +218,6 @@ export async function startEphemeralTemporalServer(options: {
 }
 
 async function main(argv: string[]): Promise<void> {
-  const { loadConfig } = await import('../config.js');
   const config = loadConfig();
   const command = argv[0] ?? 'install';
   if (command !== 'install') throw new Error(`unknown command ${command}; usage: temporal-server.ts install`);
@@ -227,8 +227,5 @@ async function main(argv: string[]): Promise<void> {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main(process.argv.slice(2)).catch((err: unknown) => {
-    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
-    process.exit(1);
-  });
+  runMain(() => main(process.argv.slice(2)));
 }

@@ -6,7 +6,7 @@
 import { Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time.js';
 import proto from '@temporalio/proto';
-import { loadConfig } from '../config.js';
+import { loadConfig, runMain } from '../config.js';
 import { SEARCH_ATTRIBUTE_DEFINITIONS } from '../workflows/search-attributes.js';
 
 const { IndexedValueType } = proto.temporal.api.enums.v1;
@@ -72,7 +72,4 @@ async function main() {
   }
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
-  process.exit(1);
-});
+runMain(main);
