@@ -5,7 +5,7 @@ import { agencies } from '../db/schema.js';
 import { requireRole } from './auth.js';
 import type { AppDeps } from './context.js';
 import { claimIdempotencyKey } from './idempotency.js';
-import { bearerSecurity, IdempotencyHeaders, newApp, problems } from './openapi.js';
+import { bearerSecurity, IdempotencyHeaders, IdParam, newApp, problems } from './openapi.js';
 import { ApiProblem } from './problem.js';
 
 const Agency = z
@@ -51,7 +51,6 @@ const columns = {
   supervisorId: agencies.supervisorId,
   active: agencies.active,
 };
-const IdParam = z.object({ id: z.uuid().openapi({ param: { name: 'id', in: 'path' } }) });
 
 /** The agency directory: a tree of any depth with a supervising agency per node (organisation is data). */
 export function agenciesApp({ db }: AppDeps) {

@@ -9,7 +9,7 @@ import { requireRole } from './auth.js';
 import type { AppDeps } from './context.js';
 import { DirectiveFields, DirectiveView, directiveKit, oneDeadline } from './directives.js';
 import { claimIdempotencyKey } from './idempotency.js';
-import { bearerSecurity, IdempotencyHeaders, newApp, problems } from './openapi.js';
+import { bearerSecurity, IdempotencyHeaders, IdParam, newApp, problems } from './openapi.js';
 import { ApiProblem, type FieldError } from './problem.js';
 import { assignedToAny, visibleAgencies } from './scope.js';
 
@@ -144,7 +144,7 @@ export function conferencesApp(deps: AppDeps) {
       tags: ['conferences'],
       summary: 'A conference with the directives the caller may see and their count per timeliness category',
       security: bearerSecurity,
-      request: { params: z.object({ id: z.uuid().openapi({ param: { name: 'id', in: 'path' } }) }) },
+      request: { params: IdParam },
       responses: {
         200: {
           description: 'The conference',

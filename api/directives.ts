@@ -38,7 +38,7 @@ import { requireRole } from './auth.js';
 import type { AppDeps, AppEnv, Principal } from './context.js';
 import { assignedToAny, seesAgencies, supervises, visibleAgencies } from './scope.js';
 import { claimIdempotencyKey, IDEMPOTENCY_KEY_PATTERN } from './idempotency.js';
-import { bearerSecurity, IdempotencyHeaders, newApp, problems } from './openapi.js';
+import { bearerSecurity, IdempotencyHeaders, IdParam, newApp, problems } from './openapi.js';
 import { ApiProblem, type FieldError } from './problem.js';
 
 
@@ -139,7 +139,6 @@ const DirectiveEvent = z
   })
   .openapi('DirectiveEvent');
 
-const IdParam = z.object({ id: z.uuid().openapi({ param: { name: 'id', in: 'path' } }) });
 
 const Instant = z.union([z.iso.date(), z.iso.datetime({ offset: true })]);
 const ListQuery = z.object({

@@ -48,6 +48,9 @@ export const problems = {
 
 export const bearerSecurity = [{ bearerAuth: [] }];
 
+/** `{id}` of a resource addressed by UUID. */
+export const IdParam = z.object({ id: z.uuid().openapi({ param: { name: 'id', in: 'path' } }) });
+
 export const IdempotencyHeaders = z.object({
   'idempotency-key': z
     .string()

@@ -6,7 +6,7 @@ import { ROLES } from '../workflows/types.js';
 import { hashToken, requireRole } from './auth.js';
 import type { AppDeps } from './context.js';
 import { claimIdempotencyKey } from './idempotency.js';
-import { bearerSecurity, IdempotencyHeaders, newApp, problems } from './openapi.js';
+import { bearerSecurity, IdempotencyHeaders, IdParam, newApp, problems } from './openapi.js';
 import { ApiProblem } from './problem.js';
 
 const User = z
@@ -50,7 +50,6 @@ const columns = {
 };
 type Row = { id: string; name: string; email: string | null; role: (typeof ROLES)[number]; agencyId: string | null; language: string; revokedAt: Date | null };
 const view = ({ revokedAt, ...u }: Row) => ({ ...u, revoked: revokedAt !== null });
-const IdParam = z.object({ id: z.uuid().openapi({ param: { name: 'id', in: 'path' } }) });
 
 /** Users and their tokens (admin), and `me` for everyone. */
 export function usersApp({ db }: AppDeps) {
