@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAgency, createUser, eventually, startWorld, type World } from './support.js';
+import { createAgency, createUser, eventually, expectProblem, inSeconds, json, startWorld, type World } from './support.js';
 
 let world: World;
 let supervisorAgency: { id: string };
@@ -22,8 +22,6 @@ beforeAll(async () => {
 });
 afterAll(async () => world?.close());
 
-const json = async (res: Response) => (await res.json()) as Record<string, any>;
-const inSeconds = (s: number) => new Date(Date.now() + s * 1000).toISOString();
 
 async function issue(extra: Record<string, unknown> = {}) {
   const res = await world.call('POST', '/v1/directives', {
@@ -41,10 +39,6 @@ async function issue(extra: Record<string, unknown> = {}) {
   return (await json(res)).id as string;
 }
 
-function expectProblem(res: Response, status: number) {
-  expect(res.status).toBe(status);
-  expect(res.headers.get('content-type')).toBe('application/problem+json');
-}
 
 describe('actions on a directive over HTTP', () => {
   it('walks acknowledgement, reports, an extension and a completion review, each answered with the directive', async () => {

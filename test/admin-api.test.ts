@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createUser, startWorld, type World } from './support.js';
+import { createUser, json, startWorld, type World } from './support.js';
 
 let world: World;
 beforeAll(async () => {
@@ -8,7 +8,6 @@ beforeAll(async () => {
 });
 afterAll(async () => world?.close());
 
-const json = async (res: Response) => (await res.json()) as Record<string, any>;
 const code = () => `T-${randomUUID().slice(0, 8)}`;
 
 describe('admin: the agency directory', () => {

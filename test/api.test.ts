@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkingCalendar } from '../activities/calendar.js';
 import { directives } from '../db/schema.js';
-import { createAgency, createUser, eventually, startWorld, type World } from './support.js';
+import { createAgency, createUser, eventually, expectProblem, json, startWorld, type World } from './support.js';
 
 let world: World;
 let lead: { id: string; code: string };
@@ -24,14 +24,7 @@ const validBody = (title: string) => ({
   dueDate: nextYear,
 });
 
-async function json(res: Response) {
-  return (await res.json()) as Record<string, any>;
-}
 
-function expectProblem(res: Response, status: number) {
-  expect(res.status).toBe(status);
-  expect(res.headers.get('content-type')).toBe('application/problem+json');
-}
 
 describe('POST /v1/directives then GET', () => {
   it('issues a directive whose workflow projects it, readable one by one, in the list and as history', async () => {

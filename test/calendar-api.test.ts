@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createUser, startWorld, type World } from './support.js';
+import { createUser, json, startWorld, type World } from './support.js';
 
 let world: World;
 beforeAll(async () => {
@@ -7,7 +7,6 @@ beforeAll(async () => {
 });
 afterAll(async () => world?.close());
 
-const json = async (res: Response) => (await res.json()) as Record<string, any>;
 
 describe('the working-day calendar over HTTP', () => {
   it('shows a year’s days off with the Government’s 2026 New Year swap from the seeded override table', async () => {

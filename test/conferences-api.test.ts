@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAgency, createUser, eventually, startWorld, type World } from './support.js';
+import { createAgency, createUser, eventually, json, startWorld, type World } from './support.js';
 
 let world: World;
 let lead: { id: string; code: string };
@@ -11,7 +11,6 @@ beforeAll(async () => {
 });
 afterAll(async () => world?.close());
 
-const json = async (res: Response) => (await res.json()) as Record<string, any>;
 const y = new Date().getUTCFullYear() + 1;
 const conference = (n: number) => ({
   title: 'Hội nghị giao ban Tổ công tác cấp huyện',

@@ -6,7 +6,7 @@ import { directiveEvents, escalations } from '../db/schema.js';
 import { initialState } from '../workflows/rules.js';
 import { searchAttributesFor } from '../workflows/search-attributes.js';
 import { DIRECTIVE_WORKFLOW, workflowIdFor, type Actor, type DeadlinePolicy, type DirectiveInput } from '../workflows/types.js';
-import { createAgency, createUserWithId, eventually, type World } from './support.js';
+import { createAgency, createUserWithId, eventually, inSeconds, type World } from './support.js';
 
 /** Second-scale ladder: reminder 2 s before, escalations 1, 2 and 3 s after each due instant. */
 export const FAST_POLICY: DeadlinePolicy = {
@@ -36,7 +36,7 @@ export async function createOrg(world: World) {
   };
 }
 
-export const inSeconds = (s: number): string => new Date(Date.now() + s * 1000).toISOString();
+export { inSeconds };
 
 export async function startDirective(world: World, org: Org, overrides: Partial<DirectiveInput> = {}) {
   const input: DirectiveInput = {

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAgency, createUser, eventually, startWorld, type World } from './support.js';
+import { createAgency, createUser, eventually, inSeconds, json, startWorld, type World } from './support.js';
 
 // The example conference (../shared/examples), kept as a fixture so the suite runs anywhere.
 const text = fs.readFileSync(
@@ -16,8 +16,6 @@ const tasks = text
   .filter(Boolean);
 
 let world: World;
-const json = async (res: Response) => (await res.json()) as Record<string, any>;
-const inSeconds = (s: number) => new Date(Date.now() + s * 1000).toISOString();
 
 beforeAll(async () => {
   world = await startWorld();

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { NativeConnection, Runtime, DefaultLogger } from '@temporalio/worker';
 import { Client, Connection } from '@temporalio/client';
 import { pino } from 'pino';
-import { inject } from 'vitest';
+import { expect, inject } from 'vitest';
 import { createWorker } from '../activities/create-worker.js';
 import { createApp, type App } from '../api/app.js';
 import { hashToken } from '../api/auth.js';
@@ -146,4 +146,14 @@ export async function eventually<T>(check: () => Promise<T | undefined>, timeout
     await new Promise((r) => setTimeout(r, intervalMs));
   }
   throw new Error(`condition not met in ${timeoutMs} ms${lastError ? `: ${String(lastError)}` : ''}`);
+}
+
+/** A response body as loose JSON, for assertions. */
+export const json = async (res: Response) => (await res.json()) as Record<string, any>;
+
+export const inSeconds = (s: number): string => new Date(Date.now() + s * 1000).toISOString();
+
+export function expectProblem(res: Response, status: number): void {
+  expect(res.status).toBe(status);
+  expect(res.headers.get('content-type')).toBe('application/problem+json');
 }
