@@ -391,6 +391,8 @@ export async function directiveWorkflow(input: DirectiveInput): Promise<Directiv
   }
 
   // --- timers: one durable wait for the earliest pending instant; any message re-evaluates -----------------
+  const currentDeadline = (d: PlannedDeadline) => (state.deadlines ?? []).find((x) => x.key === d.key);
+
   const fire = async (item: TimerItem) => {
     state.fired = [...(state.fired ?? []), item.id];
     const d = item.deadline;
@@ -419,8 +421,6 @@ export async function directiveWorkflow(input: DirectiveInput): Promise<Directiv
       await record('escalated', { escalation, label: d.label }, null);
     }
   };
-  const currentDeadline = (d: PlannedDeadline) => (state.deadlines ?? []).find((x) => x.key === d.key);
-
   // A standing directive is planned a year at a time; the next year is planned when the last period falls due.
   let horizonExhausted = false;
   const needsNextYear = () =>
