@@ -11,7 +11,7 @@ import { directivesApp } from './directives.js';
 import { escalationsApp } from './escalations.js';
 import { meApp, usersApp } from './users.js';
 import { newApp } from './openapi.js';
-import { mountDocs, mountMetrics, rateLimit, requestLog } from './ops.js';
+import { mountDocs, mountMetrics, rateLimit, rejectNul, requestLog } from './ops.js';
 import { ApiProblem, problemResponse } from './problem.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -59,6 +59,7 @@ export function createApp(deps: AppDeps) {
   });
 
   app.use('/v1/*', rateLimit(deps.rateLimitPerMinute ?? 600));
+  app.use('/v1/*', rejectNul());
   app.use('/v1/*', authenticate(deps.db));
   app.route('/v1/directives', directivesApp(deps));
   app.route('/v1/conferences', conferencesApp(deps));

@@ -10,6 +10,22 @@ import type { Logger } from '../config.js';
 import type { AppEnv } from './context.js';
 import { problemResponse } from './problem.js';
 
+/** A raw NUL, or its JSON escape. */
+const hasNul = (s: string): boolean => s.includes('\u0000') || /\\u0000/i.test(s);
+
+/**
+ * PostgreSQL text and jsonb cannot hold U+0000, so a NUL anywhere in a request would only fail later, deep in a
+ * query or an activity retried forever: refuse it at the door, for every route at once.
+ */
+export function rejectNul(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const inQuery = Object.values(c.req.queries()).flat().some(hasNul);
+    const inBody = c.req.method !== 'GET' && c.req.method !== 'HEAD' && hasNul(await c.req.raw.clone().text());
+    if (inQuery || inBody) return problemResponse(c, 400, { slug: 'validation', detail: 'Requests may not contain NUL characters.' });
+    await next();
+  };
+}
+
 /** One structured line per request; never headers, so tokens cannot leak into logs. */
 export function requestLog(logger: Logger): MiddlewareHandler<AppEnv> {
   return async (c, next) => {

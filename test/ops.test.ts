@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startWorld, type World } from './support.js';
+import { createUser, startWorld, type World } from './support.js';
 
 let world: World;
 beforeAll(async () => {
@@ -18,6 +18,18 @@ describe('operational surface', () => {
     expect(limited.headers.get('ratelimit-limit')).toBe('5');
     // Another client (another token) has its own budget.
     expect((await world.call('GET', '/v1/agencies', { token: 'some-other-token-some-other-token' })).status).toBe(401);
+  });
+
+  it('refuses NUL characters, which PostgreSQL cannot store, with a 400 instead of failing deep inside (found by the fuzz test)', async () => {
+    // Its own token: the rate-limit test above has spent the admin's budget.
+    const token = await createUser(world.db, { role: 'admin' });
+    for (const res of [
+      await world.call('GET', '/v1/directives?q=%00', { token }),
+      await world.call('POST', '/v1/directives', { token, body: { title: 'a\u0000b', leadAgency: 'X' } }),
+    ]) {
+      expect(res.status).toBe(400);
+      expect(res.headers.get('content-type')).toBe('application/problem+json');
+    }
   });
 
   it('serves Prometheus metrics with the HTTP requests it has answered', async () => {
