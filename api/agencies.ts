@@ -78,78 +78,76 @@ export function agenciesApp({ db }: AppDeps) {
     }
   };
 
-  app.openapi(
-    createRoute({
-      method: 'get',
-      path: '/',
-      tags: ['agencies'],
-      summary: 'The agency directory',
-      security: bearerSecurity,
-      responses: {
-        200: { description: 'All agencies', content: { 'application/json': { schema: z.object({ items: z.array(Agency) }) } } },
-        ...problems,
-      },
-    }),
-    async (c) => c.json({ items: await db.select(columns).from(agencies).orderBy(asc(agencies.code)) }, 200),
-  );
-
   app.post('/', requireRole('admin'));
   app.patch('/:id', requireRole('admin'));
 
-  app.openapi(
-    createRoute({
-      method: 'post',
-      path: '/',
-      tags: ['agencies'],
-      summary: 'Add an agency (admin)',
-      security: bearerSecurity,
-      request: { headers: IdempotencyHeaders, body: { content: { 'application/json': { schema: NewAgency } }, required: true } },
-      responses: { 201: { description: 'Created', content: { 'application/json': { schema: Agency } } }, ...problems },
-    }),
-    async (c) => {
-      const body = c.req.valid('json');
-      const key = c.req.valid('header')['idempotency-key'];
-      let id: string = randomUUID();
-      if (key) {
-        const claim = await claimIdempotencyKey(db, { scope: `POST /v1/agencies ${c.get('principal').userId}`, key, request: body, newResourceId: id });
-        id = claim.resourceId;
-        if (claim.replayed) {
-          const [existing] = await db.select(columns).from(agencies).where(eq(agencies.id, id));
-          if (existing) return c.json(existing, 201);
+  return app
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: '/',
+        tags: ['agencies'],
+        summary: 'The agency directory',
+        security: bearerSecurity,
+        responses: {
+          200: { description: 'All agencies', content: { 'application/json': { schema: z.object({ items: z.array(Agency) }) } } },
+          ...problems,
+        },
+      }),
+      async (c) => c.json({ items: await db.select(columns).from(agencies).orderBy(asc(agencies.code)) }, 200),
+    )
+    .openapi(
+      createRoute({
+        method: 'post',
+        path: '/',
+        tags: ['agencies'],
+        summary: 'Add an agency (admin)',
+        security: bearerSecurity,
+        request: { headers: IdempotencyHeaders, body: { content: { 'application/json': { schema: NewAgency } }, required: true } },
+        responses: { 201: { description: 'Created', content: { 'application/json': { schema: Agency } } }, ...problems },
+      }),
+      async (c) => {
+        const body = c.req.valid('json');
+        const key = c.req.valid('header')['idempotency-key'];
+        let id: string = randomUUID();
+        if (key) {
+          const claim = await claimIdempotencyKey(db, { scope: `POST /v1/agencies ${c.get('principal').userId}`, key, request: body, newResourceId: id });
+          id = claim.resourceId;
+          if (claim.replayed) {
+            const [existing] = await db.select(columns).from(agencies).where(eq(agencies.id, id));
+            if (existing) return c.json(existing, 201);
+          }
         }
-      }
-      await requireAgencies([body.parentId, body.supervisorId], ['/parentId', '/supervisorId']);
-      const [row] = await db
-        .insert(agencies)
-        .values({ id, code: body.code, name: body.name, shortName: body.shortName ?? null, parentId: body.parentId ?? null, supervisorId: body.supervisorId ?? null })
-        .onConflictDoNothing({ target: agencies.code })
-        .returning(columns);
-      if (!row) throw new ApiProblem(409, { detail: `An agency with code ${body.code} already exists.` });
-      return c.json(row, 201);
-    },
-  );
-
-  app.openapi(
-    createRoute({
-      method: 'patch',
-      path: '/{id}',
-      tags: ['agencies'],
-      summary: 'Rename, move or deactivate an agency (admin)',
-      security: bearerSecurity,
-      request: { params: IdParam, body: { content: { 'application/json': { schema: AgencyPatch } }, required: true } },
-      responses: { 200: { description: 'Updated', content: { 'application/json': { schema: Agency } } }, ...problems },
-    }),
-    async (c) => {
-      const { id } = c.req.valid('param');
-      const patch = c.req.valid('json');
-      const [current] = await db.select(columns).from(agencies).where(eq(agencies.id, id));
-      if (!current) throw new ApiProblem(404, { detail: `No agency ${id}.` });
-      await requireAgencies([patch.parentId, patch.supervisorId], ['/parentId', '/supervisorId']);
-      await requireNoCycle(id, patch.supervisorId, patch.parentId);
-      if (Object.keys(patch).length === 0) return c.json(current, 200);
-      const [row] = await db.update(agencies).set(patch).where(eq(agencies.id, id)).returning(columns);
-      return c.json(row!, 200);
-    },
-  );
-  return app;
+        await requireAgencies([body.parentId, body.supervisorId], ['/parentId', '/supervisorId']);
+        const [row] = await db
+          .insert(agencies)
+          .values({ id, code: body.code, name: body.name, shortName: body.shortName ?? null, parentId: body.parentId ?? null, supervisorId: body.supervisorId ?? null })
+          .onConflictDoNothing({ target: agencies.code })
+          .returning(columns);
+        if (!row) throw new ApiProblem(409, { detail: `An agency with code ${body.code} already exists.` });
+        return c.json(row, 201);
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'patch',
+        path: '/{id}',
+        tags: ['agencies'],
+        summary: 'Rename, move or deactivate an agency (admin)',
+        security: bearerSecurity,
+        request: { params: IdParam, body: { content: { 'application/json': { schema: AgencyPatch } }, required: true } },
+        responses: { 200: { description: 'Updated', content: { 'application/json': { schema: Agency } } }, ...problems },
+      }),
+      async (c) => {
+        const { id } = c.req.valid('param');
+        const patch = c.req.valid('json');
+        const [current] = await db.select(columns).from(agencies).where(eq(agencies.id, id));
+        if (!current) throw new ApiProblem(404, { detail: `No agency ${id}.` });
+        await requireAgencies([patch.parentId, patch.supervisorId], ['/parentId', '/supervisorId']);
+        await requireNoCycle(id, patch.supervisorId, patch.parentId);
+        if (Object.keys(patch).length === 0) return c.json(current, 200);
+        const [row] = await db.update(agencies).set(patch).where(eq(agencies.id, id)).returning(columns);
+        return c.json(row!, 200);
+      },
+    );
 }

@@ -61,13 +61,15 @@ export function createApp(deps: AppDeps) {
   app.use('/v1/*', rateLimit(deps.rateLimitPerMinute ?? 600));
   app.use('/v1/*', rejectNul());
   app.use('/v1/*', authenticate(deps.db));
-  app.route('/v1/directives', directivesApp(deps));
-  app.route('/v1/conferences', conferencesApp(deps));
-  app.route('/v1/agencies', agenciesApp(deps));
-  app.route('/v1/calendar', calendarApp(deps));
-  app.route('/v1/escalations', escalationsApp(deps));
-  app.route('/v1/users', usersApp(deps));
-  app.route('/v1/me', meApp(deps));
+  // Chained so that the routes' types accumulate into AppType, which the typed client (api/client.ts) reads.
+  const routes = app
+    .route('/v1/directives', directivesApp(deps))
+    .route('/v1/conferences', conferencesApp(deps))
+    .route('/v1/agencies', agenciesApp(deps))
+    .route('/v1/calendar', calendarApp(deps))
+    .route('/v1/escalations', escalationsApp(deps))
+    .route('/v1/users', usersApp(deps))
+    .route('/v1/me', meApp(deps));
 
   app.notFound((c) => problemResponse(c, 404, { detail: `No route ${c.req.method} ${c.req.path}.` }));
   app.onError((err, c) => {
@@ -82,7 +84,9 @@ export function createApp(deps: AppDeps) {
     return problemResponse(c, 500, { detail: 'An unexpected error occurred; it has been logged.', requestId: c.get('requestId') });
   });
 
-  return app;
+  return routes;
 }
 
 export type App = ReturnType<typeof createApp>;
+/** The API's routes as types, for `hono/client`. */
+export type AppType = App;

@@ -21,70 +21,68 @@ export function calendarApp({ db }: AppDeps) {
 
   app.use('/overrides/*', requireRole('admin'));
 
-  app.openapi(
-    createRoute({
-      method: 'get',
-      path: '/{year}',
-      tags: ['calendar'],
-      summary: "A year's days off (besides weekends) and the overrides in force",
-      security: bearerSecurity,
-      request: { params: YearParam },
-      responses: {
-        200: {
-          description: 'The calendar',
-          content: { 'application/json': { schema: z.object({ year: z.number(), holidays: z.array(Holiday), overrides: z.array(Override) }) } },
+  return app
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: '/{year}',
+        tags: ['calendar'],
+        summary: "A year's days off (besides weekends) and the overrides in force",
+        security: bearerSecurity,
+        request: { params: YearParam },
+        responses: {
+          200: {
+            description: 'The calendar',
+            content: { 'application/json': { schema: z.object({ year: z.number(), holidays: z.array(Holiday), overrides: z.array(Override) }) } },
+          },
+          ...problems,
         },
-        ...problems,
+      }),
+      async (c) => {
+        const { year } = c.req.valid('param');
+        const overrides = await loadOverrides(db, year, year);
+        return c.json({ year, holidays: new WorkingCalendar(overrides).holidays(year), overrides }, 200);
       },
-    }),
-    async (c) => {
-      const { year } = c.req.valid('param');
-      const overrides = await loadOverrides(db, year, year);
-      return c.json({ year, holidays: new WorkingCalendar(overrides).holidays(year), overrides }, 200);
-    },
-  );
-
-  app.openapi(
-    createRoute({
-      method: 'put',
-      path: '/overrides/{date}',
-      tags: ['calendar'],
-      summary: 'Set a day off or a make-up working day (admin)',
-      security: bearerSecurity,
-      request: {
-        params: DateParam,
-        body: { content: { 'application/json': { schema: z.object({ kind: OverrideKind, note: z.string().max(500).optional() }).strict() } }, required: true },
+    )
+    .openapi(
+      createRoute({
+        method: 'put',
+        path: '/overrides/{date}',
+        tags: ['calendar'],
+        summary: 'Set a day off or a make-up working day (admin)',
+        security: bearerSecurity,
+        request: {
+          params: DateParam,
+          body: { content: { 'application/json': { schema: z.object({ kind: OverrideKind, note: z.string().max(500).optional() }).strict() } }, required: true },
+        },
+        responses: { 200: { description: 'Saved', content: { 'application/json': { schema: Override } } }, ...problems },
+      }),
+      async (c) => {
+        const { date } = c.req.valid('param');
+        const { kind, note } = c.req.valid('json');
+        const [row] = await db
+          .insert(calendarOverrides)
+          .values({ date, kind, note: note ?? null })
+          .onConflictDoUpdate({ target: calendarOverrides.date, set: { kind, note: note ?? null } })
+          .returning({ date: calendarOverrides.date, kind: calendarOverrides.kind, note: calendarOverrides.note });
+        return c.json(row!, 200);
       },
-      responses: { 200: { description: 'Saved', content: { 'application/json': { schema: Override } } }, ...problems },
-    }),
-    async (c) => {
-      const { date } = c.req.valid('param');
-      const { kind, note } = c.req.valid('json');
-      const [row] = await db
-        .insert(calendarOverrides)
-        .values({ date, kind, note: note ?? null })
-        .onConflictDoUpdate({ target: calendarOverrides.date, set: { kind, note: note ?? null } })
-        .returning({ date: calendarOverrides.date, kind: calendarOverrides.kind, note: calendarOverrides.note });
-      return c.json(row!, 200);
-    },
-  );
-
-  app.openapi(
-    createRoute({
-      method: 'delete',
-      path: '/overrides/{date}',
-      tags: ['calendar'],
-      summary: 'Remove an override (admin)',
-      security: bearerSecurity,
-      request: { params: DateParam },
-      responses: { 204: { description: 'Removed' }, ...problems },
-    }),
-    async (c) => {
-      const { date } = c.req.valid('param');
-      const deleted = await db.delete(calendarOverrides).where(eq(calendarOverrides.date, date)).returning();
-      if (deleted.length === 0) throw new ApiProblem(404, { detail: `No override on ${date}.` });
-      return c.body(null, 204);
-    },
-  );
-  return app;
+    )
+    .openapi(
+      createRoute({
+        method: 'delete',
+        path: '/overrides/{date}',
+        tags: ['calendar'],
+        summary: 'Remove an override (admin)',
+        security: bearerSecurity,
+        request: { params: DateParam },
+        responses: { 204: { description: 'Removed' }, ...problems },
+      }),
+      async (c) => {
+        const { date } = c.req.valid('param');
+        const deleted = await db.delete(calendarOverrides).where(eq(calendarOverrides.date, date)).returning();
+        if (deleted.length === 0) throw new ApiProblem(404, { detail: `No override on ${date}.` });
+        return c.body(null, 204);
+      },
+    );
 }

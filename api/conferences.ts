@@ -64,110 +64,108 @@ export function conferencesApp(deps: AppDeps) {
   const app = newApp();
   app.post('/', requireRole('leader', 'admin'));
 
-  app.openapi(
-    createRoute({
-      method: 'post',
-      path: '/',
-      tags: ['conferences'],
-      summary: "Record a conference and issue all its directives in one idempotent call (leader)",
-      security: bearerSecurity,
-      request: { headers: IdempotencyHeaders, body: { content: { 'application/json': { schema: NewConference } }, required: true } },
-      responses: {
-        201: {
-          description: 'Recorded and issued',
-          content: { 'application/json': { schema: z.object({ conference: Conference, directives: z.array(DirectiveView) }) } },
+  return app
+    .openapi(
+      createRoute({
+        method: 'post',
+        path: '/',
+        tags: ['conferences'],
+        summary: "Record a conference and issue all its directives in one idempotent call (leader)",
+        security: bearerSecurity,
+        request: { headers: IdempotencyHeaders, body: { content: { 'application/json': { schema: NewConference } }, required: true } },
+        responses: {
+          201: {
+            description: 'Recorded and issued',
+            content: { 'application/json': { schema: z.object({ conference: Conference, directives: z.array(DirectiveView) }) } },
+          },
+          ...problems,
         },
-        ...problems,
+      }),
+      async (c) => {
+        const body = c.req.valid('json');
+        const principal = c.get('principal');
+        const now = new Date();
+        const prepared = await Promise.all(body.directives.map((d, i) => kit.prepare(d, `/directives/${i}`, now)));
+        const errors: FieldError[] = prepared.flatMap((p) => p.errors);
+        if (errors.length > 0) throw new ApiProblem(422, { slug: 'invalid-directive', detail: 'Some directives cannot be issued as given.', errors });
+
+        let conferenceId: string = randomUUID();
+        let replayed = false;
+        const key = c.req.valid('header')['idempotency-key'];
+        if (key) {
+          const claim = await claimIdempotencyKey(db, { scope: `POST /v1/conferences ${principal.userId}`, key, request: body, newResourceId: conferenceId });
+          conferenceId = claim.resourceId;
+          replayed = claim.replayed;
+        }
+        await db
+          .insert(conferences)
+          .values({
+            id: conferenceId,
+            title: body.title,
+            kind: body.kind,
+            heldOn: body.heldOn ?? null,
+            chair: body.chair ?? null,
+            conclusionRef: body.conclusionRef ?? null,
+            createdBy: principal.userId,
+          })
+          .onConflictDoNothing();
+        const inputs = prepared.map((p, i) => p.build(directiveIdFor(conferenceId, i), conferenceId, principal.userId));
+        // Each start is idempotent on its fixed workflow id: a retry after a crash starts only what is missing.
+        for (const input of inputs) await kit.start(input);
+        const [row] = await db.select().from(conferences).where(eq(conferences.id, conferenceId));
+        const agencies = new Map(prepared.flatMap((p) => [...p.agencies]));
+        return c.json(
+          { conference: view(row!), directives: inputs.map((input) => kit.view(initialState(input), agencies)) },
+          201,
+          { location: `/v1/conferences/${conferenceId}`, ...(replayed ? { 'idempotent-replayed': 'true' } : {}) },
+        );
       },
-    }),
-    async (c) => {
-      const body = c.req.valid('json');
-      const principal = c.get('principal');
-      const now = new Date();
-      const prepared = await Promise.all(body.directives.map((d, i) => kit.prepare(d, `/directives/${i}`, now)));
-      const errors: FieldError[] = prepared.flatMap((p) => p.errors);
-      if (errors.length > 0) throw new ApiProblem(422, { slug: 'invalid-directive', detail: 'Some directives cannot be issued as given.', errors });
-
-      let conferenceId: string = randomUUID();
-      let replayed = false;
-      const key = c.req.valid('header')['idempotency-key'];
-      if (key) {
-        const claim = await claimIdempotencyKey(db, { scope: `POST /v1/conferences ${principal.userId}`, key, request: body, newResourceId: conferenceId });
-        conferenceId = claim.resourceId;
-        replayed = claim.replayed;
-      }
-      await db
-        .insert(conferences)
-        .values({
-          id: conferenceId,
-          title: body.title,
-          kind: body.kind,
-          heldOn: body.heldOn ?? null,
-          chair: body.chair ?? null,
-          conclusionRef: body.conclusionRef ?? null,
-          createdBy: principal.userId,
-        })
-        .onConflictDoNothing();
-      const inputs = prepared.map((p, i) => p.build(directiveIdFor(conferenceId, i), conferenceId, principal.userId));
-      // Each start is idempotent on its fixed workflow id: a retry after a crash starts only what is missing.
-      for (const input of inputs) await kit.start(input);
-      const [row] = await db.select().from(conferences).where(eq(conferences.id, conferenceId));
-      const agencies = new Map(prepared.flatMap((p) => [...p.agencies]));
-      return c.json(
-        { conference: view(row!), directives: inputs.map((input) => kit.view(initialState(input), agencies)) },
-        201,
-        { location: `/v1/conferences/${conferenceId}`, ...(replayed ? { 'idempotent-replayed': 'true' } : {}) },
-      );
-    },
-  );
-
-  app.openapi(
-    createRoute({
-      method: 'get',
-      path: '/',
-      tags: ['conferences'],
-      summary: 'Conferences, newest first',
-      security: bearerSecurity,
-      request: { query: z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) }) },
-      responses: { 200: { description: 'Conferences', content: { 'application/json': { schema: z.object({ items: z.array(Conference) }) } } }, ...problems },
-    }),
-    async (c) => {
-      const rows = await db.select().from(conferences).orderBy(desc(conferences.createdAt)).limit(c.req.valid('query').limit);
-      return c.json({ items: rows.map(view) }, 200);
-    },
-  );
-
-  app.openapi(
-    createRoute({
-      method: 'get',
-      path: '/{id}',
-      tags: ['conferences'],
-      summary: 'A conference with the directives the caller may see and their count per timeliness category',
-      security: bearerSecurity,
-      request: { params: IdParam },
-      responses: {
-        200: {
-          description: 'The conference',
-          content: { 'application/json': { schema: z.object({ conference: Conference, counts: Counts, directives: z.array(DirectiveView) }) } },
+    )
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: '/',
+        tags: ['conferences'],
+        summary: 'Conferences, newest first',
+        security: bearerSecurity,
+        request: { query: z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) }) },
+        responses: { 200: { description: 'Conferences', content: { 'application/json': { schema: z.object({ items: z.array(Conference) }) } } }, ...problems },
+      }),
+      async (c) => {
+        const rows = await db.select().from(conferences).orderBy(desc(conferences.createdAt)).limit(c.req.valid('query').limit);
+        return c.json({ items: rows.map(view) }, 200);
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: '/{id}',
+        tags: ['conferences'],
+        summary: 'A conference with the directives the caller may see and their count per timeliness category',
+        security: bearerSecurity,
+        request: { params: IdParam },
+        responses: {
+          200: {
+            description: 'The conference',
+            content: { 'application/json': { schema: z.object({ conference: Conference, counts: Counts, directives: z.array(DirectiveView) }) } },
+          },
+          ...problems,
         },
-        ...problems,
+      }),
+      async (c) => {
+        const { id } = c.req.valid('param');
+        const [row] = await db.select().from(conferences).where(eq(conferences.id, id));
+        if (!row) throw new ApiProblem(404, { detail: `No conference ${id}.` });
+        const visible = await visibleAgencies(db, c.get('principal'));
+        const rows = await db
+          .select({ id: directives.id })
+          .from(directives)
+          .where(and(eq(directives.conferenceId, id), assignedToAny(visible)))
+          .orderBy(asc(directives.issuedAt), asc(sql`${directives.title}`));
+        const states = (await Promise.all(rows.map((r) => kit.projected(r.id)))).filter((s) => s !== null);
+        const agencies = await agenciesById(db, states.flatMap((s) => [s.leadAgencyId, ...s.coordinatingAgencyIds]));
+        const counts = Object.fromEntries(TIMELINESS.map((t) => [t, states.filter((s) => s.timeliness === t).length])) as z.infer<typeof Counts>;
+        return c.json({ conference: view(row), counts, directives: states.map((s) => kit.view(s, agencies)) }, 200);
       },
-    }),
-    async (c) => {
-      const { id } = c.req.valid('param');
-      const [row] = await db.select().from(conferences).where(eq(conferences.id, id));
-      if (!row) throw new ApiProblem(404, { detail: `No conference ${id}.` });
-      const visible = await visibleAgencies(db, c.get('principal'));
-      const rows = await db
-        .select({ id: directives.id })
-        .from(directives)
-        .where(and(eq(directives.conferenceId, id), assignedToAny(visible)))
-        .orderBy(asc(directives.issuedAt), asc(sql`${directives.title}`));
-      const states = (await Promise.all(rows.map((r) => kit.projected(r.id)))).filter((s) => s !== null);
-      const agencies = await agenciesById(db, states.flatMap((s) => [s.leadAgencyId, ...s.coordinatingAgencyIds]));
-      const counts = Object.fromEntries(TIMELINESS.map((t) => [t, states.filter((s) => s.timeliness === t).length])) as z.infer<typeof Counts>;
-      return c.json({ conference: view(row), counts, directives: states.map((s) => kit.view(s, agencies)) }, 200);
-    },
-  );
-  return app;
+    );
 }

@@ -352,176 +352,6 @@ export function directivesApp(deps: AppDeps) {
     return next();
   });
 
-  app.openapi(createRouteDef, async (c) => {
-    const body = c.req.valid('json');
-    const key = c.req.valid('header')['idempotency-key'];
-    const principal = c.get('principal');
-    const now = new Date();
-    const prepared = await prepare(body, '', now);
-    if (prepared.errors.length > 0) {
-      throw new ApiProblem(422, { slug: 'invalid-directive', detail: 'The directive cannot be issued as given.', errors: prepared.errors });
-    }
-
-    let directiveId: string = randomUUID();
-    let replayed = false;
-    if (key) {
-      const claim = await claimIdempotencyKey(db, {
-        scope: `POST /v1/directives ${principal.userId}`,
-        key,
-        request: body,
-        newResourceId: directiveId,
-      });
-      directiveId = claim.resourceId;
-      replayed = claim.replayed;
-    }
-    const input = prepared.build(directiveId, body.conferenceId ?? null, principal.userId);
-    if (!(await start(input))) replayed = true;
-
-    if (replayed) {
-      const existing = await detail(directiveId);
-      if (existing) {
-        const { live: _live, ...rest } = existing;
-        return c.json(rest, 200, { 'idempotent-replayed': 'true', location: rest.links.self });
-      }
-    }
-    const v = view(initialState(input), prepared.agencies);
-    return c.json(v, replayed ? 200 : 201, {
-      location: v.links.self,
-      ...(replayed ? { 'idempotent-replayed': 'true' } : {}),
-    });
-  });
-
-  app.openapi(
-    createRoute({
-      method: 'get',
-      path: '/',
-      tags: ['directives'],
-      summary: 'List directives, newest first',
-      security: bearerSecurity,
-      request: { query: ListQuery },
-      responses: {
-        200: {
-          description: 'A page of directives',
-          content: {
-            'application/json': {
-              schema: z.object({ items: z.array(DirectiveView), nextCursor: z.string().nullable() }).openapi('DirectivePage'),
-            },
-          },
-        },
-        ...problems,
-      },
-    }),
-    async (c) => {
-      const q = c.req.valid('query');
-      const where: Array<SQL | undefined> = [
-        assignedToAny(await visibleAgencies(db, c.get('principal'))),
-        q.status ? eq(directives.status, q.status) : undefined,
-        q.timeliness ? eq(directives.timeliness, q.timeliness) : undefined,
-        q.leadAgency ? eq(directives.leadAgencyId, q.leadAgency) : undefined,
-        q.conferenceId ? eq(directives.conferenceId, q.conferenceId) : undefined,
-        q.q ? ilike(directives.searchText, `%${escapeLike(foldVietnamese(q.q))}%`) : undefined,
-        q.overdue === 'true' ? eq(directives.timeliness, 'open_overdue') : undefined,
-        q.overdue === 'false' ? ne(directives.timeliness, 'open_overdue') : undefined,
-        q.agency ? assignedToAny([q.agency]) : undefined,
-        q.dueBefore ? lt(directives.dueAt, instantOf(q.dueBefore)) : undefined,
-        q.dueAfter ? gte(directives.dueAt, instantOf(q.dueAfter)) : undefined,
-      ];
-      if (q.cursor) {
-        const cur = decodeCursor(q.cursor);
-        const t = new Date(cur.t);
-        where.push(or(lt(directives.issuedAt, t), and(eq(directives.issuedAt, t), lt(directives.id, cur.id))));
-      }
-      const rows = await db
-        .select()
-        .from(directives)
-        .where(and(...where))
-        .orderBy(desc(directives.issuedAt), desc(directives.id))
-        .limit(q.limit + 1);
-      const page = rows.slice(0, q.limit);
-      const ids = page.map((r) => r.id);
-      const coord = ids.length
-        ? await db
-            .select({ directiveId: assignments.directiveId, agencyId: assignments.agencyId })
-            .from(assignments)
-            .where(and(inArray(assignments.directiveId, ids), eq(assignments.role, 'coordinating'), isNull(assignments.endedAt)))
-        : [];
-      const agencies = await agenciesById(db, [...page.map((r) => r.leadAgencyId), ...coord.map((r) => r.agencyId)]);
-      const items = page.map((row) =>
-        view(
-          rowToState(
-            row,
-            coord.filter((x) => x.directiveId === row.id).map((x) => x.agencyId),
-          ),
-          agencies,
-        ),
-      );
-      const last = page.at(-1);
-      const nextCursor = rows.length > q.limit && last ? encodeCursor({ t: last.issuedAt.toISOString(), id: last.id }) : null;
-      return c.json({ items, nextCursor }, 200);
-    },
-  );
-
-  app.openapi(
-    createRoute({
-      method: 'get',
-      path: '/{id}',
-      tags: ['directives'],
-      summary: 'One directive: its projection and the live workflow state',
-      security: bearerSecurity,
-      request: { params: IdParam },
-      responses: {
-        200: { description: 'The directive', content: { 'application/json': { schema: DirectiveDetail } } },
-        ...problems,
-      },
-    }),
-    async (c) => {
-      const { id } = c.req.valid('param');
-      const d = await detail(id);
-      // A directive outside the caller's scope is answered like a missing one.
-      const visible = await visibleAgencies(db, c.get('principal'));
-      if (!d || !seesAgencies(visible, [d.leadAgency.id, ...d.coordinatingAgencies.map((a) => a.id)])) {
-        throw new ApiProblem(404, { detail: `No directive ${id}.` });
-      }
-      return c.json(d, 200);
-    },
-  );
-
-  app.openapi(
-    createRoute({
-      method: 'get',
-      path: '/{id}/events',
-      tags: ['directives'],
-      summary: "A directive's history, oldest first",
-      security: bearerSecurity,
-      request: { params: IdParam },
-      responses: {
-        200: { description: 'Events', content: { 'application/json': { schema: z.object({ items: z.array(DirectiveEvent) }) } } },
-        ...problems,
-      },
-    }),
-    async (c) => {
-      const { id } = c.req.valid('param');
-      const [exists] = await db
-        .select({ id: directives.id })
-        .from(directives)
-        .where(and(eq(directives.id, id), assignedToAny(await visibleAgencies(db, c.get('principal')))));
-      if (!exists) throw new ApiProblem(404, { detail: `No directive ${id}.` });
-      const rows = await db.select().from(directiveEvents).where(eq(directiveEvents.directiveId, id)).orderBy(asc(directiveEvents.seq));
-      return c.json(
-        {
-          items: rows.map((r) => ({
-            seq: r.seq,
-            type: r.type,
-            occurredAt: r.occurredAt.toISOString(),
-            actorId: r.actorId,
-            data: r.data as Record<string, unknown>,
-          })),
-        },
-        200,
-      );
-    },
-  );
-
   // --- actions: each maps to one workflow Update; a validator's refusal becomes a 4xx with its reason ---------
   const ActionResult = { 200: { description: 'The directive after the action', content: { 'application/json': { schema: DirectiveView } } }, ...problems };
 
@@ -569,9 +399,10 @@ export function directivesApp(deps: AppDeps) {
     return { userId: p.userId, role: p.role, agencyId: p.agencyId };
   };
   const route = { method: 'post' as const, tags: ['actions'], security: bearerSecurity, responses: ActionResult };
-  const action = (path: string, summary: string) =>
+  const action = <P extends string>(path: P, summary: string) =>
     createRoute({ ...route, path, summary, request: { params: IdParam, headers: IdempotencyHeaders } });
-  const actionWithBody = <S extends z.ZodType>(path: string, summary: string, body: S) =>
+  // The path stays a literal type so the typed client sees each action as its own route.
+  const actionWithBody = <P extends string, S extends z.ZodType>(path: P, summary: string, body: S) =>
     createRoute({
       ...route,
       path,
@@ -595,15 +426,6 @@ export function directivesApp(deps: AppDeps) {
     .openapi('Reassignment');
   const CancelBody = z.object({ reason: Text(2000) }).strict().openapi('Cancellation');
 
-  app.openapi(action('/{id}/acknowledgements', "Acknowledge for the caller's agency"), (c) =>
-    act(c, c.req.valid('param').id, acknowledgeUpdate, { actor: actor(c) }),
-  );
-  app.openapi(actionWithBody('/{id}/reports', "Submit the caller's agency's report for a period", ReportBody), (c) =>
-    act(c, c.req.valid('param').id, submitReportUpdate, { actor: actor(c), ...c.req.valid('json') }),
-  );
-  app.openapi(actionWithBody('/{id}/extension-requests', 'Ask for a later deadline (lead agency)', ExtensionBody), (c) =>
-    act(c, c.req.valid('param').id, requestExtensionUpdate, { actor: actor(c), ...c.req.valid('json') }),
-  );
   const decisionRoute = createRoute({
     ...route,
     path: '/{id}/extension-requests/{requestId}/decision',
@@ -614,46 +436,221 @@ export function directivesApp(deps: AppDeps) {
       body: { content: { 'application/json': { schema: DecisionBody } }, required: true },
     },
   });
-  app.openapi(decisionRoute, (c) => {
-    const { id, requestId } = c.req.valid('param');
-    const { approve, note } = c.req.valid('json');
-    return act(c, id, decideExtensionUpdate, { actor: actor(c), requestId, approve, note }, { roles: ['supervisor', 'leader', 'admin'], supervisorScope: true });
-  });
-  app.openapi(actionWithBody('/{id}/completion', 'Submit completion (lead agency)', CompletionBody), (c) =>
-    act(c, c.req.valid('param').id, submitCompletionUpdate, { actor: actor(c), ...c.req.valid('json') }),
-  );
-  app.openapi(actionWithBody('/{id}/completion/review', 'Accept or reject a completion', ReviewBody), (c) => {
-    const { accept, note } = c.req.valid('json');
-    return act(c, c.req.valid('param').id, reviewCompletionUpdate, { actor: actor(c), accept, note }, {
-      roles: ['supervisor', 'leader', 'admin'],
-      supervisorScope: true,
-    });
-  });
-  app.openapi(actionWithBody('/{id}/reassignment', 'Move ownership to other agencies (leader)', ReassignBody), async (c) => {
-    const body = c.req.valid('json');
-    const found = await resolveAgencyRefs(db, [body.leadAgency, ...body.coordinatingAgencies]);
-    const missing = [body.leadAgency, ...body.coordinatingAgencies].filter((r) => !found.has(r));
-    if (missing.length > 0) {
-      throw new ApiProblem(422, { slug: 'invalid-reassignment', detail: `Unknown agencies: ${missing.join(', ')}.` });
-    }
-    return act(
-      c,
-      c.req.valid('param').id,
-      reassignUpdate,
-      {
-        actor: actor(c),
-        leadAgencyId: found.get(body.leadAgency)!.id,
-        coordinatingAgencyIds: body.coordinatingAgencies.map((r) => found.get(r)!.id),
-        reason: body.reason,
-      },
-      { roles: ['leader', 'admin'] },
-    );
-  });
-  app.openapi(actionWithBody('/{id}/cancellation', 'Cancel with a reason (leader)', CancelBody), (c) =>
-    act(c, c.req.valid('param').id, cancelUpdate, { actor: actor(c), reason: c.req.valid('json').reason }, { roles: ['leader', 'admin'] }),
-  );
 
-  return app;
+  return app
+    .openapi(createRouteDef, async (c) => {
+      const body = c.req.valid('json');
+      const key = c.req.valid('header')['idempotency-key'];
+      const principal = c.get('principal');
+      const now = new Date();
+      const prepared = await prepare(body, '', now);
+      if (prepared.errors.length > 0) {
+        throw new ApiProblem(422, { slug: 'invalid-directive', detail: 'The directive cannot be issued as given.', errors: prepared.errors });
+      }
+
+      let directiveId: string = randomUUID();
+      let replayed = false;
+      if (key) {
+        const claim = await claimIdempotencyKey(db, {
+          scope: `POST /v1/directives ${principal.userId}`,
+          key,
+          request: body,
+          newResourceId: directiveId,
+        });
+        directiveId = claim.resourceId;
+        replayed = claim.replayed;
+      }
+      const input = prepared.build(directiveId, body.conferenceId ?? null, principal.userId);
+      if (!(await start(input))) replayed = true;
+
+      if (replayed) {
+        const existing = await detail(directiveId);
+        if (existing) {
+          const { live: _live, ...rest } = existing;
+          return c.json(rest, 200, { 'idempotent-replayed': 'true', location: rest.links.self });
+        }
+      }
+      const v = view(initialState(input), prepared.agencies);
+      return c.json(v, replayed ? 200 : 201, {
+        location: v.links.self,
+        ...(replayed ? { 'idempotent-replayed': 'true' } : {}),
+      });
+    })
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: '/',
+        tags: ['directives'],
+        summary: 'List directives, newest first',
+        security: bearerSecurity,
+        request: { query: ListQuery },
+        responses: {
+          200: {
+            description: 'A page of directives',
+            content: {
+              'application/json': {
+                schema: z.object({ items: z.array(DirectiveView), nextCursor: z.string().nullable() }).openapi('DirectivePage'),
+              },
+            },
+          },
+          ...problems,
+        },
+      }),
+      async (c) => {
+        const q = c.req.valid('query');
+        const where: Array<SQL | undefined> = [
+          assignedToAny(await visibleAgencies(db, c.get('principal'))),
+          q.status ? eq(directives.status, q.status) : undefined,
+          q.timeliness ? eq(directives.timeliness, q.timeliness) : undefined,
+          q.leadAgency ? eq(directives.leadAgencyId, q.leadAgency) : undefined,
+          q.conferenceId ? eq(directives.conferenceId, q.conferenceId) : undefined,
+          q.q ? ilike(directives.searchText, `%${escapeLike(foldVietnamese(q.q))}%`) : undefined,
+          q.overdue === 'true' ? eq(directives.timeliness, 'open_overdue') : undefined,
+          q.overdue === 'false' ? ne(directives.timeliness, 'open_overdue') : undefined,
+          q.agency ? assignedToAny([q.agency]) : undefined,
+          q.dueBefore ? lt(directives.dueAt, instantOf(q.dueBefore)) : undefined,
+          q.dueAfter ? gte(directives.dueAt, instantOf(q.dueAfter)) : undefined,
+        ];
+        if (q.cursor) {
+          const cur = decodeCursor(q.cursor);
+          const t = new Date(cur.t);
+          where.push(or(lt(directives.issuedAt, t), and(eq(directives.issuedAt, t), lt(directives.id, cur.id))));
+        }
+        const rows = await db
+          .select()
+          .from(directives)
+          .where(and(...where))
+          .orderBy(desc(directives.issuedAt), desc(directives.id))
+          .limit(q.limit + 1);
+        const page = rows.slice(0, q.limit);
+        const ids = page.map((r) => r.id);
+        const coord = ids.length
+          ? await db
+              .select({ directiveId: assignments.directiveId, agencyId: assignments.agencyId })
+              .from(assignments)
+              .where(and(inArray(assignments.directiveId, ids), eq(assignments.role, 'coordinating'), isNull(assignments.endedAt)))
+          : [];
+        const agencies = await agenciesById(db, [...page.map((r) => r.leadAgencyId), ...coord.map((r) => r.agencyId)]);
+        const items = page.map((row) =>
+          view(
+            rowToState(
+              row,
+              coord.filter((x) => x.directiveId === row.id).map((x) => x.agencyId),
+            ),
+            agencies,
+          ),
+        );
+        const last = page.at(-1);
+        const nextCursor = rows.length > q.limit && last ? encodeCursor({ t: last.issuedAt.toISOString(), id: last.id }) : null;
+        return c.json({ items, nextCursor }, 200);
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: '/{id}',
+        tags: ['directives'],
+        summary: 'One directive: its projection and the live workflow state',
+        security: bearerSecurity,
+        request: { params: IdParam },
+        responses: {
+          200: { description: 'The directive', content: { 'application/json': { schema: DirectiveDetail } } },
+          ...problems,
+        },
+      }),
+      async (c) => {
+        const { id } = c.req.valid('param');
+        const d = await detail(id);
+        // A directive outside the caller's scope is answered like a missing one.
+        const visible = await visibleAgencies(db, c.get('principal'));
+        if (!d || !seesAgencies(visible, [d.leadAgency.id, ...d.coordinatingAgencies.map((a) => a.id)])) {
+          throw new ApiProblem(404, { detail: `No directive ${id}.` });
+        }
+        return c.json(d, 200);
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: '/{id}/events',
+        tags: ['directives'],
+        summary: "A directive's history, oldest first",
+        security: bearerSecurity,
+        request: { params: IdParam },
+        responses: {
+          200: { description: 'Events', content: { 'application/json': { schema: z.object({ items: z.array(DirectiveEvent) }) } } },
+          ...problems,
+        },
+      }),
+      async (c) => {
+        const { id } = c.req.valid('param');
+        const [exists] = await db
+          .select({ id: directives.id })
+          .from(directives)
+          .where(and(eq(directives.id, id), assignedToAny(await visibleAgencies(db, c.get('principal')))));
+        if (!exists) throw new ApiProblem(404, { detail: `No directive ${id}.` });
+        const rows = await db.select().from(directiveEvents).where(eq(directiveEvents.directiveId, id)).orderBy(asc(directiveEvents.seq));
+        return c.json(
+          {
+            items: rows.map((r) => ({
+              seq: r.seq,
+              type: r.type,
+              occurredAt: r.occurredAt.toISOString(),
+              actorId: r.actorId,
+              data: r.data as Record<string, unknown>,
+            })),
+          },
+          200,
+        );
+      },
+    )
+    .openapi(action('/{id}/acknowledgements', "Acknowledge for the caller's agency"), (c) =>
+      act(c, c.req.valid('param').id, acknowledgeUpdate, { actor: actor(c) }),
+    )
+    .openapi(actionWithBody('/{id}/reports', "Submit the caller's agency's report for a period", ReportBody), (c) =>
+      act(c, c.req.valid('param').id, submitReportUpdate, { actor: actor(c), ...c.req.valid('json') }),
+    )
+    .openapi(actionWithBody('/{id}/extension-requests', 'Ask for a later deadline (lead agency)', ExtensionBody), (c) =>
+      act(c, c.req.valid('param').id, requestExtensionUpdate, { actor: actor(c), ...c.req.valid('json') }),
+    )
+    .openapi(decisionRoute, (c) => {
+      const { id, requestId } = c.req.valid('param');
+      const { approve, note } = c.req.valid('json');
+      return act(c, id, decideExtensionUpdate, { actor: actor(c), requestId, approve, note }, { roles: ['supervisor', 'leader', 'admin'], supervisorScope: true });
+    })
+    .openapi(actionWithBody('/{id}/completion', 'Submit completion (lead agency)', CompletionBody), (c) =>
+      act(c, c.req.valid('param').id, submitCompletionUpdate, { actor: actor(c), ...c.req.valid('json') }),
+    )
+    .openapi(actionWithBody('/{id}/completion/review', 'Accept or reject a completion', ReviewBody), (c) => {
+      const { accept, note } = c.req.valid('json');
+      return act(c, c.req.valid('param').id, reviewCompletionUpdate, { actor: actor(c), accept, note }, {
+        roles: ['supervisor', 'leader', 'admin'],
+        supervisorScope: true,
+      });
+    })
+    .openapi(actionWithBody('/{id}/reassignment', 'Move ownership to other agencies (leader)', ReassignBody), async (c) => {
+      const body = c.req.valid('json');
+      const found = await resolveAgencyRefs(db, [body.leadAgency, ...body.coordinatingAgencies]);
+      const missing = [body.leadAgency, ...body.coordinatingAgencies].filter((r) => !found.has(r));
+      if (missing.length > 0) {
+        throw new ApiProblem(422, { slug: 'invalid-reassignment', detail: `Unknown agencies: ${missing.join(', ')}.` });
+      }
+      return act(
+        c,
+        c.req.valid('param').id,
+        reassignUpdate,
+        {
+          actor: actor(c),
+          leadAgencyId: found.get(body.leadAgency)!.id,
+          coordinatingAgencyIds: body.coordinatingAgencies.map((r) => found.get(r)!.id),
+          reason: body.reason,
+        },
+        { roles: ['leader', 'admin'] },
+      );
+    })
+    .openapi(actionWithBody('/{id}/cancellation', 'Cancel with a reason (leader)', CancelBody), (c) =>
+      act(c, c.req.valid('param').id, cancelUpdate, { actor: actor(c), reason: c.req.valid('json').reason }, { roles: ['leader', 'admin'] }),
+    );
 }
 
 const FAILURE_STATUS: Record<string, 403 | 404 | 409 | 422> = {

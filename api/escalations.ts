@@ -68,65 +68,64 @@ export function escalationsApp({ db, temporal }: AppDeps) {
     secondsToResolution: e.resolvedAt ? Math.round((e.resolvedAt.getTime() - e.openedAt.getTime()) / 1000) : null,
   });
 
-  app.openapi(
-    createRoute({
-      method: 'get',
-      path: '/',
-      tags: ['escalations'],
-      summary: "The caller's escalation inbox, newest first",
-      security: bearerSecurity,
-      request: {
-        query: z.object({
-          status: z.enum(['open', 'acknowledged', 'resolved', 'all']).default('open'),
-          limit: z.coerce.number().int().min(1).max(200).default(50),
-        }),
+  return app
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: '/',
+        tags: ['escalations'],
+        summary: "The caller's escalation inbox, newest first",
+        security: bearerSecurity,
+        request: {
+          query: z.object({
+            status: z.enum(['open', 'acknowledged', 'resolved', 'all']).default('open'),
+            limit: z.coerce.number().int().min(1).max(200).default(50),
+          }),
+        },
+        responses: {
+          200: { description: 'Escalations', content: { 'application/json': { schema: z.object({ items: z.array(EscalationView) }) } } },
+          ...problems,
+        },
+      }),
+      async (c) => {
+        const { status, limit } = c.req.valid('query');
+        const rows = await select(and(inboxOf(c.get('principal')), STATUS[status]), limit);
+        return c.json({ items: rows.map(view) }, 200);
       },
-      responses: {
-        200: { description: 'Escalations', content: { 'application/json': { schema: z.object({ items: z.array(EscalationView) }) } } },
-        ...problems,
-      },
-    }),
-    async (c) => {
-      const { status, limit } = c.req.valid('query');
-      const rows = await select(and(inboxOf(c.get('principal')), STATUS[status]), limit);
-      return c.json({ items: rows.map(view) }, 200);
-    },
-  );
-
-  app.openapi(
-    createRoute({
-      method: 'post',
-      path: '/{id}/acknowledgement',
-      tags: ['escalations'],
-      summary: 'Acknowledge an escalation in your inbox',
-      security: bearerSecurity,
-      request: { params: z.object({ id: z.coerce.number().int().positive().openapi({ param: { name: 'id', in: 'path' } }) }) },
-      responses: { 200: { description: 'The escalation', content: { 'application/json': { schema: EscalationView } } }, ...problems },
-    }),
-    async (c) => {
-      const { id } = c.req.valid('param');
-      const principal = c.get('principal');
-      const mine = and(eq(escalations.id, id), inboxOf(principal));
-      const [row] = await select(mine, 1);
-      // Someone else's escalation is answered like a missing one: its existence is not the caller's business.
-      if (!row) throw new ApiProblem(404, { detail: `No escalation ${id} in your inbox.` });
-      if (!row.e.acknowledgedAt) {
-        try {
-          await temporal.workflow.getHandle(workflowIdFor(row.e.directiveId)).executeUpdate(acknowledgeEscalationUpdate, {
-            args: [
-              {
-                actor: { userId: principal.userId, role: principal.role, agencyId: principal.agencyId },
-                escalation: { deadlineKey: row.e.deadlineKey, dueAt: row.e.dueAt.toISOString(), agencyId: row.e.agencyId, level: row.e.level as 1 | 2 | 3 },
-              },
-            ],
-          });
-        } catch (err) {
-          throw updateProblem(err);
+    )
+    .openapi(
+      createRoute({
+        method: 'post',
+        path: '/{id}/acknowledgement',
+        tags: ['escalations'],
+        summary: 'Acknowledge an escalation in your inbox',
+        security: bearerSecurity,
+        request: { params: z.object({ id: z.coerce.number().int().positive().openapi({ param: { name: 'id', in: 'path' } }) }) },
+        responses: { 200: { description: 'The escalation', content: { 'application/json': { schema: EscalationView } } }, ...problems },
+      }),
+      async (c) => {
+        const { id } = c.req.valid('param');
+        const principal = c.get('principal');
+        const mine = and(eq(escalations.id, id), inboxOf(principal));
+        const [row] = await select(mine, 1);
+        // Someone else's escalation is answered like a missing one: its existence is not the caller's business.
+        if (!row) throw new ApiProblem(404, { detail: `No escalation ${id} in your inbox.` });
+        if (!row.e.acknowledgedAt) {
+          try {
+            await temporal.workflow.getHandle(workflowIdFor(row.e.directiveId)).executeUpdate(acknowledgeEscalationUpdate, {
+              args: [
+                {
+                  actor: { userId: principal.userId, role: principal.role, agencyId: principal.agencyId },
+                  escalation: { deadlineKey: row.e.deadlineKey, dueAt: row.e.dueAt.toISOString(), agencyId: row.e.agencyId, level: row.e.level as 1 | 2 | 3 },
+                },
+              ],
+            });
+          } catch (err) {
+            throw updateProblem(err);
+          }
         }
-      }
-      const [after] = await select(mine, 1);
-      return c.json(view(after!), 200);
-    },
-  );
-  return app;
+        const [after] = await select(mine, 1);
+        return c.json(view(after!), 200);
+      },
+    );
 }

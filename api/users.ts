@@ -58,109 +58,107 @@ export function usersApp({ db }: AppDeps) {
   app.use('/', admin);
   app.use('/:id/*', admin);
 
-  app.openapi(
-    createRoute({
-      method: 'get',
-      path: '/',
-      tags: ['users'],
-      summary: 'All users (admin)',
-      security: bearerSecurity,
-      responses: { 200: { description: 'Users', content: { 'application/json': { schema: z.object({ items: z.array(User) }) } } }, ...problems },
-    }),
-    async (c) => c.json({ items: (await db.select(columns).from(users).orderBy(asc(users.name))).map(view) }, 200),
-  );
-
-  app.openapi(
-    createRoute({
-      method: 'post',
-      path: '/',
-      tags: ['users'],
-      summary: 'Add a user and issue their token (admin)',
-      security: bearerSecurity,
-      request: { headers: IdempotencyHeaders, body: { content: { 'application/json': { schema: NewUser } }, required: true } },
-      responses: { 201: { description: 'Created; the token is in this response only', content: { 'application/json': { schema: UserWithToken } } }, ...problems },
-    }),
-    async (c) => {
-      const body = c.req.valid('json');
-      const key = c.req.valid('header')['idempotency-key'];
-      if (body.agencyId) {
-        const [a] = await db.select({ id: agencies.id }).from(agencies).where(eq(agencies.id, body.agencyId));
-        if (!a) throw new ApiProblem(422, { errors: [{ location: 'body', pointer: '/agencyId', message: `No agency ${body.agencyId}` }] });
-      }
-      let id: string = crypto.randomUUID();
-      if (key) {
-        const claim = await claimIdempotencyKey(db, { scope: `POST /v1/users ${c.get('principal').userId}`, key, request: body, newResourceId: id });
-        // A token is never shown twice: a replay cannot return it again.
-        if (claim.replayed) throw new ApiProblem(409, { detail: 'This user was already created with this Idempotency-Key; rotate the token if it was lost.' });
-        id = claim.resourceId;
-      }
-      const token = newToken();
-      const [row] = await db
-        .insert(users)
-        .values({ id, name: body.name, email: body.email ?? null, role: body.role, agencyId: body.agencyId ?? null, language: body.language, tokenHash: hashToken(token) })
-        .returning(columns);
-      return c.json({ ...view(row!), token }, 201);
-    },
-  );
-
-  app.openapi(
-    createRoute({
-      method: 'post',
-      path: '/{id}/token',
-      tags: ['users'],
-      summary: "Issue a new token (the old one stops working) (admin)",
-      security: bearerSecurity,
-      request: { params: IdParam },
-      responses: { 200: { description: 'The new token, shown once', content: { 'application/json': { schema: UserWithToken } } }, ...problems },
-    }),
-    async (c) => {
-      const token = newToken();
-      const [row] = await db
-        .update(users)
-        .set({ tokenHash: hashToken(token), revokedAt: null })
-        .where(eq(users.id, c.req.valid('param').id))
-        .returning(columns);
-      if (!row) throw new ApiProblem(404, { detail: 'No such user.' });
-      return c.json({ ...view(row), token }, 200);
-    },
-  );
-
-  app.openapi(
-    createRoute({
-      method: 'delete',
-      path: '/{id}/token',
-      tags: ['users'],
-      summary: "Revoke a user's token (admin)",
-      security: bearerSecurity,
-      request: { params: IdParam },
-      responses: { 200: { description: 'Revoked', content: { 'application/json': { schema: User } } }, ...problems },
-    }),
-    async (c) => {
-      const { id } = c.req.valid('param');
-      if (id === c.get('principal').userId) throw new ApiProblem(409, { detail: 'You cannot revoke your own token.' });
-      const [row] = await db.update(users).set({ revokedAt: new Date() }).where(eq(users.id, id)).returning(columns);
-      if (!row) throw new ApiProblem(404, { detail: 'No such user.' });
-      return c.json(view(row), 200);
-    },
-  );
-  return app;
+  return app
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: '/',
+        tags: ['users'],
+        summary: 'All users (admin)',
+        security: bearerSecurity,
+        responses: { 200: { description: 'Users', content: { 'application/json': { schema: z.object({ items: z.array(User) }) } } }, ...problems },
+      }),
+      async (c) => c.json({ items: (await db.select(columns).from(users).orderBy(asc(users.name))).map(view) }, 200),
+    )
+    .openapi(
+      createRoute({
+        method: 'post',
+        path: '/',
+        tags: ['users'],
+        summary: 'Add a user and issue their token (admin)',
+        security: bearerSecurity,
+        request: { headers: IdempotencyHeaders, body: { content: { 'application/json': { schema: NewUser } }, required: true } },
+        responses: { 201: { description: 'Created; the token is in this response only', content: { 'application/json': { schema: UserWithToken } } }, ...problems },
+      }),
+      async (c) => {
+        const body = c.req.valid('json');
+        const key = c.req.valid('header')['idempotency-key'];
+        if (body.agencyId) {
+          const [a] = await db.select({ id: agencies.id }).from(agencies).where(eq(agencies.id, body.agencyId));
+          if (!a) throw new ApiProblem(422, { errors: [{ location: 'body', pointer: '/agencyId', message: `No agency ${body.agencyId}` }] });
+        }
+        let id: string = crypto.randomUUID();
+        if (key) {
+          const claim = await claimIdempotencyKey(db, { scope: `POST /v1/users ${c.get('principal').userId}`, key, request: body, newResourceId: id });
+          // A token is never shown twice: a replay cannot return it again.
+          if (claim.replayed) throw new ApiProblem(409, { detail: 'This user was already created with this Idempotency-Key; rotate the token if it was lost.' });
+          id = claim.resourceId;
+        }
+        const token = newToken();
+        const [row] = await db
+          .insert(users)
+          .values({ id, name: body.name, email: body.email ?? null, role: body.role, agencyId: body.agencyId ?? null, language: body.language, tokenHash: hashToken(token) })
+          .returning(columns);
+        return c.json({ ...view(row!), token }, 201);
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'post',
+        path: '/{id}/token',
+        tags: ['users'],
+        summary: "Issue a new token (the old one stops working) (admin)",
+        security: bearerSecurity,
+        request: { params: IdParam },
+        responses: { 200: { description: 'The new token, shown once', content: { 'application/json': { schema: UserWithToken } } }, ...problems },
+      }),
+      async (c) => {
+        const token = newToken();
+        const [row] = await db
+          .update(users)
+          .set({ tokenHash: hashToken(token), revokedAt: null })
+          .where(eq(users.id, c.req.valid('param').id))
+          .returning(columns);
+        if (!row) throw new ApiProblem(404, { detail: 'No such user.' });
+        return c.json({ ...view(row), token }, 200);
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'delete',
+        path: '/{id}/token',
+        tags: ['users'],
+        summary: "Revoke a user's token (admin)",
+        security: bearerSecurity,
+        request: { params: IdParam },
+        responses: { 200: { description: 'Revoked', content: { 'application/json': { schema: User } } }, ...problems },
+      }),
+      async (c) => {
+        const { id } = c.req.valid('param');
+        if (id === c.get('principal').userId) throw new ApiProblem(409, { detail: 'You cannot revoke your own token.' });
+        const [row] = await db.update(users).set({ revokedAt: new Date() }).where(eq(users.id, id)).returning(columns);
+        if (!row) throw new ApiProblem(404, { detail: 'No such user.' });
+        return c.json(view(row), 200);
+      },
+    );
 }
 
 export function meApp({ db }: AppDeps) {
   const app = newApp();
-  app.openapi(
-    createRoute({
-      method: 'get',
-      path: '/',
-      tags: ['users'],
-      summary: 'The caller',
-      security: bearerSecurity,
-      responses: { 200: { description: 'You', content: { 'application/json': { schema: User } } }, ...problems },
-    }),
-    async (c) => {
-      const [row] = await db.select(columns).from(users).where(eq(users.id, c.get('principal').userId));
-      return c.json(view(row!), 200);
-    },
-  );
-  return app;
+
+  return app
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: '/',
+        tags: ['users'],
+        summary: 'The caller',
+        security: bearerSecurity,
+        responses: { 200: { description: 'You', content: { 'application/json': { schema: User } } }, ...problems },
+      }),
+      async (c) => {
+        const [row] = await db.select(columns).from(users).where(eq(users.id, c.get('principal').userId));
+        return c.json(view(row!), 200);
+      },
+    );
 }

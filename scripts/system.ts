@@ -1,0 +1,151 @@
+/**
+ * The whole system in one process on embedded defaults: the Temporal dev server (SQLite under the data
+ * directory) unless TEMPORAL_ADDRESS is set, the database (PGlite unless DATABASE_URL is set), migrations,
+ * the worker and the API. One process, because an embedded PGlite directory has a single owner.
+ */
+import path from 'node:path';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { createLogger, type Config } from '../config.js';
+import { connectWorker, createWorker } from '../activities/create-worker.js';
+import { createApp } from '../api/app.js';
+import { startHttpServer } from '../api/serve.js';
+import { connectClient } from '../api/temporal.js';
+import { ensureBootstrapAdmin, resolveAdminToken, seedAgenciesIfEmpty } from '../db/bootstrap.js';
+import { openDatabase } from '../db/client.js';
+import { resolveTemporalCli, startTemporalDevServer, type DevServer } from './temporal-server.js';
+
+export type RunningSystem = {
+  apiUrl: string;
+  temporalAddress: string;
+  uiUrl: string | undefined;
+  database: string;
+  adminToken: string;
+  adminTokenFile: string | undefined;
+  /** Settles when the worker stops on its own (a fatal error). */
+  workerRun: Promise<void>;
+  stop(): Promise<void>;
+};
+
+export async function startSystem(config: Config, say: (line: string) => void): Promise<RunningSystem> {
+  const logger = createLogger({ logLevel: config.logLevel === 'info' ? 'warn' : config.logLevel }, 'dev');
+  // Keep the SDK's own logs quiet; errors still surface.
+  // Shutdown is ordered by stop() (API, worker, database, Temporal), not by the SDK's own signal handlers.
+  Runtime.install({
+    logger: new DefaultLogger('WARN'),
+    shutdownSignals: [],
+    ...(config.temporal.metricsAddress
+      ? { telemetryOptions: { metrics: { prometheus: { bindAddress: config.temporal.metricsAddress } } } }
+      : {}),
+  });
+
+  let devServer: DevServer | undefined;
+  let temporalAddress = config.temporal.address;
+  let uiUrl = config.temporal.uiUrl;
+  if (!temporalAddress) {
+    const cli = resolveTemporalCli({ explicit: config.temporal.cli, pathVar: config.systemPath, log: say });
+    say(`Starting the Temporal dev server (${cli})…`);
+    devServer = await startTemporalDevServer({
+      cli,
+      port: config.temporal.devPort,
+      uiPort: config.temporal.devUiPort,
+      namespace: config.temporal.namespace,
+      dbFile: path.join(config.dataDir, 'temporal.sqlite'),
+      log: say,
+    });
+    temporalAddress = devServer.address;
+    uiUrl ??= devServer.uiUrl;
+  }
+
+  const database = config.databaseUrl
+    ? await openDatabase({ databaseUrl: config.databaseUrl })
+    : await openDatabase({ pgliteDir: path.join(config.dataDir, 'pglite') });
+  say(`Database: ${database.kind} at ${database.location}; migrating…`);
+  await database.migrate();
+  const seeded = await seedAgenciesIfEmpty(database.db);
+  if (seeded > 0) say(`Seeded ${seeded} agencies of a provincial internal-affairs bloc.`);
+  const admin = resolveAdminToken(config.adminToken, config.dataDir);
+  await ensureBootstrapAdmin(database.db, admin.token);
+
+  const workerConnection = await connectWorker(temporalAddress);
+  const worker = await createWorker({
+    connection: workerConnection,
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueue,
+    db: database.db,
+  });
+  const workerRun = worker.run();
+
+  const temporal = await connectClient(temporalAddress, config.temporal.namespace);
+  const app = createApp({
+    db: database.db,
+    temporal,
+    config: { http: config.http, temporal: { ...config.temporal, uiUrl } },
+    logger,
+    ping: { db: () => database.ping() },
+    rateLimitPerMinute: config.http.rateLimitPerMinute,
+    temporalMetricsAddress: config.temporal.metricsAddress,
+  });
+  const server = await startHttpServer(app, config.http.host, config.http.port);
+
+  let stopped: Promise<void> | undefined;
+  return {
+    apiUrl: server.url,
+    temporalAddress,
+    uiUrl,
+    database: `${database.kind}: ${database.location}`,
+    adminToken: admin.token,
+    adminTokenFile: admin.file,
+    workerRun,
+    stop() {
+      stopped ??= (async () => {
+        await server.close();
+        if (worker.getState() === 'RUNNING') worker.shutdown();
+        await workerRun.catch(() => undefined);
+        await temporal.connection.close();
+        await workerConnection.close();
+        await database.close();
+        await devServer?.stop();
+      })();
+      return stopped;
+    },
+  };
+}
+
+/** Stops the system on Ctrl+C / SIGTERM, or when the worker dies, then exits. */
+export function stopOnSignals(system: RunningSystem, say: (line: string) => void): Promise<never> {
+  return new Promise<never>(() => {
+    const shutdown = async (code: number) => {
+      say('Stopping…');
+      await system.stop();
+      process.exit(code);
+    };
+    process.on('SIGINT', () => void shutdown(0));
+    process.on('SIGTERM', () => void shutdown(0));
+    system.workerRun.catch((err: unknown) => {
+      say(`The worker stopped: ${err instanceof Error ? err.message : String(err)}`);
+      void shutdown(1);
+    });
+  });
+}
+
+export function printWelcome(system: RunningSystem, say: (line: string) => void): void {
+  const { apiUrl, adminToken } = system;
+  say('');
+  say('Directive tracker is up.');
+  say(`  API            ${apiUrl}   (health: ${apiUrl}/healthz)`);
+  say(`  API docs       ${apiUrl}/docs   (OpenAPI: ${apiUrl}/openapi.json, metrics: ${apiUrl}/metrics)`);
+  say(`  Temporal       ${system.temporalAddress}${system.uiUrl ? `   UI: ${system.uiUrl}` : ''}`);
+  say(`  Database       ${system.database}`);
+  say(`  Admin token    ${adminToken}${system.adminTokenFile ? `   (kept in ${system.adminTokenFile})` : ''}`);
+  say('');
+  say('Try it:');
+  say(`  export TOKEN=${adminToken}`);
+  say(`  curl -s ${apiUrl}/v1/agencies -H "Authorization: Bearer $TOKEN"`);
+  say(
+    `  curl -s -X POST ${apiUrl}/v1/directives -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \\\n` +
+      `       -H "Idempotency-Key: $(date +%s)" -d '{"title":"Rà soát đơn thư trễ hạn","leadAgency":"THADS","dueDate":"2026-12-31"}'`,
+  );
+  say(`  curl -s ${apiUrl}/v1/directives -H "Authorization: Bearer $TOKEN"`);
+  say('  npm run demo   # in another terminal: the example conference\'s six tasks on a compressed clock');
+  say('');
+}
