@@ -5,6 +5,7 @@ import { secureHeaders } from 'hono/secure-headers';
 import { agenciesApp } from './agencies.js';
 import { authenticate } from './auth.js';
 import { calendarApp } from './calendar.js';
+import { conclusionImportApp } from './conclusion-import.js';
 import { conferencesApp } from './conferences.js';
 import type { AppDeps } from './context.js';
 import { directivesApp } from './directives.js';
@@ -64,6 +65,7 @@ export function createApp(deps: AppDeps) {
   // Chained so that the routes' types accumulate into AppType, which the typed client (api/client.ts) reads.
   const routes = app
     .route('/v1/directives', directivesApp(deps))
+    .route('/v1/conferences/import', conclusionImportApp(deps))
     .route('/v1/conferences', conferencesApp(deps))
     .route('/v1/agencies', agenciesApp(deps))
     .route('/v1/calendar', calendarApp(deps))

@@ -109,6 +109,14 @@ const cells: Cell[] = [
     directive: false,
     expect: row([201, 201, 403, 403, 403, 403, 403, 401]),
   },
+  {
+    route: 'import a conclusion',
+    method: 'POST',
+    path: () => '/v1/conferences/import',
+    body: () => ({ text: 'Đề nghị các đơn vị: (1) Rà soát đơn thư tồn đọng. (2) Tăng cường tuyên truyền pháp luật.' }),
+    directive: false,
+    expect: row([200, 200, 403, 403, 403, 403, 403, 401]),
+  },
   { route: 'list directives', method: 'GET', path: () => '/v1/directives', directive: false, expect: row([200, 200, 200, 200, 200, 200, 200, 401]) },
   { route: 'escalation inbox', method: 'GET', path: () => '/v1/escalations', directive: false, expect: row([200, 200, 200, 200, 200, 200, 200, 401]) },
   { route: 'list agencies', method: 'GET', path: () => '/v1/agencies', directive: false, expect: row([200, 200, 200, 200, 200, 200, 200, 401]) },
@@ -158,6 +166,6 @@ describe('the authorization matrix', () => {
   it('has every cell asserted', () => {
     const size = cells.length * WHO.length;
     process.stdout.write(`authorization matrix: ${cells.length} routes × ${WHO.length} principals = ${size} cells\n`);
-    expect(size).toBe(168);
+    expect(size).toBe(176);
   });
 });

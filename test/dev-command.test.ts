@@ -89,4 +89,34 @@ describe('the dev command on embedded defaults (Temporal dev server + PGlite und
       expect(await stop(second)).toBe(0);
     }
   }, 300_000);
+
+  it('npm run demo brings a fresh system up on its own, runs the example conference to its summary and exits with --exit', async () => {
+    const demoDir = fs.mkdtempSync(path.join(os.tmpdir(), 'directive-tracker-demo-'));
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      DATA_DIR: demoDir,
+      PORT: String(await freePort()),
+      TEMPORAL_PORT: String(await freePort()),
+      TEMPORAL_UI_PORT: String(await freePort()),
+    };
+    for (const k of ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'ADMIN_TOKEN', 'TEMPORAL_UI_URL']) delete env[k];
+    const child = spawn(path.join(root, 'node_modules', '.bin', 'tsx'), ['scripts/demo.ts', '--exit', '--scale', '0.5'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    children.push(child);
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+    try {
+      const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+      expect(code, out).toBe(0);
+      expect(out).toContain('starting the whole system first');
+      expect(out).toContain('found 6 draft directives');
+      expect(out).toMatch(/ESCALATED level 2 → .*Ban Nội chính Tỉnh ủy/);
+      expect(out).toMatch(/completed_on_time\s+4/);
+      expect(out).toMatch(/completed_late\s+1/);
+      expect(out).toMatch(/open_overdue\s+1/);
+      expect(out).toMatch(/Temporal UI|http:\/\/127\.0\.0\.1:\d+\/namespaces\/default\/workflows\/directive-/);
+    } finally {
+      fs.rmSync(demoDir, { recursive: true, force: true });
+    }
+  }, 300_000);
 });

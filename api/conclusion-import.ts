@@ -1,0 +1,157 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { eq } from 'drizzle-orm';
+import { agencies } from '../db/schema.js';
+import type { Database } from '../db/client.js';
+import { requireRole } from './auth.js';
+import { ConclusionInputError, parseConclusion, type DirectoryAgency, type ParseResult } from './conclusion/parse.js';
+import type { AppDeps } from './context.js';
+import { bearerSecurity, newApp, ProblemSchema, problems } from './openapi.js';
+import { ApiProblem } from './problem.js';
+
+const Span = z.object({ start: z.number().int(), end: z.number().int() }).openapi('TextSpan', {
+  description: 'UTF-16 offsets into the NFC-normalised text, end exclusive.',
+});
+const DocumentRef = z
+  .object({
+    kind: z.string().openapi({ example: 'chi_thi' }),
+    kindLabel: z.string().openapi({ example: 'Chỉ thị' }),
+    number: z.string().nullable().openapi({ example: '19' }),
+    code: z.string().nullable().openapi({ example: 'CT/TU' }),
+    ref: z.string().openapi({ example: '19-CT/TU' }),
+    date: z.string().nullable().openapi({ example: '2021-05-26' }),
+    issuer: z.string().nullable().openapi({ example: 'Ban Thường vụ Tỉnh ủy' }),
+    title: z.string().nullable(),
+    span: Span,
+  })
+  .openapi('DocumentReference');
+const AgencyMention = z
+  .object({
+    agencyId: z.string(),
+    code: z.string(),
+    name: z.string(),
+    matched: z.string(),
+    role: z.enum(['lead', 'coordinating', 'mentioned']),
+    span: Span,
+  })
+  .openapi('AgencyMention');
+const RegimeKind = z.enum(['monthly', 'quarterly', 'half_year', 'nine_month', 'annual']);
+const DeadlineHint = z
+  .object({
+    text: z.string(),
+    span: Span,
+    kind: z.string().openapi({ example: 'quarter' }),
+    dueDate: z.string().nullable(),
+    regime: RegimeKind.nullable(),
+  })
+  .openapi('DeadlineHint');
+const AgencyPick = z.object({ agencyId: z.string(), code: z.string() });
+const Draft = z
+  .object({
+    index: z.number().int(),
+    marker: z.string(),
+    title: z.string(),
+    body: z.string(),
+    span: Span,
+    confidence: z.number(),
+    references: z.array(DocumentRef),
+    agencies: z.array(AgencyMention),
+    leadAgency: AgencyPick.nullable(),
+    coordinatingAgencies: z.array(AgencyPick),
+    deadline: DeadlineHint.nullable(),
+    regime: RegimeKind.nullable(),
+    suggested: z
+      .object({
+        title: z.string(),
+        body: z.string(),
+        leadAgency: z.string().nullable().openapi({ description: 'An agency code, or null: the leader chooses' }),
+        coordinatingAgencies: z.array(z.string()),
+        dueDate: z.string().nullable(),
+        regime: z.object({ kind: RegimeKind }).nullable(),
+      })
+      .openapi({ description: 'The draft as an entry of `POST /v1/conferences` `directives`, once the leader has reviewed it.' }),
+  })
+  .openapi('DraftDirective');
+const ImportResult = z
+  .object({
+    statedCount: z.number().int().nullable(),
+    leadIn: z.object({ text: z.string(), span: Span }).nullable(),
+    addressees: z.array(AgencyMention),
+    drafts: z.array(Draft),
+    references: z.array(DocumentRef),
+    warnings: z.array(z.object({ code: z.string(), message: z.string(), span: Span.optional() })),
+  })
+  .openapi('ConclusionImport');
+const ImportBody = z
+  .object({
+    text: z.string().openapi({ description: "The conclusion's text (Vietnamese prose, any Unicode normal form)." }),
+    heldOn: z.iso.date().optional().openapi({ description: 'The conference day: a date written without a year falls in its year.' }),
+  })
+  .strict()
+  .openapi('ConclusionText');
+
+async function directoryOf(db: Database): Promise<DirectoryAgency[]> {
+  return db
+    .select({ id: agencies.id, code: agencies.code, name: agencies.name, shortName: agencies.shortName })
+    .from(agencies)
+    .where(eq(agencies.active, true));
+}
+
+const PROBLEM_FOR: Record<ConclusionInputError['code'], { status: 413 | 422; slug: string }> = {
+  empty: { status: 422, slug: 'empty-conclusion' },
+  too_large: { status: 413, slug: 'conclusion-too-large' },
+  binary: { status: 422, slug: 'conclusion-not-text' },
+};
+
+/** Parses a conclusion against the live directory; a text that is not a conclusion is a 4xx problem. */
+export async function importConclusion(db: Database, text: string, heldOn?: string): Promise<z.infer<typeof ImportResult>> {
+  let result: ParseResult;
+  try {
+    result = parseConclusion(text, { directory: await directoryOf(db), ...(heldOn ? { referenceDate: heldOn } : {}) });
+  } catch (err) {
+    if (err instanceof ConclusionInputError) {
+      const { status, slug } = PROBLEM_FOR[err.code];
+      throw new ApiProblem(status, { slug, detail: err.message, errors: [{ location: 'body', pointer: '/text', message: err.message }] });
+    }
+    throw err;
+  }
+  const { text: _text, ...rest } = result;
+  return {
+    ...rest,
+    drafts: result.drafts.map((d) => ({
+      ...d,
+      suggested: {
+        title: d.title,
+        body: d.body,
+        leadAgency: d.leadAgency?.code ?? null,
+        coordinatingAgencies: d.coordinatingAgencies.map((a) => a.code),
+        dueDate: d.deadline?.dueDate ?? null,
+        regime: d.regime ? { kind: d.regime } : null,
+      },
+    })),
+  };
+}
+
+/** `POST /v1/conferences/import`: a conclusion's text in, draft directives out; nothing is issued. */
+export function conclusionImportApp({ db }: AppDeps) {
+  const app = newApp();
+  app.post('/', requireRole('leader', 'admin'));
+  return app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/',
+      tags: ['conferences'],
+      summary: "Turn a conference's conclusion into draft directives for review (leader); issues nothing",
+      security: bearerSecurity,
+      request: { body: { content: { 'application/json': { schema: ImportBody } }, required: true } },
+      responses: {
+        200: { description: 'The drafts, with their sources in the text', content: { 'application/json': { schema: ImportResult } } },
+        ...problems,
+        413: { description: 'The text is longer than a conclusion can be.', content: { 'application/problem+json': { schema: ProblemSchema } } },
+      },
+    }),
+    async (c) => {
+      const { text, heldOn } = c.req.valid('json');
+      return c.json(await importConclusion(db, text, heldOn), 200);
+    },
+  );
+}

@@ -1,0 +1,56 @@
+/**
+ * `npm run import-conclusion -- <file> [--held-on YYYY-MM-DD] [--json]`: the same drafts as
+ * `POST /v1/conferences/import`, from a file, offline, matched against the demo directory
+ * (scripts/demo/directory.ts). Nothing is issued.
+ */
+import fs from 'node:fs';
+import { parseArgs } from 'node:util';
+import { ConfigError, runMain } from '../config.js';
+import { ConclusionInputError, parseConclusion } from '../api/conclusion/parse.js';
+import { DEMO_AGENCIES } from './demo/directory.js';
+
+const USAGE = 'Usage: npm run import-conclusion -- <file> [--held-on YYYY-MM-DD] [--json]';
+
+async function main() {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: { 'held-on': { type: 'string' }, json: { type: 'boolean', default: false } },
+  });
+  const file = positionals[0];
+  if (!file) throw new ConfigError(USAGE);
+  if (!fs.existsSync(file)) throw new ConfigError(`No such file: ${file}`);
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(fs.readFileSync(file));
+  } catch {
+    throw new ConfigError(`${file} is not UTF-8 text.`);
+  }
+  const directory = DEMO_AGENCIES.map((a) => ({ id: a.code, code: a.code, name: a.name, shortName: a.shortName }));
+  let result;
+  try {
+    result = parseConclusion(text, { directory, ...(values['held-on'] ? { referenceDate: values['held-on'] } : {}) });
+  } catch (err) {
+    if (err instanceof ConclusionInputError) throw new ConfigError(`${file}: ${err.message}`);
+    throw err;
+  }
+  const out = (line: string) => process.stdout.write(`${line}\n`);
+  if (values.json) {
+    const { text: _text, ...rest } = result;
+    out(JSON.stringify(rest, null, 2));
+    return;
+  }
+  out(`Stated count: ${result.statedCount ?? 'none'}; drafts: ${result.drafts.length}`);
+  if (result.leadIn) out(`Lead-in: ${result.leadIn.text}`);
+  for (const w of result.warnings) out(`Warning (${w.code}): ${w.message}`);
+  for (const d of result.drafts) {
+    out('');
+    out(`${d.marker || `#${d.index}`} ${d.title}`);
+    out(`   confidence ${d.confidence.toFixed(2)}; characters ${d.span.start}–${d.span.end}`);
+    for (const r of d.references) out(`   reference: ${r.kindLabel} ${r.ref}${r.date ? ` (${r.date})` : ''}${r.issuer ? ` of ${r.issuer}` : ''}`);
+    for (const a of d.agencies) out(`   agency: ${a.name} (${a.code}) as "${a.matched}", ${a.role}`);
+    if (d.deadline) out(`   deadline hint: "${d.deadline.text}" → ${d.deadline.dueDate ?? 'no date'}`);
+    if (d.regime) out(`   reporting: ${d.regime}`);
+  }
+}
+
+runMain(main);

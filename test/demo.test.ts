@@ -1,0 +1,66 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHttpServer, type HttpServer } from '../api/serve.js';
+import { createClient } from '../api/client.js';
+import { ensureDemoDirectory, runDemo } from '../scripts/demo/run-demo.js';
+import { startWorld, type World } from './support.js';
+
+const text = fs.readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', 'giao-ban-to-cong-tac-cap-huyen-2024-10-11.txt'), 'utf8');
+
+let world: World;
+let server: HttpServer;
+
+beforeAll(async () => {
+  world = await startWorld();
+  server = await startHttpServer(world.app, '127.0.0.1', 0);
+});
+afterAll(async () => {
+  await server?.close();
+  await world?.close();
+});
+
+describe('npm run demo', () => {
+  it('imports the example conference, issues its six tasks and ends with four on time, one late and one escalated to the leader', async () => {
+    const lines: string[] = [];
+    const result = await runDemo({ baseUrl: server.url, adminToken: world.adminToken, text, heldOn: '2024-10-11', timeScale: 0.5, say: (l) => lines.push(l) });
+    const output = lines.join('\n');
+
+    expect(result.draftCount).toBe(6);
+    expect(result.directiveIds).toHaveLength(6);
+    expect(result.counts).toMatchObject({ completed_on_time: 4, completed_late: 1, open_overdue: 1, open_on_time: 0 });
+    // Task (2) climbs to its supervising agency before its late report; task (5) all the way to the leader.
+    const rungs = (task: number) => result.escalations.filter((e) => e.task === task).map((e) => e.level);
+    expect(rungs(2)).toEqual([1, 2]);
+    expect(rungs(5)).toEqual(expect.arrayContaining([1, 2, 3]));
+    expect([1, 3, 6].flatMap(rungs)).toEqual([]);
+    expect(result.eventTypes.reminder_due).toBeGreaterThanOrEqual(2);
+    expect(result.eventTypes.escalation_resolved).toBeGreaterThanOrEqual(1);
+
+    expect(output).toContain('stated: 6; found 6 draft directives');
+    expect(output).toContain('Chỉ thị 19-CT/TU, ngày 26/05/2021');
+    expect(output).toMatch(/\(2\) report R1 from .* \(LATE\)/);
+    expect(output).toMatch(/\(5\) ESCALATED level 3/);
+    expect(output).toContain('http://ui.test/namespaces/default/workflows/directive-');
+  }, 180_000);
+
+  it('reuses the directory and its people on a second run, giving each a fresh token', async () => {
+    const admin = createClient(server.url, { token: world.adminToken });
+    const first = await ensureDemoDirectory(admin);
+    const usersBefore = ((await (await world.call('GET', '/v1/users')).json()) as { items: unknown[] }).items.length;
+    const second = await ensureDemoDirectory(admin);
+    const usersAfter = ((await (await world.call('GET', '/v1/users')).json()) as { items: unknown[] }).items.length;
+
+    expect(second.created).toEqual([]);
+    expect(usersAfter).toBe(usersBefore);
+    expect(second.codeToId).toEqual(first.codeToId);
+    const agencies = (await (await world.call('GET', '/v1/agencies')).json()) as { items: Array<{ code: string; supervisorId: string | null }> };
+    const districts = agencies.items.filter((a) => a.code.startsWith('TCT-'));
+    expect(districts).toHaveLength(8);
+    expect(new Set(districts.map((a) => a.supervisorId))).toEqual(new Set([second.codeToId.get('BNCTU')]));
+    const [someone, oldToken] = [...first.tokens.entries()][2]!;
+    expect((await world.call('GET', '/v1/me', { token: oldToken })).status).toBe(401);
+    expect((await world.call('GET', '/v1/me', { token: second.tokens.get(someone)! })).status).toBe(200);
+  });
+});
