@@ -417,6 +417,18 @@ describe('agencies', () => {
     expect(r.drafts[5]!.references[0]!.issuer).toBe('Ban Thường vụ Tỉnh ủy');
   });
 
+  it('takes a capitalised short name as the agency but the same letters in lower case as an ordinary word', () => {
+    const withShortNames: DirectoryAgency[] = [
+      { id: 'tu', code: 'TU', name: 'Tỉnh ủy', shortName: 'TU' },
+      { id: 'ca', code: 'CAT', name: 'Công an tỉnh', shortName: 'CA tỉnh' },
+    ];
+    const parsed = parseConclusion(
+      'Đề nghị các đơn vị: (1) Bảo đảm trật tự an toàn giao thông trong cả tỉnh. (2) Báo cáo TU và CA tỉnh kết quả thực hiện.',
+      { directory: withShortNames },
+    );
+    expect(parsed.drafts.map((d) => d.agencies.map((a) => a.matched))).toEqual([[], ['TU', 'CA tỉnh']]);
+  });
+
   it('finds nothing without a directory', () => {
     expect(parseConclusion(text).drafts.every((d) => d.agencies.length === 0 && d.leadAgency === null)).toBe(true);
   });

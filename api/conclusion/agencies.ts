@@ -7,7 +7,7 @@ import type { AgencyMention, AgencyRole, DirectoryAgency, Span } from './types.j
  * resolve when exactly one directory agency's name holds the fragment: "Tòa án" alone is useless when the
  * directory has a provincial and a district court.
  */
-const BUILT_IN: { phrases: string[]; target: string; upperFirst?: boolean }[] = [
+const BUILT_IN: { phrases: string[]; target: string }[] = [
   // "nhân dân" in the abbreviation narrows it: VKSND is never the military procuracy.
   { phrases: ['vksnd', 'vien ksnd', 'vien kiem sat nhan dan'], target: 'vien kiem sat nhan dan' },
   { phrases: ['vien kiem sat', 'vks'], target: 'vien kiem sat' },
@@ -24,8 +24,7 @@ const BUILT_IN: { phrases: string[]; target: string; upperFirst?: boolean }[] = 
     phrases: ['bcd pctntc', 'ban chi dao pctntc', 'bcd phong chong tham nhung tieu cuc', 'ban chi dao phong chong tham nhung tieu cuc'],
     target: 'ban chi dao phong chong tham nhung tieu cuc',
   },
-  // "cả tỉnh" folds to "ca tinh" too; only the capitalised abbreviation means the police.
-  { phrases: ['ca tinh'], target: 'cong an', upperFirst: true },
+  { phrases: ['ca tinh'], target: 'cong an' },
   { phrases: ['cong an', 'cong an tinh'], target: 'cong an' },
   { phrases: ['bnctu', 'ban noi chinh', 'ban noi chinh tinh uy'], target: 'ban noi chinh' },
 ];
@@ -34,14 +33,29 @@ const LOWER_LEVEL = /^[ ]+(?:cac|cap huyen|cap xa|huyen|xa|thi xa|thanh pho|quan
 
 const words = (s: string): string[] => foldVietnamese(s).split(/[^\p{L}\p{N}]+/u).filter(Boolean);
 
+/**
+ * Abbreviations fold onto ordinary words ("CA tỉnh" / "cả tỉnh", "TU" / "tự"), so they match only when
+ * written in capitals, as abbreviations are.
+ */
+const ACRONYMS = new Set(['vksnd', 'vks', 'ksnd', 'tand', 'thads', 'ubnd', 'hdnd', 'mttq', 'ubmttq', 'bcd', 'pctntc', 'bnctu', 'ca']);
+const isAcronym = (word: string): boolean => /^\p{Lu}{2,}$/u.test(word);
+/** Positions of the words of a directory phrase written in capitals. */
+const capitalised = (phrase: string): number[] =>
+  phrase
+    .normalize('NFC')
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean)
+    .flatMap((w, k) => (isAcronym(w) ? [k] : []));
+
 type TrieNode = {
   next: Map<string, TrieNode>;
   exact: Set<string>;
   fuzzy: Set<string>;
-  upperFirst: boolean;
+  /** Word positions that must be written in capitals for this phrase to match. */
+  upperAt: Set<number>;
 };
 
-const node = (): TrieNode => ({ next: new Map(), exact: new Set(), fuzzy: new Set(), upperFirst: false });
+const node = (): TrieNode => ({ next: new Map(), exact: new Set(), fuzzy: new Set(), upperAt: new Set() });
 
 export type Ambiguity = { matched: string; span: Span; candidates: string[] };
 
@@ -57,7 +71,7 @@ export class AgencyMatcher {
     for (const a of directory) this.byId.set(a.id, a);
     for (const a of directory) {
       for (const phrase of [a.name, a.shortName, ...(a.aliases ?? [])]) {
-        if (phrase) this.insert(words(phrase), a.id, 'exact', false);
+        if (phrase) this.insert(words(phrase), a.id, 'exact', capitalised(phrase));
       }
     }
     const folded = directory.map((a) => ({ id: a.id, name: ` ${words(a.name).join(' ')} ` }));
@@ -66,13 +80,14 @@ export class AgencyMatcher {
       const fitsProvince = fits.filter((a) => a.name.includes(' tinh '));
       for (const phrase of entry.phrases) {
         const ws = phrase.split(' ');
-        for (const a of fits) this.insert(ws, a.id, 'fuzzy', entry.upperFirst ?? false);
-        if (ws.at(-1) !== 'tinh') for (const a of fitsProvince) this.insert([...ws, 'tinh'], a.id, 'fuzzy', entry.upperFirst ?? false);
+        const upper = ws.flatMap((w, k) => (ACRONYMS.has(w) ? [k] : []));
+        for (const a of fits) this.insert(ws, a.id, 'fuzzy', upper);
+        if (ws.at(-1) !== 'tinh') for (const a of fitsProvince) this.insert([...ws, 'tinh'], a.id, 'fuzzy', upper);
       }
     }
   }
 
-  private insert(ws: string[], id: string, how: 'exact' | 'fuzzy', upperFirst: boolean) {
+  private insert(ws: string[], id: string, how: 'exact' | 'fuzzy', upperAt: number[]) {
     if (ws.length === 0) return;
     let n = this.root;
     for (const w of ws) {
@@ -81,7 +96,7 @@ export class AgencyMatcher {
       n = child;
     }
     n[how].add(id);
-    if (upperFirst) n.upperFirst = true;
+    for (const k of upperAt) n.upperAt.add(k);
     this.maxDepth = Math.max(this.maxDepth, ws.length);
   }
 
@@ -115,7 +130,12 @@ export class AgencyMatcher {
       const last = tokens[best.last]!;
       const span = { start: first.start, end: last.end };
       const matched = text.slice(span.start, span.end);
-      if (best.node.upperFirst && text.slice(first.start, first.end) !== text.slice(first.start, first.end).toUpperCase()) continue;
+      const lower = [...best.node.upperAt].some((k) => {
+        const t = tokens[i + k]!;
+        const written = text.slice(t.start, t.end);
+        return written !== written.toUpperCase();
+      });
+      if (lower) continue;
       const ids = best.node.exact.size > 0 ? best.node.exact : best.node.fuzzy;
       // "UBND các huyện" names many lower-level bodies, not the one provincial agency an abbreviation resolves to.
       if (best.node.exact.size === 0 && last.text !== 'tinh' && LOWER_LEVEL.test(folded.slice(last.end, last.end + 16))) {
