@@ -28,6 +28,14 @@ const schema = z.object({
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
   PATH: z.string().default(''),
   TEST_DATABASE_ADMIN_URL: z.string().default('postgres://postgres@127.0.0.1:5432/postgres'),
+  SMTP_URL: optionalString.pipe(z.url({ protocol: /^smtps?$/, message: 'SMTP_URL must be an smtp:// or smtps:// URL' }).optional()),
+  MAIL_FROM: z.string().default('Theo dõi nhiệm vụ <directive-tracker@localhost>'),
+  MAIL_CATCHER_PORT: z.coerce.number().int().min(0).max(65535).default(1025),
+  DIGEST_AT: z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'DIGEST_AT is a time of day, HH:MM (Vietnam time)')
+    .default('07:30'),
+  WEBHOOK_FAILURE_LIMIT: z.coerce.number().int().min(1).max(100).default(5),
 });
 
 export type Config = {
@@ -54,6 +62,15 @@ export type Config = {
   systemPath: string;
   adminToken: string | undefined;
   testDatabaseAdminUrl: string;
+  notify: {
+    /** undefined: `npm run dev` runs its own mail catcher; standalone workers record mail as skipped. */
+    smtpUrl: string | undefined;
+    mailFrom: string;
+    /** Port of the dev command's mail catcher. */
+    mailCatcherPort: number;
+    digestAt: { hour: number; minute: number };
+    webhookFailureLimit: number;
+  };
 };
 
 export class ConfigError extends Error {}
@@ -90,6 +107,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     systemPath: e.PATH,
     adminToken: e.ADMIN_TOKEN,
     testDatabaseAdminUrl: e.TEST_DATABASE_ADMIN_URL,
+    notify: {
+      smtpUrl: e.SMTP_URL,
+      mailFrom: e.MAIL_FROM,
+      mailCatcherPort: e.MAIL_CATCHER_PORT,
+      digestAt: { hour: Number(e.DIGEST_AT.slice(0, 2)), minute: Number(e.DIGEST_AT.slice(3)) },
+      webhookFailureLimit: e.WEBHOOK_FAILURE_LIMIT,
+    },
   };
 }
 
@@ -98,7 +122,7 @@ export function createLogger(config: Pick<Config, 'logLevel'>, name: string): Lo
     name,
     level: config.logLevel,
     // Bearer tokens and cookies must never reach a log line.
-    redact: { paths: ['req.headers.authorization', 'req.headers.cookie', '*.token', '*.adminToken'], censor: '[redacted]' },
+    redact: { paths: ['req.headers.authorization', 'req.headers.cookie', '*.token', '*.adminToken', '*.secret', '*.smtpUrl'], censor: '[redacted]' },
   });
 }
 export type { Logger };

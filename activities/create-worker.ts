@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { Database } from '../db/client.js';
-import { createActivities } from './index.js';
+import { createActivities, type NotifyOptions } from './index.js';
 
 export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
@@ -13,6 +13,8 @@ export type CreateWorkerOptions = {
   /** Prebuilt workflow bundle (tests build one per run); otherwise the worker bundles workflows/ itself. */
   workflowBundle?: { codePath: string };
   identity?: string;
+  /** Where reminders and escalations go; without it mail is recorded as skipped. */
+  notify?: NotifyOptions;
 };
 
 export async function createWorker(options: CreateWorkerOptions): Promise<Worker> {
@@ -20,7 +22,7 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
-    activities: createActivities({ db: options.db }),
+    activities: createActivities({ db: options.db, ...(options.notify ? { notify: options.notify } : {}) }),
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
     ...(options.identity ? { identity: options.identity } : {}),
   };

@@ -1,3 +1,5 @@
+import { Context } from '@temporalio/activity';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { and, eq, isNull, lt, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
 import { agencies, assignments, directiveEvents, directives, escalations, reports, users } from '../db/schema.js';
@@ -14,11 +16,42 @@ import { foldVietnamese } from '../db/text.js';
 import { WorkingCalendar } from './calendar.js';
 import { loadOverrides } from './calendar-overrides.js';
 import { planSchedule } from './schedule.js';
+import { deliverNotifications, type DeliveryResult, type Mailer } from './notify/deliver.js';
+import { composeDigests, enqueueEventNotifications, eventSource, hasPending, NOTIFYING_EVENTS } from './notify/outbox.js';
 
-export type ActivityDeps = { db: Database };
+/** The delivery run of one source is a workflow of its own, so its retries never hold up the directive. */
+async function startDeliveryFromActivity(source: string): Promise<void> {
+  const ctx = Context.current();
+  try {
+    await ctx.client.workflow.start('notificationDeliveryWorkflow', {
+      taskQueue: ctx.info.taskQueue,
+      workflowId: `notify:${source}`,
+      args: [{ source }],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+    });
+  } catch (err) {
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+  }
+}
+
+export type NotifyOptions = {
+  /** Base of the links in messages. */
+  publicUrl: string;
+  mailer: Mailer | undefined;
+  mailFrom: string;
+  webhookFailureLimit: number;
+  fetch?: typeof fetch;
+  /** Starts the delivery run of a source; by default through the worker's client, on the activity's task queue. */
+  startDelivery?: (source: string) => Promise<void>;
+};
+
+export type ActivityDeps = { db: Database; notify?: NotifyOptions };
+
+export const NO_NOTIFY: NotifyOptions = { publicUrl: 'http://localhost:3000', mailer: undefined, mailFrom: 'directive-tracker@localhost', webhookFailureLimit: 5 };
 
 /** Every activity is idempotent: Temporal may run one more than once. */
-export function createActivities({ db }: ActivityDeps) {
+export function createActivities({ db, notify = NO_NOTIFY }: ActivityDeps) {
+  const startDelivery = notify.startDelivery ?? startDeliveryFromActivity;
   return {
     /**
      * Appends one event and moves the projections forward, in one transaction.
@@ -27,7 +60,7 @@ export function createActivities({ db }: ActivityDeps) {
     async recordEvent(input: RecordEventInput): Promise<RecordEventResult> {
       const occurredAt = new Date(input.occurredAt);
       const s = input.snapshot;
-      return db.transaction(async (tx) => {
+      const result = await db.transaction(async (tx): Promise<RecordEventResult> => {
         const inserted = await tx
           .insert(directiveEvents)
           .values({
@@ -70,8 +103,24 @@ export function createActivities({ db }: ActivityDeps) {
           ...s.coordinatingAgencyIds.map((agencyId) => ({ agencyId, role: 'coordinating' as const })),
         ]);
         await project(tx, input);
+        await enqueueEventNotifications(tx, input, notify.publicUrl);
         return { recorded: true };
       });
+      // After the commit, and again on a retry that finds the event recorded: the start is idempotent, so a
+      // crash between the commit and the start cannot strand the messages.
+      if (NOTIFYING_EVENTS.has(input.type)) {
+        const source = eventSource(input.directiveId, input.seq);
+        if (await hasPending(db, source)) await startDelivery(source);
+      }
+      return result;
+    },
+
+    async deliverNotifications(input: { source: string }): Promise<DeliveryResult> {
+      return deliverNotifications({ db, ...notify }, input.source);
+    },
+
+    async composeDigests(input: { date: string }): Promise<{ skipped: string | null; source: string; recipients: number }> {
+      return composeDigests(db, input.date, notify.publicUrl);
     },
 
     /** Calendar math stays out of workflow code: the holiday table is data that changes every year. */

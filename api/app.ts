@@ -10,6 +10,7 @@ import { conferencesApp } from './conferences.js';
 import type { AppDeps } from './context.js';
 import { directivesApp } from './directives.js';
 import { escalationsApp } from './escalations.js';
+import { notificationsApp, webhooksApp } from './notifications.js';
 import { meApp, usersApp } from './users.js';
 import { newApp } from './openapi.js';
 import { mountDocs, mountMetrics, rateLimit, rejectNul, requestLog } from './ops.js';
@@ -71,7 +72,9 @@ export function createApp(deps: AppDeps) {
     .route('/v1/calendar', calendarApp(deps))
     .route('/v1/escalations', escalationsApp(deps))
     .route('/v1/users', usersApp(deps))
-    .route('/v1/me', meApp(deps));
+    .route('/v1/me', meApp(deps))
+    .route('/v1/webhooks', webhooksApp(deps))
+    .route('/v1/notifications', notificationsApp(deps));
 
   app.notFound((c) => problemResponse(c, 404, { detail: `No route ${c.req.method} ${c.req.path}.` }));
   app.onError((err, c) => {

@@ -11,7 +11,7 @@ import { DirectiveFields, DirectiveView, directiveKit, oneDeadline } from './dir
 import { claimIdempotencyKey } from './idempotency.js';
 import { bearerSecurity, IdempotencyHeaders, IdParam, newApp, problems } from './openapi.js';
 import { ApiProblem, type FieldError } from './problem.js';
-import { assignedToAny, visibleAgencies } from './scope.js';
+import { assignedToAny, visibleAgencies } from '../db/scope.js';
 
 const Conference = z
   .object({

@@ -36,7 +36,7 @@ import type { directiveWorkflow } from '../workflows/directive.js';
 import { agenciesById, resolveAgencyRefs, type AgencySummary } from './agency-refs.js';
 import { requireRole } from './auth.js';
 import type { AppDeps, AppEnv, Principal } from './context.js';
-import { assignedToAny, seesAgencies, supervises, visibleAgencies } from './scope.js';
+import { assignedToAny, seesAgencies, supervises, visibleAgencies } from '../db/scope.js';
 import { claimIdempotencyKey } from './idempotency.js';
 import { bearerSecurity, IdempotencyHeaders, IdParam, newApp, problems } from './openapi.js';
 import { ApiProblem, type FieldError } from './problem.js';

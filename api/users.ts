@@ -160,5 +160,47 @@ export function meApp({ db }: AppDeps) {
         const [row] = await db.select(columns).from(users).where(eq(users.id, c.get('principal').userId));
         return c.json(view(row!), 200);
       },
+    )
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: '/preferences',
+        tags: ['users'],
+        summary: 'How the caller is notified',
+        security: bearerSecurity,
+        responses: { 200: { description: 'Your preferences', content: { 'application/json': { schema: Preferences } } }, ...problems },
+      }),
+      async (c) => c.json(await preferencesOf(db, c.get('principal').userId), 200),
+    )
+    .openapi(
+      createRoute({
+        method: 'put',
+        path: '/preferences',
+        tags: ['users'],
+        summary: 'Choose channels, language, and immediate mail or the daily digest only',
+        security: bearerSecurity,
+        request: { body: { content: { 'application/json': { schema: Preferences } }, required: true } },
+        responses: { 200: { description: 'Saved', content: { 'application/json': { schema: Preferences } } }, ...problems },
+      }),
+      async (c) => {
+        const { channels, language, delivery } = c.req.valid('json');
+        const userId = c.get('principal').userId;
+        await db.update(users).set({ channels: [...new Set(channels)], language, delivery }).where(eq(users.id, userId));
+        return c.json(await preferencesOf(db, userId), 200);
+      },
     );
+}
+
+const Preferences = z
+  .object({
+    channels: z.array(z.enum(['email'])).max(1).openapi({ description: 'Channels that reach you; [] for none. Webhooks belong to agencies.' }),
+    language: z.enum(['vi', 'en']),
+    delivery: z.enum(['immediate', 'digest']).openapi({ description: '`digest`: no immediate mail, only the daily digest.' }),
+  })
+  .strict()
+  .openapi('NotificationPreferences');
+
+async function preferencesOf(db: AppDeps['db'], userId: string): Promise<z.infer<typeof Preferences>> {
+  const [row] = await db.select({ channels: users.channels, language: users.language, delivery: users.delivery }).from(users).where(eq(users.id, userId));
+  return { channels: (row?.channels ?? []).filter((ch): ch is 'email' => ch === 'email'), language: row?.language === 'en' ? 'en' : 'vi', delivery: row?.delivery ?? 'immediate' };
 }

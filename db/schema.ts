@@ -20,6 +20,9 @@ const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull(
 
 export const roleEnum = pgEnum('role', ['leader', 'officer', 'supervisor', 'admin']);
 export const assignmentRoleEnum = pgEnum('assignment_role', ['lead', 'coordinating']);
+export const deliveryEnum = pgEnum('notification_delivery', ['immediate', 'digest']);
+export const channelEnum = pgEnum('notification_channel', ['email', 'webhook']);
+export const notificationStatusEnum = pgEnum('notification_status', ['pending', 'retrying', 'sent', 'failed', 'skipped']);
 
 /**
  * The agency directory is a tree of any depth (DESIGN.md §1): `parentId` is the organisational parent,
@@ -53,6 +56,9 @@ export const users = pgTable(
     /** SHA-256 of the bearer token; tokens are random 32-byte strings, so a fast hash is enough. */
     tokenHash: text('token_hash').notNull(),
     language: text('language').notNull().default('vi'),
+    /** Notification preferences: the channels a user is reached on, and immediate mail or the daily digest only. */
+    channels: text('channels').array().notNull().default(sql`'{email}'::text[]`),
+    delivery: deliveryEnum('delivery').notNull().default('immediate'),
     createdAt: createdAt(),
     revokedAt: timestamp('revoked_at', { withTimezone: true }),
   },
@@ -203,4 +209,64 @@ export const reports = pgTable(
     summary: text('summary').notNull(),
   },
   (t) => [primaryKey({ columns: [t.directiveId, t.deadlineKey, t.agencyId] })],
+);
+
+/** An agency's webhook endpoint; signed per Standard Webhooks with its secret, disabled after repeated failures. */
+export const webhooks = pgTable(
+  'webhooks',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    agencyId: uuid('agency_id')
+      .notNull()
+      .references(() => agencies.id),
+    url: text('url').notNull(),
+    /** `whsec_` + base64; kept in clear because every delivery is signed with it. */
+    secret: text('secret').notNull(),
+    active: boolean('active').notNull().default(true),
+    consecutiveFailures: integer('consecutive_failures').notNull().default(0),
+    disabledAt: timestamp('disabled_at', { withTimezone: true }),
+    lastError: text('last_error'),
+    lastDeliveryAt: timestamp('last_delivery_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [index('webhooks_agency_idx').on(t.agencyId)],
+);
+
+/**
+ * The outbox: written in the same transaction as the reminder or escalation event (or by the digest job),
+ * then delivered by the `deliverNotifications` activity. `idempotencyKey` names one message to one recipient,
+ * so a retried or replayed delivery finds the row already sent and sends nothing.
+ */
+export const notifications = pgTable(
+  'notifications',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    /** One delivery run: `event:<directiveId>:<seq>` or `digest:<date>`. */
+    source: text('source').notNull(),
+    idempotencyKey: text('idempotency_key').notNull(),
+    kind: text('kind').notNull(),
+    channel: channelEnum('channel').notNull(),
+    directiveId: uuid('directive_id'),
+    recipientUserId: uuid('recipient_user_id'),
+    webhookId: uuid('webhook_id'),
+    /** An email address or a webhook URL. */
+    address: text('address').notNull(),
+    language: text('language').notNull().default('vi'),
+    subject: text('subject').notNull(),
+    bodyText: text('body_text').notNull(),
+    bodyHtml: text('body_html'),
+    payload: jsonb('payload'),
+    status: notificationStatusEnum('status').notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+    createdAt: createdAt(),
+    lastAttemptAt: timestamp('last_attempt_at', { withTimezone: true }),
+    sentAt: timestamp('sent_at', { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex('notifications_idempotency_key').on(t.idempotencyKey),
+    index('notifications_source_idx').on(t.source),
+    index('notifications_recipient_idx').on(t.recipientUserId),
+    index('notifications_directive_idx').on(t.directiveId),
+  ],
 );

@@ -12,6 +12,9 @@ import { startHttpServer } from '../api/serve.js';
 import { connectClient } from '../api/temporal.js';
 import { ensureBootstrapAdmin, resolveAdminToken, seedAgenciesIfEmpty } from '../db/bootstrap.js';
 import { openDatabase } from '../db/client.js';
+import { ensureDigestSchedule } from '../activities/digest-schedule.js';
+import { createMailer } from '../activities/notify/mailer.js';
+import { startMailCatcher } from './mail-catcher.js';
 import { resolveTemporalCli, startTemporalDevServer, type DevServer } from './temporal-server.js';
 
 export type RunningSystem = {
@@ -19,6 +22,8 @@ export type RunningSystem = {
   temporalAddress: string;
   uiUrl: string | undefined;
   database: string;
+  /** Where mail goes: the SMTP server, and the folder when it is the embedded mail catcher. */
+  mail: string;
   adminToken: string;
   adminTokenFile: string | undefined;
   /** Settles when the worker stops on its own (a fatal error). */
@@ -66,16 +71,24 @@ export async function startSystem(config: Config, say: (line: string) => void): 
   const admin = resolveAdminToken(config.adminToken, config.dataDir);
   await ensureBootstrapAdmin(database.db, admin.token);
 
+  const catcher = config.notify.smtpUrl
+    ? undefined
+    : await startMailCatcher({ port: config.notify.mailCatcherPort, dir: path.join(config.dataDir, 'mail') });
+  const smtpUrl = config.notify.smtpUrl ?? catcher!.url;
+  const mailer = createMailer(smtpUrl);
+
   const workerConnection = await connectWorker(temporalAddress);
   const worker = await createWorker({
     connection: workerConnection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     db: database.db,
+    notify: { publicUrl: config.http.publicUrl, mailer, mailFrom: config.notify.mailFrom, webhookFailureLimit: config.notify.webhookFailureLimit },
   });
   const workerRun = worker.run();
 
   const temporal = await connectClient(temporalAddress, config.temporal.namespace);
+  await ensureDigestSchedule(temporal, { taskQueue: config.temporal.taskQueue, ...config.notify.digestAt });
   const app = createApp({
     db: database.db,
     temporal,
@@ -93,6 +106,7 @@ export async function startSystem(config: Config, say: (line: string) => void): 
     temporalAddress,
     uiUrl,
     database: `${database.kind}: ${database.location}`,
+    mail: catcher ? `${catcher.url}, kept as .eml files in ${catcher.dir}` : `${new URL(smtpUrl).host} (SMTP_URL)`,
     adminToken: admin.token,
     adminTokenFile: admin.file,
     workerRun,
@@ -101,6 +115,8 @@ export async function startSystem(config: Config, say: (line: string) => void): 
         await server.close();
         if (worker.getState() === 'RUNNING') worker.shutdown();
         await workerRun.catch(() => undefined);
+        mailer.close();
+        await catcher?.close();
         await temporal.connection.close();
         await workerConnection.close();
         await database.close();
@@ -136,6 +152,7 @@ export function printWelcome(system: RunningSystem, say: (line: string) => void)
   say(`  API docs       ${apiUrl}/docs   (OpenAPI: ${apiUrl}/openapi.json, metrics: ${apiUrl}/metrics)`);
   say(`  Temporal       ${system.temporalAddress}${system.uiUrl ? `   UI: ${system.uiUrl}` : ''}`);
   say(`  Database       ${system.database}`);
+  say(`  Mail           ${system.mail}`);
   say(`  Admin token    ${adminToken}${system.adminTokenFile ? `   (kept in ${system.adminTokenFile})` : ''}`);
   say('');
   say('Try it:');

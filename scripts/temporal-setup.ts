@@ -3,10 +3,11 @@
  * waits for the frontend, creates the namespace if missing and registers the search attributes
  * the workflows use, from the same definitions the dev server gets. Safe to run again.
  */
-import { Connection } from '@temporalio/client';
+import { Client, Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time.js';
 import proto from '@temporalio/proto';
 import { loadConfig, runMain } from '../config.js';
+import { ensureDigestSchedule } from '../activities/digest-schedule.js';
 import { SEARCH_ATTRIBUTE_DEFINITIONS } from '../workflows/search-attributes.js';
 
 const { IndexedValueType } = proto.temporal.api.enums.v1;
@@ -67,6 +68,8 @@ async function main() {
       }
     });
     process.stdout.write(`search attributes ready: ${SEARCH_ATTRIBUTE_DEFINITIONS.map((s) => s.name).join(', ')}\n`);
+    await ensureDigestSchedule(new Client({ connection, namespace }), { taskQueue: config.temporal.taskQueue, ...config.notify.digestAt });
+    process.stdout.write(`daily digest scheduled at ${config.notify.digestAt.hour}:${String(config.notify.digestAt.minute).padStart(2, '0')} Asia/Ho_Chi_Minh\n`);
   } finally {
     await connection.close();
   }

@@ -147,6 +147,25 @@ const cells: Cell[] = [
   },
   { route: 'read calendar', method: 'GET', path: () => '/v1/calendar/2026', directive: false, expect: row([200, 200, 200, 200, 200, 200, 200, 401]) },
   { route: 'me', method: 'GET', path: () => '/v1/me', directive: false, expect: row([200, 200, 200, 200, 200, 200, 200, 401]) },
+  { route: 'my preferences', method: 'GET', path: () => '/v1/me/preferences', directive: false, expect: row([200, 200, 200, 200, 200, 200, 200, 401]) },
+  {
+    route: 'set my preferences',
+    method: 'PUT',
+    path: () => '/v1/me/preferences',
+    body: () => ({ channels: ['email'], language: 'vi', delivery: 'immediate' }),
+    directive: false,
+    expect: row([200, 200, 200, 200, 200, 200, 200, 401]),
+  },
+  { route: 'notifications', method: 'GET', path: () => '/v1/notifications', directive: false, expect: row([200, 200, 200, 200, 200, 200, 200, 401]) },
+  { route: 'list webhooks', method: 'GET', path: () => '/v1/webhooks', directive: false, expect: row([200, 403, 403, 403, 403, 403, 403, 401]) },
+  {
+    route: 'add webhook',
+    method: 'POST',
+    path: () => '/v1/webhooks',
+    body: () => ({ agencyId: L.id, url: 'http://127.0.0.1:9/hook' }),
+    directive: false,
+    expect: row([201, 403, 403, 403, 403, 403, 403, 401]),
+  },
 ];
 
 describe('the authorization matrix', () => {
@@ -166,6 +185,6 @@ describe('the authorization matrix', () => {
   it('has every cell asserted', () => {
     const size = cells.length * WHO.length;
     process.stdout.write(`authorization matrix: ${cells.length} routes × ${WHO.length} principals = ${size} cells\n`);
-    expect(size).toBe(176);
+    expect(size).toBe(216);
   });
 });

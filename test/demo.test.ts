@@ -37,6 +37,7 @@ describe('npm run demo', () => {
     expect([1, 3, 6].flatMap(rungs)).toEqual([]);
     expect(result.eventTypes.reminder_due).toBeGreaterThanOrEqual(2);
     expect(result.eventTypes.escalation_resolved).toBeGreaterThanOrEqual(1);
+    expect(result.notifications).toBeGreaterThan(0);
 
     expect(output).toContain('stated: 6; found 6 draft directives');
     expect(output).toContain('Chỉ thị 19-CT/TU, ngày 26/05/2021');

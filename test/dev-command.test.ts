@@ -21,8 +21,15 @@ type Running = { child: ChildProcess; api: string; token: string; output: () => 
 
 /** Runs `npm run dev`'s script on embedded defaults: no DATABASE_URL, no TEMPORAL_ADDRESS. */
 async function startDev(ports: { api: number; temporal: number; ui: number }): Promise<Running> {
-  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: String(ports.api), TEMPORAL_PORT: String(ports.temporal), TEMPORAL_UI_PORT: String(ports.ui) };
-  for (const k of ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'ADMIN_TOKEN', 'TEMPORAL_UI_URL']) delete env[k];
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATA_DIR: dataDir,
+    PORT: String(ports.api),
+    TEMPORAL_PORT: String(ports.temporal),
+    TEMPORAL_UI_PORT: String(ports.ui),
+    MAIL_CATCHER_PORT: String(await freePort()),
+  };
+  for (const k of ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'ADMIN_TOKEN', 'TEMPORAL_UI_URL', 'SMTP_URL']) delete env[k];
   const child = spawn(path.join(root, 'node_modules', '.bin', 'tsx'), ['scripts/dev.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
   let out = '';
@@ -98,8 +105,9 @@ describe('the dev command on embedded defaults (Temporal dev server + PGlite und
       PORT: String(await freePort()),
       TEMPORAL_PORT: String(await freePort()),
       TEMPORAL_UI_PORT: String(await freePort()),
+      MAIL_CATCHER_PORT: String(await freePort()),
     };
-    for (const k of ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'ADMIN_TOKEN', 'TEMPORAL_UI_URL']) delete env[k];
+    for (const k of ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'ADMIN_TOKEN', 'TEMPORAL_UI_URL', 'SMTP_URL']) delete env[k];
     const child = spawn(path.join(root, 'node_modules', '.bin', 'tsx'), ['scripts/demo.ts', '--exit', '--scale', '0.5'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
     children.push(child);
     let out = '';
@@ -115,6 +123,10 @@ describe('the dev command on embedded defaults (Temporal dev server + PGlite und
       expect(out).toMatch(/completed_late\s+1/);
       expect(out).toMatch(/open_overdue\s+1/);
       expect(out).toMatch(/Temporal UI|http:\/\/127\.0\.0\.1:\d+\/namespaces\/default\/workflows\/directive-/);
+      // Reminders and escalations went to the embedded mail catcher.
+      expect(out).toMatch(/Mail\s+smtp:\/\/127\.0\.0\.1:\d+, kept as \.eml files in /);
+      expect(out).toMatch(/notifications: .*\d+ escalation email sent/);
+      expect(fs.readdirSync(path.join(demoDir, 'mail')).some((f) => f.endsWith('.eml'))).toBe(true);
     } finally {
       fs.rmSync(demoDir, { recursive: true, force: true });
     }

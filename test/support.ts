@@ -4,6 +4,7 @@ import { Client, Connection } from '@temporalio/client';
 import { pino } from 'pino';
 import { expect, inject } from 'vitest';
 import { createWorker } from '../activities/create-worker.js';
+import { NO_NOTIFY, type NotifyOptions } from '../activities/index.js';
 import { createApp, type App } from '../api/app.js';
 import { hashToken } from '../api/auth.js';
 import { newToken } from '../db/bootstrap.js';
@@ -36,12 +37,12 @@ export type World = {
 
 /** A worker on its own task queue, a Temporal client and the API, on the run's Temporal server and database. */
 export async function startWorld(
-  options: { database?: DatabaseHandle; temporalAddress?: string; rateLimitPerMinute?: number } = {},
+  options: { database?: DatabaseHandle; temporalAddress?: string; rateLimitPerMinute?: number; notify?: Partial<NotifyOptions>; taskQueue?: string } = {},
 ): Promise<World> {
   quietTemporalRuntime();
   const address = options.temporalAddress ?? inject('temporalAddress');
   const database = options.database ?? (await openDatabase({ databaseUrl: inject('databaseUrl'), maxConnections: 5 }));
-  const taskQueue = `test-${randomUUID()}`;
+  const taskQueue = options.taskQueue ?? `test-${randomUUID()}`;
   const workerConnection = await NativeConnection.connect({ address });
   let running: Promise<void> | undefined;
   let worker: Awaited<ReturnType<typeof createWorker>> | undefined;
@@ -52,6 +53,7 @@ export async function startWorld(
       taskQueue,
       db: database.db,
       workflowBundle: { codePath: inject('workflowBundlePath') },
+      notify: { ...NO_NOTIFY, publicUrl: 'http://test', ...options.notify },
     });
     running = worker.run();
   };

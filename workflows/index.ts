@@ -1,2 +1,3 @@
 // The worker's workflow bundle entry: every workflow the task queue serves is exported here.
 export { directiveWorkflow } from './directive.js';
+export { dailyDigestWorkflow, notificationDeliveryWorkflow } from './notifications.js';

@@ -30,6 +30,7 @@ export type DemoResult = {
   counts: Record<string, number>;
   eventTypes: Record<string, number>;
   escalations: Array<{ task: number; deadline: string; level: number; target: string }>;
+  notifications: number;
 };
 
 /** Which agencies own each task in the demo: a district working group leads, a provincial agency helps. */
@@ -257,6 +258,11 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   say('   escalations:');
   for (const e of escalations) say(`   (${e.task}) ${e.deadline.padEnd(5)} level ${e.level} → ${e.target}`);
 
+  const sent = (await ok(admin.v1.notifications.$get({ query: { limit: '200' } }))).items.filter((n) => n.directiveId && ids.includes(n.directiveId));
+  const tally = new Map<string, number>();
+  for (const n of sent) tally.set(`${n.kind} ${n.channel} ${n.status}`, (tally.get(`${n.kind} ${n.channel} ${n.status}`) ?? 0) + 1);
+  say(`   notifications: ${[...tally].map(([k, v]) => `${v} ${k}`).join(', ') || 'none'}`);
+
   return {
     conferenceId: issued.conference.id,
     directiveIds: ids,
@@ -264,6 +270,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     counts: summary.counts,
     eventTypes,
     escalations,
+    notifications: sent.length,
   };
 }
 

@@ -1,7 +1,9 @@
 import { eq, inArray, sql, type SQL } from 'drizzle-orm';
-import type { Database } from '../db/client.js';
-import { agencies, assignments, directives } from '../db/schema.js';
-import type { Principal } from './context.js';
+import type { Database } from './client.js';
+import { agencies, assignments, directives } from './schema.js';
+
+/** Who is asking: the role and agency are all that scope depends on. */
+export type Scoped = { role: 'leader' | 'officer' | 'supervisor' | 'admin'; agencyId: string | null };
 
 /**
  * Whether `supervisorAgencyId` supervises `agencyId`, directly or up the chain (the whole subtree):
@@ -26,7 +28,7 @@ export async function supervises(db: Database, supervisorAgencyId: string, agenc
  * The agencies whose directives a principal may see: null for province-wide roles (leader, admin), the
  * officer's own agency, or a supervisor's agency and everything it supervises below it.
  */
-export async function visibleAgencies(db: Database, p: Principal): Promise<string[] | null> {
+export async function visibleAgencies(db: Database, p: Scoped): Promise<string[] | null> {
   if (p.role === 'leader' || p.role === 'admin') return null;
   if (!p.agencyId) return [];
   if (p.role === 'officer') return [p.agencyId];

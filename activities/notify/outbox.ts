@@ -1,0 +1,245 @@
+import { and, arrayContains, desc, eq, gte, inArray, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
+import type { Database } from '../../db/client.js';
+import { agencies, directives, escalations, notifications, users, webhooks } from '../../db/schema.js';
+import { assignedToAny, visibleAgencies } from '../../db/scope.js';
+import type { Escalation, RecordEventInput } from '../../workflows/types.js';
+import { vnStartOfDay } from '../../workflows/vn-time.js';
+import { WorkingCalendar } from '../calendar.js';
+import { loadOverrides } from '../calendar-overrides.js';
+import { renderDigest, renderNotice, type DigestFacts, type Language, type NoticeFacts } from './templates.js';
+
+type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
+type Db = Database | Tx;
+
+/** The events that reach people; everything else only moves the read model. */
+export const NOTIFYING_EVENTS = new Set<RecordEventInput['type']>(['reminder_due', 'escalated']);
+
+export const eventSource = (directiveId: string, seq: number): string => `event:${directiveId}:${seq}`;
+export const digestSource = (date: string): string => `digest:${date}`;
+
+type Recipient = { id: string; name: string; email: string | null; language: string; channels: string[]; delivery: 'immediate' | 'digest' };
+
+const recipientColumns = {
+  id: users.id,
+  name: users.name,
+  email: users.email,
+  language: users.language,
+  channels: users.channels,
+  delivery: users.delivery,
+};
+
+const languageOf = (r: { language: string }): Language => (r.language === 'en' ? 'en' : 'vi');
+
+/**
+ * Writes the notifications of a reminder or escalation event, inside the transaction that records the
+ * event: the event and its messages exist together or not at all. Returns how many rows were written.
+ */
+export async function enqueueEventNotifications(tx: Tx, input: RecordEventInput, publicUrl: string): Promise<number> {
+  if (!NOTIFYING_EVENTS.has(input.type)) return 0;
+  const s = input.snapshot;
+  const source = eventSource(input.directiveId, input.seq);
+  const link = `${publicUrl}/v1/directives/${input.directiveId}`;
+  const nameOf = async (agencyId: string | null) => {
+    if (!agencyId) return '';
+    const [row] = await tx.select({ name: agencies.name }).from(agencies).where(eq(agencies.id, agencyId));
+    return row?.name ?? agencyId;
+  };
+  const [issuer] = s.issuedBy ? await tx.select({ name: users.name }).from(users).where(eq(users.id, s.issuedBy)) : [];
+
+  let facts: NoticeFacts;
+  let people: Recipient[];
+  let agencyForWebhooks: string | null;
+  if (input.type === 'reminder_due') {
+    const d = input.data as { deadlineKey: string; label: string; dueAt: string; agencyId: string };
+    facts = {
+      kind: 'reminder',
+      directiveTitle: s.title,
+      deadlineLabel: d.label,
+      dueAt: d.dueAt,
+      missingAgency: await nameOf(d.agencyId),
+      level: null,
+      target: null,
+      issuer: issuer?.name ?? null,
+      link,
+    };
+    // A reminder is for the people who do the work: the agency's officers.
+    people = await tx
+      .select(recipientColumns)
+      .from(users)
+      .where(and(eq(users.agencyId, d.agencyId), eq(users.role, 'officer'), isNull(users.revokedAt)));
+    agencyForWebhooks = d.agencyId;
+  } else {
+    const { escalation: e, label } = input.data as { escalation: Escalation; label: string };
+    facts = {
+      kind: 'escalation',
+      directiveTitle: s.title,
+      deadlineLabel: label,
+      dueAt: e.dueAt,
+      missingAgency: await nameOf(e.agencyId),
+      level: e.level,
+      target: e.target.label,
+      issuer: issuer?.name ?? null,
+      link,
+    };
+    const whom = e.target.userId
+      ? eq(users.id, e.target.userId)
+      : e.target.agencyId
+        ? and(eq(users.agencyId, e.target.agencyId), inArray(users.role, ['officer', 'supervisor']))
+        : eq(users.role, 'leader');
+    people = await tx.select(recipientColumns).from(users).where(and(whom, isNull(users.revokedAt)));
+    agencyForWebhooks = e.target.agencyId;
+  }
+
+  const rows: Array<typeof notifications.$inferInsert> = [];
+  for (const p of people) {
+    // Opted out of mail, or reading the daily digest instead: nothing immediate.
+    if (!p.channels.includes('email') || p.delivery === 'digest') continue;
+    const language = languageOf(p);
+    const mail = renderNotice(facts, language, facts.kind === 'escalation' ? (facts.target ?? p.name) : facts.missingAgency);
+    rows.push({
+      source,
+      idempotencyKey: `${source}:email:${p.id}`,
+      kind: facts.kind,
+      channel: 'email',
+      directiveId: input.directiveId,
+      recipientUserId: p.id,
+      address: p.email ?? '',
+      language,
+      subject: mail.subject,
+      bodyText: mail.text,
+      bodyHtml: mail.html,
+      // A user without an address is recorded, so the gap is visible rather than silent.
+      ...(p.email ? {} : { status: 'skipped' as const, lastError: 'The user has no email address.' }),
+    });
+  }
+  if (agencyForWebhooks) {
+    const hooks = await tx
+      .select({ id: webhooks.id, url: webhooks.url })
+      .from(webhooks)
+      .where(and(eq(webhooks.agencyId, agencyForWebhooks), eq(webhooks.active, true)));
+    const payload = {
+      type: facts.kind === 'reminder' ? 'directive.reminder' : 'directive.escalated',
+      timestamp: input.occurredAt,
+      data: {
+        directiveId: input.directiveId,
+        title: facts.directiveTitle,
+        deadline: facts.deadlineLabel,
+        dueAt: facts.dueAt,
+        missingAgency: facts.missingAgency,
+        level: facts.level,
+        target: facts.target,
+        link,
+      },
+    };
+    for (const h of hooks) {
+      rows.push({
+        source,
+        idempotencyKey: `${source}:webhook:${h.id}`,
+        kind: facts.kind,
+        channel: 'webhook',
+        directiveId: input.directiveId,
+        webhookId: h.id,
+        address: h.url,
+        subject: payload.type,
+        bodyText: JSON.stringify(payload),
+        payload,
+      });
+    }
+  }
+  if (rows.length === 0) return 0;
+  const inserted = await tx.insert(notifications).values(rows).onConflictDoNothing({ target: notifications.idempotencyKey }).returning({ id: notifications.id });
+  return inserted.length;
+}
+
+/** Whether a source still has something to send (a delivery run to start or resume). */
+export async function hasPending(db: Db, source: string): Promise<boolean> {
+  const [row] = await db
+    .select({ id: notifications.id })
+    .from(notifications)
+    .where(and(eq(notifications.source, source), inArray(notifications.status, ['pending', 'retrying'])))
+    .limit(1);
+  return Boolean(row);
+}
+
+/**
+ * Writes one digest per supervisor, leader and digest-only user for `date`: directives overdue in their
+ * scope, escalations opened and resolved since the previous working day began. A non-working day has no
+ * digest; its events appear in the next working day's.
+ */
+export async function composeDigests(
+  db: Database,
+  date: string,
+  publicUrl: string,
+): Promise<{ skipped: string | null; source: string; recipients: number }> {
+  const source = digestSource(date);
+  const year = Number(date.slice(0, 4));
+  const calendar = new WorkingCalendar(await loadOverrides(db, year - 1, year));
+  if (!calendar.isWorkingDay(date)) return { skipped: `${date} is not a working day in Vietnam`, source, recipients: 0 };
+  const from = vnStartOfDay(calendar.addWorkingDays(date, -1));
+  const to = vnStartOfDay(date);
+
+  const readers = await db
+    .select({ ...recipientColumns, role: users.role, agencyId: users.agencyId })
+    .from(users)
+    .where(
+      and(
+        isNull(users.revokedAt),
+        isNotNull(users.email),
+        arrayContains(users.channels, ['email']),
+        or(inArray(users.role, ['supervisor', 'leader']), eq(users.delivery, 'digest')),
+      ),
+    );
+  let written = 0;
+  for (const reader of readers) {
+    const scope = await visibleAgencies(db, reader);
+    const overdue = await db
+      .select({ id: directives.id, title: directives.title, dueAt: directives.dueAt, lead: agencies.name })
+      .from(directives)
+      .innerJoin(agencies, eq(agencies.id, directives.leadAgencyId))
+      .where(and(eq(directives.timeliness, 'open_overdue'), assignedToAny(scope)))
+      .orderBy(directives.dueAt)
+      .limit(200);
+    const inScope = scope === null ? undefined : or(inArray(escalations.agencyId, scope), inArray(escalations.targetAgencyId, scope));
+    const rungs = (when: typeof escalations.openedAt | typeof escalations.resolvedAt) =>
+      db
+        .select({ title: directives.title, level: escalations.level, agency: agencies.name, target: escalations.targetLabel, resolution: escalations.resolution })
+        .from(escalations)
+        .innerJoin(directives, eq(directives.id, escalations.directiveId))
+        .innerJoin(agencies, eq(agencies.id, escalations.agencyId))
+        .where(and(gte(when, from), lt(when, to), inScope))
+        .orderBy(desc(escalations.level))
+        .limit(200);
+    const opened = await rungs(escalations.openedAt);
+    const resolved = (await rungs(escalations.resolvedAt)).map((r) => ({ ...r, resolution: r.resolution ?? '' }));
+    if (overdue.length + opened.length + resolved.length === 0) continue;
+    const facts: DigestFacts = {
+      date,
+      recipient: reader.name,
+      overdue: overdue.map((o) => ({ title: o.title, dueAt: o.dueAt?.toISOString() ?? null, leadAgency: o.lead, link: `${publicUrl}/v1/directives/${o.id}` })),
+      opened,
+      resolved,
+    };
+    const language = languageOf(reader);
+    const mail = renderDigest(facts, language);
+    const inserted = await db
+      .insert(notifications)
+      .values({
+        source,
+        idempotencyKey: `${source}:email:${reader.id}`,
+        kind: 'digest',
+        channel: 'email',
+        recipientUserId: reader.id,
+        address: reader.email!,
+        language,
+        subject: mail.subject,
+        bodyText: mail.text,
+        bodyHtml: mail.html,
+      })
+      .onConflictDoNothing({ target: notifications.idempotencyKey })
+      .returning({ id: notifications.id });
+    written += inserted.length;
+  }
+  // A rerun of the same day (a retried activity) finds the rows it wrote before.
+  const [{ n } = { n: 0 }] = await db.select({ n: sql<number>`count(*)::int` }).from(notifications).where(eq(notifications.source, source));
+  return { skipped: null, source, recipients: Math.max(n, written) };
+}

@@ -1,0 +1,230 @@
+import { randomBytes } from 'node:crypto';
+import { createRoute, z } from '@hono/zod-openapi';
+import { and, desc, eq, lt, type SQL } from 'drizzle-orm';
+import { agencies, notifications, webhooks } from '../db/schema.js';
+import { requireRole } from './auth.js';
+import type { AppDeps } from './context.js';
+import { bearerSecurity, IdempotencyHeaders, IdParam, newApp, problems } from './openapi.js';
+import { ApiProblem } from './problem.js';
+
+const WebhookView = z
+  .object({
+    id: z.uuid(),
+    agencyId: z.uuid(),
+    url: z.string(),
+    active: z.boolean(),
+    consecutiveFailures: z.number().int(),
+    disabledAt: z.string().nullable(),
+    lastError: z.string().nullable(),
+    lastDeliveryAt: z.string().nullable(),
+    createdAt: z.string(),
+  })
+  .openapi('Webhook');
+const WebhookWithSecret = WebhookView.extend({
+  secret: z.string().openapi({ description: 'The signing secret (Standard Webhooks, `whsec_…`); shown when created or rotated.' }),
+}).openapi('WebhookWithSecret');
+const HttpUrl = z.url({ protocol: /^https?$/, message: 'An http:// or https:// URL' }).max(2000);
+const NewWebhook = z.object({ agencyId: z.uuid(), url: HttpUrl }).strict().openapi('NewWebhook');
+const WebhookPatch = z
+  .object({
+    url: HttpUrl.optional(),
+    active: z.boolean().optional().openapi({ description: 'true re-enables a disabled webhook and clears its failure count.' }),
+  })
+  .strict()
+  .openapi('WebhookPatch');
+
+const NotificationView = z
+  .object({
+    id: z.uuid(),
+    kind: z.string().openapi({ example: 'escalation' }),
+    channel: z.enum(['email', 'webhook']),
+    status: z.enum(['pending', 'retrying', 'sent', 'failed', 'skipped']),
+    directiveId: z.uuid().nullable(),
+    recipientUserId: z.uuid().nullable(),
+    webhookId: z.uuid().nullable(),
+    address: z.string(),
+    language: z.string(),
+    subject: z.string(),
+    attempts: z.number().int(),
+    lastError: z.string().nullable(),
+    createdAt: z.string(),
+    lastAttemptAt: z.string().nullable(),
+    sentAt: z.string().nullable(),
+  })
+  .openapi('Notification');
+
+const newSecret = () => `whsec_${randomBytes(24).toString('base64')}`;
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+const webhookView = ({ secret: _secret, ...w }: typeof webhooks.$inferSelect): z.infer<typeof WebhookView> => ({
+  ...w,
+  disabledAt: iso(w.disabledAt),
+  lastDeliveryAt: iso(w.lastDeliveryAt),
+  createdAt: w.createdAt.toISOString(),
+});
+
+/** Agencies' webhook endpoints, managed by admins. */
+export function webhooksApp({ db }: AppDeps) {
+  const app = newApp();
+  app.use('*', requireRole('admin'));
+  const find = async (id: string) => {
+    const [row] = await db.select().from(webhooks).where(eq(webhooks.id, id));
+    if (!row) throw new ApiProblem(404, { detail: `No webhook ${id}.` });
+    return row;
+  };
+
+  return app
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: '/',
+        tags: ['notifications'],
+        summary: "Every agency's webhooks with their delivery status (admin)",
+        security: bearerSecurity,
+        responses: { 200: { description: 'Webhooks', content: { 'application/json': { schema: z.object({ items: z.array(WebhookView) }) } } }, ...problems },
+      }),
+      async (c) => c.json({ items: (await db.select().from(webhooks).orderBy(webhooks.createdAt)).map(webhookView) }, 200),
+    )
+    .openapi(
+      createRoute({
+        method: 'post',
+        path: '/',
+        tags: ['notifications'],
+        summary: "Add a webhook for an agency's reminders and escalations (admin); its secret is shown once",
+        security: bearerSecurity,
+        request: { headers: IdempotencyHeaders, body: { content: { 'application/json': { schema: NewWebhook } }, required: true } },
+        responses: { 201: { description: 'Created', content: { 'application/json': { schema: WebhookWithSecret } } }, ...problems },
+      }),
+      async (c) => {
+        const body = c.req.valid('json');
+        const [agency] = await db.select({ id: agencies.id }).from(agencies).where(eq(agencies.id, body.agencyId));
+        if (!agency) {
+          throw new ApiProblem(422, { detail: 'Unknown agency.', errors: [{ location: 'body', pointer: '/agencyId', message: `No agency ${body.agencyId}` }] });
+        }
+        const [row] = await db.insert(webhooks).values({ agencyId: body.agencyId, url: body.url, secret: newSecret() }).returning();
+        return c.json({ ...webhookView(row!), secret: row!.secret }, 201, { location: `/v1/webhooks/${row!.id}` });
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'patch',
+        path: '/{id}',
+        tags: ['notifications'],
+        summary: 'Change the URL, or disable / re-enable a webhook (admin)',
+        security: bearerSecurity,
+        request: { params: IdParam, body: { content: { 'application/json': { schema: WebhookPatch } }, required: true } },
+        responses: { 200: { description: 'Updated', content: { 'application/json': { schema: WebhookView } } }, ...problems },
+      }),
+      async (c) => {
+        const { id } = c.req.valid('param');
+        const patch = c.req.valid('json');
+        await find(id);
+        const set: Partial<typeof webhooks.$inferInsert> = {};
+        if (patch.url !== undefined) set.url = patch.url;
+        if (patch.active === true) Object.assign(set, { active: true, consecutiveFailures: 0, disabledAt: null });
+        if (patch.active === false) Object.assign(set, { active: false, disabledAt: new Date() });
+        if (Object.keys(set).length === 0) return c.json(webhookView(await find(id)), 200);
+        const [row] = await db.update(webhooks).set(set).where(eq(webhooks.id, id)).returning();
+        return c.json(webhookView(row!), 200);
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'post',
+        path: '/{id}/secret',
+        tags: ['notifications'],
+        summary: 'Rotate the signing secret (admin); the new one is shown once',
+        security: bearerSecurity,
+        request: { params: IdParam },
+        responses: { 200: { description: 'Rotated', content: { 'application/json': { schema: WebhookWithSecret } } }, ...problems },
+      }),
+      async (c) => {
+        const { id } = c.req.valid('param');
+        await find(id);
+        const [row] = await db.update(webhooks).set({ secret: newSecret() }).where(eq(webhooks.id, id)).returning();
+        return c.json({ ...webhookView(row!), secret: row!.secret }, 200);
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'delete',
+        path: '/{id}',
+        tags: ['notifications'],
+        summary: 'Remove a webhook (admin); its past deliveries stay listed',
+        security: bearerSecurity,
+        request: { params: IdParam },
+        responses: { 204: { description: 'Removed' }, ...problems },
+      }),
+      async (c) => {
+        const { id } = c.req.valid('param');
+        await find(id);
+        await db.delete(webhooks).where(eq(webhooks.id, id));
+        return c.body(null, 204);
+      },
+    );
+}
+
+/** Every notification's delivery status: admins see all, everyone else what was addressed to them. */
+export function notificationsApp({ db }: AppDeps) {
+  const app = newApp();
+  return app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/',
+      tags: ['notifications'],
+      summary: 'Notifications and their delivery status, newest first',
+      security: bearerSecurity,
+      request: {
+        query: z.object({
+          status: z.enum(['pending', 'retrying', 'sent', 'failed', 'skipped']).optional(),
+          channel: z.enum(['email', 'webhook']).optional(),
+          directiveId: z.uuid().optional(),
+          before: z.iso.datetime({ offset: true }).optional().openapi({ description: 'Only notifications created before this instant (paging)' }),
+          limit: z.coerce.number().int().min(1).max(200).default(50),
+        }),
+      },
+      responses: {
+        200: { description: 'Notifications', content: { 'application/json': { schema: z.object({ items: z.array(NotificationView) }) } } },
+        ...problems,
+      },
+    }),
+    async (c) => {
+      const q = c.req.valid('query');
+      const p = c.get('principal');
+      const where: Array<SQL | undefined> = [
+        p.role === 'admin' ? undefined : eq(notifications.recipientUserId, p.userId),
+        q.status ? eq(notifications.status, q.status) : undefined,
+        q.channel ? eq(notifications.channel, q.channel) : undefined,
+        q.directiveId ? eq(notifications.directiveId, q.directiveId) : undefined,
+        q.before ? lt(notifications.createdAt, new Date(q.before)) : undefined,
+      ];
+      const rows = await db
+        .select()
+        .from(notifications)
+        .where(and(...where))
+        .orderBy(desc(notifications.createdAt))
+        .limit(q.limit);
+      return c.json(
+        {
+          items: rows.map((r) => ({
+            id: r.id,
+            kind: r.kind,
+            channel: r.channel,
+            status: r.status,
+            directiveId: r.directiveId,
+            recipientUserId: r.recipientUserId,
+            webhookId: r.webhookId,
+            address: r.address,
+            language: r.language,
+            subject: r.subject,
+            attempts: r.attempts,
+            lastError: r.lastError,
+            createdAt: r.createdAt.toISOString(),
+            lastAttemptAt: iso(r.lastAttemptAt),
+            sentAt: iso(r.sentAt),
+          })),
+        },
+        200,
+      );
+    },
+  );
+}

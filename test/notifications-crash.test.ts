@@ -1,0 +1,98 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { and, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
+import { createMailer } from '../activities/notify/mailer.js';
+import { hashToken } from '../db/bootstrap.js';
+import { notifications, users } from '../db/schema.js';
+import { MailSink } from './mail-sink.js';
+import { createAgency, eventually, inSeconds, json, startWorld, type World } from './support.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const sink = new MailSink();
+let world: World;
+let child: ChildProcess | undefined;
+
+beforeAll(async () => {
+  await sink.start();
+  world = await startWorld({ notify: { mailer: createMailer(sink.url) } });
+  // Only the separate worker process below serves the task queue until it is killed.
+  await world.stopWorker();
+});
+afterAll(async () => {
+  if (child?.pid && child.exitCode === null && child.signalCode === null) process.kill(-child.pid, 'SIGKILL');
+  await world?.close();
+  await sink.stop();
+});
+
+describe('a worker killed while it delivers', () => {
+  it('duplicates nothing: the message is delivered once, by the worker that takes over', async () => {
+    let out = '';
+    child = spawn(path.join(root, 'node_modules', '.bin', 'tsx'), ['activities/worker.ts'], {
+      cwd: root,
+      env: {
+        ...process.env,
+        DATABASE_URL: inject('databaseUrl'),
+        TEMPORAL_ADDRESS: inject('temporalAddress'),
+        TEMPORAL_TASK_QUEUE: world.taskQueue,
+        SMTP_URL: sink.url,
+        PUBLIC_URL: 'http://test',
+        LOG_LEVEL: 'info',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      // Its own process group: tsx runs the worker in a child process, and SIGKILL must reach that one too.
+      detached: true,
+    });
+    child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+    await eventually(async () => (out.includes('worker running') ? true : undefined), 120_000, 200).catch((err: Error) => {
+      throw new Error(`${err.message}\n${out}`);
+    });
+
+    const agency = await createAgency(world.db, 'Cuc THADS');
+    const email = `officer.${randomUUID().slice(0, 8)}@so.test`;
+    const [officer] = await world.db
+      .insert(users)
+      .values({ name: 'Can bo THADS', email, role: 'officer', agencyId: agency.id, tokenHash: hashToken(randomUUID()) })
+      .returning({ id: users.id });
+
+    // The SMTP server holds its reply to the message; the worker dies while it waits for it.
+    sink.delayMs = 4000;
+    const held = new Promise<void>((resolve) => (sink.onHold = resolve));
+    const res = await world.call('POST', '/v1/directives', {
+      body: {
+        title: 'Giải quyết dứt điểm việc thi hành án tồn đọng',
+        leadAgency: agency.id,
+        dueAt: inSeconds(3600),
+        regime: { kind: 'explicit', dueDates: [inSeconds(4)] },
+        policy: { reminders: [{ duration: 'PT2S' }], escalations: [{ duration: 'PT1H' }, { duration: 'PT2H' }, { duration: 'PT3H' }] },
+      },
+    });
+    expect(res.status).toBe(201);
+    const { id } = await json(res);
+    await held;
+    const exited = new Promise((r) => child!.once('exit', r));
+    process.kill(-child.pid!, 'SIGKILL');
+    await exited;
+    sink.delayMs = 0;
+
+    // A worker in this process takes over; the activity is retried once its heartbeat times out.
+    const killedAt = Date.now();
+    await world.startWorker();
+    await eventually(async () => (sink.to(email).length > 0 ? true : undefined), 60_000);
+    process.stdout.write(`delivered ${((Date.now() - killedAt) / 1000).toFixed(1)} s after the kill\n`);
+    await new Promise((r) => setTimeout(r, 3000));
+    expect(sink.to(email).map((r) => r.mail.subject)).toEqual(['[Nhắc hạn] Báo cáo lần 1: Giải quyết dứt điểm việc thi hành án tồn đọng']);
+    const [row] = await world.db
+      .select()
+      .from(notifications)
+      .where(and(eq(notifications.directiveId, id), eq(notifications.recipientUserId, officer!.id)));
+    expect(row).toMatchObject({ status: 'sent' });
+    // The first attempt died with its worker; the one that delivered was a retry.
+    const { events } = await world.client.workflow.getHandle(`notify:${row!.source}`).fetchHistory();
+    const attempts = (events ?? []).flatMap((e) => (e.activityTaskStartedEventAttributes ? [e.activityTaskStartedEventAttributes.attempt] : []));
+    expect(attempts).toEqual([2]);
+  }, 180_000);
+});

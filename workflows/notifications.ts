@@ -1,0 +1,42 @@
+import { proxyActivities, workflowInfo } from '@temporalio/workflow';
+import type { Activities } from '../activities/index.js';
+import { vnDateOf } from './vn-time.js';
+
+/**
+ * Delivery retries with backoff for as long as a channel is down: an outage delays a reminder, it must not
+ * lose it. The heartbeat timeout lets a delivery that died with its worker be retried elsewhere; rows
+ * already sent are skipped, so the retry sends only what is missing.
+ */
+const { deliverNotifications } = proxyActivities<Activities>({
+  startToCloseTimeout: '2 minutes',
+  heartbeatTimeout: '20 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
+});
+
+const { composeDigests } = proxyActivities<Activities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
+export type DeliveryInput = { source: string };
+export type DeliveryResult = { sent: number; failed: number; skipped: number };
+
+/** Sends the outbox rows of one source (one reminder or escalation event, or one day's digests). */
+export async function notificationDeliveryWorkflow(input: DeliveryInput): Promise<DeliveryResult> {
+  return deliverNotifications(input);
+}
+
+export type DigestInput = { date?: string };
+export type DigestResult = { date: string; skipped: string | null; recipients: number; delivery: DeliveryResult | null };
+
+/**
+ * The daily digest for supervisors and leaders (and anyone who chose digest-only), started by a Temporal
+ * Schedule at a set hour, Asia/Ho_Chi_Minh. The day is the Vietnamese date of the run unless given.
+ */
+export async function dailyDigestWorkflow(input: DigestInput = {}): Promise<DigestResult> {
+  const date = input.date ?? vnDateOf(workflowInfo().startTime);
+  const composed = await composeDigests({ date });
+  if (composed.skipped) return { date, skipped: composed.skipped, recipients: 0, delivery: null };
+  const delivery = await deliverNotifications({ source: composed.source });
+  return { date, skipped: null, recipients: composed.recipients, delivery };
+}
