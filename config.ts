@@ -36,6 +36,7 @@ const schema = z.object({
     .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'DIGEST_AT is a time of day, HH:MM (Vietnam time)')
     .default('07:30'),
   WEBHOOK_FAILURE_LIMIT: z.coerce.number().int().min(1).max(100).default(5),
+  WEBHOOK_DISABLE_AFTER_MINUTES: z.coerce.number().int().min(0).max(10_080).default(60),
 });
 
 export type Config = {
@@ -70,6 +71,8 @@ export type Config = {
     mailCatcherPort: number;
     digestAt: { hour: number; minute: number };
     webhookFailureLimit: number;
+    /** …and only once the failures have gone on this long. */
+    webhookDisableAfterSeconds: number;
   };
 };
 
@@ -113,6 +116,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       mailCatcherPort: e.MAIL_CATCHER_PORT,
       digestAt: { hour: Number(e.DIGEST_AT.slice(0, 2)), minute: Number(e.DIGEST_AT.slice(3)) },
       webhookFailureLimit: e.WEBHOOK_FAILURE_LIMIT,
+      webhookDisableAfterSeconds: e.WEBHOOK_DISABLE_AFTER_MINUTES * 60,
     },
   };
 }

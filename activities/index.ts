@@ -1,5 +1,4 @@
 import { Context } from '@temporalio/activity';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { and, eq, isNull, lt, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
 import { agencies, assignments, directiveEvents, directives, escalations, reports, users } from '../db/schema.js';
@@ -17,21 +16,13 @@ import { WorkingCalendar } from './calendar.js';
 import { loadOverrides } from './calendar-overrides.js';
 import { planSchedule } from './schedule.js';
 import { deliverNotifications, type DeliveryResult, type Mailer } from './notify/deliver.js';
+import { startDelivery } from './notify/start-delivery.js';
 import { composeDigests, enqueueEventNotifications, eventSource, hasPending, NOTIFYING_EVENTS } from './notify/outbox.js';
 
 /** The delivery run of one source is a workflow of its own, so its retries never hold up the directive. */
 async function startDeliveryFromActivity(source: string): Promise<void> {
   const ctx = Context.current();
-  try {
-    await ctx.client.workflow.start('notificationDeliveryWorkflow', {
-      taskQueue: ctx.info.taskQueue,
-      workflowId: `notify:${source}`,
-      args: [{ source }],
-      workflowIdConflictPolicy: 'USE_EXISTING',
-    });
-  } catch (err) {
-    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-  }
+  await startDelivery(ctx.client, ctx.info.taskQueue, source);
 }
 
 export type NotifyOptions = {
@@ -40,6 +31,7 @@ export type NotifyOptions = {
   mailer: Mailer | undefined;
   mailFrom: string;
   webhookFailureLimit: number;
+  webhookDisableAfterSeconds: number;
   fetch?: typeof fetch;
   /** Starts the delivery run of a source; by default through the worker's client, on the activity's task queue. */
   startDelivery?: (source: string) => Promise<void>;
@@ -47,7 +39,7 @@ export type NotifyOptions = {
 
 export type ActivityDeps = { db: Database; notify?: NotifyOptions };
 
-export const NO_NOTIFY: NotifyOptions = { publicUrl: 'http://localhost:3000', mailer: undefined, mailFrom: 'directive-tracker@localhost', webhookFailureLimit: 5 };
+export const NO_NOTIFY: NotifyOptions = { publicUrl: 'http://localhost:3000', mailer: undefined, mailFrom: 'directive-tracker@localhost', webhookFailureLimit: 5, webhookDisableAfterSeconds: 3600 };
 
 /** Every activity is idempotent: Temporal may run one more than once. */
 export function createActivities({ db, notify = NO_NOTIFY }: ActivityDeps) {

@@ -29,6 +29,7 @@ async function main() {
       mailer,
       mailFrom: config.notify.mailFrom,
       webhookFailureLimit: config.notify.webhookFailureLimit,
+      webhookDisableAfterSeconds: config.notify.webhookDisableAfterSeconds,
     },
   });
   logger.info({ taskQueue: config.temporal.taskQueue }, 'worker running');

@@ -38,6 +38,7 @@ import { requireRole } from './auth.js';
 import type { AppDeps, AppEnv, Principal } from './context.js';
 import { assignedToAny, seesAgencies, supervises, visibleAgencies } from '../db/scope.js';
 import { claimIdempotencyKey } from './idempotency.js';
+import { decodeCursor, encodeCursor } from './cursor.js';
 import { bearerSecurity, IdempotencyHeaders, IdParam, newApp, problems } from './openapi.js';
 import { ApiProblem, type FieldError } from './problem.js';
 
@@ -154,20 +155,6 @@ const ListQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),
   cursor: z.string().max(200).optional(),
 });
-
-const Cursor = z.object({ t: z.iso.datetime(), id: z.uuid() });
-const encodeCursor = (c: z.infer<typeof Cursor>) => Buffer.from(JSON.stringify(c)).toString('base64url');
-function decodeCursor(raw: string): z.infer<typeof Cursor> {
-  try {
-    return Cursor.parse(JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')));
-  } catch {
-    throw new ApiProblem(400, {
-      slug: 'validation',
-      detail: 'The cursor is not one this API issued.',
-      errors: [{ location: 'query', pointer: '/cursor', message: 'Invalid cursor' }],
-    });
-  }
-}
 
 
 const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);

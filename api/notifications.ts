@@ -1,9 +1,12 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { createRoute, z } from '@hono/zod-openapi';
-import { and, desc, eq, lt, type SQL } from 'drizzle-orm';
+import { and, desc, eq, inArray, lt, or, type SQL } from 'drizzle-orm';
+import { startDelivery } from '../activities/notify/start-delivery.js';
 import { agencies, notifications, webhooks } from '../db/schema.js';
 import { requireRole } from './auth.js';
 import type { AppDeps } from './context.js';
+import { decodeCursor, encodeCursor } from './cursor.js';
+import { claimIdempotencyKey } from './idempotency.js';
 import { bearerSecurity, IdempotencyHeaders, IdParam, newApp, problems } from './openapi.js';
 import { ApiProblem } from './problem.js';
 
@@ -14,6 +17,7 @@ const WebhookView = z
     url: z.string(),
     active: z.boolean(),
     consecutiveFailures: z.number().int(),
+    failingSince: z.string().nullable(),
     disabledAt: z.string().nullable(),
     lastError: z.string().nullable(),
     lastDeliveryAt: z.string().nullable(),
@@ -58,12 +62,13 @@ const iso = (d: Date | null) => (d ? d.toISOString() : null);
 const webhookView = ({ secret: _secret, ...w }: typeof webhooks.$inferSelect): z.infer<typeof WebhookView> => ({
   ...w,
   disabledAt: iso(w.disabledAt),
+  failingSince: iso(w.failingSince),
   lastDeliveryAt: iso(w.lastDeliveryAt),
   createdAt: w.createdAt.toISOString(),
 });
 
 /** Agencies' webhook endpoints, managed by admins. */
-export function webhooksApp({ db }: AppDeps) {
+export function webhooksApp({ db, temporal, config }: AppDeps) {
   const app = newApp();
   app.use('*', requireRole('admin'));
   const find = async (id: string) => {
@@ -96,11 +101,20 @@ export function webhooksApp({ db }: AppDeps) {
       }),
       async (c) => {
         const body = c.req.valid('json');
+        const key = c.req.valid('header')['idempotency-key'];
+        let id: string = randomUUID();
+        if (key) {
+          const claim = await claimIdempotencyKey(db, { scope: `POST /v1/webhooks ${c.get('principal').userId}`, key, request: body, newResourceId: id });
+          id = claim.resourceId;
+          const [existing] = claim.replayed ? await db.select().from(webhooks).where(eq(webhooks.id, id)) : [];
+          // A retried create answers with the webhook the first request made, rather than a second one.
+          if (existing) return c.json({ ...webhookView(existing), secret: existing.secret }, 201, { location: `/v1/webhooks/${id}`, 'idempotent-replayed': 'true' });
+        }
         const [agency] = await db.select({ id: agencies.id }).from(agencies).where(eq(agencies.id, body.agencyId));
         if (!agency) {
           throw new ApiProblem(422, { detail: 'Unknown agency.', errors: [{ location: 'body', pointer: '/agencyId', message: `No agency ${body.agencyId}` }] });
         }
-        const [row] = await db.insert(webhooks).values({ agencyId: body.agencyId, url: body.url, secret: newSecret() }).returning();
+        const [row] = await db.insert(webhooks).values({ id, agencyId: body.agencyId, url: body.url, secret: newSecret() }).returning();
         return c.json({ ...webhookView(row!), secret: row!.secret }, 201, { location: `/v1/webhooks/${row!.id}` });
       },
     )
@@ -120,10 +134,19 @@ export function webhooksApp({ db }: AppDeps) {
         await find(id);
         const set: Partial<typeof webhooks.$inferInsert> = {};
         if (patch.url !== undefined) set.url = patch.url;
-        if (patch.active === true) Object.assign(set, { active: true, consecutiveFailures: 0, disabledAt: null });
+        if (patch.active === true) Object.assign(set, { active: true, consecutiveFailures: 0, failingSince: null, disabledAt: null });
         if (patch.active === false) Object.assign(set, { active: false, disabledAt: new Date() });
         if (Object.keys(set).length === 0) return c.json(webhookView(await find(id)), 200);
         const [row] = await db.update(webhooks).set(set).where(eq(webhooks.id, id)).returning();
+        if (patch.active === true) {
+          // What was held back while it was disabled goes out now.
+          const requeued = await db
+            .update(notifications)
+            .set({ status: 'pending', leaseUntil: null })
+            .where(and(eq(notifications.webhookId, id), inArray(notifications.status, ['skipped', 'failed'])))
+            .returning({ source: notifications.source });
+          for (const source of new Set(requeued.map((r) => r.source))) await startDelivery(temporal, config.temporal.taskQueue, source);
+        }
         return c.json(webhookView(row!), 200);
       },
     )
@@ -171,19 +194,22 @@ export function notificationsApp({ db }: AppDeps) {
       method: 'get',
       path: '/',
       tags: ['notifications'],
-      summary: 'Notifications and their delivery status, newest first',
+      summary: 'Notifications and their delivery status, newest first; `limit` + `cursor`',
       security: bearerSecurity,
       request: {
         query: z.object({
           status: z.enum(['pending', 'retrying', 'sent', 'failed', 'skipped']).optional(),
           channel: z.enum(['email', 'webhook']).optional(),
           directiveId: z.uuid().optional(),
-          before: z.iso.datetime({ offset: true }).optional().openapi({ description: 'Only notifications created before this instant (paging)' }),
           limit: z.coerce.number().int().min(1).max(200).default(50),
+          cursor: z.string().max(200).optional().openapi({ description: '`nextCursor` of the previous page' }),
         }),
       },
       responses: {
-        200: { description: 'Notifications', content: { 'application/json': { schema: z.object({ items: z.array(NotificationView) }) } } },
+        200: {
+          description: 'Notifications',
+          content: { 'application/json': { schema: z.object({ items: z.array(NotificationView), nextCursor: z.string().nullable() }) } },
+        },
         ...problems,
       },
     }),
@@ -195,17 +221,24 @@ export function notificationsApp({ db }: AppDeps) {
         q.status ? eq(notifications.status, q.status) : undefined,
         q.channel ? eq(notifications.channel, q.channel) : undefined,
         q.directiveId ? eq(notifications.directiveId, q.directiveId) : undefined,
-        q.before ? lt(notifications.createdAt, new Date(q.before)) : undefined,
       ];
+      if (q.cursor) {
+        const cur = decodeCursor(q.cursor);
+        const t = new Date(cur.t);
+        where.push(or(lt(notifications.createdAt, t), and(eq(notifications.createdAt, t), lt(notifications.id, cur.id))));
+      }
       const rows = await db
         .select()
         .from(notifications)
         .where(and(...where))
-        .orderBy(desc(notifications.createdAt))
-        .limit(q.limit);
+        .orderBy(desc(notifications.createdAt), desc(notifications.id))
+        .limit(q.limit + 1);
+      const page = rows.slice(0, q.limit);
+      const last = page.at(-1);
       return c.json(
         {
-          items: rows.map((r) => ({
+          nextCursor: rows.length > q.limit && last ? encodeCursor({ t: last.createdAt.toISOString(), id: last.id }) : null,
+          items: page.map((r) => ({
             id: r.id,
             kind: r.kind,
             channel: r.channel,

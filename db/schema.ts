@@ -224,6 +224,8 @@ export const webhooks = pgTable(
     secret: text('secret').notNull(),
     active: boolean('active').notNull().default(true),
     consecutiveFailures: integer('consecutive_failures').notNull().default(0),
+    /** Start of the current run of failures; a webhook is disabled only after failing for a while. */
+    failingSince: timestamp('failing_since', { withTimezone: true }),
     disabledAt: timestamp('disabled_at', { withTimezone: true }),
     lastError: text('last_error'),
     lastDeliveryAt: timestamp('last_delivery_at', { withTimezone: true }),
@@ -259,6 +261,8 @@ export const notifications = pgTable(
     status: notificationStatusEnum('status').notNull().default('pending'),
     attempts: integer('attempts').notNull().default(0),
     lastError: text('last_error'),
+    /** Held by one delivery attempt until then; an attempt that overlaps another never takes the same row. */
+    leaseUntil: timestamp('lease_until', { withTimezone: true }),
     createdAt: createdAt(),
     lastAttemptAt: timestamp('last_attempt_at', { withTimezone: true }),
     sentAt: timestamp('sent_at', { withTimezone: true }),

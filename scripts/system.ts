@@ -83,7 +83,7 @@ export async function startSystem(config: Config, say: (line: string) => void): 
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     db: database.db,
-    notify: { publicUrl: config.http.publicUrl, mailer, mailFrom: config.notify.mailFrom, webhookFailureLimit: config.notify.webhookFailureLimit },
+    notify: { publicUrl: config.http.publicUrl, mailer, mailFrom: config.notify.mailFrom, webhookFailureLimit: config.notify.webhookFailureLimit, webhookDisableAfterSeconds: config.notify.webhookDisableAfterSeconds },
   });
   const workerRun = worker.run();
 

@@ -10,6 +10,8 @@ export type Received = { to: string[]; mail: ParsedMail };
  */
 export class MailSink {
   readonly received: Received[] = [];
+  /** Every message whose data arrived, answered or not, with its Message-ID. */
+  readonly seen: Array<{ to: string[]; messageId: string | undefined }> = [];
   port = 0;
   /** Milliseconds to wait before answering a message's data. */
   delayMs = 0;
@@ -34,12 +36,14 @@ export class MailSink {
         stream.on('data', (c: Buffer) => chunks.push(c));
         stream.on('end', async () => {
           const raw = Buffer.concat(chunks);
+          const mail = await simpleParser(raw);
+          this.seen.push({ to: session.envelope.rcptTo.map((r) => r.address), messageId: mail.messageId });
           if (this.delayMs > 0) {
             this.onHold?.();
             await new Promise((r) => setTimeout(r, this.delayMs));
           }
           if (this.closed.has(session.id)) return callback(new Error('client gone'));
-          this.received.push({ to: session.envelope.rcptTo.map((r) => r.address), mail: await simpleParser(raw) });
+          this.received.push({ to: session.envelope.rcptTo.map((r) => r.address), mail });
           callback(null);
         });
       },

@@ -78,21 +78,28 @@ describe('a worker killed while it delivers', () => {
     await exited;
     sink.delayMs = 0;
 
-    // A worker in this process takes over; the activity is retried once its heartbeat times out.
+    // A worker in this process takes over: the activity is retried once its heartbeat times out, and the row
+    // is taken again once the dead attempt's lease has run out.
     const killedAt = Date.now();
     await world.startWorker();
-    await eventually(async () => (sink.to(email).length > 0 ? true : undefined), 60_000);
+    await eventually(async () => (sink.to(email).length > 0 ? true : undefined), 90_000);
     process.stdout.write(`delivered ${((Date.now() - killedAt) / 1000).toFixed(1)} s after the kill\n`);
     await new Promise((r) => setTimeout(r, 3000));
     expect(sink.to(email).map((r) => r.mail.subject)).toEqual(['[Nhắc hạn] Báo cáo lần 1: Giải quyết dứt điểm việc thi hành án tồn đọng']);
+    // The copy the dead worker had sent carried the same Message-ID as the one delivered: a mail system that
+    // had kept the unanswered copy could drop the second as a duplicate.
+    const copies = sink.seen.filter((m) => m.to.includes(email));
+    expect(copies).toHaveLength(2);
+    expect(new Set(copies.map((m) => m.messageId)).size).toBe(1);
     const [row] = await world.db
       .select()
       .from(notifications)
       .where(and(eq(notifications.directiveId, id), eq(notifications.recipientUserId, officer!.id)));
     expect(row).toMatchObject({ status: 'sent' });
-    // The first attempt died with its worker; the one that delivered was a retry.
+    // The first attempt died with its worker; the one that delivered was a retry, after the dead one's lease ran out.
     const { events } = await world.client.workflow.getHandle(`notify:${row!.source}`).fetchHistory();
-    const attempts = (events ?? []).flatMap((e) => (e.activityTaskStartedEventAttributes ? [e.activityTaskStartedEventAttributes.attempt] : []));
-    expect(attempts).toEqual([2]);
+    const attempts = (events ?? []).flatMap((e) => (e.activityTaskStartedEventAttributes ? [e.activityTaskStartedEventAttributes.attempt ?? 0] : []));
+    expect(attempts).toHaveLength(1);
+    expect(attempts[0]).toBeGreaterThan(1);
   }, 180_000);
 });

@@ -50,7 +50,7 @@ async function issue(leader: Person, body: Record<string, unknown>): Promise<str
 
 beforeAll(async () => {
   await sink.start();
-  world = await startWorld({ notify: { mailer: createMailer(sink.url), mailFrom: 'Theo dõi nhiệm vụ <tracker@so.test>', webhookFailureLimit: 3 } });
+  world = await startWorld({ notify: { mailer: createMailer(sink.url), mailFrom: 'Theo dõi nhiệm vụ <tracker@so.test>', webhookFailureLimit: 3, webhookDisableAfterSeconds: 0 } });
   S = await createAgency(world.db, 'Ban Noi chinh');
   L = await createAgency(world.db, 'Cong an huyen', S.id);
 });
@@ -191,10 +191,18 @@ describe('webhooks', () => {
     expect(() => new Webhook(hook.secret).verify(hit.body.replace('Báo cáo', 'Bao cao'), hit.headers)).toThrow(WebhookVerificationError);
     const other = `whsec_${Buffer.from('another secret of 24 by').toString('base64')}`;
     expect(() => new Webhook(other).verify(hit.body, hit.headers)).toThrow(WebhookVerificationError);
+    // A second delivery would arrive within these seconds.
+    await new Promise((r) => setTimeout(r, 2500));
     expect(hits.filter((h) => h.body.includes(id))).toHaveLength(1);
+
+    const again = { agencyId: agency.id, url: `${base}/ok` };
+    const first = await world.call('POST', '/v1/webhooks', { body: again, headers: { 'idempotency-key': `hook-${tag}` } });
+    const retried = await world.call('POST', '/v1/webhooks', { body: again, headers: { 'idempotency-key': `hook-${tag}` } });
+    expect((await json(retried)).id).toBe((await json(first)).id);
+    expect(retried.headers.get('idempotent-replayed')).toBe('true');
   }, 60_000);
 
-  it('retries a failing endpoint, then disables it after repeated failures and shows why', async () => {
+  it('retries a failing endpoint, disables it after repeated failures and shows why, and sends what it held back once re-enabled', async () => {
     const agency = await createAgency(world.db, 'TAND huyen');
     const leader = await person('leader', null, 'Lanh dao X');
     const hook = await json(await world.call('POST', '/v1/webhooks', { body: { agencyId: agency.id, url: `${base}/fail` } }));
@@ -214,10 +222,15 @@ describe('webhooks', () => {
     expect(disabled.disabledAt).not.toBeNull();
     expect(hits.filter((h) => h.path === '/fail' && h.body.includes(id))).toHaveLength(3);
     const listed = await json(await world.call('GET', `/v1/notifications?directiveId=${id}&channel=webhook`));
-    expect(listed.items).toEqual([expect.objectContaining({ status: 'failed', attempts: 3 })]);
+    expect(listed.items).toEqual([expect.objectContaining({ status: 'skipped', attempts: 3, lastError: expect.stringContaining('disabled after 3 failures') })]);
 
-    const enabled = await json(await world.call('PATCH', `/v1/webhooks/${hook.id}`, { body: { active: true } }));
-    expect(enabled).toMatchObject({ active: true, consecutiveFailures: 0, disabledAt: null });
+    // Fixed and re-enabled: the held-back reminder goes out, once.
+    const enabled = await json(await world.call('PATCH', `/v1/webhooks/${hook.id}`, { body: { active: true, url: `${base}/ok` } }));
+    expect(enabled).toMatchObject({ active: true, consecutiveFailures: 0, disabledAt: null, failingSince: null, url: `${base}/ok` });
+    const delivered = await eventually(async () => hits.find((h) => h.path === '/ok' && h.body.includes(id)), 30_000);
+    expect(new Webhook(hook.secret).verify(delivered.body, delivered.headers)).toMatchObject({ type: 'directive.reminder' });
+    await new Promise((r) => setTimeout(r, 2000));
+    expect(hits.filter((h) => h.path === '/ok' && h.body.includes(id))).toHaveLength(1);
     const rotated = await json(await world.call('POST', `/v1/webhooks/${hook.id}/secret`));
     expect(rotated.secret).toMatch(/^whsec_/);
     expect(rotated.secret).not.toBe(hook.secret);
@@ -248,6 +261,13 @@ describe('the daily digest', () => {
       expect(described.spec.timezone).toBe('Asia/Ho_Chi_Minh');
       expect(described.spec.calendars?.[0]).toMatchObject({ hour: [{ start: 8, end: 8, step: 1 }], minute: [{ start: 15, end: 15, step: 1 }] });
       expect(described.action).toMatchObject({ type: 'startWorkflow', workflowType: 'dailyDigestWorkflow', taskQueue: world.taskQueue });
+
+      // A run the schedule starts composes the digest of the day it was scheduled for, in Vietnam.
+      const handle = world.client.schedule.getHandle(DIGEST_SCHEDULE_ID);
+      await handle.trigger();
+      const started = await eventually(async () => (await handle.describe()).info.recentActions[0]?.action.workflow.workflowId);
+      const result = (await world.client.workflow.getHandle(started).result()) as { date: string };
+      expect(result.date).toBe(vnDateOf(new Date()));
     } finally {
       await world.client.schedule.getHandle(DIGEST_SCHEDULE_ID).delete().catch(() => undefined);
     }

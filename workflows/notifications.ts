@@ -1,3 +1,4 @@
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import { vnDateOf } from './vn-time.js';
@@ -29,12 +30,17 @@ export async function notificationDeliveryWorkflow(input: DeliveryInput): Promis
 export type DigestInput = { date?: string };
 export type DigestResult = { date: string; skipped: string | null; recipients: number; delivery: DeliveryResult | null };
 
+/** Set by Temporal on runs a Schedule starts: the time the run was due, not when it got to start. */
+const ScheduledStartTime = defineSearchAttributeKey('TemporalScheduledStartTime', SearchAttributeType.DATETIME);
+
 /**
  * The daily digest for supervisors and leaders (and anyone who chose digest-only), started by a Temporal
- * Schedule at a set hour, Asia/Ho_Chi_Minh. The day is the Vietnamese date of the run unless given.
+ * Schedule at a set hour, Asia/Ho_Chi_Minh. The day is the Vietnamese date the run was scheduled for (a run
+ * caught up after midnight is still that day's digest), unless given.
  */
 export async function dailyDigestWorkflow(input: DigestInput = {}): Promise<DigestResult> {
-  const date = input.date ?? vnDateOf(workflowInfo().startTime);
+  const info = workflowInfo();
+  const date = input.date ?? vnDateOf(info.typedSearchAttributes.get(ScheduledStartTime) ?? info.startTime);
   const composed = await composeDigests({ date });
   if (composed.skipped) return { date, skipped: composed.skipped, recipients: 0, delivery: null };
   const delivery = await deliverNotifications({ source: composed.source });

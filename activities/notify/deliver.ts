@@ -1,6 +1,7 @@
 import { heartbeat } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { Context } from '@temporalio/activity';
+import { and, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { Transporter } from 'nodemailer';
 import { Webhook } from 'standardwebhooks';
 import type { Database } from '../../db/client.js';
@@ -13,42 +14,75 @@ export type DeliveryDeps = {
   /** undefined: no SMTP server configured, mail is recorded as skipped. */
   mailer: Mailer | undefined;
   mailFrom: string;
-  /** Consecutive failed deliveries after which a webhook is disabled. */
+  /** A webhook is disabled after this many failed deliveries in a row… */
   webhookFailureLimit: number;
+  /** …that have gone on for at least this long. */
+  webhookDisableAfterSeconds: number;
   fetch?: typeof fetch;
 };
 
 export type DeliveryResult = { sent: number; failed: number; skipped: number };
 
-/** An SMTP 5xx reply is the server's final word on that message (no such mailbox); anything else may pass. */
+/**
+ * Only a recipient the server refuses (550 no such mailbox, in reply to RCPT TO) is final for that message.
+ * Anything else (a wrong password, a relay refused, a server down) is the configuration or the network,
+ * fixed later, so the message waits and is retried.
+ */
 const permanentMailError = (err: unknown): boolean => {
-  const code = (err as { responseCode?: number }).responseCode;
-  return typeof code === 'number' && code >= 500 && code < 600;
+  const e = err as { code?: string; responseCode?: number; command?: string };
+  return e.code === 'EENVELOPE' && e.command === 'RCPT TO' && typeof e.responseCode === 'number' && e.responseCode >= 550 && e.responseCode < 560;
 };
 
 const describe = (err: unknown): string => (err instanceof Error ? err.message : String(err)).slice(0, 500);
 
+/** Long enough for one message's SMTP exchange or POST; an attempt that dies frees its row after this. */
+const LEASE_SECONDS = 30;
+
+type Row = typeof notifications.$inferSelect;
+
 /**
- * Sends the pending rows of one source. A row already sent is never picked again, so a retried or replayed
+ * Takes the next pending row of a source for this attempt: one attempt per row at a time, even when
+ * Temporal starts a new attempt while an old one is still running, or a digest is delivered twice at once.
+ */
+async function claimNext(db: Database, source: string, done: string[]): Promise<Row | undefined> {
+  const [row] = await db
+    .update(notifications)
+    .set({ leaseUntil: sql`now() + make_interval(secs => ${LEASE_SECONDS})` })
+    .where(
+      eq(
+        notifications.id,
+        sql`(select ${notifications.id} from ${notifications}
+              where ${notifications.source} = ${source}
+                and ${notifications.status} in ('pending', 'retrying')
+                and (${notifications.leaseUntil} is null or ${notifications.leaseUntil} < now())
+                ${done.length ? sql`and ${notifications.id} not in (${sql.join(done.map((id) => sql`${id}::uuid`), sql`, `)})` : sql``}
+              order by ${notifications.createdAt}, ${notifications.id}
+              limit 1
+              for update skip locked)`,
+      ),
+    )
+    .returning();
+  return row;
+}
+
+/**
+ * Sends the pending rows of one source. A row already sent is never taken again, so a retried or replayed
  * activity sends only what is missing. Transient failures are kept for the next attempt and make the
- * activity fail, so Temporal retries it with backoff.
+ * activity fail, so Temporal retries it with backoff; so do rows another attempt still holds.
  */
 export async function deliverNotifications(deps: DeliveryDeps, source: string): Promise<DeliveryResult> {
   const { db } = deps;
-  const rows = await db
-    .select()
-    .from(notifications)
-    .where(and(eq(notifications.source, source), inArray(notifications.status, ['pending', 'retrying'])))
-    .orderBy(notifications.createdAt);
   const result: DeliveryResult = { sent: 0, failed: 0, skipped: 0 };
+  const done: string[] = [];
   let transient = 0;
   const mark = (id: string, set: Partial<typeof notifications.$inferInsert>) =>
     db
       .update(notifications)
-      .set({ ...set, attempts: sql`${notifications.attempts} + 1`, lastAttemptAt: new Date() })
+      .set({ ...set, attempts: sql`${notifications.attempts} + 1`, lastAttemptAt: new Date(), leaseUntil: null })
       .where(eq(notifications.id, id));
 
-  for (const row of rows) {
+  for (let row = await claimNext(db, source, done); row; row = await claimNext(db, source, done)) {
+    done.push(row.id);
     heartbeat(row.id);
     if (row.channel === 'email') {
       if (!deps.mailer) {
@@ -80,33 +114,44 @@ export async function deliverNotifications(deps: DeliveryDeps, source: string): 
 
     const [hook] = row.webhookId ? await db.select().from(webhooks).where(eq(webhooks.id, row.webhookId)) : [];
     if (!hook || !hook.active) {
+      // Kept, not dropped: re-enabling the webhook sends it.
       await mark(row.id, { status: 'skipped', lastError: hook ? 'The webhook is disabled.' : 'The webhook was removed.' });
       result.skipped++;
       continue;
     }
     const error = await postWebhook(deps, hook, row.id, row.bodyText);
     if (!error) {
-      await db.update(webhooks).set({ consecutiveFailures: 0, lastDeliveryAt: new Date(), lastError: null }).where(eq(webhooks.id, hook.id));
+      await db.update(webhooks).set({ consecutiveFailures: 0, failingSince: null, lastDeliveryAt: new Date(), lastError: null }).where(eq(webhooks.id, hook.id));
       await mark(row.id, { status: 'sent', sentAt: new Date(), lastError: null });
       result.sent++;
       continue;
     }
     const [after] = await db
       .update(webhooks)
-      .set({ consecutiveFailures: sql`${webhooks.consecutiveFailures} + 1`, lastError: error })
+      .set({
+        consecutiveFailures: sql`${webhooks.consecutiveFailures} + 1`,
+        failingSince: sql`coalesce(${webhooks.failingSince}, now())`,
+        lastError: error,
+      })
       .where(eq(webhooks.id, hook.id))
-      .returning({ failures: webhooks.consecutiveFailures });
-    if ((after?.failures ?? 0) >= deps.webhookFailureLimit) {
+      .returning({ failures: webhooks.consecutiveFailures, failingFor: sql<number>`extract(epoch from now() - ${webhooks.failingSince})::float8` });
+    // A receiver being redeployed fails a few times in a row; only one failing for a while is switched off.
+    if ((after?.failures ?? 0) >= deps.webhookFailureLimit && (after?.failingFor ?? 0) >= deps.webhookDisableAfterSeconds) {
       await db.update(webhooks).set({ active: false, disabledAt: new Date() }).where(eq(webhooks.id, hook.id));
-      await mark(row.id, { status: 'failed', lastError: `${error}; the webhook was disabled after ${after?.failures} failures in a row.` });
-      result.failed++;
+      await mark(row.id, { status: 'skipped', lastError: `${error}; the webhook was disabled after ${after?.failures} failures in a row.` });
+      result.skipped++;
     } else {
       await mark(row.id, { status: 'retrying', lastError: error });
       transient++;
     }
   }
-  if (transient > 0) {
-    throw ApplicationFailure.retryable(`${transient} of ${rows.length} notifications of ${source} are not delivered yet; retrying.`, 'DeliveryPending');
+  const [held] = await db
+    .select({ id: notifications.id })
+    .from(notifications)
+    .where(and(eq(notifications.source, source), inArray(notifications.status, ['pending', 'retrying']), isNotNull(notifications.leaseUntil)))
+    .limit(1);
+  if (transient > 0 || held) {
+    throw ApplicationFailure.retryable(`Notifications of ${source} are not all delivered yet; retrying.`, 'DeliveryPending');
   }
   return result;
 }
@@ -125,7 +170,8 @@ async function postWebhook(deps: DeliveryDeps, hook: { url: string; secret: stri
         'webhook-signature': signature,
       },
       body,
-      signal: AbortSignal.timeout(10_000),
+      // Given up when Temporal cancels the attempt (its heartbeat timed out), not only on the timeout.
+      signal: AbortSignal.any([AbortSignal.timeout(10_000), Context.current().cancellationSignal]),
       redirect: 'manual',
     });
     await res.body?.cancel();

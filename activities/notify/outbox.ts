@@ -1,6 +1,6 @@
 import { and, arrayContains, desc, eq, gte, inArray, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client.js';
-import { agencies, directives, escalations, notifications, users, webhooks } from '../../db/schema.js';
+import { agencies, directiveEvents, directives, escalations, notifications, users, webhooks } from '../../db/schema.js';
 import { assignedToAny, visibleAgencies } from '../../db/scope.js';
 import type { Escalation, RecordEventInput } from '../../workflows/types.js';
 import { vnStartOfDay } from '../../workflows/vn-time.js';
@@ -87,10 +87,16 @@ export async function enqueueEventNotifications(tx: Tx, input: RecordEventInput,
         ? and(eq(users.agencyId, e.target.agencyId), inArray(users.role, ['officer', 'supervisor']))
         : eq(users.role, 'leader');
     people = await tx.select(recipientColumns).from(users).where(and(whom, isNull(users.revokedAt)));
+    // The issuing leader may have left since: the rung still reaches the province's leaders.
+    if (people.length === 0 && e.target.userId) {
+      people = await tx.select(recipientColumns).from(users).where(and(eq(users.role, 'leader'), isNull(users.revokedAt)));
+    }
     agencyForWebhooks = e.target.agencyId;
   }
 
   const rows: Array<typeof notifications.$inferInsert> = [];
+  // Millisecond instants (not the database's microseconds) so that list cursors round-trip exactly.
+  const createdAt = new Date();
   for (const p of people) {
     // Opted out of mail, or reading the daily digest instead: nothing immediate.
     if (!p.channels.includes('email') || p.delivery === 'digest') continue;
@@ -99,6 +105,7 @@ export async function enqueueEventNotifications(tx: Tx, input: RecordEventInput,
     rows.push({
       source,
       idempotencyKey: `${source}:email:${p.id}`,
+      createdAt,
       kind: facts.kind,
       channel: 'email',
       directiveId: input.directiveId,
@@ -110,6 +117,22 @@ export async function enqueueEventNotifications(tx: Tx, input: RecordEventInput,
       bodyHtml: mail.html,
       // A user without an address is recorded, so the gap is visible rather than silent.
       ...(p.email ? {} : { status: 'skipped' as const, lastError: 'The user has no email address.' }),
+    });
+  }
+  if (people.length === 0) {
+    // Nobody to tell is a gap someone must see, not a silent success.
+    rows.push({
+      source,
+      idempotencyKey: `${source}:email:nobody`,
+      createdAt,
+      kind: facts.kind,
+      channel: 'email',
+      directiveId: input.directiveId,
+      address: '',
+      subject: facts.kind === 'reminder' ? `[Nhắc hạn] ${facts.deadlineLabel}: ${facts.directiveTitle}` : `[Chuyển cấp ${facts.level}] ${facts.directiveTitle}`,
+      bodyText: '',
+      status: 'skipped',
+      lastError: `Nobody to notify: ${facts.kind === 'reminder' ? facts.missingAgency : facts.target} has no active user.`,
     });
   }
   if (agencyForWebhooks) {
@@ -135,6 +158,7 @@ export async function enqueueEventNotifications(tx: Tx, input: RecordEventInput,
       rows.push({
         source,
         idempotencyKey: `${source}:webhook:${h.id}`,
+        createdAt,
         kind: facts.kind,
         channel: 'webhook',
         directiveId: input.directiveId,
@@ -210,14 +234,41 @@ export async function composeDigests(
         .orderBy(desc(escalations.level))
         .limit(200);
     const opened = await rungs(escalations.openedAt);
+    const reminders = await db
+      .select({ title: directives.title, data: sql<{ label: string; dueAt: string; agencyId: string }>`${directiveEvents.data}` })
+      .from(directiveEvents)
+      .innerJoin(directives, eq(directives.id, directiveEvents.directiveId))
+      .where(
+        and(
+          eq(directiveEvents.type, 'reminder_due'),
+          gte(directiveEvents.occurredAt, from),
+          lt(directiveEvents.occurredAt, to),
+          scope === null ? undefined : inArray(sql<string>`${directiveEvents.data}->>'agencyId'`, scope),
+        ),
+      )
+      .orderBy(directiveEvents.occurredAt)
+      .limit(200);
+    const remindedIds = [...new Set(reminders.map((r) => r.data.agencyId))];
+    const agencyNames = new Map(
+      remindedIds.length
+        ? (await db.select({ id: agencies.id, name: agencies.name }).from(agencies).where(inArray(agencies.id, remindedIds))).map((a) => [a.id, a.name] as const)
+        : [],
+    );
     const resolved = (await rungs(escalations.resolvedAt)).map((r) => ({ ...r, resolution: r.resolution ?? '' }));
-    if (overdue.length + opened.length + resolved.length === 0) continue;
+    if (overdue.length + opened.length + resolved.length + reminders.length === 0) continue;
     const facts: DigestFacts = {
       date,
       recipient: reader.name,
       overdue: overdue.map((o) => ({ title: o.title, dueAt: o.dueAt?.toISOString() ?? null, leadAgency: o.lead, link: `${publicUrl}/v1/directives/${o.id}` })),
       opened,
       resolved,
+      // Digest-only readers get no reminder mail, so the reminders are in the digest.
+      reminders: reminders.map((r) => ({
+        title: r.title,
+        label: r.data.label,
+        dueAt: r.data.dueAt,
+        agency: agencyNames.get(r.data.agencyId) ?? r.data.agencyId,
+      })),
     };
     const language = languageOf(reader);
     const mail = renderDigest(facts, language);
@@ -226,6 +277,7 @@ export async function composeDigests(
       .values({
         source,
         idempotencyKey: `${source}:email:${reader.id}`,
+        createdAt: new Date(),
         kind: 'digest',
         channel: 'email',
         recipientUserId: reader.id,

@@ -26,6 +26,7 @@ export type DigestFacts = {
   overdue: Array<{ title: string; dueAt: string | null; leadAgency: string; link: string }>;
   opened: Array<{ title: string; level: number; agency: string; target: string }>;
   resolved: Array<{ title: string; level: number; agency: string; resolution: string }>;
+  reminders: Array<{ title: string; label: string; dueAt: string; agency: string }>;
 };
 
 export type RenderedMail = { subject: string; text: string; html: string };
@@ -49,13 +50,16 @@ export function formatDue(iso: string): string {
   return `${date} ${hh}:${mm}`;
 }
 
+/** "Báo cáo quý IV" inside a sentence: only the first letter drops its capital. */
+const lowerFirst = (s: string): string => s.charAt(0).toLowerCase() + s.slice(1);
+
 const TEXTS = {
   vi: {
     reminderSubject: (f: NoticeFacts) => `[Nhắc hạn] ${f.deadlineLabel}: ${f.directiveTitle}`,
     escalationSubject: (f: NoticeFacts) => `[Chuyển cấp ${f.level}] Quá hạn ${f.deadlineLabel}: ${f.directiveTitle}`,
     greeting: (to: string) => `Kính gửi: ${to},`,
-    reminderLead: (f: NoticeFacts) => `Nhiệm vụ "${f.directiveTitle}" sắp đến hạn ${f.deadlineLabel.toLowerCase()}.`,
-    escalationLead: (f: NoticeFacts) => `Nhiệm vụ "${f.directiveTitle}" đã quá hạn ${f.deadlineLabel.toLowerCase()} và được chuyển lên cấp ${f.level}.`,
+    reminderLead: (f: NoticeFacts) => `Nhiệm vụ "${f.directiveTitle}" sắp đến hạn ${lowerFirst(f.deadlineLabel)}.`,
+    escalationLead: (f: NoticeFacts) => `Nhiệm vụ "${f.directiveTitle}" đã quá hạn ${lowerFirst(f.deadlineLabel)} và được chuyển lên cấp ${f.level}.`,
     due: 'Hạn',
     missing: 'Còn thiếu',
     missingOf: (f: NoticeFacts) => `${f.deadlineLabel} của ${f.missingAgency}`,
@@ -69,6 +73,7 @@ const TEXTS = {
     digestOverdue: 'Nhiệm vụ quá hạn',
     digestOpened: 'Chuyển cấp mới',
     digestResolved: 'Chuyển cấp đã xử lý',
+    digestReminders: 'Nhắc hạn',
     none: 'Không có.',
     lead: 'chủ trì',
     level: 'cấp',
@@ -91,6 +96,7 @@ const TEXTS = {
     digestOverdue: 'Overdue directives',
     digestOpened: 'Escalations opened',
     digestResolved: 'Escalations resolved',
+    digestReminders: 'Reminders',
     none: 'None.',
     lead: 'lead',
     level: 'level',
@@ -123,6 +129,7 @@ export function renderDigest(d: DigestFacts, language: Language): RenderedMail {
   const overdue = d.overdue.map((o) => `${o.title} (${t.due.toLowerCase()} ${o.dueAt ? formatDue(o.dueAt) : '—'}; ${t.lead}: ${o.leadAgency}) ${o.link}`);
   const opened = d.opened.map((e) => `${e.title}: ${t.level} ${e.level}, ${e.agency} → ${e.target}`);
   const resolved = d.resolved.map((e) => `${e.title}: ${t.level} ${e.level}, ${e.agency} (${e.resolution})`);
+  const reminders = d.reminders.map((r) => `${r.title}: ${r.label}, ${r.agency}, ${t.due.toLowerCase()} ${formatDue(r.dueAt)}`);
   const section = (title: string, items: string[]) => [title, ...(items.length ? items.map((i) => `- ${i}`) : [t.none]), ''];
   const text = [
     t.greeting(d.recipient),
@@ -130,6 +137,7 @@ export function renderDigest(d: DigestFacts, language: Language): RenderedMail {
     ...section(t.digestOverdue, overdue),
     ...section(t.digestOpened, opened),
     ...section(t.digestResolved, resolved),
+    ...section(t.digestReminders, reminders),
     t.signature,
     '',
   ].join('\n');
@@ -138,7 +146,7 @@ export function renderDigest(d: DigestFacts, language: Language): RenderedMail {
   const body = html`<!doctype html>
 <html lang="${language}"><body>
 <p>${t.greeting(d.recipient)}</p>
-${list(t.digestOverdue, overdue)}${list(t.digestOpened, opened)}${list(t.digestResolved, resolved)}
+${list(t.digestOverdue, overdue)}${list(t.digestOpened, opened)}${list(t.digestResolved, resolved)}${list(t.digestReminders, reminders)}
 <p>${t.signature}</p>
 </body></html>`;
   return { subject: t.digestSubject(d), text, html: body.toString() };

@@ -19,6 +19,7 @@ CREATE TABLE "notifications" (
 	"status" "notification_status" DEFAULT 'pending' NOT NULL,
 	"attempts" integer DEFAULT 0 NOT NULL,
 	"last_error" text,
+	"lease_until" timestamp with time zone,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"last_attempt_at" timestamp with time zone,
 	"sent_at" timestamp with time zone
@@ -31,6 +32,7 @@ CREATE TABLE "webhooks" (
 	"secret" text NOT NULL,
 	"active" boolean DEFAULT true NOT NULL,
 	"consecutive_failures" integer DEFAULT 0 NOT NULL,
+	"failing_since" timestamp with time zone,
 	"disabled_at" timestamp with time zone,
 	"last_error" text,
 	"last_delivery_at" timestamp with time zone,

@@ -1,0 +1,20 @@
+import { z } from '@hono/zod-openapi';
+import { ApiProblem } from './problem.js';
+
+/**
+ * A page boundary in a newest-first list: the last row's instant and id. Rows written in one statement
+ * share an instant, so the id breaks the tie and no row falls between two pages.
+ */
+export const Cursor = z.object({ t: z.iso.datetime(), id: z.uuid() });
+export const encodeCursor = (c: z.infer<typeof Cursor>) => Buffer.from(JSON.stringify(c)).toString('base64url');
+export function decodeCursor(raw: string): z.infer<typeof Cursor> {
+  try {
+    return Cursor.parse(JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')));
+  } catch {
+    throw new ApiProblem(400, {
+      slug: 'validation',
+      detail: 'The cursor is not one this API issued.',
+      errors: [{ location: 'query', pointer: '/cursor', message: 'Invalid cursor' }],
+    });
+  }
+}
