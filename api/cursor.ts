@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { and, eq, lt, or, type Column, type SQL } from 'drizzle-orm';
 import { ApiProblem } from './problem.js';
 
 /**
@@ -17,4 +18,11 @@ export function decodeCursor(raw: string): z.infer<typeof Cursor> {
       errors: [{ location: 'query', pointer: '/cursor', message: 'Invalid cursor' }],
     });
   }
+}
+
+/** Rows after the cursor's boundary in (instant, id) descending order. */
+export function afterCursor(raw: string, instant: Column, id: Column): SQL | undefined {
+  const cur = decodeCursor(raw);
+  const t = new Date(cur.t);
+  return or(lt(instant, t), and(eq(instant, t), lt(id, cur.id)));
 }

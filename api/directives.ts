@@ -3,7 +3,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
 import type { Context } from 'hono';
-import { and, asc, desc, eq, gte, ilike, inArray, isNull, lt, ne, or, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, ilike, inArray, isNull, lt, ne, type SQL } from 'drizzle-orm';
 import { escapeLike, foldVietnamese } from '../db/text.js';
 import { vnEndOfDay, vnStartOfDay } from '../workflows/vn-time.js';
 import { assignments, directiveEvents, directives } from '../db/schema.js';
@@ -38,7 +38,7 @@ import { requireRole } from './auth.js';
 import type { AppDeps, AppEnv, Principal } from './context.js';
 import { assignedToAny, seesAgencies, supervises, visibleAgencies } from '../db/scope.js';
 import { claimIdempotencyKey } from './idempotency.js';
-import { decodeCursor, encodeCursor } from './cursor.js';
+import { afterCursor, encodeCursor } from './cursor.js';
 import { bearerSecurity, IdempotencyHeaders, IdParam, newApp, problems } from './openapi.js';
 import { ApiProblem, type FieldError } from './problem.js';
 
@@ -498,11 +498,7 @@ export function directivesApp(deps: AppDeps) {
           q.dueBefore ? lt(directives.dueAt, instantOf(q.dueBefore)) : undefined,
           q.dueAfter ? gte(directives.dueAt, instantOf(q.dueAfter)) : undefined,
         ];
-        if (q.cursor) {
-          const cur = decodeCursor(q.cursor);
-          const t = new Date(cur.t);
-          where.push(or(lt(directives.issuedAt, t), and(eq(directives.issuedAt, t), lt(directives.id, cur.id))));
-        }
+        if (q.cursor) where.push(afterCursor(q.cursor, directives.issuedAt, directives.id));
         const rows = await db
           .select()
           .from(directives)

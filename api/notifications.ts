@@ -1,11 +1,11 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createRoute, z } from '@hono/zod-openapi';
-import { and, desc, eq, inArray, lt, or, type SQL } from 'drizzle-orm';
+import { and, desc, eq, inArray, type SQL } from 'drizzle-orm';
 import { startDelivery } from '../activities/notify/start-delivery.js';
 import { agencies, notifications, webhooks } from '../db/schema.js';
 import { requireRole } from './auth.js';
 import type { AppDeps } from './context.js';
-import { decodeCursor, encodeCursor } from './cursor.js';
+import { afterCursor, encodeCursor } from './cursor.js';
 import { claimIdempotencyKey } from './idempotency.js';
 import { bearerSecurity, IdempotencyHeaders, IdParam, newApp, problems } from './openapi.js';
 import { ApiProblem } from './problem.js';
@@ -56,6 +56,24 @@ const NotificationView = z
     sentAt: z.string().nullable(),
   })
   .openapi('Notification');
+
+const listColumns = {
+  id: notifications.id,
+  kind: notifications.kind,
+  channel: notifications.channel,
+  status: notifications.status,
+  directiveId: notifications.directiveId,
+  recipientUserId: notifications.recipientUserId,
+  webhookId: notifications.webhookId,
+  address: notifications.address,
+  language: notifications.language,
+  subject: notifications.subject,
+  attempts: notifications.attempts,
+  lastError: notifications.lastError,
+  createdAt: notifications.createdAt,
+  lastAttemptAt: notifications.lastAttemptAt,
+  sentAt: notifications.sentAt,
+};
 
 const newSecret = () => `whsec_${randomBytes(24).toString('base64')}`;
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -222,13 +240,10 @@ export function notificationsApp({ db }: AppDeps) {
         q.channel ? eq(notifications.channel, q.channel) : undefined,
         q.directiveId ? eq(notifications.directiveId, q.directiveId) : undefined,
       ];
-      if (q.cursor) {
-        const cur = decodeCursor(q.cursor);
-        const t = new Date(cur.t);
-        where.push(or(lt(notifications.createdAt, t), and(eq(notifications.createdAt, t), lt(notifications.id, cur.id))));
-      }
+      if (q.cursor) where.push(afterCursor(q.cursor, notifications.createdAt, notifications.id));
+      // The message bodies stay in the table: a status list never needs them.
       const rows = await db
-        .select()
+        .select(listColumns)
         .from(notifications)
         .where(and(...where))
         .orderBy(desc(notifications.createdAt), desc(notifications.id))
@@ -238,23 +253,7 @@ export function notificationsApp({ db }: AppDeps) {
       return c.json(
         {
           nextCursor: rows.length > q.limit && last ? encodeCursor({ t: last.createdAt.toISOString(), id: last.id }) : null,
-          items: page.map((r) => ({
-            id: r.id,
-            kind: r.kind,
-            channel: r.channel,
-            status: r.status,
-            directiveId: r.directiveId,
-            recipientUserId: r.recipientUserId,
-            webhookId: r.webhookId,
-            address: r.address,
-            language: r.language,
-            subject: r.subject,
-            attempts: r.attempts,
-            lastError: r.lastError,
-            createdAt: r.createdAt.toISOString(),
-            lastAttemptAt: iso(r.lastAttemptAt),
-            sentAt: iso(r.sentAt),
-          })),
+          items: page.map((r) => ({ ...r, createdAt: r.createdAt.toISOString(), lastAttemptAt: iso(r.lastAttemptAt), sentAt: iso(r.sentAt) })),
         },
         200,
       );

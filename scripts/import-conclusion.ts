@@ -25,7 +25,7 @@ async function main() {
   } catch {
     throw new ConfigError(`${file} is not UTF-8 text.`);
   }
-  const directory = DEMO_AGENCIES.map((a) => ({ id: a.code, code: a.code, name: a.name, shortName: a.shortName }));
+  const directory = DEMO_AGENCIES.map((a) => ({ id: a.code, code: a.code, name: a.name, shortName: a.shortName ?? null }));
   let result;
   try {
     result = parseConclusion(text, { directory, ...(values['held-on'] ? { referenceDate: values['held-on'] } : {}) });

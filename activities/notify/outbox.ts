@@ -32,10 +32,10 @@ const languageOf = (r: { language: string }): Language => (r.language === 'en' ?
 
 /**
  * Writes the notifications of a reminder or escalation event, inside the transaction that records the
- * event: the event and its messages exist together or not at all. Returns how many rows were written.
+ * event: the event and its messages exist together or not at all.
  */
-export async function enqueueEventNotifications(tx: Tx, input: RecordEventInput, publicUrl: string): Promise<number> {
-  if (!NOTIFYING_EVENTS.has(input.type)) return 0;
+export async function enqueueEventNotifications(tx: Tx, input: RecordEventInput, publicUrl: string): Promise<void> {
+  if (!NOTIFYING_EVENTS.has(input.type)) return;
   const s = input.snapshot;
   const source = eventSource(input.directiveId, input.seq);
   const link = `${publicUrl}/v1/directives/${input.directiveId}`;
@@ -129,7 +129,7 @@ export async function enqueueEventNotifications(tx: Tx, input: RecordEventInput,
       channel: 'email',
       directiveId: input.directiveId,
       address: '',
-      subject: facts.kind === 'reminder' ? `[Nhắc hạn] ${facts.deadlineLabel}: ${facts.directiveTitle}` : `[Chuyển cấp ${facts.level}] ${facts.directiveTitle}`,
+      subject: renderNotice(facts, 'vi', '').subject,
       bodyText: '',
       status: 'skipped',
       lastError: `Nobody to notify: ${facts.kind === 'reminder' ? facts.missingAgency : facts.target} has no active user.`,
@@ -170,9 +170,7 @@ export async function enqueueEventNotifications(tx: Tx, input: RecordEventInput,
       });
     }
   }
-  if (rows.length === 0) return 0;
-  const inserted = await tx.insert(notifications).values(rows).onConflictDoNothing({ target: notifications.idempotencyKey }).returning({ id: notifications.id });
-  return inserted.length;
+  if (rows.length > 0) await tx.insert(notifications).values(rows).onConflictDoNothing({ target: notifications.idempotencyKey });
 }
 
 /** Whether a source still has something to send (a delivery run to start or resume). */
@@ -213,7 +211,6 @@ export async function composeDigests(
         or(inArray(users.role, ['supervisor', 'leader']), eq(users.delivery, 'digest')),
       ),
     );
-  let written = 0;
   for (const reader of readers) {
     const scope = await visibleAgencies(db, reader);
     const overdue = await db
@@ -272,7 +269,7 @@ export async function composeDigests(
     };
     const language = languageOf(reader);
     const mail = renderDigest(facts, language);
-    const inserted = await db
+    await db
       .insert(notifications)
       .values({
         source,
@@ -287,11 +284,9 @@ export async function composeDigests(
         bodyText: mail.text,
         bodyHtml: mail.html,
       })
-      .onConflictDoNothing({ target: notifications.idempotencyKey })
-      .returning({ id: notifications.id });
-    written += inserted.length;
+      .onConflictDoNothing({ target: notifications.idempotencyKey });
   }
-  // A rerun of the same day (a retried activity) finds the rows it wrote before.
+  // Counted from the table, not this run's inserts: a retried activity finds the rows it wrote before.
   const [{ n } = { n: 0 }] = await db.select({ n: sql<number>`count(*)::int` }).from(notifications).where(eq(notifications.source, source));
-  return { skipped: null, source, recipients: Math.max(n, written) };
+  return { skipped: null, source, recipients: n };
 }

@@ -2,7 +2,8 @@
  * A realistic directory for a province's internal-affairs bloc (khối nội chính), for the demo. The agency
  * kinds follow the example conference; the district names are illustrative, not any one province's list.
  */
-export type DemoAgency = { code: string; name: string; shortName: string; supervisor?: string; parent?: string };
+import { DEFAULT_AGENCIES, type SeedAgency } from '../../db/bootstrap.js';
+
 export type DemoUser = { name: string; email: string; role: 'leader' | 'supervisor' | 'officer'; agency?: string };
 
 export const DISTRICTS = [
@@ -16,14 +17,9 @@ export const DISTRICTS = [
   ['TCT-TrB', 'thị xã Trảng Bàng'],
 ] as const;
 
-export const DEMO_AGENCIES: DemoAgency[] = [
-  { code: 'TU', name: 'Tỉnh ủy', shortName: 'TU' },
-  { code: 'BNCTU', name: 'Ban Nội chính Tỉnh ủy', shortName: 'BNCTU', parent: 'TU', supervisor: 'TU' },
-  { code: 'CAT', name: 'Công an tỉnh', shortName: 'CA tỉnh', supervisor: 'BNCTU' },
-  { code: 'VKSND', name: 'Viện Kiểm sát nhân dân tỉnh', shortName: 'VKSND tỉnh', supervisor: 'BNCTU' },
-  { code: 'TAND', name: 'Tòa án nhân dân tỉnh', shortName: 'TAND tỉnh', supervisor: 'BNCTU' },
-  { code: 'THADS', name: 'Cục Thi hành án dân sự tỉnh', shortName: 'Cục THADS', supervisor: 'BNCTU' },
-  { code: 'TTT', name: 'Thanh tra tỉnh', shortName: 'Thanh tra tỉnh', supervisor: 'BNCTU' },
+export const DEMO_AGENCIES: SeedAgency[] = [
+  // The starter directory every fresh system gets, then the district working groups.
+  ...DEFAULT_AGENCIES,
   ...DISTRICTS.map(([code, place]) => ({
     code,
     name: `Tổ công tác ${place}`,
