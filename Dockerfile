@@ -8,8 +8,11 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 
 COPY tsconfig.json config.ts ./
+COPY domain ./domain
 COPY workflows ./workflows
 COPY activities ./activities
+COPY services ./services
+COPY worker ./worker
 COPY api ./api
 COPY db ./db
 COPY scripts/temporal-setup.ts ./scripts/temporal-setup.ts

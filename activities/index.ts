@@ -1,29 +1,20 @@
 import { Context } from '@temporalio/activity';
+import type { Client } from '@temporalio/client';
 import { and, eq, isNull, lt, sql } from 'drizzle-orm';
-import type { Database } from '../db/client.js';
+import { loadOverrides } from '../db/calendar.js';
+import type { Database, Tx } from '../db/client.js';
 import { agencies, assignments, directiveEvents, directives, escalations, reports, users } from '../db/schema.js';
-import type {
-  Escalation,
-  EscalationTarget,
-  Plan,
-  PlanInput,
-  RecordEventInput,
-  RecordEventResult,
-  Report,
-} from '../workflows/types.js';
-import { foldVietnamese } from '../db/text.js';
-import { WorkingCalendar } from './calendar.js';
-import { loadOverrides } from './calendar-overrides.js';
-import { planSchedule } from './schedule.js';
-import { deliverNotifications, type DeliveryResult, type Mailer } from './notify/deliver.js';
-import { startDelivery } from './notify/start-delivery.js';
-import { composeDigests, enqueueEventNotifications, eventSource, hasPending, NOTIFYING_EVENTS } from './notify/outbox.js';
-
-/** The delivery run of one source is a workflow of its own, so its retries never hold up the directive. */
-async function startDeliveryFromActivity(source: string): Promise<void> {
-  const ctx = Context.current();
-  await startDelivery(ctx.client, ctx.info.taskQueue, source);
-}
+import { WorkingCalendar } from '../domain/calendar.js';
+import type { Plan, PlanInput } from '../domain/deadlines.js';
+import type { Escalation, EscalationTarget } from '../domain/directive.js';
+import { NOTIFYING_EVENTS } from '../domain/events.js';
+import type { AssignmentRole, EscalationLevel } from '../domain/lists.js';
+import { planSchedule } from '../domain/schedule.js';
+import { foldVietnamese } from '../domain/text.js';
+import type { DeliveryResult } from '../workflows/notifications.js';
+import type { RecordEventInput, RecordEventResult } from '../workflows/types.js';
+import { deliverNotifications, type Mailer } from './notify/deliver.js';
+import { composeDigests, enqueueEventNotifications, eventSource, hasPending } from './notify/outbox.js';
 
 export type NotifyOptions = {
   /** Base of the links in messages. */
@@ -33,17 +24,22 @@ export type NotifyOptions = {
   webhookFailureLimit: number;
   webhookDisableAfterSeconds: number;
   fetch?: typeof fetch;
-  /** Starts the delivery run of a source; by default through the worker's client, on the activity's task queue. */
-  startDelivery?: (source: string) => Promise<void>;
 };
 
-export type ActivityDeps = { db: Database; notify?: NotifyOptions };
+/** Starts the delivery run of one outbox source (services/temporal.ts), through the activity's own client. */
+export type StartDelivery = (client: Client, taskQueue: string, source: string) => Promise<void>;
+
+export type ActivityDeps = { db: Database; notify?: NotifyOptions; startDelivery: StartDelivery };
 
 export const NO_NOTIFY: NotifyOptions = { publicUrl: 'http://localhost:3000', mailer: undefined, mailFrom: 'directive-tracker@localhost', webhookFailureLimit: 5, webhookDisableAfterSeconds: 3600 };
 
 /** Every activity is idempotent: Temporal may run one more than once. */
-export function createActivities({ db, notify = NO_NOTIFY }: ActivityDeps) {
-  const startDelivery = notify.startDelivery ?? startDeliveryFromActivity;
+export function createActivities({ db, notify = NO_NOTIFY, startDelivery }: ActivityDeps) {
+  /** The delivery run of one source is a workflow of its own, so its retries never hold up the directive. */
+  const startDeliveryHere = (source: string) => {
+    const ctx = Context.current();
+    return startDelivery(ctx.client, ctx.info.taskQueue, source);
+  };
   return {
     /**
      * Appends one event and moves the projections forward, in one transaction.
@@ -102,7 +98,7 @@ export function createActivities({ db, notify = NO_NOTIFY }: ActivityDeps) {
       // crash between the commit and the start cannot strand the messages.
       if (NOTIFYING_EVENTS.has(input.type)) {
         const source = eventSource(input.directiveId, input.seq);
-        if (await hasPending(db, source)) await startDelivery(source);
+        if (await hasPending(db, source)) await startDeliveryHere(source);
       }
       return result;
     },
@@ -125,7 +121,7 @@ export function createActivities({ db, notify = NO_NOTIFY }: ActivityDeps) {
      * Targets are resolved when the rung fires, from the directory as it is then, so a reorganisation
      * (a merged agency, a new supervisor) is respected.
      */
-    async resolveEscalationTarget(input: { agencyId: string; level: 1 | 2 | 3; issuedBy: string | null }): Promise<EscalationTarget> {
+    async resolveEscalationTarget(input: { agencyId: string; level: EscalationLevel; issuedBy: string | null }): Promise<EscalationTarget> {
       const current = await currentAgency(db, input.agencyId);
       if (input.level === 1) return { agencyId: current.id, userId: null, label: current.name };
       if (input.level === 2) {
@@ -164,53 +160,59 @@ async function currentAgency(db: Database, id: string): Promise<AgencyRow> {
 /** Event-specific projections, in the same transaction as the event. */
 async function project(tx: Tx, input: RecordEventInput): Promise<void> {
   const at = new Date(input.occurredAt);
-  if (input.type === 'report_submitted') {
-    const r = input.data.report as Report;
-    await tx
-      .insert(reports)
-      .values({
-        directiveId: input.directiveId,
-        deadlineKey: r.deadlineKey,
-        agencyId: r.agencyId,
-        submittedAt: new Date(r.at),
-        submittedBy: r.by,
-        late: r.late,
-        summary: r.summary,
-      })
-      .onConflictDoNothing();
-  }
-  if (input.type === 'escalated') {
-    const e = input.data.escalation as Escalation;
-    await tx
-      .insert(escalations)
-      .values({
-        directiveId: input.directiveId,
-        deadlineKey: e.deadlineKey,
-        dueAt: new Date(e.dueAt),
-        agencyId: e.agencyId,
-        level: e.level,
-        targetAgencyId: e.target.agencyId,
-        targetUserId: e.target.userId,
-        targetLabel: e.target.label,
-        openedAt: new Date(e.openedAt),
-      })
-      .onConflictDoNothing();
-  }
-  if (input.type === 'escalation_acknowledged') {
-    const e = input.data.escalation as Escalation;
-    await tx
-      .update(escalations)
-      .set({ acknowledgedAt: new Date(e.acknowledgedAt!), acknowledgedBy: e.acknowledgedBy ?? null })
-      .where(rungOf(input.directiveId, e));
-  }
-  if (input.type === 'escalation_resolved') {
-    const resolved = input.data.escalations as Escalation[];
-    for (const e of resolved) {
+  switch (input.type) {
+    case 'report_submitted': {
+      const r = input.data.report;
+      await tx
+        .insert(reports)
+        .values({
+          directiveId: input.directiveId,
+          deadlineKey: r.deadlineKey,
+          agencyId: r.agencyId,
+          submittedAt: new Date(r.at),
+          submittedBy: r.by,
+          late: r.late,
+          summary: r.summary,
+        })
+        .onConflictDoNothing();
+      return;
+    }
+    case 'escalated': {
+      const e = input.data.escalation;
+      await tx
+        .insert(escalations)
+        .values({
+          directiveId: input.directiveId,
+          deadlineKey: e.deadlineKey,
+          dueAt: new Date(e.dueAt),
+          agencyId: e.agencyId,
+          level: e.level,
+          targetAgencyId: e.target.agencyId,
+          targetUserId: e.target.userId,
+          targetLabel: e.target.label,
+          openedAt: new Date(e.openedAt),
+        })
+        .onConflictDoNothing();
+      return;
+    }
+    case 'escalation_acknowledged': {
+      const e = input.data.escalation;
       await tx
         .update(escalations)
-        .set({ resolvedAt: at, resolution: e.resolution })
-        .where(and(rungOf(input.directiveId, e), isNull(escalations.resolvedAt)));
+        .set({ acknowledgedAt: new Date(e.acknowledgedAt!), acknowledgedBy: e.acknowledgedBy ?? null })
+        .where(rungOf(input.directiveId, e));
+      return;
     }
+    case 'escalation_resolved':
+      for (const e of input.data.escalations) {
+        await tx
+          .update(escalations)
+          .set({ resolvedAt: at, resolution: e.resolution })
+          .where(and(rungOf(input.directiveId, e), isNull(escalations.resolvedAt)));
+      }
+      return;
+    default:
+      return;
   }
 }
 
@@ -226,8 +228,7 @@ const rungOf = (directiveId: string, e: Escalation) =>
     eq(escalations.level, e.level),
   );
 
-type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
-type Assignment = { agencyId: string; role: 'lead' | 'coordinating' };
+type Assignment = { agencyId: string; role: AssignmentRole };
 
 /** Ends assignments that are no longer in force and opens new ones; ended rows stay as history. */
 async function syncAssignments(tx: Tx, directiveId: string, at: Date, wanted: Assignment[]): Promise<void> {

@@ -2,14 +2,17 @@ import { HTTPException } from 'hono/http-exception';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
+import { ServiceFailure } from '../domain/failures.js';
 import { agenciesApp } from './agencies.js';
 import { authenticate } from './auth.js';
 import { calendarApp } from './calendar.js';
-import { conclusionImportApp } from './conclusion-import.js';
+import { conclusionImportApp } from './conclusions.js';
 import { conferencesApp } from './conferences.js';
 import type { AppDeps } from './context.js';
-import { directivesApp } from './directives.js';
+import { directiveActionsApp } from './directives/actions.js';
+import { directivesApp } from './directives/routes.js';
 import { escalationsApp } from './escalations.js';
+import { problemFor } from './failures.js';
 import { notificationsApp, webhooksApp } from './notifications.js';
 import { meApp, usersApp } from './users.js';
 import { newApp } from './openapi.js';
@@ -24,7 +27,7 @@ export function createApp(deps: AppDeps) {
   app.use('*', requestId());
   app.use('*', requestLog(deps.logger));
   app.use('*', secureHeaders());
-  mountMetrics(app, deps.temporalMetricsAddress);
+  mountMetrics(app, deps.config.temporal.metricsAddress);
   mountDocs(app);
   app.use(
     '*',
@@ -36,14 +39,9 @@ export function createApp(deps: AppDeps) {
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.get('/readyz', async (c) => {
-    const checks = await Promise.allSettled([
-      deps.ping ? deps.ping.db() : Promise.resolve(),
-      deps.temporal.connection.withDeadline(Date.now() + 2000, () => deps.temporal.workflowService.getSystemInfo({})),
-    ]);
-    const [database, temporal] = checks.map((r) => (r.status === 'fulfilled' ? 'ok' : 'unavailable'));
-    const ok = checks.every((r) => r.status === 'fulfilled');
-    if (!ok) return problemResponse(c, 503, { detail: 'A dependency is unavailable.', checks: { database, temporal } });
-    return c.json({ status: 'ok', checks: { database, temporal } });
+    const checks = await deps.services.readiness();
+    if (Object.values(checks).some((v) => v !== 'ok')) return problemResponse(c, 503, { detail: 'A dependency is unavailable.', checks });
+    return c.json({ status: 'ok', checks });
   });
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
@@ -60,12 +58,13 @@ export function createApp(deps: AppDeps) {
     },
   });
 
-  app.use('/v1/*', rateLimit(deps.rateLimitPerMinute ?? 600));
+  app.use('/v1/*', rateLimit(deps.config.http.rateLimitPerMinute));
   app.use('/v1/*', rejectNul());
-  app.use('/v1/*', authenticate(deps.db));
+  app.use('/v1/*', authenticate(deps.services));
   // Chained so that the routes' types accumulate into AppType, which the typed client (api/client.ts) reads.
   const routes = app
     .route('/v1/directives', directivesApp(deps))
+    .route('/v1/directives', directiveActionsApp(deps))
     .route('/v1/conferences/import', conclusionImportApp(deps))
     .route('/v1/conferences', conferencesApp(deps))
     .route('/v1/agencies', agenciesApp(deps))
@@ -78,6 +77,7 @@ export function createApp(deps: AppDeps) {
 
   app.notFound((c) => problemResponse(c, 404, { detail: `No route ${c.req.method} ${c.req.path}.` }));
   app.onError((err, c) => {
+    if (err instanceof ServiceFailure) err = problemFor(err);
     if (err instanceof ApiProblem) return problemResponse(c, err.status, err.init);
     if (err instanceof HTTPException) {
       const headers: Record<string, string> = {};

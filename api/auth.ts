@@ -1,29 +1,16 @@
-import { and, eq, isNull } from 'drizzle-orm';
 import type { Context } from 'hono';
 import { bearerAuth } from 'hono/bearer-auth';
 import { createMiddleware } from 'hono/factory';
-import { hashToken } from '../db/bootstrap.js';
-import type { Database } from '../db/client.js';
-import { users } from '../db/schema.js';
-import type { AppEnv, Principal } from './context.js';
+import { MAY, type Permission } from '../services/policy.js';
+import type { Services } from '../services/index.js';
+import type { AppEnv } from './context.js';
 import { ApiProblem } from './problem.js';
 
-export { hashToken };
-
-export async function principalForToken(db: Database, token: string): Promise<Principal | undefined> {
-  const [row] = await db
-    .select({ userId: users.id, name: users.name, role: users.role, agencyId: users.agencyId })
-    .from(users)
-    .where(and(eq(users.tokenHash, hashToken(token)), isNull(users.revokedAt)))
-    .limit(1);
-  return row;
-}
-
-export function authenticate(db: Database) {
+export function authenticate(services: Services) {
   return bearerAuth({
     realm: 'directive-tracker',
     verifyToken: async (token, c) => {
-      const principal = await principalForToken(db, token);
+      const principal = await services.auth.principalForToken(token);
       if (!principal) return false;
       (c as Context<AppEnv>).set('principal', principal);
       return true;
@@ -31,10 +18,14 @@ export function authenticate(db: Database) {
   });
 }
 
-export function requireRole(...roles: Principal['role'][]) {
+/**
+ * Refuses a role before the request is read, from the same table the services check (services/policy.ts),
+ * so a caller without the role learns nothing from validation errors.
+ */
+export function requirePermission(what: Permission) {
   return createMiddleware<AppEnv>(async (c, next) => {
-    const { role } = c.get('principal');
-    if (!roles.includes(role)) {
+    const roles: readonly string[] = MAY[what];
+    if (!roles.includes(c.get('principal').role)) {
       throw new ApiProblem(403, { detail: `This action needs one of the roles: ${roles.join(', ')}.` });
     }
     await next();

@@ -1,25 +1,20 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { eq } from 'drizzle-orm';
-import { WorkingCalendar } from '../activities/calendar.js';
-import { loadOverrides } from '../activities/calendar-overrides.js';
-import { calendarOverrides } from '../db/schema.js';
-import { requireRole } from './auth.js';
+import { CALENDAR_OVERRIDE_KINDS, HOLIDAY_KINDS } from '../domain/lists.js';
+import { requirePermission } from './auth.js';
 import type { AppDeps } from './context.js';
 import { bearerSecurity, newApp, problems } from './openapi.js';
-import { ApiProblem } from './problem.js';
 
-const OverrideKind = z.enum(['day_off', 'working_day']);
+const OverrideKind = z.enum(CALENDAR_OVERRIDE_KINDS);
 const Override = z.object({ date: z.iso.date(), kind: OverrideKind, note: z.string().nullable() }).openapi('CalendarOverride');
-const Holiday = z.object({ date: z.iso.date(), name: z.string(), kind: z.enum(['statutory', 'compensatory', 'override']) });
+const Holiday = z.object({ date: z.iso.date(), name: z.string(), kind: z.enum(HOLIDAY_KINDS) });
 
 const YearParam = z.object({ year: z.coerce.number().int().min(2000).max(2100).openapi({ param: { name: 'year', in: 'path' } }) });
 const DateParam = z.object({ date: z.iso.date().openapi({ param: { name: 'date', in: 'path' } }) });
 
 /** The working-day calendar: computed holidays plus the per-year override table that admins edit. */
-export function calendarApp({ db }: AppDeps) {
+export function calendarApp({ services }: AppDeps) {
   const app = newApp();
-
-  app.use('/overrides/*', requireRole('admin'));
+  app.use('/overrides/*', requirePermission('administer'));
 
   return app
     .openapi(
@@ -38,11 +33,7 @@ export function calendarApp({ db }: AppDeps) {
           ...problems,
         },
       }),
-      async (c) => {
-        const { year } = c.req.valid('param');
-        const overrides = await loadOverrides(db, year, year);
-        return c.json({ year, holidays: new WorkingCalendar(overrides).holidays(year), overrides }, 200);
-      },
+      async (c) => c.json(await services.calendar.year(c.get('principal'), c.req.valid('param').year), 200),
     )
     .openapi(
       createRoute({
@@ -57,16 +48,7 @@ export function calendarApp({ db }: AppDeps) {
         },
         responses: { 200: { description: 'Saved', content: { 'application/json': { schema: Override } } }, ...problems },
       }),
-      async (c) => {
-        const { date } = c.req.valid('param');
-        const { kind, note } = c.req.valid('json');
-        const [row] = await db
-          .insert(calendarOverrides)
-          .values({ date, kind, note: note ?? null })
-          .onConflictDoUpdate({ target: calendarOverrides.date, set: { kind, note: note ?? null } })
-          .returning({ date: calendarOverrides.date, kind: calendarOverrides.kind, note: calendarOverrides.note });
-        return c.json(row!, 200);
-      },
+      async (c) => c.json(await services.calendar.setOverride(c.get('principal'), c.req.valid('param').date, c.req.valid('json')), 200),
     )
     .openapi(
       createRoute({
@@ -79,9 +61,7 @@ export function calendarApp({ db }: AppDeps) {
         responses: { 204: { description: 'Removed' }, ...problems },
       }),
       async (c) => {
-        const { date } = c.req.valid('param');
-        const deleted = await db.delete(calendarOverrides).where(eq(calendarOverrides.date, date)).returning();
-        if (deleted.length === 0) throw new ApiProblem(404, { detail: `No override on ${date}.` });
+        await services.calendar.removeOverride(c.get('principal'), c.req.valid('param').date);
         return c.body(null, 204);
       },
     );

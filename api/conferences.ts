@@ -1,23 +1,15 @@
-import { createHash, randomUUID } from 'node:crypto';
 import { createRoute, z } from '@hono/zod-openapi';
-import { and, asc, desc, eq, sql } from 'drizzle-orm';
-import { conferences, directives } from '../db/schema.js';
-import { initialState } from '../workflows/rules.js';
-import { TIMELINESS } from '../workflows/types.js';
-import { agenciesById } from './agency-refs.js';
-import { requireRole } from './auth.js';
+import { CONFERENCE_KINDS, TIMELINESS, type Timeliness } from '../domain/lists.js';
+import { requirePermission } from './auth.js';
 import type { AppDeps } from './context.js';
-import { DirectiveFields, DirectiveView, directiveKit, oneDeadline } from './directives.js';
-import { claimIdempotencyKey } from './idempotency.js';
-import { bearerSecurity, IdempotencyHeaders, IdParam, newApp, problems } from './openapi.js';
-import { ApiProblem, type FieldError } from './problem.js';
-import { assignedToAny, visibleAgencies } from '../db/scope.js';
+import { DirectiveFields, DirectiveView, oneDeadline } from './directives/schemas.js';
+import { bearerSecurity, createdHeaders, createResponses, IdempotencyHeaders, IdParam, newApp, problems } from './openapi.js';
 
 const Conference = z
   .object({
     id: z.uuid(),
     title: z.string(),
-    kind: z.string(),
+    kind: z.enum(CONFERENCE_KINDS),
     heldOn: z.string().nullable(),
     chair: z.string().nullable(),
     conclusionRef: z.string().nullable(),
@@ -28,7 +20,7 @@ const Conference = z
 const NewConference = z
   .object({
     title: z.string().trim().min(1).max(500).openapi({ example: 'Giao ban Tổ công tác cấp huyện quý III/2024' }),
-    kind: z.enum(['giao_ban', 'tong_ket', 'chuyen_de']).default('giao_ban'),
+    kind: z.enum(CONFERENCE_KINDS).default('giao_ban'),
     heldOn: z.iso.date().optional(),
     chair: z.string().trim().max(200).optional(),
     conclusionRef: z.string().trim().max(200).optional().openapi({ example: 'Kết luận số 123-KL/TU' }),
@@ -40,29 +32,12 @@ const NewConference = z
   .strict()
   .openapi('NewConference');
 
-const Counts = z.object(Object.fromEntries(TIMELINESS.map((t) => [t, z.number().int()])) as Record<(typeof TIMELINESS)[number], z.ZodNumber>);
+const Counts = z.object(Object.fromEntries(TIMELINESS.map((t) => [t, z.number().int()])) as Record<Timeliness, z.ZodNumber>);
+const IssuedConference = z.object({ conference: Conference, directives: z.array(DirectiveView) }).openapi('IssuedConference');
 
-/** The n-th directive of a conference has a fixed id, so a retried creation starts exactly the missing ones. */
-function directiveIdFor(conferenceId: string, index: number): string {
-  const h = createHash('sha256').update(`${conferenceId}/${index}`).digest('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h[16]!, 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
-}
-
-const view = (r: typeof conferences.$inferSelect): z.infer<typeof Conference> => ({
-  id: r.id,
-  title: r.title,
-  kind: r.kind,
-  heldOn: r.heldOn,
-  chair: r.chair,
-  conclusionRef: r.conclusionRef,
-  createdAt: r.createdAt.toISOString(),
-});
-
-export function conferencesApp(deps: AppDeps) {
-  const { db } = deps;
-  const kit = directiveKit(deps);
+export function conferencesApp({ services }: AppDeps) {
   const app = newApp();
-  app.post('/', requireRole('leader', 'admin'));
+  app.post('/', requirePermission('issueDirectives'));
 
   return app
     .openapi(
@@ -70,55 +45,16 @@ export function conferencesApp(deps: AppDeps) {
         method: 'post',
         path: '/',
         tags: ['conferences'],
-        summary: "Record a conference and issue all its directives in one idempotent call (leader)",
+        summary: 'Record a conference and issue all its directives in one idempotent call (leader)',
         security: bearerSecurity,
         request: { headers: IdempotencyHeaders, body: { content: { 'application/json': { schema: NewConference } }, required: true } },
-        responses: {
-          201: {
-            description: 'Recorded and issued',
-            content: { 'application/json': { schema: z.object({ conference: Conference, directives: z.array(DirectiveView) }) } },
-          },
-          ...problems,
-        },
+        responses: createResponses(IssuedConference, 'Recorded and issued', IssuedConference),
       }),
       async (c) => {
-        const body = c.req.valid('json');
-        const principal = c.get('principal');
-        const now = new Date();
-        const prepared = await Promise.all(body.directives.map((d, i) => kit.prepare(d, `/directives/${i}`, now)));
-        const errors: FieldError[] = prepared.flatMap((p) => p.errors);
-        if (errors.length > 0) throw new ApiProblem(422, { slug: 'invalid-directive', detail: 'Some directives cannot be issued as given.', errors });
-
-        let conferenceId: string = randomUUID();
-        let replayed = false;
-        const key = c.req.valid('header')['idempotency-key'];
-        if (key) {
-          const claim = await claimIdempotencyKey(db, { scope: `POST /v1/conferences ${principal.userId}`, key, request: body, newResourceId: conferenceId });
-          conferenceId = claim.resourceId;
-          replayed = claim.replayed;
-        }
-        await db
-          .insert(conferences)
-          .values({
-            id: conferenceId,
-            title: body.title,
-            kind: body.kind,
-            heldOn: body.heldOn ?? null,
-            chair: body.chair ?? null,
-            conclusionRef: body.conclusionRef ?? null,
-            createdBy: principal.userId,
-          })
-          .onConflictDoNothing();
-        const inputs = prepared.map((p, i) => p.build(directiveIdFor(conferenceId, i), conferenceId, principal.userId));
-        // Each start is idempotent on its fixed workflow id: a retry after a crash starts only what is missing.
-        for (const input of inputs) await kit.start(input);
-        const [row] = await db.select().from(conferences).where(eq(conferences.id, conferenceId));
-        const agencies = new Map(prepared.flatMap((p) => [...p.agencies]));
-        return c.json(
-          { conference: view(row!), directives: inputs.map((input) => kit.view(initialState(input), agencies)) },
-          201,
-          { location: `/v1/conferences/${conferenceId}`, ...(replayed ? { 'idempotent-replayed': 'true' } : {}) },
-        );
+        const { replayed, ...issued } = await services.conferences.issue(c.get('principal'), c.req.valid('json'), {
+          idempotencyKey: c.req.valid('header')['idempotency-key'],
+        });
+        return c.json(issued, replayed ? 200 : 201, createdHeaders(`/v1/conferences/${issued.conference.id}`, replayed));
       },
     )
     .openapi(
@@ -131,10 +67,7 @@ export function conferencesApp(deps: AppDeps) {
         request: { query: z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) }) },
         responses: { 200: { description: 'Conferences', content: { 'application/json': { schema: z.object({ items: z.array(Conference) }) } } }, ...problems },
       }),
-      async (c) => {
-        const rows = await db.select().from(conferences).orderBy(desc(conferences.createdAt)).limit(c.req.valid('query').limit);
-        return c.json({ items: rows.map(view) }, 200);
-      },
+      async (c) => c.json({ items: await services.conferences.list(c.get('principal'), c.req.valid('query').limit) }, 200),
     )
     .openapi(
       createRoute({
@@ -152,20 +85,6 @@ export function conferencesApp(deps: AppDeps) {
           ...problems,
         },
       }),
-      async (c) => {
-        const { id } = c.req.valid('param');
-        const [row] = await db.select().from(conferences).where(eq(conferences.id, id));
-        if (!row) throw new ApiProblem(404, { detail: `No conference ${id}.` });
-        const visible = await visibleAgencies(db, c.get('principal'));
-        const rows = await db
-          .select({ id: directives.id })
-          .from(directives)
-          .where(and(eq(directives.conferenceId, id), assignedToAny(visible)))
-          .orderBy(asc(directives.issuedAt), asc(sql`${directives.title}`));
-        const states = (await Promise.all(rows.map((r) => kit.projected(r.id)))).filter((s) => s !== null);
-        const agencies = await agenciesById(db, states.flatMap((s) => [s.leadAgencyId, ...s.coordinatingAgencyIds]));
-        const counts = Object.fromEntries(TIMELINESS.map((t) => [t, states.filter((s) => s.timeliness === t).length])) as z.infer<typeof Counts>;
-        return c.json({ conference: view(row), counts, directives: states.map((s) => kit.view(s, agencies)) }, 200);
-      },
+      async (c) => c.json(await services.conferences.detail(c.get('principal'), c.req.valid('param').id), 200),
     );
 }

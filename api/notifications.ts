@@ -1,14 +1,8 @@
-import { randomBytes, randomUUID } from 'node:crypto';
 import { createRoute, z } from '@hono/zod-openapi';
-import { and, desc, eq, inArray, type SQL } from 'drizzle-orm';
-import { startDelivery } from '../activities/notify/start-delivery.js';
-import { agencies, notifications, webhooks } from '../db/schema.js';
-import { requireRole } from './auth.js';
+import { NOTIFICATION_CHANNELS, NOTIFICATION_KINDS, NOTIFICATION_STATUSES } from '../domain/lists.js';
+import { requirePermission } from './auth.js';
 import type { AppDeps } from './context.js';
-import { afterCursor, encodeCursor } from './cursor.js';
-import { claimIdempotencyKey } from './idempotency.js';
-import { bearerSecurity, IdempotencyHeaders, IdParam, newApp, problems } from './openapi.js';
-import { ApiProblem } from './problem.js';
+import { bearerSecurity, createdHeaders, createResponses, IdempotencyHeaders, IdParam, newApp, problems } from './openapi.js';
 
 const WebhookView = z
   .object({
@@ -40,9 +34,9 @@ const WebhookPatch = z
 const NotificationView = z
   .object({
     id: z.uuid(),
-    kind: z.string().openapi({ example: 'escalation' }),
-    channel: z.enum(['email', 'webhook']),
-    status: z.enum(['pending', 'retrying', 'sent', 'failed', 'skipped']),
+    kind: z.enum(NOTIFICATION_KINDS),
+    channel: z.enum(NOTIFICATION_CHANNELS),
+    status: z.enum(NOTIFICATION_STATUSES),
     directiveId: z.uuid().nullable(),
     recipientUserId: z.uuid().nullable(),
     webhookId: z.uuid().nullable(),
@@ -57,43 +51,11 @@ const NotificationView = z
   })
   .openapi('Notification');
 
-const listColumns = {
-  id: notifications.id,
-  kind: notifications.kind,
-  channel: notifications.channel,
-  status: notifications.status,
-  directiveId: notifications.directiveId,
-  recipientUserId: notifications.recipientUserId,
-  webhookId: notifications.webhookId,
-  address: notifications.address,
-  language: notifications.language,
-  subject: notifications.subject,
-  attempts: notifications.attempts,
-  lastError: notifications.lastError,
-  createdAt: notifications.createdAt,
-  lastAttemptAt: notifications.lastAttemptAt,
-  sentAt: notifications.sentAt,
-};
-
-const newSecret = () => `whsec_${randomBytes(24).toString('base64')}`;
-const iso = (d: Date | null) => (d ? d.toISOString() : null);
-const webhookView = ({ secret: _secret, ...w }: typeof webhooks.$inferSelect): z.infer<typeof WebhookView> => ({
-  ...w,
-  disabledAt: iso(w.disabledAt),
-  failingSince: iso(w.failingSince),
-  lastDeliveryAt: iso(w.lastDeliveryAt),
-  createdAt: w.createdAt.toISOString(),
-});
-
 /** Agencies' webhook endpoints, managed by admins. */
-export function webhooksApp({ db, temporal, config }: AppDeps) {
+export function webhooksApp({ services }: AppDeps) {
   const app = newApp();
-  app.use('*', requireRole('admin'));
-  const find = async (id: string) => {
-    const [row] = await db.select().from(webhooks).where(eq(webhooks.id, id));
-    if (!row) throw new ApiProblem(404, { detail: `No webhook ${id}.` });
-    return row;
-  };
+  app.use('*', requirePermission('administer'));
+  const w = services.webhooks;
 
   return app
     .openapi(
@@ -105,7 +67,7 @@ export function webhooksApp({ db, temporal, config }: AppDeps) {
         security: bearerSecurity,
         responses: { 200: { description: 'Webhooks', content: { 'application/json': { schema: z.object({ items: z.array(WebhookView) }) } } }, ...problems },
       }),
-      async (c) => c.json({ items: (await db.select().from(webhooks).orderBy(webhooks.createdAt)).map(webhookView) }, 200),
+      async (c) => c.json({ items: await w.list(c.get('principal')) }, 200),
     )
     .openapi(
       createRoute({
@@ -115,25 +77,13 @@ export function webhooksApp({ db, temporal, config }: AppDeps) {
         summary: "Add a webhook for an agency's reminders and escalations (admin); its secret is shown once",
         security: bearerSecurity,
         request: { headers: IdempotencyHeaders, body: { content: { 'application/json': { schema: NewWebhook } }, required: true } },
-        responses: { 201: { description: 'Created', content: { 'application/json': { schema: WebhookWithSecret } } }, ...problems },
+        responses: createResponses(WebhookWithSecret, 'Created', WebhookView),
       }),
       async (c) => {
-        const body = c.req.valid('json');
-        const key = c.req.valid('header')['idempotency-key'];
-        let id: string = randomUUID();
-        if (key) {
-          const claim = await claimIdempotencyKey(db, { scope: `POST /v1/webhooks ${c.get('principal').userId}`, key, request: body, newResourceId: id });
-          id = claim.resourceId;
-          const [existing] = claim.replayed ? await db.select().from(webhooks).where(eq(webhooks.id, id)) : [];
-          // A retried create answers with the webhook the first request made, rather than a second one.
-          if (existing) return c.json({ ...webhookView(existing), secret: existing.secret }, 201, { location: `/v1/webhooks/${id}`, 'idempotent-replayed': 'true' });
-        }
-        const [agency] = await db.select({ id: agencies.id }).from(agencies).where(eq(agencies.id, body.agencyId));
-        if (!agency) {
-          throw new ApiProblem(422, { detail: 'Unknown agency.', errors: [{ location: 'body', pointer: '/agencyId', message: `No agency ${body.agencyId}` }] });
-        }
-        const [row] = await db.insert(webhooks).values({ id, agencyId: body.agencyId, url: body.url, secret: newSecret() }).returning();
-        return c.json({ ...webhookView(row!), secret: row!.secret }, 201, { location: `/v1/webhooks/${row!.id}` });
+        const { webhook, secret, replayed } = await w.create(c.get('principal'), c.req.valid('json'), { idempotencyKey: c.req.valid('header')['idempotency-key'] });
+        const headers = createdHeaders(`/v1/webhooks/${webhook.id}`, replayed);
+        // The secret is shown once: a replay answers with the webhook, and a lost secret is rotated.
+        return secret === null ? c.json(webhook, 200, headers) : c.json({ ...webhook, secret }, 201, headers);
       },
     )
     .openapi(
@@ -146,27 +96,7 @@ export function webhooksApp({ db, temporal, config }: AppDeps) {
         request: { params: IdParam, body: { content: { 'application/json': { schema: WebhookPatch } }, required: true } },
         responses: { 200: { description: 'Updated', content: { 'application/json': { schema: WebhookView } } }, ...problems },
       }),
-      async (c) => {
-        const { id } = c.req.valid('param');
-        const patch = c.req.valid('json');
-        await find(id);
-        const set: Partial<typeof webhooks.$inferInsert> = {};
-        if (patch.url !== undefined) set.url = patch.url;
-        if (patch.active === true) Object.assign(set, { active: true, consecutiveFailures: 0, failingSince: null, disabledAt: null });
-        if (patch.active === false) Object.assign(set, { active: false, disabledAt: new Date() });
-        if (Object.keys(set).length === 0) return c.json(webhookView(await find(id)), 200);
-        const [row] = await db.update(webhooks).set(set).where(eq(webhooks.id, id)).returning();
-        if (patch.active === true) {
-          // What was held back while it was disabled goes out now.
-          const requeued = await db
-            .update(notifications)
-            .set({ status: 'pending', leaseUntil: null })
-            .where(and(eq(notifications.webhookId, id), inArray(notifications.status, ['skipped', 'failed'])))
-            .returning({ source: notifications.source });
-          for (const source of new Set(requeued.map((r) => r.source))) await startDelivery(temporal, config.temporal.taskQueue, source);
-        }
-        return c.json(webhookView(row!), 200);
-      },
+      async (c) => c.json(await w.update(c.get('principal'), c.req.valid('param').id, c.req.valid('json')), 200),
     )
     .openapi(
       createRoute({
@@ -179,10 +109,8 @@ export function webhooksApp({ db, temporal, config }: AppDeps) {
         responses: { 200: { description: 'Rotated', content: { 'application/json': { schema: WebhookWithSecret } } }, ...problems },
       }),
       async (c) => {
-        const { id } = c.req.valid('param');
-        await find(id);
-        const [row] = await db.update(webhooks).set({ secret: newSecret() }).where(eq(webhooks.id, id)).returning();
-        return c.json({ ...webhookView(row!), secret: row!.secret }, 200);
+        const { webhook, secret } = await w.rotateSecret(c.get('principal'), c.req.valid('param').id);
+        return c.json({ ...webhook, secret }, 200);
       },
     )
     .openapi(
@@ -196,18 +124,15 @@ export function webhooksApp({ db, temporal, config }: AppDeps) {
         responses: { 204: { description: 'Removed' }, ...problems },
       }),
       async (c) => {
-        const { id } = c.req.valid('param');
-        await find(id);
-        await db.delete(webhooks).where(eq(webhooks.id, id));
+        await w.remove(c.get('principal'), c.req.valid('param').id);
         return c.body(null, 204);
       },
     );
 }
 
 /** Every notification's delivery status: admins see all, everyone else what was addressed to them. */
-export function notificationsApp({ db }: AppDeps) {
-  const app = newApp();
-  return app.openapi(
+export function notificationsApp({ services }: AppDeps) {
+  return newApp().openapi(
     createRoute({
       method: 'get',
       path: '/',
@@ -216,8 +141,8 @@ export function notificationsApp({ db }: AppDeps) {
       security: bearerSecurity,
       request: {
         query: z.object({
-          status: z.enum(['pending', 'retrying', 'sent', 'failed', 'skipped']).optional(),
-          channel: z.enum(['email', 'webhook']).optional(),
+          status: z.enum(NOTIFICATION_STATUSES).optional(),
+          channel: z.enum(NOTIFICATION_CHANNELS).optional(),
           directiveId: z.uuid().optional(),
           limit: z.coerce.number().int().min(1).max(200).default(50),
           cursor: z.string().max(200).optional().openapi({ description: '`nextCursor` of the previous page' }),
@@ -231,32 +156,6 @@ export function notificationsApp({ db }: AppDeps) {
         ...problems,
       },
     }),
-    async (c) => {
-      const q = c.req.valid('query');
-      const p = c.get('principal');
-      const where: Array<SQL | undefined> = [
-        p.role === 'admin' ? undefined : eq(notifications.recipientUserId, p.userId),
-        q.status ? eq(notifications.status, q.status) : undefined,
-        q.channel ? eq(notifications.channel, q.channel) : undefined,
-        q.directiveId ? eq(notifications.directiveId, q.directiveId) : undefined,
-      ];
-      if (q.cursor) where.push(afterCursor(q.cursor, notifications.createdAt, notifications.id));
-      // The message bodies stay in the table: a status list never needs them.
-      const rows = await db
-        .select(listColumns)
-        .from(notifications)
-        .where(and(...where))
-        .orderBy(desc(notifications.createdAt), desc(notifications.id))
-        .limit(q.limit + 1);
-      const page = rows.slice(0, q.limit);
-      const last = page.at(-1);
-      return c.json(
-        {
-          nextCursor: rows.length > q.limit && last ? encodeCursor({ t: last.createdAt.toISOString(), id: last.id }) : null,
-          items: page.map((r) => ({ ...r, createdAt: r.createdAt.toISOString(), lastAttemptAt: iso(r.lastAttemptAt), sentAt: iso(r.sentAt) })),
-        },
-        200,
-      );
-    },
+    async (c) => c.json(await services.notifications.list(c.get('principal'), c.req.valid('query')), 200),
   );
 }

@@ -1,6 +1,6 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppEnv } from './context.js';
-import { IDEMPOTENCY_KEY_PATTERN } from './idempotency.js';
+import { IDEMPOTENCY_KEY_PATTERN } from '../services/idempotency.js';
 import { fieldErrors, problemResponse } from './problem.js';
 
 /** Every sub-app validates the same way: a 400 problem+json with one entry per invalid field. */
@@ -59,3 +59,25 @@ export const IdempotencyHeaders = z.object({
     .openapi({ description: 'Retrying a POST with the same key and body creates nothing new.' }),
 });
 
+
+/**
+ * A create's answers, the same on every resource: 201 with what was made; 200 with `Idempotent-Replayed: true`
+ * when a retry with the same Idempotency-Key and body finds it made already (a secret shown once is not
+ * shown again: the replay answers with `replay`, the schema without it).
+ */
+export function createResponses<S extends z.ZodType, R extends z.ZodType>(schema: S, description: string, replay: R) {
+  return {
+    201: { description, content: { 'application/json': { schema } } },
+    200: {
+      description: 'Made already by an earlier request with this Idempotency-Key and body (`Idempotent-Replayed: true`)',
+      content: { 'application/json': { schema: replay } },
+    },
+    ...problems,
+  } as const;
+}
+
+/** `Location`, and `Idempotent-Replayed: true` on a replay. */
+export const createdHeaders = (location: string, replayed: boolean): Record<string, string> => ({
+  location,
+  ...(replayed ? { 'idempotent-replayed': 'true' } : {}),
+});

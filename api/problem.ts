@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ZodError } from 'zod';
+import type { FieldError } from '../domain/failures.js';
 
 /** RFC 9457 problem details; every error response of the API has this shape. */
 export type Problem = {
@@ -45,7 +46,6 @@ export function problemResponse(
   return c.body(JSON.stringify(body), status, { 'content-type': 'application/problem+json', ...headers });
 }
 
-export type FieldError = { location: 'body' | 'query' | 'path' | 'header'; pointer: string; message: string };
 
 const LOCATIONS: Record<string, FieldError['location']> = { json: 'body', form: 'body', query: 'query', param: 'path', header: 'header' };
 

@@ -1,13 +1,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { asc, eq } from 'drizzle-orm';
-import { newToken } from '../db/bootstrap.js';
-import { agencies, users } from '../db/schema.js';
-import { ROLES } from '../workflows/types.js';
-import { hashToken, requireRole } from './auth.js';
+import { AGENCY_ROLES, DELIVERY_MODES, includes, LANGUAGES, PERSONAL_CHANNELS, ROLES } from '../domain/lists.js';
+import { requirePermission } from './auth.js';
 import type { AppDeps } from './context.js';
-import { claimIdempotencyKey } from './idempotency.js';
-import { bearerSecurity, IdempotencyHeaders, IdParam, newApp, problems } from './openapi.js';
-import { ApiProblem } from './problem.js';
+import { bearerSecurity, createdHeaders, createResponses, IdempotencyHeaders, IdParam, newApp, problems } from './openapi.js';
 
 const User = z
   .object({
@@ -16,7 +11,7 @@ const User = z
     email: z.string().nullable(),
     role: z.enum(ROLES),
     agencyId: z.uuid().nullable(),
-    language: z.string(),
+    language: z.enum(LANGUAGES),
     revoked: z.boolean(),
   })
   .openapi('User');
@@ -30,33 +25,29 @@ const NewUser = z
     email: z.email().optional(),
     role: z.enum(ROLES),
     agencyId: z.uuid().optional(),
-    language: z.enum(['vi', 'en']).default('vi'),
+    language: z.enum(LANGUAGES).default('vi'),
   })
   .strict()
-  .refine((u) => !['officer', 'supervisor'].includes(u.role) || u.agencyId, {
+  .refine((u) => !includes(AGENCY_ROLES, u.role) || u.agencyId, {
     message: 'Officers and supervisors act for an agency',
     path: ['agencyId'],
   })
   .openapi('NewUser');
 
-const columns = {
-  id: users.id,
-  name: users.name,
-  email: users.email,
-  role: users.role,
-  agencyId: users.agencyId,
-  language: users.language,
-  revokedAt: users.revokedAt,
-};
-type Row = { id: string; name: string; email: string | null; role: (typeof ROLES)[number]; agencyId: string | null; language: string; revokedAt: Date | null };
-const view = ({ revokedAt, ...u }: Row) => ({ ...u, revoked: revokedAt !== null });
+const Preferences = z
+  .object({
+    channels: z.array(z.enum(PERSONAL_CHANNELS)).max(PERSONAL_CHANNELS.length).openapi({ description: 'Channels that reach you; [] for none. Webhooks belong to agencies.' }),
+    language: z.enum(LANGUAGES),
+    delivery: z.enum(DELIVERY_MODES).openapi({ description: '`digest`: no immediate mail, only the daily digest.' }),
+  })
+  .strict()
+  .openapi('NotificationPreferences');
 
-/** Users and their tokens (admin), and `me` for everyone. */
-export function usersApp({ db }: AppDeps) {
+/** Users and their tokens (admin). */
+export function usersApp({ services }: AppDeps) {
   const app = newApp();
-  const admin = requireRole('admin');
-  app.use('/', admin);
-  app.use('/:id/*', admin);
+  app.use('/', requirePermission('administer'));
+  app.use('/:id/*', requirePermission('administer'));
 
   return app
     .openapi(
@@ -68,38 +59,25 @@ export function usersApp({ db }: AppDeps) {
         security: bearerSecurity,
         responses: { 200: { description: 'Users', content: { 'application/json': { schema: z.object({ items: z.array(User) }) } } }, ...problems },
       }),
-      async (c) => c.json({ items: (await db.select(columns).from(users).orderBy(asc(users.name))).map(view) }, 200),
+      async (c) => c.json({ items: await services.users.list(c.get('principal')) }, 200),
     )
     .openapi(
       createRoute({
         method: 'post',
         path: '/',
         tags: ['users'],
-        summary: 'Add a user and issue their token (admin)',
+        summary: 'Add a user and issue their token (admin); the token is in the 201 answer only',
         security: bearerSecurity,
         request: { headers: IdempotencyHeaders, body: { content: { 'application/json': { schema: NewUser } }, required: true } },
-        responses: { 201: { description: 'Created; the token is in this response only', content: { 'application/json': { schema: UserWithToken } } }, ...problems },
+        responses: createResponses(UserWithToken, 'Created; the token is in this response only', User),
       }),
       async (c) => {
-        const body = c.req.valid('json');
-        const key = c.req.valid('header')['idempotency-key'];
-        if (body.agencyId) {
-          const [a] = await db.select({ id: agencies.id }).from(agencies).where(eq(agencies.id, body.agencyId));
-          if (!a) throw new ApiProblem(422, { errors: [{ location: 'body', pointer: '/agencyId', message: `No agency ${body.agencyId}` }] });
-        }
-        let id: string = crypto.randomUUID();
-        if (key) {
-          const claim = await claimIdempotencyKey(db, { scope: `POST /v1/users ${c.get('principal').userId}`, key, request: body, newResourceId: id });
-          // A token is never shown twice: a replay cannot return it again.
-          if (claim.replayed) throw new ApiProblem(409, { detail: 'This user was already created with this Idempotency-Key; rotate the token if it was lost.' });
-          id = claim.resourceId;
-        }
-        const token = newToken();
-        const [row] = await db
-          .insert(users)
-          .values({ id, name: body.name, email: body.email ?? null, role: body.role, agencyId: body.agencyId ?? null, language: body.language, tokenHash: hashToken(token) })
-          .returning(columns);
-        return c.json({ ...view(row!), token }, 201);
+        const { user, token, replayed } = await services.users.create(c.get('principal'), c.req.valid('json'), {
+          idempotencyKey: c.req.valid('header')['idempotency-key'],
+        });
+        const headers = createdHeaders(`/v1/users/${user.id}`, replayed);
+        // A token is never shown twice: a replay answers with the user, and a lost token is rotated.
+        return token === null ? c.json(user, 200, headers) : c.json({ ...user, token }, 201, headers);
       },
     )
     .openapi(
@@ -107,20 +85,14 @@ export function usersApp({ db }: AppDeps) {
         method: 'post',
         path: '/{id}/token',
         tags: ['users'],
-        summary: "Issue a new token (the old one stops working) (admin)",
+        summary: 'Issue a new token (the old one stops working) (admin)',
         security: bearerSecurity,
         request: { params: IdParam },
         responses: { 200: { description: 'The new token, shown once', content: { 'application/json': { schema: UserWithToken } } }, ...problems },
       }),
       async (c) => {
-        const token = newToken();
-        const [row] = await db
-          .update(users)
-          .set({ tokenHash: hashToken(token), revokedAt: null })
-          .where(eq(users.id, c.req.valid('param').id))
-          .returning(columns);
-        if (!row) throw new ApiProblem(404, { detail: 'No such user.' });
-        return c.json({ ...view(row), token }, 200);
+        const { user, token } = await services.users.rotateToken(c.get('principal'), c.req.valid('param').id);
+        return c.json({ ...user, token }, 200);
       },
     )
     .openapi(
@@ -133,20 +105,13 @@ export function usersApp({ db }: AppDeps) {
         request: { params: IdParam },
         responses: { 200: { description: 'Revoked', content: { 'application/json': { schema: User } } }, ...problems },
       }),
-      async (c) => {
-        const { id } = c.req.valid('param');
-        if (id === c.get('principal').userId) throw new ApiProblem(409, { detail: 'You cannot revoke your own token.' });
-        const [row] = await db.update(users).set({ revokedAt: new Date() }).where(eq(users.id, id)).returning(columns);
-        if (!row) throw new ApiProblem(404, { detail: 'No such user.' });
-        return c.json(view(row), 200);
-      },
+      async (c) => c.json(await services.users.revokeToken(c.get('principal'), c.req.valid('param').id), 200),
     );
 }
 
-export function meApp({ db }: AppDeps) {
-  const app = newApp();
-
-  return app
+/** The caller: who they are and how they are notified. */
+export function meApp({ services }: AppDeps) {
+  return newApp()
     .openapi(
       createRoute({
         method: 'get',
@@ -156,10 +121,7 @@ export function meApp({ db }: AppDeps) {
         security: bearerSecurity,
         responses: { 200: { description: 'You', content: { 'application/json': { schema: User } } }, ...problems },
       }),
-      async (c) => {
-        const [row] = await db.select(columns).from(users).where(eq(users.id, c.get('principal').userId));
-        return c.json(view(row!), 200);
-      },
+      async (c) => c.json(await services.users.me(c.get('principal')), 200),
     )
     .openapi(
       createRoute({
@@ -170,7 +132,7 @@ export function meApp({ db }: AppDeps) {
         security: bearerSecurity,
         responses: { 200: { description: 'Your preferences', content: { 'application/json': { schema: Preferences } } }, ...problems },
       }),
-      async (c) => c.json(await preferencesOf(db, c.get('principal').userId), 200),
+      async (c) => c.json(await services.users.preferences(c.get('principal')), 200),
     )
     .openapi(
       createRoute({
@@ -182,25 +144,6 @@ export function meApp({ db }: AppDeps) {
         request: { body: { content: { 'application/json': { schema: Preferences } }, required: true } },
         responses: { 200: { description: 'Saved', content: { 'application/json': { schema: Preferences } } }, ...problems },
       }),
-      async (c) => {
-        const { channels, language, delivery } = c.req.valid('json');
-        const userId = c.get('principal').userId;
-        await db.update(users).set({ channels: [...new Set(channels)], language, delivery }).where(eq(users.id, userId));
-        return c.json(await preferencesOf(db, userId), 200);
-      },
+      async (c) => c.json(await services.users.setPreferences(c.get('principal'), c.req.valid('json')), 200),
     );
-}
-
-const Preferences = z
-  .object({
-    channels: z.array(z.enum(['email'])).max(1).openapi({ description: 'Channels that reach you; [] for none. Webhooks belong to agencies.' }),
-    language: z.enum(['vi', 'en']),
-    delivery: z.enum(['immediate', 'digest']).openapi({ description: '`digest`: no immediate mail, only the daily digest.' }),
-  })
-  .strict()
-  .openapi('NotificationPreferences');
-
-async function preferencesOf(db: AppDeps['db'], userId: string): Promise<z.infer<typeof Preferences>> {
-  const [row] = await db.select({ channels: users.channels, language: users.language, delivery: users.delivery }).from(users).where(eq(users.id, userId));
-  return { channels: (row?.channels ?? []).filter((ch): ch is 'email' => ch === 'email'), language: row?.language === 'en' ? 'en' : 'vi', delivery: row?.delivery ?? 'immediate' };
 }

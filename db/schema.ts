@@ -15,14 +15,29 @@ import {
   uuid,
   type AnyPgColumn,
 } from 'drizzle-orm/pg-core';
+import type { DirectiveEvent, DirectiveEventType } from '../domain/events.js';
+import {
+  ASSIGNMENT_ROLES,
+  CALENDAR_OVERRIDE_KINDS,
+  DELIVERY_MODES,
+  NOTIFICATION_CHANNELS,
+  NOTIFICATION_STATUSES,
+  ROLES,
+  type ConferenceKind,
+  type DirectiveStatus,
+  type Language,
+  type NotificationKind,
+  type Timeliness,
+} from '../domain/lists.js';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 
-export const roleEnum = pgEnum('role', ['leader', 'officer', 'supervisor', 'admin']);
-export const assignmentRoleEnum = pgEnum('assignment_role', ['lead', 'coordinating']);
-export const deliveryEnum = pgEnum('notification_delivery', ['immediate', 'digest']);
-export const channelEnum = pgEnum('notification_channel', ['email', 'webhook']);
-export const notificationStatusEnum = pgEnum('notification_status', ['pending', 'retrying', 'sent', 'failed', 'skipped']);
+// The enums are the lists of domain/lists.ts; drizzle-kit turns a new value there into a migration.
+export const roleEnum = pgEnum('role', ROLES);
+export const assignmentRoleEnum = pgEnum('assignment_role', ASSIGNMENT_ROLES);
+export const deliveryEnum = pgEnum('notification_delivery', DELIVERY_MODES);
+export const channelEnum = pgEnum('notification_channel', NOTIFICATION_CHANNELS);
+export const notificationStatusEnum = pgEnum('notification_status', NOTIFICATION_STATUSES);
 
 /**
  * The agency directory is a tree of any depth (DESIGN.md §1): `parentId` is the organisational parent,
@@ -55,7 +70,7 @@ export const users = pgTable(
     agencyId: uuid('agency_id').references(() => agencies.id),
     /** SHA-256 of the bearer token; tokens are random 32-byte strings, so a fast hash is enough. */
     tokenHash: text('token_hash').notNull(),
-    language: text('language').notNull().default('vi'),
+    language: text('language').$type<Language>().notNull().default('vi'),
     /** Notification preferences: the channels a user is reached on, and immediate mail or the daily digest only. */
     channels: text('channels').array().notNull().default(sql`'{email}'::text[]`),
     delivery: deliveryEnum('delivery').notNull().default('immediate'),
@@ -68,7 +83,7 @@ export const users = pgTable(
 export const conferences = pgTable('conferences', {
   id: uuid('id').primaryKey().defaultRandom(),
   title: text('title').notNull(),
-  kind: text('kind').notNull().default('giao_ban'),
+  kind: text('kind').$type<ConferenceKind>().notNull().default('giao_ban'),
   heldOn: date('held_on'),
   chair: text('chair'),
   conclusionRef: text('conclusion_ref'),
@@ -90,8 +105,8 @@ export const directives = pgTable(
     leadAgencyId: uuid('lead_agency_id')
       .notNull()
       .references(() => agencies.id),
-    status: text('status').notNull(),
-    timeliness: text('timeliness').notNull(),
+    status: text('status').$type<DirectiveStatus>().notNull(),
+    timeliness: text('timeliness').$type<Timeliness>().notNull(),
     dueAt: timestamp('due_at', { withTimezone: true }),
     nextDeadlineAt: timestamp('next_deadline_at', { withTimezone: true }),
     escalationLevel: integer('escalation_level').notNull().default(0),
@@ -140,10 +155,11 @@ export const directiveEvents = pgTable(
     id: bigserial('id', { mode: 'number' }).primaryKey(),
     directiveId: uuid('directive_id').notNull(),
     seq: integer('seq').notNull(),
-    type: text('type').notNull(),
+    type: text('type').$type<DirectiveEventType>().notNull(),
     occurredAt: timestamp('occurred_at', { withTimezone: true }).notNull(),
     actorId: uuid('actor_id'),
-    data: jsonb('data').notNull().default({}),
+    /** Read through db/events.ts storedEvent, which pairs it with `type`. */
+    data: jsonb('data').$type<DirectiveEvent['data']>().notNull().default(sql`'{}'::jsonb`),
     recordedAt: timestamp('recorded_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [uniqueIndex('directive_events_directive_seq_key').on(t.directiveId, t.seq)],
@@ -165,7 +181,7 @@ export const idempotencyKeys = pgTable(
 /** Per-year corrections of the computed calendar: the Prime Minister's swaps and extra days off. */
 export const calendarOverrides = pgTable('calendar_overrides', {
   date: date('date').primaryKey(),
-  kind: text('kind', { enum: ['day_off', 'working_day'] }).notNull(),
+  kind: text('kind', { enum: CALENDAR_OVERRIDE_KINDS }).notNull(),
   note: text('note'),
   createdAt: createdAt(),
 });
@@ -246,14 +262,14 @@ export const notifications = pgTable(
     /** One delivery run: `event:<directiveId>:<seq>` or `digest:<date>`. */
     source: text('source').notNull(),
     idempotencyKey: text('idempotency_key').notNull(),
-    kind: text('kind').notNull(),
+    kind: text('kind').$type<NotificationKind>().notNull(),
     channel: channelEnum('channel').notNull(),
     directiveId: uuid('directive_id'),
     recipientUserId: uuid('recipient_user_id'),
     webhookId: uuid('webhook_id'),
     /** An email address or a webhook URL. */
     address: text('address').notNull(),
-    language: text('language').notNull().default('vi'),
+    language: text('language').$type<Language>().notNull().default('vi'),
     subject: text('subject').notNull(),
     bodyText: text('body_text').notNull(),
     bodyHtml: text('body_html'),

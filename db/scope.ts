@@ -1,9 +1,10 @@
 import { eq, inArray, sql, type SQL } from 'drizzle-orm';
+import type { Role } from '../domain/lists.js';
 import type { Database } from './client.js';
 import { agencies, assignments, directives } from './schema.js';
 
 /** Who is asking: the role and agency are all that scope depends on. */
-export type Scoped = { role: 'leader' | 'officer' | 'supervisor' | 'admin'; agencyId: string | null };
+export type Scoped = { role: Role; agencyId: string | null };
 
 /**
  * Whether `supervisorAgencyId` supervises `agencyId`, directly or up the chain (the whole subtree):

@@ -7,13 +7,12 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, runMain } from '../config.js';
+import { EXAMPLE_CONCLUSION } from './demo/example.js';
 import { runDemo } from './demo/run-demo.js';
 import { printWelcome, startSystem, stopOnSignals, type RunningSystem } from './system.js';
 
-const EXAMPLE = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'test', 'fixtures', 'giao-ban-to-cong-tac-cap-huyen-2024-10-11.txt');
 
 async function answers(url: string): Promise<boolean> {
   try {
@@ -30,7 +29,7 @@ async function main() {
     allowPositionals: true,
     options: { exit: { type: 'boolean', default: false }, scale: { type: 'string', default: '1' } },
   });
-  const file = positionals[0] ?? EXAMPLE;
+  const file = positionals[0] ?? EXAMPLE_CONCLUSION.file;
   const exitAfter = values.exit;
   const timeScale = Number(values.scale);
   if (!(timeScale >= 0.2 && timeScale <= 100)) throw new ConfigError('--scale must be a number from 0.2 to 100 (1 runs the timeline in about 80 seconds).');
@@ -54,7 +53,7 @@ async function main() {
   say(`Demo: ${path.basename(file)}`);
   say('');
   try {
-    await runDemo({ baseUrl, adminToken, text: fs.readFileSync(file, 'utf8'), ...(file === EXAMPLE ? { heldOn: '2024-10-11' } : {}), timeScale, say });
+    await runDemo({ baseUrl, adminToken, text: fs.readFileSync(file, 'utf8'), ...(file === EXAMPLE_CONCLUSION.file ? { heldOn: EXAMPLE_CONCLUSION.heldOn } : {}), timeScale, say });
   } catch (err) {
     await system?.stop();
     throw err;

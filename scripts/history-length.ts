@@ -9,9 +9,8 @@
 import { randomUUID } from 'node:crypto';
 import { agencies } from '../db/schema.js';
 import { submitReportUpdate } from '../workflows/messages.js';
-import { initialState } from '../workflows/rules.js';
-import { searchAttributesFor } from '../workflows/search-attributes.js';
-import { DIRECTIVE_WORKFLOW, workflowIdFor, type DirectiveInput } from '../workflows/types.js';
+import { startDirectiveWorkflow } from '../services/temporal.js';
+import type { DirectiveInput } from '../workflows/types.js';
 import { runMain } from '../config.js';
 import { withScratchSystem } from './scratch-system.js';
 
@@ -43,12 +42,7 @@ async function main() {
           escalations: [{ duration: 'PT0.5S' }, { duration: 'PT1S' }, { duration: 'PT1.5S' }],
         },
       };
-      const handle = await client.workflow.start(DIRECTIVE_WORKFLOW, {
-        workflowId: workflowIdFor(input.directiveId),
-        taskQueue,
-        args: [input],
-        typedSearchAttributes: searchAttributesFor(initialState(input)),
-      });
+      const handle = (await startDirectiveWorkflow(client, taskQueue, input))!;
       for (let i = 0; i < PERIODS; i++) {
         const reportAt = Date.parse(dueDates[i]!) - 500;
         await new Promise((r) => setTimeout(r, Math.max(0, reportAt - Date.now())));

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ConfigError, runMain } from '../config.js';
-import { ConclusionInputError, parseConclusion } from '../api/conclusion/parse.js';
+import { ConclusionInputError, parseConclusion } from '../domain/conclusion/parse.js';
 import { DEMO_AGENCIES } from './demo/directory.js';
 
 const USAGE = 'Usage: npm run import-conclusion -- <file> [--held-on YYYY-MM-DD] [--json]';

@@ -11,8 +11,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { eq } from 'drizzle-orm';
 import { agencies, directiveEvents, users } from '../db/schema.js';
-import { initialState } from '../workflows/rules.js';
-import { searchAttributesFor } from '../workflows/search-attributes.js';
+import { startDirectiveWorkflow } from '../services/temporal.js';
 import {
   acknowledgeUpdate,
   cancelUpdate,
@@ -22,7 +21,9 @@ import {
   submitCompletionUpdate,
   submitReportUpdate,
 } from '../workflows/messages.js';
-import { DIRECTIVE_WORKFLOW, workflowIdFor, type Actor, type DeadlinePolicy, type DirectiveInput } from '../workflows/types.js';
+import type { DeadlinePolicy } from '../domain/deadlines.js';
+import type { Actor } from '../domain/directive.js';
+import type { DirectiveInput } from '../workflows/types.js';
 import { runMain } from '../config.js';
 import { withScratchSystem } from './scratch-system.js';
 
@@ -114,12 +115,7 @@ async function main() {
         issuedAt: new Date(now).toISOString(),
         ...s.input(now),
       };
-      const handle = await client.workflow.start(DIRECTIVE_WORKFLOW, {
-        workflowId: workflowIdFor(input.directiveId),
-        taskQueue,
-        args: [input],
-        typedSearchAttributes: searchAttributesFor(initialState(input)),
-      });
+      const handle = (await startDirectiveWorkflow(client, taskQueue, input))!;
       const ctx: Ctx = {
         handle,
         leadOfficer: { userId: randomUUID(), role: 'officer', agencyId: lead!.id },

@@ -1,7 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { loadConfig } from '../config.js';
-import { createWorker } from '../activities/create-worker.js';
+import { createWorker } from '../worker/create-worker.js';
 import { openDatabase, type Database } from '../db/client.js';
 import { startEphemeralTemporalServer } from './temporal-server.js';
 

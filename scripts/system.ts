@@ -6,14 +6,13 @@
 import path from 'node:path';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { createLogger, type Config } from '../config.js';
-import { connectWorker, createWorker } from '../activities/create-worker.js';
 import { createApp } from '../api/app.js';
 import { startHttpServer } from '../api/serve.js';
-import { connectClient } from '../api/temporal.js';
 import { ensureBootstrapAdmin, resolveAdminToken, seedAgenciesIfEmpty } from '../db/bootstrap.js';
 import { openDatabase } from '../db/client.js';
-import { ensureDigestSchedule } from '../activities/digest-schedule.js';
-import { createMailer } from '../activities/notify/mailer.js';
+import { createServices } from '../services/index.js';
+import { connectClient, ensureDigestSchedule } from '../services/temporal.js';
+import { connectWorker, createConfiguredWorker } from '../worker/create-worker.js';
 import { startMailCatcher } from './mail-catcher.js';
 import { resolveTemporalCli, startTemporalDevServer, type DevServer } from './temporal-server.js';
 
@@ -75,29 +74,15 @@ export async function startSystem(config: Config, say: (line: string) => void): 
     ? undefined
     : await startMailCatcher({ port: config.notify.mailCatcherPort, dir: path.join(config.dataDir, 'mail') });
   const smtpUrl = config.notify.smtpUrl ?? catcher!.url;
-  const mailer = createMailer(smtpUrl);
 
   const workerConnection = await connectWorker(temporalAddress);
-  const worker = await createWorker({
-    connection: workerConnection,
-    namespace: config.temporal.namespace,
-    taskQueue: config.temporal.taskQueue,
-    db: database.db,
-    notify: { publicUrl: config.http.publicUrl, mailer, mailFrom: config.notify.mailFrom, webhookFailureLimit: config.notify.webhookFailureLimit, webhookDisableAfterSeconds: config.notify.webhookDisableAfterSeconds },
-  });
+  const { worker, close: closeMailer } = await createConfiguredWorker(config, { connection: workerConnection, db: database.db, smtpUrl });
   const workerRun = worker.run();
 
   const temporal = await connectClient(temporalAddress, config.temporal.namespace);
   await ensureDigestSchedule(temporal, { taskQueue: config.temporal.taskQueue, ...config.notify.digestAt });
-  const app = createApp({
-    db: database.db,
-    temporal,
-    config: { http: config.http, temporal: { ...config.temporal, uiUrl } },
-    logger,
-    ping: { db: () => database.ping() },
-    rateLimitPerMinute: config.http.rateLimitPerMinute,
-    temporalMetricsAddress: config.temporal.metricsAddress,
-  });
+  const withUi = { ...config, temporal: { ...config.temporal, uiUrl } };
+  const app = createApp({ services: createServices({ db: database.db, temporal, config: withUi, logger }), config: withUi, logger });
   const server = await startHttpServer(app, config.http.host, config.http.port);
 
   let stopped: Promise<void> | undefined;
@@ -115,7 +100,7 @@ export async function startSystem(config: Config, say: (line: string) => void): 
         await server.close();
         if (worker.getState() === 'RUNNING') worker.shutdown();
         await workerRun.catch(() => undefined);
-        mailer.close();
+        closeMailer();
         await catcher?.close();
         await temporal.connection.close();
         await workerConnection.close();

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WorkingCalendar } from '../activities/calendar.js';
+import { WorkingCalendar } from '../domain/calendar.js';
 import { directives } from '../db/schema.js';
 import { createAgency, createUser, eventually, expectProblem, json, startWorld, type World } from './support.js';
 

@@ -8,7 +8,7 @@ import {
   MAX_CONCLUSION_CHARS,
   parseConclusion,
   type ParseResult,
-} from '../api/conclusion/parse.js';
+} from '../domain/conclusion/parse.js';
 
 const fixture = readFileSync(new URL('./fixtures/giao-ban-to-cong-tac-cap-huyen-2024-10-11.txt', import.meta.url), 'utf8');
 

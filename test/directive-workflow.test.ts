@@ -4,9 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../activities/index.js';
 import { assignments, directiveEvents, directives } from '../db/schema.js';
 import { stateQuery } from '../workflows/messages.js';
-import { initialState } from '../workflows/rules.js';
-import { DirectiveStatusKey, LeadAgencyKey, TimelinessKey, searchAttributesFor } from '../workflows/search-attributes.js';
-import { DIRECTIVE_WORKFLOW, workflowIdFor, type DirectiveInput } from '../workflows/types.js';
+import { startDelivery, startDirectiveWorkflow } from '../services/temporal.js';
+import { DirectiveStatusKey, LeadAgencyKey, TimelinessKey } from '../workflows/search-attributes.js';
+import { initialState } from '../workflows/state.js';
+import { workflowIdFor, type DirectiveInput } from '../workflows/types.js';
 import { createAgency, eventually, startWorld, type World } from './support.js';
 
 let world: World;
@@ -37,12 +38,7 @@ function input(overrides: Partial<DirectiveInput> = {}): DirectiveInput {
 }
 
 async function start(i: DirectiveInput) {
-  return world.client.workflow.start(DIRECTIVE_WORKFLOW, {
-    workflowId: workflowIdFor(i.directiveId),
-    taskQueue: world.taskQueue,
-    args: [i],
-    typedSearchAttributes: searchAttributesFor(initialState(i)),
-  });
+  return (await startDirectiveWorkflow(world.client, world.taskQueue, i))!;
 }
 
 const eventsOf = (id: string) =>
@@ -119,7 +115,7 @@ describe('the directive workflow', () => {
 
 describe('the recordEvent activity', () => {
   it('records a retried event once and never moves the projection backwards', async () => {
-    const { recordEvent } = createActivities({ db: world.db });
+    const { recordEvent } = createActivities({ db: world.db, startDelivery });
     const i = input();
     const first = initialState(i);
     const base = {
@@ -127,12 +123,12 @@ describe('the recordEvent activity', () => {
       workflowId: workflowIdFor(i.directiveId),
       occurredAt: new Date().toISOString(),
       actorId: null,
-      data: {},
     };
-    expect(await recordEvent({ ...base, seq: 1, type: 'issued', snapshot: { ...first, seq: 1 } })).toEqual({ recorded: true });
-    expect(await recordEvent({ ...base, seq: 1, type: 'issued', snapshot: { ...first, seq: 1 } })).toEqual({ recorded: false });
+    const issued = { type: 'issued' as const, data: { leadAgencyId: i.leadAgencyId, coordinatingAgencyIds: i.coordinatingAgencyIds, dueAt: i.dueAt } };
+    expect(await recordEvent({ ...base, ...issued, seq: 1, snapshot: { ...first, seq: 1 } })).toEqual({ recorded: true });
+    expect(await recordEvent({ ...base, ...issued, seq: 1, snapshot: { ...first, seq: 1 } })).toEqual({ recorded: false });
     const overdue = { ...first, seq: 2, timeliness: 'open_overdue' as const };
-    expect(await recordEvent({ ...base, seq: 2, type: 'overdue', snapshot: overdue })).toEqual({ recorded: true });
+    expect(await recordEvent({ ...base, type: 'overdue', data: { dueAt: i.dueAt! }, seq: 2, snapshot: overdue })).toEqual({ recorded: true });
 
     const rows = await eventsOf(i.directiveId);
     expect(rows.map((r) => r.seq)).toEqual([1, 2]);

@@ -5,7 +5,7 @@ import postgres from 'postgres';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import type { TestProject } from 'vitest/node';
 import { loadConfig } from '../config.js';
-import { workflowsPath } from '../activities/create-worker.js';
+import { workflowsPath } from '../worker/create-worker.js';
 import { openDatabase } from '../db/client.js';
 import { startEphemeralTemporalServer } from '../scripts/temporal-server.js';
 

@@ -3,9 +3,10 @@ import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/cl
 import { ApplicationFailure } from '@temporalio/common';
 import { asc, eq } from 'drizzle-orm';
 import { directiveEvents, escalations } from '../db/schema.js';
-import { initialState } from '../workflows/rules.js';
-import { searchAttributesFor } from '../workflows/search-attributes.js';
-import { DIRECTIVE_WORKFLOW, workflowIdFor, type Actor, type DeadlinePolicy, type DirectiveInput } from '../workflows/types.js';
+import type { DeadlinePolicy } from '../domain/deadlines.js';
+import type { Actor } from '../domain/directive.js';
+import { startDirectiveWorkflow } from '../services/temporal.js';
+import type { DirectiveInput } from '../workflows/types.js';
 import { createAgency, createUserWithId, eventually, inSeconds, type World } from './support.js';
 
 /** Second-scale ladder: reminder 2 s before, escalations 1, 2 and 3 s after each due instant. */
@@ -53,12 +54,7 @@ export async function startDirective(world: World, org: Org, overrides: Partial<
     policy: FAST_POLICY,
     ...overrides,
   };
-  const handle = await world.client.workflow.start(DIRECTIVE_WORKFLOW, {
-    workflowId: workflowIdFor(input.directiveId),
-    taskQueue: world.taskQueue,
-    args: [input],
-    typedSearchAttributes: searchAttributesFor(initialState(input)),
-  });
+  const handle = (await startDirectiveWorkflow(world.client, world.taskQueue, input))!;
   await waitForEvents(world, input.directiveId, (e) => e.some((x) => x.type === 'issued'));
   return { input, handle, id: input.directiveId };
 }

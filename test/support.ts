@@ -3,13 +3,14 @@ import { NativeConnection, Runtime, DefaultLogger } from '@temporalio/worker';
 import { Client, Connection } from '@temporalio/client';
 import { pino } from 'pino';
 import { expect, inject } from 'vitest';
-import { createWorker } from '../activities/create-worker.js';
 import { NO_NOTIFY, type NotifyOptions } from '../activities/index.js';
 import { createApp, type App } from '../api/app.js';
-import { hashToken } from '../api/auth.js';
-import { newToken } from '../db/bootstrap.js';
+import { hashToken, newToken } from '../db/bootstrap.js';
 import { openDatabase, type DatabaseHandle } from '../db/client.js';
 import { agencies, users } from '../db/schema.js';
+import type { Role } from '../domain/lists.js';
+import { createServices, type Services } from '../services/index.js';
+import { createWorker } from '../worker/create-worker.js';
 
 let runtimeInstalled = false;
 
@@ -24,6 +25,7 @@ export type World = {
   database: DatabaseHandle;
   db: DatabaseHandle['db'];
   client: Client;
+  services: Services;
   app: App;
   taskQueue: string;
   adminToken: string;
@@ -66,22 +68,19 @@ export async function startWorld(
   const connection = await Connection.connect({ address });
   const client = new Client({ connection, namespace: 'default' });
   const adminToken = await createUser(database.db, { role: 'admin' });
+  const logger = pino({ level: 'silent' });
+  const services = createServices({ db: database.db, temporal: client, config: { temporal: { namespace: 'default', taskQueue, uiUrl: 'http://ui.test' } }, logger });
   const app = createApp({
-    db: database.db,
-    temporal: client,
-    config: {
-      http: { host: '127.0.0.1', port: 0, publicUrl: 'http://test', rateLimitPerMinute: 100_000 },
-      temporal: { address, namespace: 'default', taskQueue, cli: undefined, devPort: 0, devUiPort: 0, uiUrl: 'http://ui.test', metricsAddress: undefined },
-    },
-    logger: pino({ level: 'silent' }),
-    ping: { db: () => database.ping() },
-    rateLimitPerMinute: options.rateLimitPerMinute ?? 100_000,
+    services,
+    config: { http: { rateLimitPerMinute: options.rateLimitPerMinute ?? 100_000 }, temporal: { metricsAddress: undefined } },
+    logger,
   });
 
   return {
     database,
     db: database.db,
     client,
+    services,
     app,
     taskQueue,
     adminToken,
@@ -109,14 +108,14 @@ export async function startWorld(
 
 export async function createUser(
   db: DatabaseHandle['db'],
-  u: { role: 'leader' | 'officer' | 'supervisor' | 'admin'; agencyId?: string },
+  u: { role: Role; agencyId?: string },
 ): Promise<string> {
   return (await createUserWithId(db, u)).token;
 }
 
 export async function createUserWithId(
   db: DatabaseHandle['db'],
-  u: { role: 'leader' | 'officer' | 'supervisor' | 'admin'; agencyId?: string },
+  u: { role: Role; agencyId?: string },
 ): Promise<{ token: string; id: string }> {
   const token = newToken();
   const [row] = await db

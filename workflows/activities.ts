@@ -1,6 +1,7 @@
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
-import type { DirectiveEventType, DirectiveState } from './types.js';
+import type { DirectiveState } from '../domain/directive.js';
+import type { Recorded } from './types.js';
 
 export const { recordEvent, planSchedule, resolveEscalationTarget } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
@@ -8,7 +9,7 @@ export const { recordEvent, planSchedule, resolveEscalationTarget } = proxyActiv
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
 
-export type Recorder = (type: DirectiveEventType, data: Record<string, unknown>, actorId: string | null) => Promise<void>;
+export type Recorder = (recorded: Recorded) => Promise<void>;
 
 /**
  * Sequence numbers are reserved before the activity runs so concurrent records never share one;
@@ -16,16 +17,15 @@ export type Recorder = (type: DirectiveEventType, data: Record<string, unknown>,
  */
 export function createRecorder(state: DirectiveState): Recorder {
   let nextSeq = state.seq;
-  return async (type, data, actorId) => {
+  return async ({ event, actorId }) => {
     const seq = ++nextSeq;
     await recordEvent({
+      ...event,
       directiveId: state.directiveId,
       workflowId: workflowInfo().workflowId,
       seq,
-      type,
       occurredAt: new Date().toISOString(),
       actorId,
-      data,
       snapshot: JSON.parse(JSON.stringify({ ...state, seq })) as DirectiveState,
     });
     state.seq = Math.max(state.seq, seq);

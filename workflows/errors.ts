@@ -1,15 +1,7 @@
-import { ApplicationFailure } from '@temporalio/workflow';
+import { ApplicationFailure } from '@temporalio/common';
+import type { FailureType } from '../domain/failures.js';
 
-/** Failure types the API maps to HTTP statuses; names are a contract with callers, never rename them. */
-export const FailureType = {
-  Forbidden: 'Forbidden',
-  NotFound: 'NotFound',
-  Conflict: 'Conflict',
-  InvalidState: 'InvalidState',
-  Invalid: 'Invalid',
-} as const;
-export type FailureType = (typeof FailureType)[keyof typeof FailureType];
-
+/** A refusal from workflow code: a non-retryable ApplicationFailure whose type the application layer maps. */
 export const reject = (type: FailureType, message: string): never => {
   throw ApplicationFailure.create({ type, message, nonRetryable: true });
 };

@@ -1,12 +1,15 @@
-import { isClosed } from './rules.js';
-import type { DirectiveState, Escalation, PlannedDeadline } from './types.js';
+import type { PlannedDeadline } from '../domain/deadlines.js';
+import type { DirectiveState, Escalation, EscalationTarget } from '../domain/directive.js';
+import { ESCALATION_LEVELS, type EscalationLevel } from '../domain/lists.js';
+import { isClosed } from '../domain/timeliness.js';
+import type { Recorded } from './types.js';
 
 /** Pure rules of the lifecycle's timers; the workflow acts on what these return. */
 
 export type TimerItem =
   | { kind: 'reminder'; id: string; at: number; deadline: PlannedDeadline; agencyId: string; index: number }
   | { kind: 'due'; id: string; at: number; deadline: PlannedDeadline }
-  | { kind: 'escalation'; id: string; at: number; deadline: PlannedDeadline; agencyId: string; level: 1 | 2 | 3 };
+  | { kind: 'escalation'; id: string; at: number; deadline: PlannedDeadline; agencyId: string; level: EscalationLevel };
 
 /** A due instant's identity: an extension gives the final deadline a new instant, and so a fresh ladder. */
 export const stampOf = (d: Pick<PlannedDeadline, 'key' | 'dueAt'>): string => `${d.key}@${d.dueAt}`;
@@ -39,7 +42,7 @@ export function pendingTimers(s: DirectiveState): TimerItem[] {
         if (!fired.has(id) && at >= plannedAt && at < due) items.push({ kind: 'reminder', id, at, deadline: d, agencyId, index });
       });
       // Rungs fire in order: only the lowest one not yet fired is pending.
-      const level = ([1, 2, 3] as const).find((l) => !fired.has(`${stamp}|${agencyId}|e${l}`));
+      const level = ESCALATION_LEVELS.find((l) => !fired.has(`${stamp}|${agencyId}|e${l}`));
       if (level) {
         const at = Date.parse(d.escalations[level - 1]!);
         items.push({ kind: 'escalation', id: `${stamp}|${agencyId}|e${level}`, at, deadline: d, agencyId, level });
@@ -60,4 +63,46 @@ export function nextDeadlineOf(s: DirectiveState): string | null {
   if (isClosed(s.status)) return null;
   const open = (s.deadlines ?? []).filter((d) => ownersOf(s, d).some((a) => !isSatisfied(s, d, a)));
   return open.length ? open.map((d) => d.dueAt).sort()[0]! : null;
+}
+
+// --- what a timer does when it fires: pure effects, the workflow records what they return -------------------
+
+/** Marks a timer as acted on; a mark is never fired again, across continue-as-new too. */
+export function markFired(s: DirectiveState, item: TimerItem): void {
+  s.fired = [...(s.fired ?? []), item.id];
+}
+
+export function reminderEvent(item: Extract<TimerItem, { kind: 'reminder' }>): Recorded {
+  const d = item.deadline;
+  return { event: { type: 'reminder_due', data: { deadlineKey: d.key, label: d.label, dueAt: d.dueAt, agencyId: item.agencyId, reminder: item.index } }, actorId: null };
+}
+
+/** The final deadline passing is `overdue`; a report period passing is `deadline_missed`; both name who is missing. */
+export function missedEvent(s: DirectiveState, item: Extract<TimerItem, { kind: 'due' }>): Recorded {
+  const d = item.deadline;
+  const missing = ownersOf(s, d).filter((a) => !isSatisfied(s, d, a));
+  const data = { deadlineKey: d.key, label: d.label, dueAt: d.dueAt, missing };
+  return { event: d.kind === 'final' ? { type: 'overdue', data } : { type: 'deadline_missed', data }, actorId: null };
+}
+
+/**
+ * Opens a rung once its target is known, unless the directive closed, the missing report arrived or the
+ * deadline moved while the target was being resolved.
+ */
+export function openEscalation(s: DirectiveState, item: Extract<TimerItem, { kind: 'escalation' }>, target: EscalationTarget, at: string): Recorded | null {
+  const d = item.deadline;
+  const current = (s.deadlines ?? []).find((x) => x.key === d.key) ?? d;
+  if (isClosed(s.status) || isSatisfied(s, d, item.agencyId) || stampOf(d) !== stampOf(current)) return null;
+  const escalation: Escalation = {
+    deadlineKey: d.key,
+    dueAt: d.dueAt,
+    agencyId: item.agencyId,
+    level: item.level,
+    openedAt: at,
+    target,
+    resolvedAt: null,
+    resolution: null,
+  };
+  s.escalations = [...(s.escalations ?? []), escalation];
+  return { event: { type: 'escalated', data: { escalation, label: d.label } }, actorId: null };
 }

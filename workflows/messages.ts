@@ -1,12 +1,16 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { Actor, DirectiveState } from './types.js';
+import type { Actor, DirectiveState, EscalationRef } from '../domain/directive.js';
 
 /** Message names are a contract with running workflows: never rename them. */
 export const stateQuery = defineQuery<DirectiveState>('state');
 
 export type AcknowledgeArgs = { actor: Actor };
 export type SubmitReportArgs = { actor: Actor; deadlineKey: string; summary: string };
-export type RequestExtensionArgs = { actor: Actor; proposedDueAt?: string; proposedDueDate?: string; reason: string };
+/** Exactly one of `proposedDueDate` (a day) and `proposedDueAt` (an instant). */
+export type RequestExtensionArgs = { actor: Actor; reason: string } & (
+  | { proposedDueDate: string; proposedDueAt?: undefined }
+  | { proposedDueAt: string; proposedDueDate?: undefined }
+);
 export type DecideExtensionArgs = { actor: Actor; requestId: string; approve: boolean; note: string };
 export type SubmitCompletionArgs = { actor: Actor; summary: string };
 export type ReviewCompletionArgs = { actor: Actor; accept: boolean; note: string };
@@ -22,7 +26,5 @@ export const reviewCompletionUpdate = defineUpdate<DirectiveState, [ReviewComple
 export const reassignUpdate = defineUpdate<DirectiveState, [ReassignArgs]>('reassign');
 export const cancelUpdate = defineUpdate<DirectiveState, [CancelArgs]>('cancel');
 
-/** Identifies one rung: the deadline's key and due instant, the agency that missed it, the level. */
-export type EscalationRef = { deadlineKey: string; dueAt: string; agencyId: string; level: 1 | 2 | 3 };
 export type AcknowledgeEscalationArgs = { actor: Actor; escalation: EscalationRef };
 export const acknowledgeEscalationUpdate = defineUpdate<DirectiveState, [AcknowledgeEscalationArgs]>('acknowledgeEscalation');

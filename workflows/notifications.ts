@@ -1,7 +1,7 @@
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
-import { vnDateOf } from './vn-time.js';
+import { vnDateOf } from '../domain/vn-time.js';
 
 /**
  * Delivery retries with backoff for as long as a channel is down: an outage delays a reminder, it must not

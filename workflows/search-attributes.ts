@@ -1,5 +1,5 @@
 import { defineSearchAttributeKey, SearchAttributeType, type SearchAttributePair } from '@temporalio/common';
-import type { DirectiveState } from './types.js';
+import type { DirectiveState } from '../domain/directive.js';
 
 /** Registered on the server by the provisioning script; names are a contract with operators' saved queries. */
 export const DirectiveStatusKey = defineSearchAttributeKey('DirectiveStatus', SearchAttributeType.KEYWORD);

@@ -1,11 +1,12 @@
-import { heartbeat } from '@temporalio/activity';
+import { Context, heartbeat } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { Context } from '@temporalio/activity';
 import { and, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { Transporter } from 'nodemailer';
 import { Webhook } from 'standardwebhooks';
 import type { Database } from '../../db/client.js';
 import { notifications, webhooks } from '../../db/schema.js';
+import { UNSENT_STATUSES } from '../../domain/lists.js';
+import type { DeliveryResult } from '../../workflows/notifications.js';
 
 export type Mailer = Pick<Transporter, 'sendMail'>;
 
@@ -20,8 +21,6 @@ export type DeliveryDeps = {
   webhookDisableAfterSeconds: number;
   fetch?: typeof fetch;
 };
-
-export type DeliveryResult = { sent: number; failed: number; skipped: number };
 
 /**
  * Only a recipient the server refuses (550 no such mailbox, in reply to RCPT TO) is final for that message.
@@ -53,7 +52,7 @@ async function claimNext(db: Database, source: string, done: string[]): Promise<
         notifications.id,
         sql`(select ${notifications.id} from ${notifications}
               where ${notifications.source} = ${source}
-                and ${notifications.status} in ('pending', 'retrying')
+                and ${inArray(notifications.status, UNSENT_STATUSES)}
                 and (${notifications.leaseUntil} is null or ${notifications.leaseUntil} < now())
                 ${done.length ? sql`and ${notifications.id} not in (${sql.join(done.map((id) => sql`${id}::uuid`), sql`, `)})` : sql``}
               order by ${notifications.createdAt}, ${notifications.id}
@@ -148,7 +147,7 @@ export async function deliverNotifications(deps: DeliveryDeps, source: string): 
   const [held] = await db
     .select({ id: notifications.id })
     .from(notifications)
-    .where(and(eq(notifications.source, source), inArray(notifications.status, ['pending', 'retrying']), isNotNull(notifications.leaseUntil)))
+    .where(and(eq(notifications.source, source), inArray(notifications.status, UNSENT_STATUSES), isNotNull(notifications.leaseUntil)))
     .limit(1);
   if (transient > 0 || held) {
     throw ApplicationFailure.retryable(`Notifications of ${source} are not all delivered yet; retrying.`, 'DeliveryPending');

@@ -1,23 +1,21 @@
 import { and, arrayContains, desc, eq, gte, inArray, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
-import type { Database } from '../../db/client.js';
+import { loadOverrides } from '../../db/calendar.js';
+import type { Database, Tx } from '../../db/client.js';
+import { storedEvent } from '../../db/events.js';
 import { agencies, directiveEvents, directives, escalations, notifications, users, webhooks } from '../../db/schema.js';
 import { assignedToAny, visibleAgencies } from '../../db/scope.js';
-import type { Escalation, RecordEventInput } from '../../workflows/types.js';
-import { vnStartOfDay } from '../../workflows/vn-time.js';
-import { WorkingCalendar } from '../calendar.js';
-import { loadOverrides } from '../calendar-overrides.js';
-import { renderDigest, renderNotice, type DigestFacts, type Language, type NoticeFacts } from './templates.js';
+import { WorkingCalendar } from '../../domain/calendar.js';
+import { AGENCY_ROLES, PERSONAL_CHANNELS, UNSENT_STATUSES, type DeliveryMode, type Language, type PersonalChannel } from '../../domain/lists.js';
+import { vnStartOfDay } from '../../domain/vn-time.js';
+import type { RecordEventInput } from '../../workflows/types.js';
+import { renderDigest, renderNotice, type DigestFacts, type NoticeFacts } from './templates.js';
 
-type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
 type Db = Database | Tx;
-
-/** The events that reach people; everything else only moves the read model. */
-export const NOTIFYING_EVENTS = new Set<RecordEventInput['type']>(['reminder_due', 'escalated']);
 
 export const eventSource = (directiveId: string, seq: number): string => `event:${directiveId}:${seq}`;
 export const digestSource = (date: string): string => `digest:${date}`;
 
-type Recipient = { id: string; name: string; email: string | null; language: string; channels: string[]; delivery: 'immediate' | 'digest' };
+type Recipient = { id: string; name: string; email: string | null; language: string; channels: string[]; delivery: DeliveryMode };
 
 const recipientColumns = {
   id: users.id,
@@ -35,7 +33,7 @@ const languageOf = (r: { language: string }): Language => (r.language === 'en' ?
  * event: the event and its messages exist together or not at all.
  */
 export async function enqueueEventNotifications(tx: Tx, input: RecordEventInput, publicUrl: string): Promise<void> {
-  if (!NOTIFYING_EVENTS.has(input.type)) return;
+  if (input.type !== 'reminder_due' && input.type !== 'escalated') return;
   const s = input.snapshot;
   const source = eventSource(input.directiveId, input.seq);
   const link = `${publicUrl}/v1/directives/${input.directiveId}`;
@@ -50,7 +48,7 @@ export async function enqueueEventNotifications(tx: Tx, input: RecordEventInput,
   let people: Recipient[];
   let agencyForWebhooks: string | null;
   if (input.type === 'reminder_due') {
-    const d = input.data as { deadlineKey: string; label: string; dueAt: string; agencyId: string };
+    const d = input.data;
     facts = {
       kind: 'reminder',
       directiveTitle: s.title,
@@ -69,7 +67,7 @@ export async function enqueueEventNotifications(tx: Tx, input: RecordEventInput,
       .where(and(eq(users.agencyId, d.agencyId), eq(users.role, 'officer'), isNull(users.revokedAt)));
     agencyForWebhooks = d.agencyId;
   } else {
-    const { escalation: e, label } = input.data as { escalation: Escalation; label: string };
+    const { escalation: e, label } = input.data;
     facts = {
       kind: 'escalation',
       directiveTitle: s.title,
@@ -84,7 +82,7 @@ export async function enqueueEventNotifications(tx: Tx, input: RecordEventInput,
     const whom = e.target.userId
       ? eq(users.id, e.target.userId)
       : e.target.agencyId
-        ? and(eq(users.agencyId, e.target.agencyId), inArray(users.role, ['officer', 'supervisor']))
+        ? and(eq(users.agencyId, e.target.agencyId), inArray(users.role, AGENCY_ROLES))
         : eq(users.role, 'leader');
     people = await tx.select(recipientColumns).from(users).where(and(whom, isNull(users.revokedAt)));
     // The issuing leader may have left since: the rung still reaches the province's leaders.
@@ -99,7 +97,7 @@ export async function enqueueEventNotifications(tx: Tx, input: RecordEventInput,
   const createdAt = new Date();
   for (const p of people) {
     // Opted out of mail, or reading the daily digest instead: nothing immediate.
-    if (!p.channels.includes('email') || p.delivery === 'digest') continue;
+    if (!p.channels.includes('email' satisfies PersonalChannel) || p.delivery === 'digest') continue;
     const language = languageOf(p);
     const mail = renderNotice(facts, language, facts.kind === 'escalation' ? (facts.target ?? p.name) : facts.missingAgency);
     rows.push({
@@ -178,7 +176,7 @@ export async function hasPending(db: Db, source: string): Promise<boolean> {
   const [row] = await db
     .select({ id: notifications.id })
     .from(notifications)
-    .where(and(eq(notifications.source, source), inArray(notifications.status, ['pending', 'retrying'])))
+    .where(and(eq(notifications.source, source), inArray(notifications.status, UNSENT_STATUSES)))
     .limit(1);
   return Boolean(row);
 }
@@ -207,7 +205,7 @@ export async function composeDigests(
       and(
         isNull(users.revokedAt),
         isNotNull(users.email),
-        arrayContains(users.channels, ['email']),
+        arrayContains(users.channels, [...PERSONAL_CHANNELS]),
         or(inArray(users.role, ['supervisor', 'leader']), eq(users.delivery, 'digest')),
       ),
     );
@@ -231,8 +229,8 @@ export async function composeDigests(
         .orderBy(desc(escalations.level))
         .limit(200);
     const opened = await rungs(escalations.openedAt);
-    const reminders = await db
-      .select({ title: directives.title, data: sql<{ label: string; dueAt: string; agencyId: string }>`${directiveEvents.data}` })
+    const reminderRows = await db
+      .select({ title: directives.title, type: directiveEvents.type, data: directiveEvents.data })
       .from(directiveEvents)
       .innerJoin(directives, eq(directives.id, directiveEvents.directiveId))
       .where(
@@ -245,6 +243,10 @@ export async function composeDigests(
       )
       .orderBy(directiveEvents.occurredAt)
       .limit(200);
+    const reminders = reminderRows.flatMap((r) => {
+      const e = storedEvent(r);
+      return e.type === 'reminder_due' ? [{ title: r.title, data: e.data }] : [];
+    });
     const remindedIds = [...new Set(reminders.map((r) => r.data.agencyId))];
     const agencyNames = new Map(
       remindedIds.length

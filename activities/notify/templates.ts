@@ -1,11 +1,10 @@
 import { html } from 'hono/html';
-import { vnDateOf } from '../../workflows/vn-time.js';
-
-export type Language = 'vi' | 'en';
+import type { Language, NotificationKind } from '../../domain/lists.js';
+import { formatDay, formatDue } from '../../domain/vn-time.js';
 
 /** What a reminder or an escalation tells its reader; rendered per recipient language. */
 export type NoticeFacts = {
-  kind: 'reminder' | 'escalation';
+  kind: Exclude<NotificationKind, 'digest'>;
   directiveTitle: string;
   /** "Báo cáo lần 1", "Hoàn thành nhiệm vụ". */
   deadlineLabel: string;
@@ -30,25 +29,6 @@ export type DigestFacts = {
 };
 
 export type RenderedMail = { subject: string; text: string; html: string };
-
-/**
- * dd/mm/yyyy in Vietnam time. A deadline that ends a day falls on 24:00 (00:00 of the next day), so an
- * instant exactly at a Vietnamese midnight is shown as the day it ends, with no time of day.
- */
-/** 2026-09-02 → 02/09/2026 */
-export const formatDay = (isoDate: string): string => isoDate.split('-').reverse().join('/');
-
-export function formatDue(iso: string): string {
-  const at = new Date(iso);
-  const vn = new Date(at.getTime() + 7 * 3_600_000);
-  const midnight = vn.getUTCHours() === 0 && vn.getUTCMinutes() === 0 && vn.getUTCSeconds() === 0;
-  const day = vnDateOf(new Date(at.getTime() - (midnight ? 1 : 0)));
-  const date = formatDay(day);
-  if (midnight) return date;
-  const hh = String(vn.getUTCHours()).padStart(2, '0');
-  const mm = String(vn.getUTCMinutes()).padStart(2, '0');
-  return `${date} ${hh}:${mm}`;
-}
 
 /** "Báo cáo quý IV" inside a sentence: only the first letter drops its capital. */
 const lowerFirst = (s: string): string => s.charAt(0).toLowerCase() + s.slice(1);

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { DetailedError, parseResponse, type ClientResponse } from 'hono/client';
-import type { Escalation, ExtensionRequest, Report } from '../../workflows/types.js';
+import type { DirectiveEvent } from '../../domain/events.js';
 import { createClient, type ClientOptions, type DirectiveTrackerClient } from '../../api/client.js';
 import { DEMO_AGENCIES, DEMO_USERS, DISTRICTS, type DemoUser } from './directory.js';
 
@@ -198,7 +198,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
 
     const late = officerOf(assignment(LATE).lead);
     await ok(late.v1.directives[':id'].reports.$post({ param: { id: ids[LATE]! }, json: { deadlineKey: 'R1', summary: 'Báo cáo muộn: chờ số liệu của Tòa án' }, header: {} }));
-    await ok(
+    const asked = await ok(
       late.v1.directives[':id']['extension-requests'].$post({
         param: { id: ids[LATE]! },
         json: { proposedDueAt: at(110), reason: 'Chờ bản án phúc thẩm để hoàn thiện báo cáo' },
@@ -207,7 +207,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     );
     await ok(
       supervisor.v1.directives[':id']['extension-requests'][':requestId'].decision.$post({
-        param: { id: ids[LATE]!, requestId: 'x1' },
+        param: { id: ids[LATE]!, requestId: asked.extensionRequest.id },
         json: { approve: true, note: 'Đồng ý gia hạn' },
         header: {},
       }),
@@ -306,16 +306,17 @@ export async function ensureDemoDirectory(admin: DirectiveTrackerClient) {
     const agency = u.agency ? agencyId(u.agency) : null;
     const found = existing.find((e) => e.name === u.name && e.role === u.role && e.agencyId === agency && !e.revoked);
     // A token is shown only once, so a rerun gives the same person a new one.
-    const token = found
-      ? (await ok(admin.v1.users[':id'].token.$post({ param: { id: found.id } }))).token
-      : (
-          await ok(
-            admin.v1.users.$post({
-              json: { name: u.name, email: u.email, role: u.role, language: 'vi', ...(agency ? { agencyId: agency } : {}) },
-              header: {},
-            }),
-          )
-        ).token;
+    const answer = found
+      ? await ok(admin.v1.users[':id'].token.$post({ param: { id: found.id } }))
+      : await ok(
+          admin.v1.users.$post({
+            json: { name: u.name, email: u.email, role: u.role, language: 'vi', ...(agency ? { agencyId: agency } : {}) },
+            header: {},
+          }),
+        );
+    // Created without an Idempotency-Key, so the answer is always a new user with its token.
+    const token = 'token' in answer && typeof answer.token === 'string' ? answer.token : undefined;
+    if (!token) throw new Error(`The directory answered without a token for ${u.name}`);
     if (!found) created.push(u.name);
     tokens.set(u, token);
   }
@@ -332,51 +333,39 @@ async function waitFor<T>(check: () => Promise<T | undefined>, timeoutMs: number
   }
 }
 
-/** The fields of the event payloads the demo prints (workflows/directive.ts records them). */
-type EventData = {
-  report: Report;
-  request: ExtensionRequest;
-  escalation: Escalation;
-  label: string;
-  dueAt: string;
-  agencyId: string;
-  missing: string[];
-  approved: boolean;
-  accepted: boolean;
-  note: string;
-  resolution: string;
-};
-
-function describe(e: { type: string; data: Record<string, unknown> }, nameOf: Map<string, string>): string | undefined {
-  const d = e.data as EventData;
-  const agency = (id: unknown) => (typeof id === 'string' ? (nameOf.get(id) ?? id) : '');
+/** One line of the timeline per event worth telling; the payload's shape follows from its type. */
+function describe(e: DirectiveEvent, nameOf: Map<string, string>): string | undefined {
+  const agency = (id: string) => nameOf.get(id) ?? id;
+  const time = (iso: string) => new Date(iso).toLocaleTimeString('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh' });
   switch (e.type) {
     case 'issued':
       return 'issued: workflow started';
     case 'acknowledged':
-      return `acknowledged by ${agency(d.agencyId)}`;
+      return `acknowledged by ${agency(e.data.agencyId)}`;
     case 'report_submitted':
-      return `report ${d.report.deadlineKey} from ${agency(d.report.agencyId)}${d.report.late ? ' (LATE)' : ''}`;
+      return `report ${e.data.report.deadlineKey} from ${agency(e.data.report.agencyId)}${e.data.report.late ? ' (LATE)' : ''}`;
     case 'reminder_due':
-      return `reminder: ${d.label} due ${new Date(d.dueAt).toLocaleTimeString('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh' })} → ${agency(d.agencyId)}`;
+      return `reminder: ${e.data.label} due ${time(e.data.dueAt)} → ${agency(e.data.agencyId)}`;
     case 'deadline_missed':
-      return `deadline missed: ${d.label}, missing ${d.missing.map(agency).join(', ')}`;
+      return `deadline missed: ${e.data.label}, missing ${e.data.missing.map(agency).join(', ')}`;
     case 'overdue':
-      return `overdue: ${d.label}`;
+      return `overdue: ${e.data.label ?? 'final deadline'}`;
     case 'escalated':
-      return `ESCALATED level ${d.escalation.level} → ${d.escalation.target.label} (${agency(d.escalation.agencyId)} missed ${d.label})`;
+      return `ESCALATED level ${e.data.escalation.level} → ${e.data.escalation.target.label} (${agency(e.data.escalation.agencyId)} missed ${e.data.label})`;
     case 'escalation_resolved':
-      return `escalation resolved (${d.resolution ?? 'reported'})`;
+      return `escalation resolved (${e.data.resolution})`;
     case 'escalation_acknowledged':
       return 'escalation acknowledged by the supervisor';
-    case 'extension_requested':
-      return `extension requested to ${new Date(d.request.proposedDueAt).toLocaleTimeString('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh' })}: ${d.request.reason}`;
+    case 'extension_requested': {
+      const r = e.data.request;
+      return `extension requested to ${r.proposedDueDate ?? time(r.proposedDueAt!)}: ${r.reason}`;
+    }
     case 'extension_decided':
-      return `extension ${d.approved ? 'approved' : 'rejected'}: ${d.note}`;
+      return `extension ${e.data.approved ? 'approved' : 'rejected'}: ${e.data.note}`;
     case 'completion_submitted':
       return 'completion submitted';
     case 'completion_reviewed':
-      return `completion ${d.accepted ? 'accepted' : 'rejected'}`;
+      return `completion ${e.data.accepted ? 'accepted' : 'rejected'}`;
     default:
       return undefined;
   }

@@ -1,3 +1,5 @@
+import type { PeriodicRegime } from '../lists.js';
+
 /** UTF-16 offsets into ParseResult.text (the NFC-normalised input); end exclusive. */
 export type Span = { start: number; end: number };
 
@@ -46,7 +48,7 @@ export type AgencyMention = {
   span: Span;
 };
 
-export type Regime = 'monthly' | 'quarterly' | 'half_year' | 'nine_month' | 'annual';
+export type Regime = PeriodicRegime;
 
 export type DeadlineHint = {
   text: string;

@@ -1,7 +1,7 @@
 import { and, asc, gte, lte } from 'drizzle-orm';
-import type { Database } from '../db/client.js';
-import { calendarOverrides } from '../db/schema.js';
-import type { CalendarOverride } from './calendar.js';
+import type { CalendarOverride } from '../domain/calendar.js';
+import type { Database } from './client.js';
+import { calendarOverrides } from './schema.js';
 
 /** The admin-edited corrections of the computed calendar for the years fromYear..toYear. */
 export function loadOverrides(db: Database, fromYear: number, toYear: number): Promise<Array<Required<CalendarOverride>>> {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
 import { idempotencyKeys } from '../db/schema.js';
-import { ApiProblem } from './problem.js';
+import { FailureType, ServiceFailure } from '../domain/failures.js';
 
 export const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 
@@ -27,12 +27,19 @@ export async function claimIdempotencyKey(
     .select()
     .from(idempotencyKeys)
     .where(and(eq(idempotencyKeys.scope, args.scope), eq(idempotencyKeys.key, args.key)));
-  if (!existing) throw new ApiProblem(409, { detail: 'The Idempotency-Key is being claimed concurrently; retry.' });
+  if (!existing) throw new ServiceFailure(FailureType.Conflict, 'The Idempotency-Key is being claimed concurrently; retry.');
   if (existing.requestHash !== requestHash) {
-    throw new ApiProblem(422, {
-      slug: 'idempotency-key-reused',
-      detail: 'This Idempotency-Key was already used with a different request body.',
-    });
+    throw new ServiceFailure(FailureType.IdempotencyKeyReused, 'This Idempotency-Key was already used with a different request body.', 'idempotency-key-reused');
   }
   return { resourceId: existing.resourceId, replayed: true };
+}
+
+/**
+ * The id a create works on: a fresh one, or with a key the one its first request claimed. `replayed` tells
+ * the caller to answer with what exists instead of creating it again.
+ */
+export async function claimFor(db: Database, scope: string, key: string | undefined, request: unknown): Promise<Claim> {
+  const fresh = crypto.randomUUID();
+  if (!key) return { resourceId: fresh, replayed: false };
+  return claimIdempotencyKey(db, { scope, key, request, newResourceId: fresh });
 }

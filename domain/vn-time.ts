@@ -1,6 +1,6 @@
 /**
  * Calendar days and instants in Asia/Ho_Chi_Minh (UTC+7, no daylight saving). Pure and import-free, so the
- * workflow, the calendar activity and the API share one definition of "the end of a Vietnamese day".
+ * workflow, the calendar and every reader share one definition of "the end of a Vietnamese day".
  */
 
 export type IsoDate = string;
@@ -17,3 +17,19 @@ export const vnEndOfDay = (d: IsoDate): Date => new Date(vnStartOfDay(d).getTime
 /** A time of day on a Vietnamese calendar day, as an instant. */
 export const vnAt = (d: IsoDate, hour: number, minute = 0): Date =>
   new Date(vnStartOfDay(d).getTime() + hour * 3_600_000 + minute * 60_000);
+
+/** 2026-09-02 → 02/09/2026 */
+export const formatDay = (isoDate: IsoDate): string => isoDate.split('-').reverse().join('/');
+
+/**
+ * dd/mm/yyyy in Vietnam time, with the time of day. A deadline that ends a day falls on 24:00 (00:00 of the
+ * next day), so an instant exactly at a Vietnamese midnight is shown as the day it ends, with no time of day.
+ */
+export function formatDue(iso: string): string {
+  const at = new Date(iso);
+  const vn = new Date(at.getTime() + VN_OFFSET_MS);
+  const midnight = vn.getUTCHours() === 0 && vn.getUTCMinutes() === 0 && vn.getUTCSeconds() === 0;
+  const date = formatDay(vnDateOf(new Date(at.getTime() - (midnight ? 1 : 0))));
+  if (midnight) return date;
+  return `${date} ${String(vn.getUTCHours()).padStart(2, '0')}:${String(vn.getUTCMinutes()).padStart(2, '0')}`;
+}

@@ -1,7 +1,6 @@
 import Holidays from 'date-holidays';
-import { DAY_MS, vnDateOf, vnEndOfDay, type IsoDate } from '../workflows/vn-time.js';
-
-export { vnAt, vnDateOf, vnEndOfDay, vnStartOfDay, type IsoDate } from '../workflows/vn-time.js';
+import type { CalendarOverrideKind, HolidayKind } from './lists.js';
+import { DAY_MS, vnDateOf, vnEndOfDay, type IsoDate } from './vn-time.js';
 
 /**
  * Vietnam's working-day calendar for state agencies, computed for any year and corrected by admins.
@@ -18,7 +17,7 @@ export { vnAt, vnDateOf, vnEndOfDay, vnStartOfDay, type IsoDate } from '../workf
  * Days are calendar dates `YYYY-MM-DD` in Asia/Ho_Chi_Minh (UTC+7, no daylight saving).
  */
 
-export type CalendarOverride = { date: IsoDate; kind: 'day_off' | 'working_day'; note?: string | null };
+export type CalendarOverride = { date: IsoDate; kind: CalendarOverrideKind; note?: string | null };
 
 const toDayNumber = (d: IsoDate): number => Date.parse(`${d}T00:00:00Z`) / DAY_MS;
 const fromDayNumber = (n: number): IsoDate => new Date(n * DAY_MS).toISOString().slice(0, 10);
@@ -26,7 +25,7 @@ export const addDays = (d: IsoDate, n: number): IsoDate => fromDayNumber(toDayNu
 const weekday = (d: IsoDate): number => new Date(`${d}T00:00:00Z`).getUTCDay();
 const isWeekend = (d: IsoDate): boolean => [0, 6].includes(weekday(d));
 
-export type Holiday = { date: IsoDate; name: string; kind: 'statutory' | 'compensatory' | 'override' };
+export type Holiday = { date: IsoDate; name: string; kind: HolidayKind };
 
 const hd = new Holidays('VN');
 

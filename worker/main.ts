@@ -1,9 +1,8 @@
-// Worker entry for deployments: `tsx activities/worker.ts`. Run as many as the load needs.
+// Worker entry for deployments: `tsx worker/main.ts`. Run as many as the load needs.
 import { Runtime } from '@temporalio/worker';
 import { ConfigError, createLogger, loadConfig, runMain } from '../config.js';
 import { openDatabase } from '../db/client.js';
-import { connectWorker, createWorker } from './create-worker.js';
-import { createMailer } from './notify/mailer.js';
+import { connectWorker, createConfiguredWorker } from './create-worker.js';
 
 async function main() {
   const config = loadConfig();
@@ -18,24 +17,11 @@ async function main() {
   await database.migrate();
   const connection = await connectWorker(config.temporal.address ?? 'localhost:7233');
   if (!config.notify.smtpUrl) logger.warn('SMTP_URL is not set: email notifications are recorded as skipped, not sent');
-  const mailer = config.notify.smtpUrl ? createMailer(config.notify.smtpUrl) : undefined;
-  const worker = await createWorker({
-    connection,
-    namespace: config.temporal.namespace,
-    taskQueue: config.temporal.taskQueue,
-    db: database.db,
-    notify: {
-      publicUrl: config.http.publicUrl,
-      mailer,
-      mailFrom: config.notify.mailFrom,
-      webhookFailureLimit: config.notify.webhookFailureLimit,
-      webhookDisableAfterSeconds: config.notify.webhookDisableAfterSeconds,
-    },
-  });
+  const { worker, close } = await createConfiguredWorker(config, { connection, db: database.db, smtpUrl: config.notify.smtpUrl });
   logger.info({ taskQueue: config.temporal.taskQueue }, 'worker running');
   // Worker.run() installs its own SIGINT/SIGTERM handling and drains in-flight tasks before resolving.
   await worker.run();
-  mailer?.close();
+  close();
   await connection.close();
   await database.close();
 }

@@ -1,12 +1,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { eq } from 'drizzle-orm';
-import { agencies } from '../db/schema.js';
-import type { Database } from '../db/client.js';
-import { requireRole } from './auth.js';
-import { ConclusionInputError, parseConclusion, type DirectoryAgency, type ParseResult } from './conclusion/parse.js';
+import { PERIODIC_REGIMES } from '../domain/lists.js';
+import { requirePermission } from './auth.js';
 import type { AppDeps } from './context.js';
 import { bearerSecurity, newApp, ProblemSchema, problems } from './openapi.js';
-import { ApiProblem } from './problem.js';
 
 const Span = z.object({ start: z.number().int(), end: z.number().int() }).openapi('TextSpan', {
   description: 'UTF-16 offsets into the NFC-normalised text, end exclusive.',
@@ -34,7 +30,7 @@ const AgencyMention = z
     span: Span,
   })
   .openapi('AgencyMention');
-const RegimeKind = z.enum(['monthly', 'quarterly', 'half_year', 'nine_month', 'annual']);
+const RegimeKind = z.enum(PERIODIC_REGIMES);
 const DeadlineHint = z
   .object({
     text: z.string(),
@@ -89,52 +85,10 @@ const ImportBody = z
   .strict()
   .openapi('ConclusionText');
 
-async function directoryOf(db: Database): Promise<DirectoryAgency[]> {
-  return db
-    .select({ id: agencies.id, code: agencies.code, name: agencies.name, shortName: agencies.shortName })
-    .from(agencies)
-    .where(eq(agencies.active, true));
-}
-
-const PROBLEM_FOR: Record<ConclusionInputError['code'], { status: 413 | 422; slug: string }> = {
-  empty: { status: 422, slug: 'empty-conclusion' },
-  too_large: { status: 413, slug: 'conclusion-too-large' },
-  binary: { status: 422, slug: 'conclusion-not-text' },
-};
-
-/** Parses a conclusion against the live directory; a text that is not a conclusion is a 4xx problem. */
-export async function importConclusion(db: Database, text: string, heldOn?: string): Promise<z.infer<typeof ImportResult>> {
-  let result: ParseResult;
-  try {
-    result = parseConclusion(text, { directory: await directoryOf(db), ...(heldOn ? { referenceDate: heldOn } : {}) });
-  } catch (err) {
-    if (err instanceof ConclusionInputError) {
-      const { status, slug } = PROBLEM_FOR[err.code];
-      throw new ApiProblem(status, { slug, detail: err.message, errors: [{ location: 'body', pointer: '/text', message: err.message }] });
-    }
-    throw err;
-  }
-  const { text: _text, ...rest } = result;
-  return {
-    ...rest,
-    drafts: result.drafts.map((d) => ({
-      ...d,
-      suggested: {
-        title: d.title,
-        body: d.body,
-        leadAgency: d.leadAgency?.code ?? null,
-        coordinatingAgencies: d.coordinatingAgencies.map((a) => a.code),
-        dueDate: d.deadline?.dueDate ?? null,
-        regime: d.regime ? { kind: d.regime } : null,
-      },
-    })),
-  };
-}
-
 /** `POST /v1/conferences/import`: a conclusion's text in, draft directives out; nothing is issued. */
-export function conclusionImportApp({ db }: AppDeps) {
+export function conclusionImportApp({ services }: AppDeps) {
   const app = newApp();
-  app.post('/', requireRole('leader', 'admin'));
+  app.post('/', requirePermission('importConclusions'));
   return app.openapi(
     createRoute({
       method: 'post',
@@ -151,7 +105,7 @@ export function conclusionImportApp({ db }: AppDeps) {
     }),
     async (c) => {
       const { text, heldOn } = c.req.valid('json');
-      return c.json(await importConclusion(db, text, heldOn), 200);
+      return c.json(await services.conclusions.importText(c.get('principal'), text, heldOn), 200);
     },
   );
 }

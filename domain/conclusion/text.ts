@@ -1,4 +1,4 @@
-import { foldVietnamese } from '../../db/text.js';
+import { foldVietnamese } from '../text.js';
 import type { Span } from './types.js';
 
 /** Folded code unit per code unit, filled on first use; 0 means not computed yet. */

@@ -1,7 +1,7 @@
 import { parse as parseDuration, toSeconds } from 'iso8601-duration';
-import type { Offset, Plan, PlanInput, PlannedDeadline, ReportingRegime } from '../workflows/types.js';
-import { vnAt, vnDateOf, type IsoDate } from '../workflows/vn-time.js';
 import type { WorkingCalendar } from './calendar.js';
+import type { Offset, Plan, PlanInput, PlannedDeadline, ReportingRegime } from './deadlines.js';
+import { vnAt, vnDateOf, type IsoDate } from './vn-time.js';
 
 const REMINDER_HOUR = 8;
 /** Standing directives are planned a year ahead; the workflow re-plans when the horizon nears. */

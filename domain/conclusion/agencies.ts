@@ -1,4 +1,4 @@
-import { foldVietnamese } from '../../db/text.js';
+import { foldVietnamese } from '../text.js';
 import { type Token } from './text.js';
 import type { AgencyMention, AgencyRole, DirectoryAgency, Span } from './types.js';
 

@@ -1,0 +1,214 @@
+/** The JSON shapes of directives: what a request may send, what a response holds. */
+import { z } from '@hono/zod-openapi';
+import type { DirectiveEventType, EventPayloads } from '../../domain/events.js';
+import { DIRECTIVE_STATUSES, PERIODIC_REGIMES, TIMELINESS } from '../../domain/lists.js';
+
+export const AgencyRef = z.string().trim().min(1).max(100).openapi({ description: 'Agency id or code', example: 'CAT' });
+
+const Offset = z
+  .union([
+    z.object({ workingDays: z.number().int().min(0).max(60) }).strict(),
+    z.object({ duration: z.iso.duration() }).strict(),
+  ])
+  .openapi('Offset', { description: 'Working days on the Vietnamese calendar, or an ISO-8601 duration.' });
+
+const Regime = z
+  .discriminatedUnion('kind', [
+    z.object({ kind: z.literal('none') }).strict(),
+    z.object({ kind: z.enum(PERIODIC_REGIMES), submitAfterCutoff: Offset.optional() }).strict(),
+    z
+      .object({
+        kind: z.literal('explicit'),
+        dueDates: z.array(z.union([z.iso.date(), z.iso.datetime({ offset: true })])).min(1).max(400),
+      })
+      .strict(),
+  ])
+  .openapi('ReportingRegime', {
+    description: 'Report periods: Decree 09/2019 cut-offs (the 14th) for periodic regimes, or explicit due days.',
+  });
+
+const Policy = z
+  // An array of exactly three rather than a tuple: OpenAPI linters want `items` on every array.
+  .object({ reminders: z.array(Offset).max(5), escalations: z.array(Offset).length(3) })
+  .strict()
+  .openapi('DeadlinePolicy');
+
+export const DirectiveFields = z
+  .object({
+    title: z.string().trim().min(1).max(500).openapi({ example: 'Đẩy nhanh tiến độ giải quyết đơn thư trễ hạn' }),
+    body: z.string().max(20_000).default(''),
+    leadAgency: AgencyRef,
+    coordinatingAgencies: z.array(AgencyRef).max(50).default([]),
+    dueDate: z.iso.date().optional().openapi({
+      description: 'Final deadline as a calendar day; it ends at 24:00 Vietnam time. Omit for a standing directive.',
+      example: '2026-12-31',
+    }),
+    dueAt: z.iso.datetime({ offset: true }).optional().openapi({
+      description: 'Final deadline as an exact instant (alternative to dueDate).',
+    }),
+    conferenceId: z.uuid().optional(),
+    regime: Regime.optional(),
+    policy: Policy.optional(),
+  })
+  .strict();
+
+/** A deadline is a calendar day or an instant, never both. */
+export const oneDeadline = {
+  check: (b: { dueDate?: string | undefined; dueAt?: string | undefined }) => !(b.dueDate && b.dueAt),
+  message: 'Give dueDate or dueAt, not both',
+  path: ['dueAt'],
+};
+
+export const CreateDirectiveBody = DirectiveFields.refine(oneDeadline.check, { message: oneDeadline.message, path: oneDeadline.path }).openapi(
+  'CreateDirective',
+);
+
+const AgencySummary = z.object({ id: z.uuid(), code: z.string(), name: z.string() }).openapi('AgencySummary');
+
+export const DirectiveView = z
+  .object({
+    id: z.uuid(),
+    workflowId: z.string(),
+    title: z.string(),
+    body: z.string(),
+    status: z.enum(DIRECTIVE_STATUSES),
+    timeliness: z.enum(TIMELINESS),
+    leadAgency: AgencySummary,
+    coordinatingAgencies: z.array(AgencySummary),
+    conferenceId: z.uuid().nullable(),
+    dueAt: z.string().nullable(),
+    nextDeadlineAt: z.string().nullable(),
+    escalationLevel: z.number().int(),
+    issuedBy: z.string().nullable(),
+    issuedAt: z.string(),
+    completedAt: z.string().nullable(),
+    lastSeq: z.number().int(),
+    links: z.object({ self: z.string(), events: z.string(), temporalUi: z.string().optional() }),
+  })
+  .openapi('Directive');
+
+const ExtensionRequestBase = z.object({
+  id: z.string().openapi({ description: 'Names the request in a decision', example: 'x1' }),
+  requestedAt: z.string(),
+  requestedBy: z.string(),
+  reason: z.string(),
+  decision: z.object({ approved: z.boolean(), by: z.string(), at: z.string(), note: z.string() }).nullable(),
+});
+/** The proposed deadline is a day (ends at 24:00 Vietnam time, moved past days off) or an instant; the other is null. */
+export const ExtensionRequestView = z
+  .union([
+    ExtensionRequestBase.extend({ proposedDueDate: z.iso.date(), proposedDueAt: z.null() }),
+    ExtensionRequestBase.extend({ proposedDueDate: z.null(), proposedDueAt: z.string() }),
+  ])
+  .openapi('ExtensionRequestView');
+
+export const DirectiveDetail = DirectiveView.extend({
+  extensionRequests: z.array(ExtensionRequestView).openapi({ description: 'Every extension request and its decision, from the history' }),
+  live: z
+    .unknown()
+    .nullable()
+    .openapi({ description: "The workflow's live `state` query, or null when the worker cannot answer now." }),
+}).openapi('DirectiveDetail');
+
+export const DirectiveWithRequest = DirectiveView.extend({ extensionRequest: ExtensionRequestView }).openapi('DirectiveWithExtensionRequest');
+
+// --- the history: one schema per event type, each held to the payload type of domain/events.ts -----------
+
+const Ownership = z.object({ leadAgencyId: z.string(), coordinatingAgencyIds: z.array(z.string()) });
+const PlannedDeadline = z
+  .object({
+    key: z.string(),
+    kind: z.enum(['report', 'final']),
+    label: z.string(),
+    dueAt: z.string(),
+    reminders: z.array(z.string()),
+    escalations: z.array(z.string()),
+  })
+  .openapi('PlannedDeadline');
+const Report = z
+  .object({ deadlineKey: z.string(), agencyId: z.string(), at: z.string(), summary: z.string(), late: z.boolean(), by: z.string() })
+  .openapi('Report');
+const Escalation = z
+  .object({
+    deadlineKey: z.string(),
+    dueAt: z.string(),
+    agencyId: z.string(),
+    level: z.union([z.literal(1), z.literal(2), z.literal(3)]),
+    openedAt: z.string(),
+    target: z.object({ agencyId: z.string().nullable(), userId: z.string().nullable(), label: z.string() }),
+    resolvedAt: z.string().nullable(),
+    resolution: z.string().nullable(),
+    acknowledgedAt: z.string().nullable().optional(),
+    acknowledgedBy: z.string().nullable().optional(),
+  })
+  .openapi('EscalationRung');
+const EarlierExtensionRequest = ExtensionRequestBase.extend({
+  proposedDueAt: z.string().openapi({ description: 'A day or an instant (recorded by releases before 0.2)' }),
+}).openapi('EarlierExtensionRequest');
+const Missed = z.object({ deadlineKey: z.string(), label: z.string(), dueAt: z.string(), missing: z.array(z.string()) });
+
+const event = <K extends DirectiveEventType>(type: K, data: z.ZodType<EventPayloads[K]>) =>
+  z.object({ seq: z.number().int(), type: z.literal(type), occurredAt: z.string(), actorId: z.string().nullable(), data });
+
+/** One event of the history; `data` is the payload of its `type`. */
+export const DirectiveEvent = z
+  .discriminatedUnion('type', [
+    event(
+      'issued',
+      Ownership.extend({ dueAt: z.string().nullable(), regime: Regime.optional(), deadlines: z.array(PlannedDeadline).optional() }),
+    ),
+    event('overdue', z.object({ dueAt: z.string(), deadlineKey: z.string().optional(), label: z.string().optional(), missing: z.array(z.string()).optional() })),
+    event('acknowledged', z.object({ agencyId: z.string() })),
+    event('report_submitted', z.object({ report: Report })),
+    event('reminder_due', z.object({ deadlineKey: z.string(), label: z.string(), dueAt: z.string(), agencyId: z.string(), reminder: z.number().int() })),
+    event('deadline_missed', Missed),
+    event('escalated', z.object({ escalation: Escalation, label: z.string() })),
+    event('escalation_resolved', z.object({ escalations: z.array(Escalation), resolution: z.string() })),
+    event('escalation_acknowledged', z.object({ escalation: Escalation })),
+    event('extension_requested', z.object({ request: z.union([ExtensionRequestView, EarlierExtensionRequest]) })),
+    event('extension_decided', z.object({ requestId: z.string(), approved: z.boolean(), note: z.string() })),
+    event(
+      'replanned',
+      z.discriminatedUnion('reason', [
+        z.object({ reason: z.literal('extension'), requestId: z.string(), dueAt: z.string().nullable(), deadlines: z.array(PlannedDeadline) }),
+        z.object({ reason: z.literal('next_year'), deadlines: z.array(PlannedDeadline) }),
+        z.object({ reason: z.literal('lifecycle_upgrade'), dueAt: z.string().nullable(), deadlines: z.array(PlannedDeadline) }),
+      ]),
+    ),
+    event('completion_submitted', z.object({ summary: z.string() })),
+    event('completion_reviewed', z.object({ accepted: z.boolean(), note: z.string() })),
+    event('reassigned', z.object({ before: Ownership, after: Ownership, reason: z.string() })),
+    event('cancelled', z.object({ reason: z.string() })),
+  ])
+  .openapi('DirectiveEvent');
+
+const Instant = z.union([z.iso.date(), z.iso.datetime({ offset: true })]);
+export const ListQuery = z.object({
+  q: z.string().trim().min(1).max(200).optional().openapi({ description: 'Words in the title or body, with or without diacritics' }),
+  overdue: z.enum(['true', 'false']).optional(),
+  agency: z.uuid().optional().openapi({ description: 'Assigned (lead or coordinating) agency' }),
+  dueBefore: Instant.optional(),
+  dueAfter: Instant.optional(),
+  status: z.enum(DIRECTIVE_STATUSES).optional(),
+  timeliness: z.enum(TIMELINESS).optional(),
+  leadAgency: z.uuid().optional(),
+  conferenceId: z.uuid().optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z.string().max(200).optional(),
+});
+
+const Text = (max: number) => z.string().trim().min(1).max(max);
+export const ReportBody = z.object({ deadlineKey: z.string().min(1).max(50), summary: Text(20_000) }).strict().openapi('ReportSubmission');
+export const ExtensionBody = z
+  .object({ proposedDueDate: z.iso.date().optional(), proposedDueAt: z.iso.datetime({ offset: true }).optional(), reason: Text(2000) })
+  .strict()
+  .refine((b) => !b.proposedDueDate !== !b.proposedDueAt, { message: 'Give proposedDueDate or proposedDueAt', path: ['proposedDueDate'] })
+  .openapi('ExtensionRequest');
+export const DecisionBody = z.object({ approve: z.boolean(), note: z.string().max(2000).default('') }).strict().openapi('ExtensionDecision');
+export const CompletionBody = z.object({ summary: Text(20_000) }).strict().openapi('CompletionSubmission');
+export const ReviewBody = z.object({ accept: z.boolean(), note: z.string().max(2000).default('') }).strict().openapi('CompletionReview');
+export const ReassignBody = z
+  .object({ leadAgency: AgencyRef, coordinatingAgencies: z.array(AgencyRef).max(50).default([]), reason: Text(2000) })
+  .strict()
+  .openapi('Reassignment');
+export const CancelBody = z.object({ reason: Text(2000) }).strict().openapi('Cancellation');

@@ -1,0 +1,50 @@
+/**
+ * What a directive's deadlines are made of: its reporting regime, its reminder and escalation policy, and the
+ * absolute instants a plan turns them into. Everything crosses the Temporal boundary as JSON: instants are
+ * ISO-8601 strings, days `YYYY-MM-DD`.
+ */
+import type { PeriodicRegime } from './lists.js';
+
+/** An offset from a due instant: whole working days (Vietnamese calendar) or an ISO-8601 duration ("PT5S"). */
+export type Offset = { workingDays: number } | { duration: string };
+
+export type ReportingRegime =
+  | { kind: 'none' }
+  /** Periods end at Decree 09/2019's data cut-off (the 14th); reports are due `submitAfterCutoff` later. */
+  | { kind: PeriodicRegime; submitAfterCutoff?: Offset }
+  /** Explicit due days (`YYYY-MM-DD`, end of day, moved past days off) or instants. */
+  | { kind: 'explicit'; dueDates: string[] };
+
+export type DeadlinePolicy = {
+  /** Before each due instant; working days count back from the due day (0 = the due day), at 08:00. */
+  reminders: Offset[];
+  /** After a missed due instant: level 1 (the agency), 2 (its supervising agency), 3 (the issuing leader). */
+  escalations: [Offset, Offset, Offset];
+};
+
+export const DEFAULT_POLICY: DeadlinePolicy = {
+  reminders: [{ workingDays: 3 }, { workingDays: 0 }],
+  escalations: [{ workingDays: 1 }, { workingDays: 5 }, { workingDays: 10 }],
+};
+
+/** One due instant the directive's owners must meet: a period's report, or the final deadline (completion). */
+export type PlannedDeadline = {
+  key: string;
+  kind: 'report' | 'final';
+  label: string;
+  dueAt: string;
+  reminders: string[];
+  escalations: string[];
+};
+
+export type PlanInput = {
+  issuedAt: string;
+  /** Plan only what is due after this instant (a re-plan keeps what has passed). */
+  from: string;
+  dueAt: string | null;
+  dueDate: string | null;
+  regime: ReportingRegime;
+  policy: DeadlinePolicy;
+};
+
+export type Plan = { finalDueAt: string | null; deadlines: PlannedDeadline[]; horizonEnd: string | null };

@@ -1,0 +1,80 @@
+/**
+ * The directive as the workflow holds it and every reader sees it: who owns it, what is due, what happened.
+ * Pure types; the workflow (workflows/directive.ts) is the only writer.
+ */
+import type { DeadlinePolicy, PlannedDeadline, ReportingRegime } from './deadlines.js';
+import type { DirectiveStatus, EscalationLevel, Role, Timeliness } from './lists.js';
+import type { IsoDate } from './vn-time.js';
+
+/** Who sends a message; the application layer authenticates them and checks scopes the workflow cannot see. */
+export type Actor = { userId: string; role: Role; agencyId: string | null };
+
+export type EscalationTarget = { agencyId: string | null; userId: string | null; label: string };
+
+export type Escalation = {
+  deadlineKey: string;
+  dueAt: string;
+  agencyId: string;
+  level: EscalationLevel;
+  openedAt: string;
+  target: EscalationTarget;
+  resolvedAt: string | null;
+  resolution: string | null;
+  acknowledgedAt?: string | null;
+  acknowledgedBy?: string | null;
+};
+
+/** Identifies one rung: the deadline's key and due instant, the agency that missed it, the level. */
+export type EscalationRef = { deadlineKey: string; dueAt: string; agencyId: string; level: EscalationLevel };
+
+export type Report = { deadlineKey: string; agencyId: string; at: string; summary: string; late: boolean; by: string };
+
+/** A later deadline the lead agency asks for: a calendar day (moved past days off by the plan) or an exact instant. */
+export type ProposedDeadline = { proposedDueDate: IsoDate; proposedDueAt: null } | { proposedDueDate: null; proposedDueAt: string };
+
+export type ExtensionRequest = {
+  id: string;
+  requestedAt: string;
+  requestedBy: string;
+  reason: string;
+  decision: { approved: boolean; by: string; at: string; note: string } | null;
+} & ProposedDeadline;
+
+/**
+ * A request as an earlier release stored it: `proposedDueAt` held either a day or an instant and there was
+ * no `proposedDueDate`. Only state carried over continue-as-new and old events have this shape.
+ */
+export type StoredExtensionRequest = ExtensionRequest | (Omit<ExtensionRequest, 'proposedDueDate' | 'proposedDueAt'> & { proposedDueAt: string; proposedDueDate?: undefined });
+
+export type DirectiveState = {
+  directiveId: string;
+  title: string;
+  body: string;
+  leadAgencyId: string;
+  coordinatingAgencyIds: string[];
+  conferenceId: string | null;
+  status: DirectiveStatus;
+  timeliness: Timeliness;
+  /** The final deadline in force (after extensions). */
+  dueAt: string | null;
+  nextDeadlineAt: string | null;
+  escalationLevel: number;
+  issuedBy: string | null;
+  issuedAt: string;
+  completedAt: string | null;
+  /** Sequence number of the last recorded event; continues across continue-as-new. */
+  seq: number;
+  regime?: ReportingRegime;
+  policy?: DeadlinePolicy;
+  plannedAt?: string;
+  deadlines?: PlannedDeadline[];
+  acknowledgements?: Array<{ agencyId: string; at: string; by: string }>;
+  reports?: Report[];
+  /** Timer marks already acted on: `<deadline key>@<due instant>|<agency>|r<i>`, `…|e<level>`, `<key>@<due>|due`. */
+  fired?: string[];
+  escalations?: Escalation[];
+  extensions?: ExtensionRequest[];
+  completion?: { submittedAt: string; by: string; summary: string } | null;
+  reviews?: Array<{ at: string; by: string; accepted: boolean; note: string }>;
+  cancellation?: { at: string; by: string; reason: string } | null;
+};

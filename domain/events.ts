@@ -1,0 +1,67 @@
+/**
+ * The directive's history: one discriminated union of event payloads keyed by event type. The workflow's
+ * recorder writes them, the projections, the outbox, the API, the demo's timeline and the tests read them,
+ * all through these types: renaming a field here is a compile error everywhere it is used.
+ *
+ * Payloads are stored as they were written, so a shape an earlier release wrote stays in the union
+ * (marked "before …") for as long as such events can be in a database.
+ */
+import type { ReportingRegime, PlannedDeadline } from './deadlines.js';
+import type { Escalation, Report, StoredExtensionRequest } from './directive.js';
+
+type Ownership = { leadAgencyId: string; coordinatingAgencyIds: string[] };
+
+export type EventPayloads = {
+  /** The first release recorded no regime and no plan. */
+  issued: Ownership & { dueAt: string | null; regime?: ReportingRegime; deadlines?: PlannedDeadline[] };
+  /** The final deadline passed without completion; the first release recorded only `dueAt`. */
+  overdue: { dueAt: string; deadlineKey?: string; label?: string; missing?: string[] };
+  acknowledged: { agencyId: string };
+  report_submitted: { report: Report };
+  reminder_due: { deadlineKey: string; label: string; dueAt: string; agencyId: string; reminder: number };
+  deadline_missed: { deadlineKey: string; label: string; dueAt: string; missing: string[] };
+  escalated: { escalation: Escalation; label: string };
+  escalation_resolved: { escalations: Escalation[]; resolution: string };
+  escalation_acknowledged: { escalation: Escalation };
+  extension_requested: { request: StoredExtensionRequest };
+  extension_decided: { requestId: string; approved: boolean; note: string };
+  replanned:
+    | { reason: 'extension'; requestId: string; dueAt: string | null; deadlines: PlannedDeadline[] }
+    | { reason: 'next_year'; deadlines: PlannedDeadline[] }
+    /** A directive of the first release moved onto the full lifecycle. */
+    | { reason: 'lifecycle_upgrade'; dueAt: string | null; deadlines: PlannedDeadline[] };
+  completion_submitted: { summary: string };
+  completion_reviewed: { accepted: boolean; note: string };
+  reassigned: { before: Ownership; after: Ownership; reason: string };
+  cancelled: { reason: string };
+};
+
+export type DirectiveEventType = keyof EventPayloads;
+
+/** One event: its type and the payload of that type. */
+export type DirectiveEvent = { [K in DirectiveEventType]: { type: K; data: EventPayloads[K] } }[DirectiveEventType];
+export type EventOf<K extends DirectiveEventType> = Extract<DirectiveEvent, { type: K }>;
+
+/** Every event type, checked against the union: a type missing here, or one too many, does not compile. */
+const ALL: Record<DirectiveEventType, true> = {
+  issued: true,
+  overdue: true,
+  acknowledged: true,
+  report_submitted: true,
+  reminder_due: true,
+  deadline_missed: true,
+  escalated: true,
+  escalation_resolved: true,
+  escalation_acknowledged: true,
+  extension_requested: true,
+  extension_decided: true,
+  replanned: true,
+  completion_submitted: true,
+  completion_reviewed: true,
+  reassigned: true,
+  cancelled: true,
+};
+export const EVENT_TYPES = Object.keys(ALL) as DirectiveEventType[];
+
+/** The events that reach people; everything else only moves the read model. */
+export const NOTIFYING_EVENTS: ReadonlySet<DirectiveEventType> = new Set<DirectiveEventType>(['reminder_due', 'escalated']);

@@ -1,0 +1,58 @@
+/**
+ * Every closed list of the product, defined once. The database enums, the zod schemas of the API and the
+ * TypeScript types are derived from these arrays; adding a value here is the one change that reaches them all.
+ * Pure and import-free: the workflow bundle uses it too.
+ */
+
+export const ROLES = ['leader', 'officer', 'supervisor', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+/** Roles that act for an agency; the others act for the whole province. */
+export const AGENCY_ROLES = ['officer', 'supervisor'] as const satisfies readonly Role[];
+
+export const DIRECTIVE_STATUSES = ['issued', 'in_progress', 'completion_submitted', 'completed', 'cancelled'] as const;
+export type DirectiveStatus = (typeof DIRECTIVE_STATUSES)[number];
+export const CLOSED_STATUSES = ['completed', 'cancelled'] as const satisfies readonly DirectiveStatus[];
+
+/** The four categories Vietnam's task-tracking systems count by (DESIGN.md §2), plus standing directives. */
+export const TIMELINESS = ['open_on_time', 'open_overdue', 'completed_on_time', 'completed_late', 'no_deadline'] as const;
+export type Timeliness = (typeof TIMELINESS)[number];
+
+export const ASSIGNMENT_ROLES = ['lead', 'coordinating'] as const;
+export type AssignmentRole = (typeof ASSIGNMENT_ROLES)[number];
+
+export const CONFERENCE_KINDS = ['giao_ban', 'tong_ket', 'chuyen_de'] as const;
+export type ConferenceKind = (typeof CONFERENCE_KINDS)[number];
+
+/** Report periods cut off per Decree 09/2019/NĐ-CP. */
+export const PERIODIC_REGIMES = ['monthly', 'quarterly', 'half_year', 'nine_month', 'annual'] as const;
+export type PeriodicRegime = (typeof PERIODIC_REGIMES)[number];
+
+export const CALENDAR_OVERRIDE_KINDS = ['day_off', 'working_day'] as const;
+export type CalendarOverrideKind = (typeof CALENDAR_OVERRIDE_KINDS)[number];
+export const HOLIDAY_KINDS = ['statutory', 'compensatory', 'override'] as const;
+export type HolidayKind = (typeof HOLIDAY_KINDS)[number];
+
+export const LANGUAGES = ['vi', 'en'] as const;
+export type Language = (typeof LANGUAGES)[number];
+
+export const NOTIFICATION_KINDS = ['reminder', 'escalation', 'digest'] as const;
+export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
+export const NOTIFICATION_CHANNELS = ['email', 'webhook'] as const;
+export type NotificationChannel = (typeof NOTIFICATION_CHANNELS)[number];
+/** Channels a person chooses; webhooks belong to agencies. */
+export const PERSONAL_CHANNELS = ['email'] as const satisfies readonly NotificationChannel[];
+export type PersonalChannel = (typeof PERSONAL_CHANNELS)[number];
+export const NOTIFICATION_STATUSES = ['pending', 'retrying', 'sent', 'failed', 'skipped'] as const;
+export type NotificationStatus = (typeof NOTIFICATION_STATUSES)[number];
+/** Rows a delivery run still has to send. */
+export const UNSENT_STATUSES = ['pending', 'retrying'] as const satisfies readonly NotificationStatus[];
+export const DELIVERY_MODES = ['immediate', 'digest'] as const;
+export type DeliveryMode = (typeof DELIVERY_MODES)[number];
+
+export const ESCALATION_LEVELS = [1, 2, 3] as const;
+export type EscalationLevel = (typeof ESCALATION_LEVELS)[number];
+/** How an escalation inbox is filtered. */
+export const ESCALATION_STATES = ['open', 'acknowledged', 'resolved', 'all'] as const;
+export type EscalationState = (typeof ESCALATION_STATES)[number];
+
+export const includes = <T extends string | number>(list: readonly T[], value: unknown): value is T => (list as readonly unknown[]).includes(value);

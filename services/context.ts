@@ -1,0 +1,19 @@
+import type { Client } from '@temporalio/client';
+import type { Config, Logger } from '../config.js';
+import type { Database } from '../db/client.js';
+import type { Role } from '../domain/lists.js';
+
+/** Who is asking, once authenticated (a bearer token, or a web session): the role and agency are all scope depends on. */
+export type Principal = {
+  userId: string;
+  name: string;
+  role: Role;
+  agencyId: string | null;
+};
+
+export type ServiceDeps = {
+  db: Database;
+  temporal: Client;
+  config: { temporal: Pick<Config['temporal'], 'namespace' | 'taskQueue' | 'uiUrl'> };
+  logger: Logger;
+};

@@ -1,0 +1,18 @@
+import type { Role } from '../domain/lists.js';
+
+/**
+ * Which roles may do what, in one table: the JSON API checks it before reading a request, the application
+ * layer again before acting, so the web pages and the API refuse the same things. Scope (which agency's
+ * directives) is checked by the services and by the workflow.
+ */
+export const MAY = {
+  issueDirectives: ['leader', 'admin'],
+  importConclusions: ['leader', 'admin'],
+  decide: ['supervisor', 'leader', 'admin'],
+  reassign: ['leader', 'admin'],
+  cancel: ['leader', 'admin'],
+  administer: ['admin'],
+} as const satisfies Record<string, readonly Role[]>;
+export type Permission = keyof typeof MAY;
+
+export const may = (role: Role, what: Permission): boolean => (MAY[what] as readonly Role[]).includes(role);

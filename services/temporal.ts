@@ -1,0 +1,90 @@
+/**
+ * The Temporal client side of the product, in one place: connecting, starting a directive's workflow,
+ * starting a notification delivery run, and the daily digest's Schedule. Workflow ids and type names are a
+ * contract with running workflows; nothing else starts these workflows.
+ */
+import {
+  Client,
+  Connection,
+  ScheduleAlreadyRunning,
+  ScheduleOverlapPolicy,
+  WorkflowExecutionAlreadyStartedError,
+  type ScheduleOptions,
+  type WorkflowHandle,
+} from '@temporalio/client';
+import type { directiveWorkflow } from '../workflows/directive.js';
+import { searchAttributesFor } from '../workflows/search-attributes.js';
+import { initialState } from '../workflows/state.js';
+import { DIRECTIVE_WORKFLOW, workflowIdFor, type DirectiveInput } from '../workflows/types.js';
+
+export async function connectClient(address: string, namespace: string): Promise<Client> {
+  const connection = await Connection.connect({ address });
+  return new Client({ connection, namespace });
+}
+
+/**
+ * Starts a directive's workflow under its fixed id, with its search attributes from the first moment. A
+ * retry while it runs gets the running one; null when a run with this id has already finished: a directive
+ * is never issued twice.
+ */
+export async function startDirectiveWorkflow(
+  client: Client,
+  taskQueue: string,
+  input: DirectiveInput,
+): Promise<WorkflowHandle<typeof directiveWorkflow> | null> {
+  try {
+    return await client.workflow.start<typeof directiveWorkflow>(DIRECTIVE_WORKFLOW, {
+      workflowId: workflowIdFor(input.directiveId),
+      taskQueue,
+      args: [input],
+      // A retry that races the first start joins it; a finished directive is never issued again.
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      typedSearchAttributes: searchAttributesFor(initialState(input)),
+    });
+  } catch (err) {
+    if (err instanceof WorkflowExecutionAlreadyStartedError) return null;
+    throw err;
+  }
+}
+
+/**
+ * Starts the delivery run of one outbox source. Its workflow id is the source's, so a second start while
+ * one runs joins it, and a start after it finished (rows re-queued) runs it again.
+ */
+export async function startDelivery(client: Client, taskQueue: string, source: string): Promise<void> {
+  try {
+    await client.workflow.start('notificationDeliveryWorkflow', {
+      taskQueue,
+      workflowId: `notify:${source}`,
+      args: [{ source }],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+    });
+  } catch (err) {
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+  }
+}
+
+export const DIGEST_SCHEDULE_ID = 'daily-digest';
+
+/**
+ * The daily digest runs at a set hour, Vietnam time, every day; the workflow itself skips non-working days
+ * (the calendar is data, not a cron expression). Creating it again updates its hour and task queue.
+ */
+export async function ensureDigestSchedule(client: Client, options: { taskQueue: string; hour: number; minute: number }): Promise<void> {
+  const spec = { calendars: [{ hour: options.hour, minute: options.minute }], timezone: 'Asia/Ho_Chi_Minh' };
+  const action = { type: 'startWorkflow' as const, workflowType: 'dailyDigestWorkflow', taskQueue: options.taskQueue, args: [{}] };
+  const schedule: ScheduleOptions = {
+    scheduleId: DIGEST_SCHEDULE_ID,
+    spec,
+    action,
+    // One digest at a time; a run missed while the cluster was down is caught up within a day.
+    policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 day' },
+  };
+  try {
+    await client.schedule.create(schedule);
+  } catch (err) {
+    if (!(err instanceof ScheduleAlreadyRunning)) throw err;
+    await client.schedule.getHandle(DIGEST_SCHEDULE_ID).update((previous) => ({ ...previous, spec, action }));
+  }
+}

@@ -1,0 +1,106 @@
+import { asc, eq } from 'drizzle-orm';
+import { hashToken, newToken } from '../db/bootstrap.js';
+import { agencies, users } from '../db/schema.js';
+import { FailureType, ServiceFailure } from '../domain/failures.js';
+import { AGENCY_ROLES, includes, PERSONAL_CHANNELS, type DeliveryMode, type Language, type PersonalChannel, type Role } from '../domain/lists.js';
+import { requirePermission } from './auth.js';
+import type { Principal, ServiceDeps } from './context.js';
+import { claimFor } from './idempotency.js';
+
+export type UserView = { id: string; name: string; email: string | null; role: Role; agencyId: string | null; language: Language; revoked: boolean };
+export type NewUser = { name: string; email?: string | undefined; role: Role; agencyId?: string | undefined; language: Language };
+export type Preferences = { channels: PersonalChannel[]; language: Language; delivery: DeliveryMode };
+
+const columns = {
+  id: users.id,
+  name: users.name,
+  email: users.email,
+  role: users.role,
+  agencyId: users.agencyId,
+  language: users.language,
+  revokedAt: users.revokedAt,
+};
+type Row = { id: string; name: string; email: string | null; role: Role; agencyId: string | null; language: Language; revokedAt: Date | null };
+const view = ({ revokedAt, ...u }: Row): UserView => ({ ...u, revoked: revokedAt !== null });
+
+/** Users and their tokens (admin), and everyone's own profile and notification preferences. */
+export function userService({ db }: ServiceDeps) {
+  const preferencesOf = async (userId: string): Promise<Preferences> => {
+    const [row] = await db.select({ channels: users.channels, language: users.language, delivery: users.delivery }).from(users).where(eq(users.id, userId));
+    return {
+      channels: (row?.channels ?? []).filter((ch): ch is PersonalChannel => includes(PERSONAL_CHANNELS, ch)),
+      language: row?.language === 'en' ? 'en' : 'vi',
+      delivery: row?.delivery ?? 'immediate',
+    };
+  };
+
+  return {
+    async list(principal: Principal): Promise<UserView[]> {
+      requirePermission(principal, 'administer');
+      return (await db.select(columns).from(users).orderBy(asc(users.name))).map(view);
+    },
+
+    /** The new user's token is in this answer only; a retry with the same key answers with the user, never the token again. */
+    async create(principal: Principal, body: NewUser, retry: { idempotencyKey?: string | undefined } = {}): Promise<{ user: UserView; token: string | null; replayed: boolean }> {
+      requirePermission(principal, 'administer');
+      if (includes(AGENCY_ROLES, body.role) && !body.agencyId) {
+        throw new ServiceFailure(FailureType.Invalid, 'Officers and supervisors act for an agency.', undefined, [
+          { location: 'body', pointer: '/agencyId', message: 'Officers and supervisors act for an agency' },
+        ]);
+      }
+      if (body.agencyId) {
+        const [a] = await db.select({ id: agencies.id }).from(agencies).where(eq(agencies.id, body.agencyId));
+        if (!a) throw new ServiceFailure(FailureType.Invalid, 'Unknown agency.', undefined, [{ location: 'body', pointer: '/agencyId', message: `No agency ${body.agencyId}` }]);
+      }
+      const claim = await claimFor(db, `POST /v1/users ${principal.userId}`, retry.idempotencyKey, body);
+      if (claim.replayed) {
+        const [existing] = await db.select(columns).from(users).where(eq(users.id, claim.resourceId));
+        if (existing) return { user: view(existing), token: null, replayed: true };
+      }
+      const token = newToken();
+      const [row] = await db
+        .insert(users)
+        .values({
+          id: claim.resourceId,
+          name: body.name,
+          email: body.email ?? null,
+          role: body.role,
+          agencyId: body.agencyId ?? null,
+          language: body.language,
+          tokenHash: hashToken(token),
+        })
+        .returning(columns);
+      return { user: view(row!), token, replayed: false };
+    },
+
+    /** Issues a new token (the old one stops working); shown once. */
+    async rotateToken(principal: Principal, id: string): Promise<{ user: UserView; token: string }> {
+      requirePermission(principal, 'administer');
+      const token = newToken();
+      const [row] = await db.update(users).set({ tokenHash: hashToken(token), revokedAt: null }).where(eq(users.id, id)).returning(columns);
+      if (!row) throw new ServiceFailure(FailureType.NotFound, 'No such user.');
+      return { user: view(row), token };
+    },
+
+    async revokeToken(principal: Principal, id: string): Promise<UserView> {
+      requirePermission(principal, 'administer');
+      if (id === principal.userId) throw new ServiceFailure(FailureType.Conflict, 'You cannot revoke your own token.');
+      const [row] = await db.update(users).set({ revokedAt: new Date() }).where(eq(users.id, id)).returning(columns);
+      if (!row) throw new ServiceFailure(FailureType.NotFound, 'No such user.');
+      return view(row);
+    },
+
+    async me(principal: Principal): Promise<UserView> {
+      const [row] = await db.select(columns).from(users).where(eq(users.id, principal.userId));
+      if (!row) throw new ServiceFailure(FailureType.NotFound, 'No such user.');
+      return view(row);
+    },
+
+    preferences: (principal: Principal) => preferencesOf(principal.userId),
+
+    async setPreferences(principal: Principal, p: Preferences): Promise<Preferences> {
+      await db.update(users).set({ channels: [...new Set(p.channels)], language: p.language, delivery: p.delivery }).where(eq(users.id, principal.userId));
+      return preferencesOf(principal.userId);
+    },
+  };
+}
