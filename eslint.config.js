@@ -15,6 +15,10 @@ export default tseslint.config(
     },
   },
   {
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly' } },
+  },
+  {
     // Tests poke at arbitrary JSON responses.
     files: ['test/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
@@ -37,9 +41,9 @@ export default tseslint.config(
           ],
           patterns: [
             {
-              group: ['../db/*', '../api/*', '../activities/*', '../config*', '../scripts/*'],
+              group: ['../db/*', '../api/*', '../activities/*', '../services/*', '../worker/*', '../web/*', '../config*', '../scripts/*'],
               allowTypeImports: true,
-              message: 'Workflow code may only import types from db/, api/, activities/.',
+              message: 'Workflow code may only import types from the layers above it (activities/, db/, services/, api/).',
             },
             { group: ['hono/*', '@hono/*', 'drizzle-orm/*', 'zod/*', '@temporalio/worker', '@temporalio/client', '@temporalio/activity'], message: 'Not allowed in workflow code.' },
           ],

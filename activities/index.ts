@@ -11,9 +11,8 @@ import { NOTIFYING_EVENTS } from '../domain/events.js';
 import type { AssignmentRole, EscalationLevel } from '../domain/lists.js';
 import { planSchedule } from '../domain/schedule.js';
 import { foldVietnamese } from '../domain/text.js';
-import type { DeliveryResult } from '../workflows/notifications.js';
 import type { RecordEventInput, RecordEventResult } from '../workflows/types.js';
-import { deliverNotifications, type Mailer } from './notify/deliver.js';
+import { deliverNotifications, type DeliveryResult, type Mailer } from './notify/deliver.js';
 import { composeDigests, enqueueEventNotifications, eventSource, hasPending } from './notify/outbox.js';
 
 export type NotifyOptions = {

@@ -91,6 +91,34 @@ describe('actions on a directive over HTTP', () => {
     expectProblem(await world.call('POST', `${base}/acknowledgements`, { token: tokens.lead }), 409);
   });
 
+  it('names each extension request in its answer, keeps a proposed day apart from an instant, and decides the one named', async () => {
+    const id = await issue();
+    const base = `/v1/directives/${id}`;
+    const day = `${new Date().getUTCFullYear() + 1}-03-31`;
+    const first = await json(await world.call('POST', `${base}/extension-requests`, { token: tokens.lead, body: { proposedDueDate: day, reason: 'Chờ giám định' } }));
+    expect(first.extensionRequest).toMatchObject({ proposedDueDate: day, proposedDueAt: null, reason: 'Chờ giám định', decision: null });
+    const firstId = first.extensionRequest.id as string;
+    expect((await world.call('POST', `${base}/extension-requests/${firstId}/decision`, { token: tokens.supervisor, body: { approve: false, note: 'Chưa đủ căn cứ' } })).status).toBe(200);
+
+    const instant = inSeconds(9000);
+    const second = await json(await world.call('POST', `${base}/extension-requests`, { token: tokens.lead, body: { proposedDueAt: instant, reason: 'Bổ sung hồ sơ' } }));
+    const secondId = second.extensionRequest.id as string;
+    expect(secondId).not.toBe(firstId);
+    expect(second.extensionRequest).toMatchObject({ proposedDueDate: null, proposedDueAt: instant });
+    const decided = await json(await world.call('POST', `${base}/extension-requests/${secondId}/decision`, { token: tokens.supervisor, body: { approve: true } }));
+    expect(decided.dueAt).toBe(instant);
+
+    // The directive's detail lists both, with their decisions, from the history.
+    const detail = await eventually(async () => {
+      const d = await json(await world.call('GET', base, { token: tokens.lead }));
+      return d.extensionRequests?.every((x: any) => x.decision) && d.extensionRequests.length === 2 ? d : undefined;
+    });
+    expect(detail.extensionRequests.map((x: any) => [x.id, x.decision.approved, x.proposedDueDate ?? x.proposedDueAt])).toEqual([
+      [firstId, false, day],
+      [secondId, true, instant],
+    ]);
+  });
+
   it('runs an action retried with the same Idempotency-Key once', async () => {
     const id = await issue();
     const headers = { 'idempotency-key': 'ack-once' };

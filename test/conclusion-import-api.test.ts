@@ -1,10 +1,9 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EXAMPLE_CONCLUSION } from '../scripts/demo/example.js';
 import { createAgency, createUser, expectProblem, json, startWorld, type World } from './support.js';
 
-const text = fs.readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', 'giao-ban-to-cong-tac-cap-huyen-2024-10-11.txt'), 'utf8');
+// The example conference the demo ships (../shared/examples), so the suite runs anywhere.
+const text = EXAMPLE_CONCLUSION.read();
 
 let world: World;
 let leader: string;

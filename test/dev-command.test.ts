@@ -97,8 +97,14 @@ describe('the dev command on embedded defaults (Temporal dev server + PGlite und
     }
   }, 300_000);
 
-  it('npm run demo brings a fresh system up on its own, runs the example conference to its summary and exits with --exit', async () => {
+  it('npm run demo brings a fresh system up on its own, runs the example conference to its summary and exits with --exit, needing no test file', async () => {
     const demoDir = fs.mkdtempSync(path.join(os.tmpdir(), 'directive-tracker-demo-'));
+    // The product as a user has it: without test/ (the demo must not read fixtures or depend on tests).
+    const product = fs.mkdtempSync(path.join(os.tmpdir(), 'directive-tracker-product-'));
+    const skipped = new Set(['node_modules', '.git', '.data', '.tools', 'dist', 'coverage', 'test'].map((d) => path.join(root, d)));
+    fs.cpSync(root, product, { recursive: true, filter: (src) => !skipped.has(src) });
+    for (const shared of ['node_modules', '.tools']) if (fs.existsSync(path.join(root, shared))) fs.symlinkSync(path.join(root, shared), path.join(product, shared));
+    expect(fs.existsSync(path.join(product, 'test'))).toBe(false);
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       DATA_DIR: demoDir,
@@ -108,7 +114,7 @@ describe('the dev command on embedded defaults (Temporal dev server + PGlite und
       MAIL_CATCHER_PORT: String(await freePort()),
     };
     for (const k of ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'ADMIN_TOKEN', 'TEMPORAL_UI_URL', 'SMTP_URL']) delete env[k];
-    const child = spawn(path.join(root, 'node_modules', '.bin', 'tsx'), ['scripts/demo.ts', '--exit', '--scale', '0.5'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(path.join(product, 'node_modules', '.bin', 'tsx'), ['scripts/demo.ts', '--exit', '--scale', '0.5'], { cwd: product, env, stdio: ['ignore', 'pipe', 'pipe'] });
     children.push(child);
     let out = '';
     child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
@@ -129,6 +135,7 @@ describe('the dev command on embedded defaults (Temporal dev server + PGlite und
       expect(fs.readdirSync(path.join(demoDir, 'mail')).some((f) => f.endsWith('.eml'))).toBe(true);
     } finally {
       fs.rmSync(demoDir, { recursive: true, force: true });
+      fs.rmSync(product, { recursive: true, force: true });
     }
   }, 300_000);
 });

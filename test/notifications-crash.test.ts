@@ -30,7 +30,7 @@ afterAll(async () => {
 describe('a worker killed while it delivers', () => {
   it('duplicates nothing: the message is delivered once, by the worker that takes over', async () => {
     let out = '';
-    child = spawn(path.join(root, 'node_modules', '.bin', 'tsx'), ['activities/worker.ts'], {
+    child = spawn(path.join(root, 'node_modules', '.bin', 'tsx'), ['worker/main.ts'], {
       cwd: root,
       env: {
         ...process.env,

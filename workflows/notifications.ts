@@ -1,6 +1,7 @@
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
+import type { DeliveryResult } from '../activities/notify/deliver.js';
 import { vnDateOf } from '../domain/vn-time.js';
 
 /**
@@ -20,7 +21,6 @@ const { composeDigests } = proxyActivities<Activities>({
 });
 
 export type DeliveryInput = { source: string };
-export type DeliveryResult = { sent: number; failed: number; skipped: number };
 
 /** Sends the outbox rows of one source (one reminder or escalation event, or one day's digests). */
 export async function notificationDeliveryWorkflow(input: DeliveryInput): Promise<DeliveryResult> {

@@ -6,9 +6,11 @@ import { Webhook } from 'standardwebhooks';
 import type { Database } from '../../db/client.js';
 import { notifications, webhooks } from '../../db/schema.js';
 import { UNSENT_STATUSES } from '../../domain/lists.js';
-import type { DeliveryResult } from '../../workflows/notifications.js';
 
 export type Mailer = Pick<Transporter, 'sendMail'>;
+
+/** What one delivery run did; the delivery workflow returns it. */
+export type DeliveryResult = { sent: number; failed: number; skipped: number };
 
 export type DeliveryDeps = {
   db: Database;

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { WorkingCalendar } from '../domain/calendar.js';
-import { vnAt, vnEndOfDay } from '../domain/vn-time.js';
-import { planSchedule } from '../domain/schedule.js';
-import { DEFAULT_POLICY, type PlanInput } from '../domain/deadlines.js';
+import { WorkingCalendar } from '../../domain/calendar.js';
+import { vnAt, vnEndOfDay } from '../../domain/vn-time.js';
+import { planSchedule } from '../../domain/schedule.js';
+import { DEFAULT_POLICY, type PlanInput } from '../../domain/deadlines.js';
 
 const cal = new WorkingCalendar();
 const base: PlanInput = {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { WorkingCalendar } from '../domain/calendar.js';
-import { vnAt, vnDateOf, vnEndOfDay } from '../domain/vn-time.js';
+import { WorkingCalendar } from '../../domain/calendar.js';
+import { vnAt, vnDateOf, vnEndOfDay } from '../../domain/vn-time.js';
 
 const cal = new WorkingCalendar();
 const daysOff = (c: WorkingCalendar, from: string, to: string) => {

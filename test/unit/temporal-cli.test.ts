@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { resolveTemporalCli } from '../scripts/temporal-server.js';
+import { resolveTemporalCli } from '../../scripts/temporal-server.js';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'temporal-cli-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));

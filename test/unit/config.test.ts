@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../config.js';
-import { vnEndOfDay as endOfDayInVietnam } from '../domain/vn-time.js';
+import { ConfigError, loadConfig } from '../../config.js';
+import { vnEndOfDay as endOfDayInVietnam } from '../../domain/vn-time.js';
 
 describe('configuration', () => {
   it('runs on embedded defaults when nothing is set', () => {

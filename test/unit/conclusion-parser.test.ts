@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -8,9 +7,10 @@ import {
   MAX_CONCLUSION_CHARS,
   parseConclusion,
   type ParseResult,
-} from '../domain/conclusion/parse.js';
+} from '../../domain/conclusion/parse.js';
+import { EXAMPLE_CONCLUSION } from '../../scripts/demo/example.js';
 
-const fixture = readFileSync(new URL('./fixtures/giao-ban-to-cong-tac-cap-huyen-2024-10-11.txt', import.meta.url), 'utf8');
+const fixture = EXAMPLE_CONCLUSION.read();
 
 const directory: DirectoryAgency[] = [
   { id: 'tct', code: 'TCT-HUYEN', name: 'Tổ công tác cấp huyện', shortName: null },

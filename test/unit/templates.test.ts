@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { renderDigest, renderNotice, type NoticeFacts } from '../activities/notify/templates.js';
-import { formatDay, formatDue } from '../domain/vn-time.js';
+import { renderDigest, renderNotice, type NoticeFacts } from '../../activities/notify/templates.js';
+import { formatDay, formatDue } from '../../domain/vn-time.js';
 
 const facts: NoticeFacts = {
   kind: 'escalation',

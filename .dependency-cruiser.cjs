@@ -1,0 +1,133 @@
+/**
+ * The layers of DESIGN.md §5, held by dependency-cruiser (`npm run lint:boundaries`, part of `npm test`;
+ * test/boundaries.test.ts shows it refusing a forbidden import). Paths are relative to the project root.
+ */
+
+/** The domain modules workflow code may use: small, deterministic, importing no package at all. */
+const WORKFLOW_SAFE_DOMAIN = '^domain/(lists|vn-time|timeliness|deadlines|directive|events|failures)\\.ts$';
+/** api/ files that are not route modules: the app, its plumbing, and the schema modules routes share. */
+const API_PLUMBING = ['^api/(app|openapi|problem|failures|auth|context|ops|serve|server|client)\\.ts$', '(^|/)schemas\\.ts$'];
+
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    {
+      name: 'domain-is-pure',
+      comment: 'domain/ holds pure rules shared by every side; it imports nothing of the project.',
+      severity: 'error',
+      from: { path: '^domain/' },
+      to: { path: '^(workflows|activities|services|api|web|worker|db|scripts|test)/|^config\\.ts$' },
+    },
+    {
+      name: 'workflow-safe-domain-imports-nothing',
+      comment: 'The domain modules the workflow bundle includes must stay free of packages (no date-holidays, no I/O).',
+      severity: 'error',
+      from: { path: WORKFLOW_SAFE_DOMAIN },
+      to: { dependencyTypes: ['npm', 'npm-dev', 'npm-optional', 'npm-peer', 'npm-no-pkg', 'npm-unknown', 'core'] },
+    },
+    {
+      name: 'workflows-use-only-small-domain-rules',
+      comment: 'Calendar math (date-holidays) and the parser stay out of the workflow sandbox: workflows plan through the planSchedule activity.',
+      severity: 'error',
+      from: { path: '^workflows/' },
+      to: { path: '^domain/', pathNot: WORKFLOW_SAFE_DOMAIN },
+    },
+    {
+      name: 'workflows-are-deterministic',
+      comment: 'Workflow code runs in a deterministic sandbox: no Node built-ins, no packages but the Temporal workflow API.',
+      severity: 'error',
+      from: { path: '^workflows/' },
+      to: {
+        dependencyTypes: ['npm', 'npm-dev', 'npm-optional', 'npm-peer', 'npm-no-pkg', 'npm-unknown', 'core'],
+        pathNot: '^node_modules/@temporalio/(workflow|common)/',
+      },
+    },
+    {
+      name: 'workflows-do-no-io',
+      comment: 'Workflow code reaches the database, the services and the doors only through activities.',
+      severity: 'error',
+      from: { path: '^workflows/' },
+      to: { path: '^(db|services|api|web|worker|scripts)/|^config\\.ts$' },
+    },
+    {
+      name: 'workflows-use-only-activity-types',
+      comment: 'proxyActivities needs the activities\' types, never their code.',
+      severity: 'error',
+      from: { path: '^workflows/' },
+      to: { path: '^activities/', dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'activities-stay-below-services',
+      comment: 'Activities are side effects the worker runs; the application layer and the doors sit above them.',
+      severity: 'error',
+      from: { path: '^activities/' },
+      to: { path: '^(services|api|web|worker|scripts)/' },
+    },
+    {
+      name: 'activities-use-only-workflow-types',
+      severity: 'error',
+      from: { path: '^activities/' },
+      to: { path: '^workflows/', dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'db-imports-only-domain',
+      comment: 'The schema and its queries know the domain\'s lists and types, nothing above.',
+      severity: 'error',
+      from: { path: '^db/', pathNot: '^db/migrate\\.ts$' },
+      to: { path: '^(workflows|activities|services|api|web|worker|scripts)/|^config\\.ts$' },
+    },
+    {
+      name: 'services-below-the-doors',
+      comment: 'The application layer is what the API and the web call; it never calls them, nor runs activities itself.',
+      severity: 'error',
+      from: { path: '^services/' },
+      to: { path: '^(api|web|activities|worker|scripts)/' },
+    },
+    {
+      name: 'api-only-through-services',
+      comment: 'Route modules validate, authorize and call the application layer: never activities, the database or workflows directly.',
+      severity: 'error',
+      from: { path: '^api/' },
+      to: { path: '^(activities|db|workflows|worker|web|scripts)/' },
+    },
+    {
+      name: 'web-only-through-services',
+      severity: 'error',
+      from: { path: '^web/' },
+      to: { path: '^(activities|db|workflows|worker|api|scripts)/' },
+    },
+    {
+      name: 'no-route-module-imports-another',
+      comment: 'Each resource is its own sub-app; what two need is a schema module, or belongs in services/.',
+      severity: 'error',
+      from: { path: '^api/', pathNot: API_PLUMBING },
+      to: { path: '^api/', pathNot: API_PLUMBING },
+    },
+    {
+      name: 'worker-is-a-composition-root',
+      comment: 'The worker builds activities and workflows; the doors are not part of it.',
+      severity: 'error',
+      from: { path: '^worker/' },
+      to: { path: '^(api|web|scripts)/' },
+    },
+    {
+      name: 'product-never-imports-tests',
+      severity: 'error',
+      from: { pathNot: '^test/' },
+      to: { path: '^test/' },
+    },
+    {
+      name: 'no-circular',
+      severity: 'error',
+      from: {},
+      to: { circular: true, dependencyTypesNot: ['type-only'] },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '^(node_modules|\\.data|\\.tools|dist|coverage)/' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default', 'types'], extensions: ['.ts', '.js'] },
+  },
+};
