@@ -4,7 +4,7 @@
  */
 
 /** The domain modules workflow code may use: small, deterministic, importing no package at all. */
-const WORKFLOW_SAFE_DOMAIN = '^domain/(lists|vn-time|timeliness|deadlines|directive|events|failures)\\.ts$';
+const WORKFLOW_SAFE_DOMAIN = '^domain/(lists|policy|vn-time|timeliness|deadlines|directive|events|failures)\\.ts$';
 /** api/ files that are not route modules: the app, its plumbing, and the schema modules routes share. */
 const API_PLUMBING = ['^api/(app|openapi|problem|failures|auth|context|ops|serve|server|client)\\.ts$', '(^|/)schemas\\.ts$'];
 
@@ -39,7 +39,7 @@ module.exports = {
       from: { path: '^workflows/' },
       to: {
         dependencyTypes: ['npm', 'npm-dev', 'npm-optional', 'npm-peer', 'npm-no-pkg', 'npm-unknown', 'core'],
-        pathNot: '^node_modules/@temporalio/(workflow|common)/',
+        pathNot: '(^|/)node_modules/@temporalio/(workflow|common)/',
       },
     },
     {

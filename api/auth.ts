@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import { bearerAuth } from 'hono/bearer-auth';
 import { createMiddleware } from 'hono/factory';
-import { MAY, type Permission } from '../services/policy.js';
+import { MAY, type Permission } from '../domain/policy.js';
 import type { Services } from '../services/index.js';
 import type { AppEnv } from './context.js';
 import { ApiProblem } from './problem.js';

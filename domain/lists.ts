@@ -8,6 +8,8 @@ export const ROLES = ['leader', 'officer', 'supervisor', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 /** Roles that act for an agency; the others act for the whole province. */
 export const AGENCY_ROLES = ['officer', 'supervisor'] as const satisfies readonly Role[];
+/** Who reads the daily digest besides those who chose it over immediate mail. */
+export const DIGEST_ROLES = ['supervisor', 'leader'] as const satisfies readonly Role[];
 
 export const DIRECTIVE_STATUSES = ['issued', 'in_progress', 'completion_submitted', 'completed', 'cancelled'] as const;
 export type DirectiveStatus = (typeof DIRECTIVE_STATUSES)[number];

@@ -5,7 +5,7 @@ import { users } from '../db/schema.js';
 import { FailureType, ServiceFailure } from '../domain/failures.js';
 import type { Role } from '../domain/lists.js';
 import type { Principal } from './context.js';
-import { MAY, may, type Permission } from './policy.js';
+import { MAY, may, type Permission } from '../domain/policy.js';
 
 /** The user a bearer token belongs to, unless it was revoked. */
 export async function principalForToken(db: Database, token: string): Promise<Principal | undefined> {

@@ -36,7 +36,7 @@ import { requirePermission } from './auth.js';
 import type { Principal, ServiceDeps } from './context.js';
 import { afterCursor, nextCursorOf } from './cursor.js';
 import { claimFor } from './idempotency.js';
-import type { Permission } from './policy.js';
+import type { Permission } from '../domain/policy.js';
 import { startDirectiveWorkflow } from './temporal.js';
 
 /** A directive as it is asked to be issued; agencies by id or code. */

@@ -10,6 +10,7 @@ import { DEFAULT_POLICY } from '../domain/deadlines.js';
 import type { Actor, DirectiveState, Escalation, EscalationRef, ExtensionRequest, Report } from '../domain/directive.js';
 import { FailureType } from '../domain/failures.js';
 import type { Role } from '../domain/lists.js';
+import { MAY } from '../domain/policy.js';
 import { isClosed } from '../domain/timeliness.js';
 import { vnEndOfDay } from '../domain/vn-time.js';
 import { reject } from './errors.js';
@@ -27,8 +28,6 @@ import type {
 } from './messages.js';
 import type { Recorded } from './types.js';
 
-const LEADER_ROLES: readonly Role[] = ['leader', 'admin'];
-const DECIDER_ROLES: readonly Role[] = ['supervisor', 'leader', 'admin'];
 
 // --- who may do what ------------------------------------------------------------------------------------------
 
@@ -92,7 +91,7 @@ export function validateRequestExtension(s: DirectiveState, args: RequestExtensi
 
 export function validateDecideExtension(s: DirectiveState, { actor, requestId }: DecideExtensionArgs): void {
   requireOpen(s);
-  requireRole(actor, DECIDER_ROLES, 'decide an extension');
+  requireRole(actor, MAY.decide, 'decide an extension');
   const request = findExtension(s, requestId);
   if (!request) return reject(FailureType.NotFound, `No extension request "${requestId}".`);
   if (request.decision !== null) reject(FailureType.Conflict, 'This extension request has already been decided.');
@@ -106,14 +105,14 @@ export function validateSubmitCompletion(s: DirectiveState, { actor, summary }: 
 }
 
 export function validateReviewCompletion(s: DirectiveState, { actor, accept, note }: ReviewCompletionArgs): void {
-  requireRole(actor, DECIDER_ROLES, 'review completion');
+  requireRole(actor, MAY.decide, 'review completion');
   if (s.status !== 'completion_submitted') reject(FailureType.InvalidState, 'No completion is awaiting review.');
   if (!accept && !note.trim()) reject(FailureType.Invalid, 'A rejected completion needs the reviewer’s note.');
 }
 
 export function validateReassign(s: DirectiveState, { actor, leadAgencyId, coordinatingAgencyIds, reason }: ReassignArgs): void {
   requireOpen(s);
-  requireRole(actor, LEADER_ROLES, 'reassign a directive');
+  requireRole(actor, MAY.reassign, 'reassign a directive');
   if (!leadAgencyId) reject(FailureType.Invalid, 'A directive needs exactly one lead agency.');
   if (coordinatingAgencyIds.includes(leadAgencyId)) reject(FailureType.Invalid, 'The lead agency cannot also coordinate.');
   if (!reason.trim()) reject(FailureType.Invalid, 'A reassignment needs a reason.');
@@ -121,7 +120,7 @@ export function validateReassign(s: DirectiveState, { actor, leadAgencyId, coord
 
 export function validateCancel(s: DirectiveState, { actor, reason }: CancelArgs): void {
   requireOpen(s);
-  requireRole(actor, LEADER_ROLES, 'cancel a directive');
+  requireRole(actor, MAY.cancel, 'cancel a directive');
   if (!reason.trim()) reject(FailureType.Invalid, 'A cancellation needs a reason.');
 }
 

@@ -5,7 +5,7 @@ import { storedEvent } from '../../db/events.js';
 import { agencies, directiveEvents, directives, escalations, notifications, users, webhooks } from '../../db/schema.js';
 import { assignedToAny, visibleAgencies } from '../../db/scope.js';
 import { WorkingCalendar } from '../../domain/calendar.js';
-import { AGENCY_ROLES, PERSONAL_CHANNELS, UNSENT_STATUSES, type DeliveryMode, type Language, type PersonalChannel } from '../../domain/lists.js';
+import { AGENCY_ROLES, DIGEST_ROLES, PERSONAL_CHANNELS, UNSENT_STATUSES, type DeliveryMode, type Language, type PersonalChannel } from '../../domain/lists.js';
 import { vnStartOfDay } from '../../domain/vn-time.js';
 import type { RecordEventInput } from '../../workflows/types.js';
 import { renderDigest, renderNotice, type DigestFacts, type NoticeFacts } from './templates.js';
@@ -206,7 +206,7 @@ export async function composeDigests(
         isNull(users.revokedAt),
         isNotNull(users.email),
         arrayContains(users.channels, [...PERSONAL_CHANNELS]),
-        or(inArray(users.role, ['supervisor', 'leader']), eq(users.delivery, 'digest')),
+        or(inArray(users.role, DIGEST_ROLES), eq(users.delivery, 'digest')),
       ),
     );
   for (const reader of readers) {

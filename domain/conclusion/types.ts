@@ -1,4 +1,4 @@
-import type { PeriodicRegime } from '../lists.js';
+import type { AssignmentRole, PeriodicRegime } from '../lists.js';
 
 /** UTF-16 offsets into ParseResult.text (the NFC-normalised input); end exclusive. */
 export type Span = { start: number; end: number };
@@ -37,7 +37,7 @@ export type DocumentRef = {
   span: Span;
 };
 
-export type AgencyRole = 'lead' | 'coordinating' | 'mentioned';
+export type AgencyRole = AssignmentRole | 'mentioned';
 
 export type AgencyMention = {
   agencyId: string;

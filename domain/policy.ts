@@ -1,9 +1,9 @@
-import type { Role } from '../domain/lists.js';
+import type { Role } from './lists.js';
 
 /**
  * Which roles may do what, in one table: the JSON API checks it before reading a request, the application
- * layer again before acting, so the web pages and the API refuse the same things. Scope (which agency's
- * directives) is checked by the services and by the workflow.
+ * layer again before acting and the workflow's validators once more, so every door refuses the same things.
+ * Scope (which agency's directives) is checked by the services and by the workflow.
  */
 export const MAY = {
   issueDirectives: ['leader', 'admin'],
