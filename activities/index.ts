@@ -11,7 +11,7 @@ import { NOTIFYING_EVENTS } from '../domain/events.js';
 import type { AssignmentRole, EscalationLevel } from '../domain/lists.js';
 import { planSchedule } from '../domain/schedule.js';
 import { foldVietnamese } from '../domain/text.js';
-import type { RecordEventInput, RecordEventResult } from '../workflows/types.js';
+import type { RecordEventInput, RecordEventResult } from './types.js';
 import { deliverNotifications, type DeliveryResult, type Mailer } from './notify/deliver.js';
 import { composeDigests, enqueueEventNotifications, eventSource, hasPending } from './notify/outbox.js';
 

@@ -55,22 +55,15 @@ export type DirectiveFields = {
   policy?: { reminders: Offset[]; escalations: Offset[] } | undefined;
 };
 
-export type DirectiveView = {
+/** A directive as both doors show it: the state's summary with its agencies named and its links. */
+export type DirectiveView = Pick<
+  DirectiveState,
+  'title' | 'body' | 'status' | 'timeliness' | 'conferenceId' | 'dueAt' | 'nextDeadlineAt' | 'escalationLevel' | 'issuedBy' | 'issuedAt' | 'completedAt'
+> & {
   id: string;
   workflowId: string;
-  title: string;
-  body: string;
-  status: DirectiveStatus;
-  timeliness: Timeliness;
   leadAgency: AgencySummary;
   coordinatingAgencies: AgencySummary[];
-  conferenceId: string | null;
-  dueAt: string | null;
-  nextDeadlineAt: string | null;
-  escalationLevel: number;
-  issuedBy: string | null;
-  issuedAt: string;
-  completedAt: string | null;
   lastSeq: number;
   links: { self: string; events: string; temporalUi?: string };
 };

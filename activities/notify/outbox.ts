@@ -7,7 +7,7 @@ import { assignedToAny, visibleAgencies } from '../../db/scope.js';
 import { WorkingCalendar } from '../../domain/calendar.js';
 import { AGENCY_ROLES, DIGEST_ROLES, PERSONAL_CHANNELS, UNSENT_STATUSES, type DeliveryMode, type Language, type PersonalChannel } from '../../domain/lists.js';
 import { vnStartOfDay } from '../../domain/vn-time.js';
-import type { RecordEventInput } from '../../workflows/types.js';
+import type { RecordEventInput } from '../types.js';
 import { renderDigest, renderNotice, type DigestFacts, type NoticeFacts } from './templates.js';
 
 type Db = Database | Tx;
