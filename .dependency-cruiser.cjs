@@ -88,7 +88,14 @@ module.exports = {
       comment: 'Route modules validate, authorize and call the application layer: never activities, the database or workflows directly.',
       severity: 'error',
       from: { path: '^api/' },
-      to: { path: '^(activities|db|workflows|worker|web|scripts)/' },
+      to: { path: '^(activities|db|workflows|worker|scripts)/' },
+    },
+    {
+      name: 'only-the-app-mounts-the-pages',
+      comment: 'The two doors are siblings: the HTTP app (api/app.ts) serves both, no route module reaches into the pages.',
+      severity: 'error',
+      from: { path: '^api/', pathNot: '^api/app\\.ts$' },
+      to: { path: '^web/' },
     },
     {
       name: 'web-only-through-services',
@@ -128,6 +135,6 @@ module.exports = {
     exclude: { path: '^(node_modules|\\.data|\\.tools|dist|coverage)/' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
-    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default', 'types'], extensions: ['.ts', '.js'] },
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default', 'types'], extensions: ['.ts', '.tsx', '.js'] },
   },
 };

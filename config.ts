@@ -37,6 +37,10 @@ const schema = z.object({
     .default('07:30'),
   WEBHOOK_FAILURE_LIMIT: z.coerce.number().int().min(1).max(100).default(5),
   WEBHOOK_DISABLE_AFTER_MINUTES: z.coerce.number().int().min(0).max(10_080).default(60),
+  OIDC_ISSUER: optionalString.pipe(z.url({ protocol: /^https?$/, message: 'OIDC_ISSUER must be an http(s) URL' }).optional()),
+  OIDC_CLIENT_ID: optionalString,
+  OIDC_CLIENT_SECRET: optionalString,
+  OIDC_MATCH: z.enum(['email', 'subject']).default('email'),
 });
 
 export type Config = {
@@ -63,6 +67,8 @@ export type Config = {
   systemPath: string;
   adminToken: string | undefined;
   testDatabaseAdminUrl: string;
+  /** Single sign-on with the province's OpenID provider; undefined: passwords only. */
+  oidc: { issuer: string; clientId: string; clientSecret: string; match: 'email' | 'subject' } | undefined;
   notify: {
     /** undefined: `npm run dev` runs its own mail catcher; standalone workers record mail as skipped. */
     smtpUrl: string | undefined;
@@ -85,6 +91,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  if (e.OIDC_ISSUER && (!e.OIDC_CLIENT_ID || !e.OIDC_CLIENT_SECRET)) {
+    throw new ConfigError('Invalid configuration:\n  OIDC_ISSUER needs OIDC_CLIENT_ID and OIDC_CLIENT_SECRET');
+  }
   const dataDir = path.resolve(e.DATA_DIR);
   return {
     env: e.NODE_ENV,
@@ -110,6 +119,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     systemPath: e.PATH,
     adminToken: e.ADMIN_TOKEN,
     testDatabaseAdminUrl: e.TEST_DATABASE_ADMIN_URL,
+    oidc: e.OIDC_ISSUER ? { issuer: e.OIDC_ISSUER, clientId: e.OIDC_CLIENT_ID!, clientSecret: e.OIDC_CLIENT_SECRET!, match: e.OIDC_MATCH } : undefined,
     notify: {
       smtpUrl: e.SMTP_URL,
       mailFrom: e.MAIL_FROM,

@@ -3,6 +3,7 @@ import type { Client } from '@temporalio/client';
 import { and, eq, isNull, lt, sql } from 'drizzle-orm';
 import { loadOverrides } from '../db/calendar.js';
 import type { Database, Tx } from '../db/client.js';
+import { EVENTS_CHANNEL, type EventAnnouncement } from '../db/events.js';
 import { agencies, assignments, directiveEvents, directives, escalations, reports, users } from '../db/schema.js';
 import { WorkingCalendar } from '../domain/calendar.js';
 import type { Plan, PlanInput } from '../domain/deadlines.js';
@@ -91,6 +92,7 @@ export function createActivities({ db, notify = NO_NOTIFY, startDelivery }: Acti
         ]);
         await project(tx, input);
         await enqueueEventNotifications(tx, input, notify.publicUrl);
+        await tx.execute(sql`select pg_notify(${EVENTS_CHANNEL}, ${JSON.stringify(announcementOf(input))})`);
         return { recorded: true };
       });
       // After the commit, and again on a retry that finds the event recorded: the start is idempotent, so a
@@ -228,6 +230,18 @@ const rungOf = (directiveId: string, e: Escalation) =>
   );
 
 type Assignment = { agencyId: string; role: AssignmentRole };
+
+/** Tells the web app's live pages, through NOTIFY, that someone's work may have changed. */
+function announcementOf(input: RecordEventInput): EventAnnouncement {
+  const target = input.type === 'escalated' ? input.data.escalation.target : null;
+  return {
+    directiveId: input.directiveId,
+    type: input.type,
+    agencyIds: [input.snapshot.leadAgencyId, ...input.snapshot.coordinatingAgencyIds],
+    targetAgencyId: target?.agencyId ?? null,
+    targetUserId: target?.userId ?? null,
+  };
+}
 
 /** Ends assignments that are no longer in force and opens new ones; ended rows stay as history. */
 async function syncAssignments(tx: Tx, directiveId: string, at: Date, wanted: Assignment[]): Promise<void> {

@@ -1,3 +1,4 @@
+import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
@@ -18,6 +19,7 @@ import { meApp, usersApp } from './users.js';
 import { newApp } from './openapi.js';
 import { mountDocs, mountMetrics, rateLimit, rejectNul, requestLog } from './ops.js';
 import { ApiProblem, problemResponse } from './problem.js';
+import { webApp } from '../web/app.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -75,7 +77,12 @@ export function createApp(deps: AppDeps) {
     .route('/v1/webhooks', webhooksApp(deps))
     .route('/v1/notifications', notificationsApp(deps));
 
-  app.notFound((c) => problemResponse(c, 404, { detail: `No route ${c.req.method} ${c.req.path}.` }));
+  const noRoute = (c: Context) => problemResponse(c, 404, { detail: `No route ${c.req.method} ${c.req.path}.` });
+  app.all('/v1/*', noRoute);
+  // Everything that is not the JSON API is the web app: its pages, their assets, signing in.
+  const web = webApp({ services: deps.services, config: { http: { publicUrl: deps.config.http.publicUrl } }, logger: deps.logger, oidc: deps.config.oidc });
+  app.mount('/', web.fetch);
+  app.notFound(noRoute);
   app.onError((err, c) => {
     if (err instanceof ServiceFailure) err = problemFor(err);
     if (err instanceof ApiProblem) return problemResponse(c, err.status, err.init);

@@ -105,7 +105,9 @@ export function conclusionImportApp({ services }: AppDeps) {
     }),
     async (c) => {
       const { text, heldOn } = c.req.valid('json');
-      return c.json(await services.conclusions.importText(c.get('principal'), text, heldOn), 200);
+      // The caller has the text; the spans point into its NFC form.
+      const { text: _normalized, ...drafts } = await services.conclusions.importText(c.get('principal'), text, heldOn);
+      return c.json(drafts, 200);
     },
   );
 }

@@ -3,7 +3,11 @@ import type { Principal, Services } from '../services/index.js';
 
 export type AppDeps = {
   services: Services;
-  config: { http: Pick<Config['http'], 'rateLimitPerMinute'>; temporal: Pick<Config['temporal'], 'metricsAddress'> };
+  config: {
+    http: Pick<Config['http'], 'rateLimitPerMinute' | 'publicUrl'>;
+    temporal: Pick<Config['temporal'], 'metricsAddress'>;
+    oidc?: Config['oidc'];
+  };
   logger: Logger;
 };
 

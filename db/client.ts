@@ -18,8 +18,12 @@ export type DatabaseHandle = {
   location: string;
   migrate(): Promise<void>;
   ping(): Promise<void>;
+  /** LISTEN on a channel; NOTIFY from any transaction (any process, for PostgreSQL) arrives after it commits. */
+  listen: Listen;
   close(): Promise<void>;
 };
+
+export type Listen = (channel: string, onPayload: (payload: string) => void) => Promise<() => Promise<void>>;
 
 export const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url));
 
@@ -70,6 +74,11 @@ function openPostgres(url: string, max: number): DatabaseHandle {
     async ping() {
       await client`select 1`;
     },
+    async listen(channel, onPayload) {
+      // postgres.js keeps one extra connection for all of a client's listeners and reconnects it.
+      const { unlisten } = await client.listen(channel, onPayload);
+      return unlisten;
+    },
     async close() {
       await client.end({ timeout: 5 });
     },
@@ -94,6 +103,10 @@ async function openPglite(dir: string | undefined): Promise<DatabaseHandle> {
     },
     async ping() {
       await client.query('select 1');
+    },
+    async listen(channel, onPayload) {
+      const unlisten = await client.listen(channel, onPayload);
+      return () => unlisten();
     },
     async close() {
       await client.close();

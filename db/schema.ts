@@ -23,6 +23,7 @@ import {
   NOTIFICATION_CHANNELS,
   NOTIFICATION_STATUSES,
   ROLES,
+  SIGN_IN_METHODS,
   type ConferenceKind,
   type DirectiveStatus,
   type Language,
@@ -74,11 +75,62 @@ export const users = pgTable(
     /** Notification preferences: the channels a user is reached on, and immediate mail or the daily digest only. */
     channels: text('channels').array().notNull().default(sql`'{email}'::text[]`),
     delivery: deliveryEnum('delivery').notNull().default('immediate'),
+    /** argon2id (PHC string) of the person's password for the web app; null until one is set. */
+    passwordHash: text('password_hash'),
+    passwordSetAt: timestamp('password_set_at', { withTimezone: true }),
+    /** The `sub` of the province's OpenID provider, once the person has signed in with it. */
+    oidcSubject: text('oidc_subject'),
     createdAt: createdAt(),
+    /** A revoked user can neither use a token nor sign in; their sessions end. */
     revokedAt: timestamp('revoked_at', { withTimezone: true }),
   },
-  (t) => [uniqueIndex('users_token_hash_key').on(t.tokenHash)],
+  (t) => [
+    uniqueIndex('users_token_hash_key').on(t.tokenHash),
+    // People sign in with their address, so one address is one person.
+    uniqueIndex('users_email_key').on(sql`lower(${t.email})`),
+    uniqueIndex('users_oidc_subject_key').on(t.oidcSubject),
+  ],
 );
+
+/** A signed-in browser: the cookie holds a random token, this table its SHA-256 only. */
+export const sessions = pgTable(
+  'sessions',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    method: text('method', { enum: SIGN_IN_METHODS }).notNull(),
+    createdAt: createdAt(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    endedAt: timestamp('ended_at', { withTimezone: true }),
+  },
+  (t) => [index('sessions_user_idx').on(t.userId)],
+);
+
+/** A one-time link an admin sends so a person sets their first password (or a new one). */
+export const invitations = pgTable(
+  'invitations',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    createdBy: uuid('created_by'),
+    createdAt: createdAt(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    usedAt: timestamp('used_at', { withTimezone: true }),
+  },
+  (t) => [index('invitations_user_idx').on(t.userId)],
+);
+
+/** Failed sign-ins per account (`account:<address>`) and per client address (`address:<ip>`), for throttling. */
+export const signInFailures = pgTable('sign_in_failures', {
+  key: text('key').primaryKey(),
+  failures: integer('failures').notNull().default(0),
+  windowStartedAt: timestamp('window_started_at', { withTimezone: true }).notNull().defaultNow(),
+  lockedUntil: timestamp('locked_until', { withTimezone: true }),
+});
 
 export const conferences = pgTable('conferences', {
   id: uuid('id').primaryKey().defaultRandom(),

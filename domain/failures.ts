@@ -16,8 +16,30 @@ export const FailureType = {
   Malformed: 'Malformed',
   TooLarge: 'TooLarge',
   IdempotencyKeyReused: 'IdempotencyKeyReused',
+  /** Wrong credentials, or a session that ended. */
+  Unauthenticated: 'Unauthenticated',
+  /** Too many failed sign-ins: the account or the address waits a while. */
+  TooManyAttempts: 'TooManyAttempts',
 } as const;
 export type FailureType = (typeof FailureType)[keyof typeof FailureType];
+
+/**
+ * Every failure type's HTTP status, in one table both doors use (the API's problem+json, the pages' status).
+ * It is a Record over the type, so a failure type added above without a status here does not compile.
+ */
+export const HTTP_STATUS = {
+  Forbidden: 403,
+  NotFound: 404,
+  Conflict: 409,
+  InvalidState: 409,
+  Invalid: 422,
+  Closed: 409,
+  Malformed: 400,
+  TooLarge: 413,
+  IdempotencyKeyReused: 422,
+  Unauthenticated: 401,
+  TooManyAttempts: 429,
+} as const satisfies Record<FailureType, 400 | 401 | 403 | 404 | 409 | 413 | 422 | 429>;
 
 export const isFailureType = (v: unknown): v is FailureType => typeof v === 'string' && Object.values<string>(FailureType).includes(v);
 

@@ -51,6 +51,10 @@ export const UNSENT_STATUSES = ['pending', 'retrying'] as const satisfies readon
 export const DELIVERY_MODES = ['immediate', 'digest'] as const;
 export type DeliveryMode = (typeof DELIVERY_MODES)[number];
 
+/** How a person signed in to the web app. */
+export const SIGN_IN_METHODS = ['password', 'oidc'] as const;
+export type SignInMethod = (typeof SIGN_IN_METHODS)[number];
+
 export const ESCALATION_LEVELS = [1, 2, 3] as const;
 export type EscalationLevel = (typeof ESCALATION_LEVELS)[number];
 /** How an escalation inbox is filtered. */

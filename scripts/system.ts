@@ -82,7 +82,7 @@ export async function startSystem(config: Config, say: (line: string) => void): 
   const temporal = await connectClient(temporalAddress, config.temporal.namespace);
   await ensureDigestSchedule(temporal, { taskQueue: config.temporal.taskQueue, ...config.notify.digestAt });
   const withUi = { ...config, temporal: { ...config.temporal, uiUrl } };
-  const app = createApp({ services: createServices({ db: database.db, temporal, config: withUi, logger }), config: withUi, logger });
+  const app = createApp({ services: createServices({ db: database.db, temporal, config: withUi, logger, listen: database.listen }), config: withUi, logger });
   const server = await startHttpServer(app, config.http.host, config.http.port);
 
   let stopped: Promise<void> | undefined;

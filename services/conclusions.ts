@@ -6,8 +6,11 @@ import type { PeriodicRegime } from '../domain/lists.js';
 import { requirePermission } from './auth.js';
 import type { Principal, ServiceDeps } from './context.js';
 
-/** A draft directive, with the entry of a conference's `directives` it suggests once the leader has reviewed it. */
-export type ImportedConclusion = Omit<ParseResult, 'text' | 'drafts'> & {
+/**
+ * The drafts of a conclusion, each with the entry of a conference's `directives` it suggests once the leader has
+ * reviewed it; `text` is the NFC form of the input that every span points into.
+ */
+export type ImportedConclusion = Omit<ParseResult, 'drafts'> & {
   drafts: Array<
     ParseResult['drafts'][number] & {
       suggested: {
@@ -46,9 +49,8 @@ export function conclusionService({ db }: ServiceDeps) {
         }
         throw err;
       }
-      const { text: _text, ...rest } = result;
       return {
-        ...rest,
+        ...result,
         drafts: result.drafts.map((d) => ({
           ...d,
           suggested: {

@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { Config, Logger } from '../config.js';
-import type { Database } from '../db/client.js';
+import type { Database, Listen } from '../db/client.js';
 import type { Role } from '../domain/lists.js';
 
 /** Who is asking, once authenticated (a bearer token, or a web session): the role and agency are all scope depends on. */
@@ -16,4 +16,6 @@ export type ServiceDeps = {
   temporal: Client;
   config: { temporal: Pick<Config['temporal'], 'namespace' | 'taskQueue' | 'uiUrl'> };
   logger: Logger;
+  /** LISTEN on the read model, for the web app's live pages; without it they do not update by themselves. */
+  listen?: Listen | undefined;
 };

@@ -6,16 +6,17 @@
 import { createHash } from 'node:crypto';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
-import { and, asc, desc, eq, gte, ilike, inArray, isNull, lt, ne, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, ilike, inArray, isNull, lt, ne, notInArray, sql, type SQL } from 'drizzle-orm';
 import { storedEvent } from '../db/events.js';
 import { assignments, directiveEvents, directives } from '../db/schema.js';
 import { assignedToAny, seesAgencies, supervises, visibleAgencies } from '../db/scope.js';
 import { escapeLike } from '../db/text.js';
-import { DEFAULT_POLICY, type DeadlinePolicy, type Offset, type ReportingRegime } from '../domain/deadlines.js';
-import type { DirectiveState, ExtensionRequest } from '../domain/directive.js';
+import { DEFAULT_POLICY, type DeadlinePolicy, type Offset, type PlannedDeadline, type ReportingRegime } from '../domain/deadlines.js';
+import type { DirectiveState, ExtensionRequest, Report } from '../domain/directive.js';
 import type { DirectiveEvent } from '../domain/events.js';
 import { FailureType, isFailureType, ServiceFailure, type FieldError } from '../domain/failures.js';
-import type { DirectiveStatus, Timeliness } from '../domain/lists.js';
+import { CLOSED_STATUSES, TIMELINESS, type DirectiveStatus, type Timeliness } from '../domain/lists.js';
+import { may, type Permission } from '../domain/policy.js';
 import { foldVietnamese } from '../domain/text.js';
 import { vnEndOfDay, vnStartOfDay } from '../domain/vn-time.js';
 import {
@@ -36,7 +37,6 @@ import { requirePermission } from './auth.js';
 import type { Principal, ServiceDeps } from './context.js';
 import { afterCursor, nextCursorOf } from './cursor.js';
 import { claimFor } from './idempotency.js';
-import type { Permission } from '../domain/policy.js';
 import { startDirectiveWorkflow } from './temporal.js';
 
 /** A directive as it is asked to be issued; agencies by id or code. */
@@ -71,6 +71,11 @@ export type DirectiveView = Pick<
 export type ExtensionRequestView = ExtensionRequest;
 
 export type DirectiveDetail = DirectiveView & {
+  /** From the history: the report periods and final deadline in force, with their reminders and ladder. */
+  deadlines: PlannedDeadline[];
+  /** From the history: which agencies acknowledged, and the reports sent. */
+  acknowledgements: Array<{ agencyId: string; at: string }>;
+  reports: Report[];
   /** From the history: every extension request and its decision. */
   extensionRequests: ExtensionRequestView[];
   /** The workflow's live `state` query, or null when no worker can answer now. */
@@ -89,6 +94,14 @@ export type DirectiveQuery = {
   conferenceId?: string | undefined;
   limit: number;
   cursor?: string | undefined;
+};
+
+export type Workload = {
+  overdue: DirectiveView[];
+  dueSoon: DirectiveView[];
+  extensions: DirectiveView[];
+  reviews: DirectiveView[];
+  counts: Record<Timeliness, number>;
 };
 
 export type StoredEventView = DirectiveEvent & { seq: number; occurredAt: string; actorId: string | null };
@@ -137,6 +150,16 @@ export function refusalOf(err: unknown): unknown {
     return new ServiceFailure(FailureType.Closed, 'The directive is closed; nothing more can be done.', 'directive-closed');
   }
   return err;
+}
+
+/** The plan in force as the history tells it: issued, re-planned by an extension or an upgrade, extended by a year. */
+function deadlinesFrom(events: StoredEventView[]): PlannedDeadline[] {
+  let deadlines: PlannedDeadline[] = [];
+  for (const e of events) {
+    if (e.type === 'issued') deadlines = e.data.deadlines ?? [];
+    if (e.type === 'replanned') deadlines = e.data.reason === 'next_year' ? [...deadlines, ...e.data.deadlines] : e.data.deadlines;
+  }
+  return deadlines;
 }
 
 /** Extension requests as the history tells them: requested, then decided. */
@@ -204,15 +227,18 @@ export function directiveService(deps: ServiceDeps) {
     }
   }
 
+  const coordinatingOf = async (id: string): Promise<string[]> =>
+    (
+      await db
+        .select({ agencyId: assignments.agencyId })
+        .from(assignments)
+        .where(and(eq(assignments.directiveId, id), eq(assignments.role, 'coordinating'), isNull(assignments.endedAt)))
+        .orderBy(asc(assignments.assignedAt))
+    ).map((c) => c.agencyId);
+
   async function projected(id: string): Promise<DirectiveState | null> {
     const [row] = await db.select().from(directives).where(eq(directives.id, id));
-    if (!row) return null;
-    const coordinating = await db
-      .select({ agencyId: assignments.agencyId })
-      .from(assignments)
-      .where(and(eq(assignments.directiveId, id), eq(assignments.role, 'coordinating'), isNull(assignments.endedAt)))
-      .orderBy(asc(assignments.assignedAt));
-    return rowToState(row, coordinating.map((c) => c.agencyId));
+    return row ? rowToState(row, await coordinatingOf(id)) : null;
   }
 
   async function storedEvents(id: string): Promise<StoredEventView[]> {
@@ -379,7 +405,44 @@ export function directiveService(deps: ServiceDeps) {
       const base = fromDb ?? live;
       const scope = await visibleAgencies(db, principal);
       if (!base || !seesAgencies(scope, [base.leadAgencyId, ...base.coordinatingAgencyIds])) throw notFound(id);
-      return { ...(await viewOf(base)), extensionRequests: extensionsFrom(events), live };
+      return {
+        ...(await viewOf(base)),
+        deadlines: deadlinesFrom(events),
+        acknowledgements: events.flatMap((e) => (e.type === 'acknowledged' ? [{ agencyId: e.data.agencyId, at: e.occurredAt }] : [])),
+        reports: events.flatMap((e) => (e.type === 'report_submitted' ? [e.data.report] : [])),
+        extensionRequests: extensionsFrom(events),
+        live,
+      };
+    },
+
+    /**
+     * What needs the principal now, in their scope: overdue and soon-due directives, and for those who decide,
+     * extension requests and completions waiting for them; with the scope's count per timeliness category.
+     */
+    async workload(principal: Principal, nowMs = Date.now()): Promise<Workload> {
+      const scope = assignedToAny(await visibleAgencies(db, principal));
+      const open = notInArray(directives.status, [...CLOSED_STATUSES]);
+      const page = async (where: SQL | undefined, order: SQL, limit = 50) => {
+        const rows = await db.select().from(directives).where(and(scope, where)).orderBy(order).limit(limit);
+        return Promise.all(rows.map(async (r) => viewOf(rowToState(r, await coordinatingOf(r.id)))));
+      };
+      const decides = may(principal.role, 'decide');
+      const pendingExtension = sql`exists (
+        select 1 from ${directiveEvents} r where r.directive_id = ${directives.id} and r.type = 'extension_requested'
+        and not exists (select 1 from ${directiveEvents} x where x.directive_id = ${directives.id} and x.type = 'extension_decided'
+                        and x.data->>'requestId' = r.data->'request'->>'id'))`;
+      const [overdue, dueSoon, extensions, reviews, counted] = await Promise.all([
+        page(and(open, eq(directives.timeliness, 'open_overdue')), asc(directives.nextDeadlineAt)),
+        page(
+          and(open, gte(directives.nextDeadlineAt, new Date(nowMs)), lt(directives.nextDeadlineAt, new Date(nowMs + 7 * 86_400_000))),
+          asc(directives.nextDeadlineAt),
+        ),
+        decides ? page(and(open, pendingExtension), asc(directives.dueAt)) : Promise.resolve([]),
+        decides ? page(eq(directives.status, 'completion_submitted'), asc(directives.updatedAt)) : Promise.resolve([]),
+        db.select({ timeliness: directives.timeliness, n: sql<number>`count(*)::int` }).from(directives).where(scope).groupBy(directives.timeliness),
+      ]);
+      const counts = Object.fromEntries(TIMELINESS.map((t) => [t, counted.find((c) => c.timeliness === t)?.n ?? 0])) as Record<Timeliness, number>;
+      return { overdue, dueSoon, extensions, reviews, counts };
     },
 
     async events(principal: Principal, id: string): Promise<StoredEventView[]> {

@@ -3,6 +3,7 @@
  * so both doors have the same actions and refuse the same things (ServiceFailure, domain/failures.ts).
  */
 import { sql } from 'drizzle-orm';
+import { accountService } from './accounts.js';
 import { agencyService } from './agencies.js';
 import { principalForToken } from './auth.js';
 import { calendarService } from './calendar.js';
@@ -12,6 +13,7 @@ import type { ServiceDeps } from './context.js';
 import { directiveService } from './directives.js';
 import { escalationService } from './escalations.js';
 import { notificationService, webhookService } from './notifications.js';
+import { liveService } from './live.js';
 import { userService } from './users.js';
 
 export type { Principal, ServiceDeps } from './context.js';
@@ -29,6 +31,8 @@ export function createServices(deps: ServiceDeps) {
     notifications: notificationService(deps),
     webhooks: webhookService(deps),
     auth: { principalForToken: (token: string) => principalForToken(deps.db, token) },
+    accounts: accountService(deps),
+    live: liveService(deps, deps.listen),
     /** Whether the read model and Temporal answer, each within two seconds. */
     async readiness(): Promise<{ database: 'ok' | 'unavailable'; temporal: 'ok' | 'unavailable' }> {
       const within = async <T>(p: Promise<T>) => {

@@ -20,7 +20,7 @@ export async function openServices(config: Config, logger: Logger): Promise<Open
   if (config.adminToken) await ensureBootstrapAdmin(database.db, config.adminToken);
   const temporal = await connectClient(config.temporal.address ?? 'localhost:7233', config.temporal.namespace);
   return {
-    services: createServices({ db: database.db, temporal, config, logger }),
+    services: createServices({ db: database.db, temporal, config, logger, listen: database.listen }),
     database,
     temporal,
     async close() {

@@ -1,4 +1,4 @@
-import { asc, eq } from 'drizzle-orm';
+import { asc, eq, sql } from 'drizzle-orm';
 import { hashToken, newToken } from '../db/bootstrap.js';
 import { agencies, users } from '../db/schema.js';
 import { FailureType, ServiceFailure } from '../domain/failures.js';
@@ -56,6 +56,11 @@ export function userService({ db }: ServiceDeps) {
       if (claim.replayed) {
         const [existing] = await db.select(columns).from(users).where(eq(users.id, claim.resourceId));
         if (existing) return { user: view(existing), token: null, replayed: true };
+      }
+      if (body.email) {
+        // People sign in with their address: one address, one person.
+        const [taken] = await db.select({ id: users.id }).from(users).where(sql`lower(${users.email}) = ${body.email.toLowerCase()}`);
+        if (taken) throw new ServiceFailure(FailureType.Conflict, 'Another user has this email address.', undefined, [{ location: 'body', pointer: '/email', message: 'Already in use' }]);
       }
       const token = newToken();
       const [row] = await db

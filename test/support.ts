@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { NativeConnection, Runtime, DefaultLogger } from '@temporalio/worker';
 import { Client, Connection } from '@temporalio/client';
 import { pino } from 'pino';
+import type { Config } from '../config.js';
 import { expect, inject } from 'vitest';
 import { NO_NOTIFY, type NotifyOptions } from '../activities/index.js';
 import { createApp, type App } from '../api/app.js';
@@ -39,7 +40,16 @@ export type World = {
 
 /** A worker on its own task queue, a Temporal client and the API, on the run's Temporal server and database. */
 export async function startWorld(
-  options: { database?: DatabaseHandle; temporalAddress?: string; rateLimitPerMinute?: number; notify?: Partial<NotifyOptions>; taskQueue?: string } = {},
+  options: {
+    database?: DatabaseHandle;
+    temporalAddress?: string;
+    rateLimitPerMinute?: number;
+    notify?: Partial<NotifyOptions>;
+    taskQueue?: string;
+    /** Where the app is reached (links, the OpenID redirect); `http://test` when it is only called in-process. */
+    publicUrl?: string;
+    oidc?: Config['oidc'];
+  } = {},
 ): Promise<World> {
   quietTemporalRuntime();
   const address = options.temporalAddress ?? inject('temporalAddress');
@@ -69,10 +79,20 @@ export async function startWorld(
   const client = new Client({ connection, namespace: 'default' });
   const adminToken = await createUser(database.db, { role: 'admin' });
   const logger = pino({ level: 'silent' });
-  const services = createServices({ db: database.db, temporal: client, config: { temporal: { namespace: 'default', taskQueue, uiUrl: 'http://ui.test' } }, logger });
+  const services = createServices({
+    db: database.db,
+    temporal: client,
+    config: { temporal: { namespace: 'default', taskQueue, uiUrl: 'http://ui.test' } },
+    logger,
+    listen: database.listen,
+  });
   const app = createApp({
     services,
-    config: { http: { rateLimitPerMinute: options.rateLimitPerMinute ?? 100_000 }, temporal: { metricsAddress: undefined } },
+    config: {
+      http: { rateLimitPerMinute: options.rateLimitPerMinute ?? 100_000, publicUrl: options.publicUrl ?? 'http://test' },
+      temporal: { metricsAddress: undefined },
+      oidc: options.oidc,
+    },
     logger,
   });
 

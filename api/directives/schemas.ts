@@ -87,6 +87,20 @@ export const DirectiveView = z
   })
   .openapi('Directive');
 
+const Ownership = z.object({ leadAgencyId: z.string(), coordinatingAgencyIds: z.array(z.string()) });
+const PlannedDeadline = z
+  .object({
+    key: z.string(),
+    kind: z.enum(['report', 'final']),
+    label: z.string(),
+    dueAt: z.string(),
+    reminders: z.array(z.string()),
+    escalations: z.array(z.string()),
+  })
+  .openapi('PlannedDeadline');
+const Report = z
+  .object({ deadlineKey: z.string(), agencyId: z.string(), at: z.string(), summary: z.string(), late: z.boolean(), by: z.string() })
+  .openapi('Report');
 const ExtensionRequestBase = z.object({
   id: z.string().openapi({ description: 'Names the request in a decision', example: 'x1' }),
   requestedAt: z.string(),
@@ -103,6 +117,9 @@ export const ExtensionRequestView = z
   .openapi('ExtensionRequestView');
 
 export const DirectiveDetail = DirectiveView.extend({
+  deadlines: z.array(PlannedDeadline).openapi({ description: 'The report periods and the final deadline in force, from the history' }),
+  acknowledgements: z.array(z.object({ agencyId: z.string(), at: z.string() })),
+  reports: z.array(Report),
   extensionRequests: z.array(ExtensionRequestView).openapi({ description: 'Every extension request and its decision, from the history' }),
   live: z
     .unknown()
@@ -114,20 +131,6 @@ export const DirectiveWithRequest = DirectiveView.extend({ extensionRequest: Ext
 
 // --- the history: one schema per event type, each held to the payload type of domain/events.ts -----------
 
-const Ownership = z.object({ leadAgencyId: z.string(), coordinatingAgencyIds: z.array(z.string()) });
-const PlannedDeadline = z
-  .object({
-    key: z.string(),
-    kind: z.enum(['report', 'final']),
-    label: z.string(),
-    dueAt: z.string(),
-    reminders: z.array(z.string()),
-    escalations: z.array(z.string()),
-  })
-  .openapi('PlannedDeadline');
-const Report = z
-  .object({ deadlineKey: z.string(), agencyId: z.string(), at: z.string(), summary: z.string(), late: z.boolean(), by: z.string() })
-  .openapi('Report');
 const Escalation = z
   .object({
     deadlineKey: z.string(),

@@ -1,0 +1,135 @@
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { users } from '../db/schema.js';
+import { createAgency, createUserWithId, eventually, inSeconds, startWorld, type World } from './support.js';
+
+/**
+ * The web app in-process (no browser): signing in, the form token, throttling, scopes, and every page
+ * rendering for the role that uses it. The browser suite (test/browser/) drives the same pages in Chromium.
+ */
+let world: World;
+beforeAll(async () => {
+  world = await startWorld({ publicUrl: 'http://127.0.0.1' });
+});
+afterAll(async () => world?.close());
+
+/** A browser without JavaScript: keeps cookies, follows nothing by itself, posts forms with their token. */
+class Browser {
+  cookies = new Map<string, string>();
+  constructor(private readonly w: World) {}
+  private header() {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+  }
+  private keep(res: Response) {
+    for (const c of res.headers.getSetCookie()) {
+      const [pair] = c.split(';');
+      const [k, ...v] = pair!.split('=');
+      const value = v.join('=');
+      if (/Max-Age=0|expires=Thu, 01 Jan 1970/i.test(c) || value === '') this.cookies.delete(k!);
+      else this.cookies.set(k!, value);
+    }
+    return res;
+  }
+  async get(path: string) {
+    return this.keep(await this.w.app.request(path, { headers: { cookie: this.header(), accept: 'text/html' } }));
+  }
+  get csrf() {
+    return this.cookies.get('dt_csrf') ?? '';
+  }
+  async post(path: string, fields: Record<string, string>, opts: { csrf?: boolean } = {}) {
+    const body = new URLSearchParams({ ...fields, ...(opts.csrf === false ? {} : { _csrf: this.csrf }) });
+    return this.keep(
+      await this.w.app.request(path, {
+        method: 'POST',
+        headers: { cookie: this.header(), 'content-type': 'application/x-www-form-urlencoded', origin: 'http://localhost' },
+        body: body.toString(),
+      }),
+    );
+  }
+  async signIn(email: string, password: string) {
+    await this.get('/sign-in');
+    return this.post('/sign-in', { email, password, next: '/' });
+  }
+}
+
+async function person(role: 'leader' | 'officer' | 'supervisor' | 'admin', agencyId: string | undefined, email: string, password = 'mật khẩu đủ dài 123') {
+  const u = await createUserWithId(world.db, { role, ...(agencyId ? { agencyId } : {}) });
+  await world.db.update(users).set({ email }).where(eq(users.id, u.id));
+  const admin = { userId: 'x', name: 'x', role: 'admin' as const, agencyId: null };
+  await world.services.accounts.setPassword(admin, u.id, password);
+  return { ...u, email, password };
+}
+
+describe('the web app, without a browser', () => {
+  it('sends a visitor to sign in, signs them in with a session cookie and out again', async () => {
+    const b = new Browser(world);
+    const home = await b.get('/');
+    expect(home.status).toBe(303);
+    expect(home.headers.get('location')).toBe('/sign-in?next=%2F');
+    const page = await b.get('/sign-in');
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('Đăng nhập');
+    const agency = await createAgency(world.db, 'Cong an huyen');
+    const officer = await person('officer', agency.id, `officer.${agency.code.toLowerCase()}@so.test`);
+    const signedIn = await b.signIn(officer.email.toUpperCase(), officer.password);
+    expect(signedIn.status).toBe(303);
+    const cookie = signedIn.headers.getSetCookie().find((c) => c.startsWith('dt_session='))!;
+    expect(cookie).toMatch(/HttpOnly/i);
+    expect(cookie).toMatch(/SameSite=Lax/i);
+    expect((await b.get('/')).status).toBe(200);
+    const out = await b.post('/sign-out', {});
+    expect(out.headers.get('location')).toBe('/sign-in?signed-out');
+    expect((await b.get('/')).status).toBe(303);
+  });
+
+  it('refuses a form posted without its token', async () => {
+    const b = new Browser(world);
+    await b.get('/sign-in');
+    const res = await b.post('/sign-in', { email: 'x@so.test', password: 'whatever-long' }, { csrf: false });
+    expect(res.status).toBe(403);
+    expect(await res.text()).toContain('Biểu mẫu đã hết hiệu lực');
+  });
+
+  it('locks an account for a while after ten wrong passwords, even for the right one', async () => {
+    const agency = await createAgency(world.db, 'Toa an huyen');
+    const officer = await person('officer', agency.id, `lock.${agency.code.toLowerCase()}@so.test`);
+    const b = new Browser(world);
+    for (let i = 0; i < 10; i++) expect((await b.signIn(officer.email, 'sai mật khẩu rồi')).status).toBe(401);
+    const locked = await b.signIn(officer.email, officer.password);
+    expect(locked.status).toBe(429);
+    expect(await locked.text()).toContain('Đăng nhập sai quá nhiều lần');
+  });
+
+  it("answers another agency's directive with the not-found page", async () => {
+    const mine = await createAgency(world.db, 'Vien KSND huyen');
+    const theirs = await createAgency(world.db, 'Chi cuc THADS');
+    const officer = await person('officer', mine.id, `scope.${mine.code.toLowerCase()}@so.test`);
+    const res = await world.call('POST', '/v1/directives', { body: { title: 'Việc của cơ quan khác', leadAgency: theirs.id, dueAt: inSeconds(3600) } });
+    const { id } = await res.json() as { id: string };
+    await eventually(async () => ((await world.call('GET', `/v1/directives/${id}`)).status === 200 ? true : undefined));
+    const b = new Browser(world);
+    await b.signIn(officer.email, officer.password);
+    const page = await b.get(`/directives/${id}`);
+    expect(page.status).toBe(404);
+    const html = await page.text();
+    expect(html).toContain('Không tìm thấy trang này');
+    expect(html).not.toContain('Việc của cơ quan khác');
+  });
+
+  it('renders every page for the role that uses it', async () => {
+    const supervising = await createAgency(world.db, 'Ban Noi chinh');
+    const lead = await createAgency(world.db, 'Cong an tinh', supervising.id);
+    const admin = await person('admin', undefined, `admin.${lead.code.toLowerCase()}@so.test`);
+    const b = new Browser(world);
+    await b.signIn(admin.email, admin.password);
+    const res = await world.call('POST', '/v1/directives', { body: { title: 'Trang nhiệm vụ', leadAgency: lead.id, dueAt: inSeconds(3600), regime: { kind: 'explicit', dueDates: [inSeconds(1800)] } } });
+    const { id } = await res.json() as { id: string };
+    await eventually(async () => ((await world.call('GET', `/v1/directives/${id}/events`)).status === 200 ? true : undefined));
+    for (const path of ['/', '/directives', `/directives/${id}`, '/conferences', '/conferences/new', '/inbox', '/admin/agencies', '/admin/users', '/admin/calendar', '/admin/webhooks']) {
+      const page = await b.get(path);
+      expect(page.status, path).toBe(200);
+      expect(page.headers.get('content-type'), path).toMatch(/text\/html/);
+    }
+    expect(await (await b.get(`/directives/${id}`)).text()).toContain('Trang nhiệm vụ');
+  });
+});

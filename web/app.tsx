@@ -1,0 +1,67 @@
+/**
+ * The web app: server-rendered pages (Hono JSX) for leaders, officers, supervisors and admins, enhanced by
+ * htmx and working without it. Every action goes through the same application layer as the JSON API.
+ */
+import { Hono } from 'hono';
+import { compress } from 'hono/compress';
+import { ServiceFailure } from '../domain/failures.js';
+import { assetsApp } from './assets.js';
+import type { WebDeps, WebEnv } from './context.js';
+import { dictionary } from './i18n.js';
+import { Layout } from './layout.js';
+import { adminPages } from './pages/admin.js';
+import { conferencePages } from './pages/conferences.js';
+import { directivePages } from './pages/directives.js';
+import { homePage } from './pages/home.js';
+import { inboxPages } from './pages/inbox.js';
+import { livePage } from './pages/live.js';
+import { signInPages } from './pages/sign-in.js';
+import { ssoPages } from './pages/sso.js';
+import { browserContext, formTokens, requireSignIn } from './security.js';
+
+export function webApp(deps: WebDeps) {
+  const app = new Hono<WebEnv>();
+  app.use('*', compress());
+  app.route('/assets', assetsApp());
+  app.use('*', browserContext(deps.services));
+  app.use('*', formTokens());
+  app.route('/', signInPages(deps));
+  app.route('/sso', ssoPages(deps));
+  app.use('*', requireSignIn);
+  app.use('/admin/*', async (c, next) => {
+    if (c.get('person')?.role !== 'admin') throw new ServiceFailure('Forbidden', c.get('t').errors.forbidden);
+    await next();
+  });
+  app.route('/', homePage(deps));
+  app.route('/live', livePage(deps));
+  app.route('/directives', directivePages(deps));
+  app.route('/conferences', conferencePages(deps));
+  app.route('/inbox', inboxPages(deps));
+  app.route('/admin', adminPages(deps));
+
+  const errorPage = (c: Parameters<Parameters<typeof app.notFound>[0]>[0], status: 403 | 404 | 500, message: string) => {
+    // An error may come before the browser's context was read (an asset), so nothing of it is assumed.
+    const language = c.get('language') ?? 'vi';
+    const ctx = { t: dictionary(language), language, person: c.get('person'), csrf: c.get('csrf') ?? '', path: new URL(c.req.url).pathname };
+    return c.html(
+      <Layout ctx={ctx} title={String(status)}>
+        <h1>{status}</h1>
+        <p role="alert">{message}</p>
+        <p>
+          <a href="/">{ctx.t.errors.back}</a>
+        </p>
+      </Layout>,
+      status,
+    );
+  };
+  app.notFound((c) => errorPage(c, 404, (c.get('t') ?? dictionary('vi')).errors.notFound));
+  app.onError((err, c) => {
+    const t = c.get('t') ?? dictionary('vi');
+    // Something outside the person's scope is answered like something that does not exist.
+    if (err instanceof ServiceFailure && err.type === 'NotFound') return errorPage(c, 404, t.errors.notFound);
+    if (err instanceof ServiceFailure && err.type === 'Forbidden') return errorPage(c, 403, t.errors.forbidden);
+    deps.logger.error({ err, path: c.req.path }, 'page failed');
+    return errorPage(c, 500, t.errors.unexpected);
+  });
+  return app;
+}

@@ -1,0 +1,430 @@
+import { Hono, type Context } from 'hono';
+import type { Child, FC } from 'hono/jsx';
+import { CALENDAR_OVERRIDE_KINDS, includes, LANGUAGES, ROLES, type Role } from '../../domain/lists.js';
+import { FailureType, ServiceFailure } from '../../domain/failures.js';
+import { formatDay } from '../../domain/vn-time.js';
+import type { AgencyView } from '../../services/agencies.js';
+import type { WebDeps, WebEnv } from '../context.js';
+import type { Dictionary } from '../i18n.js';
+import { Csrf, Layout, Notice, type PageContext } from '../layout.js';
+import { attempt, formFields, pageContext, personOf, seeOther } from '../page.js';
+
+const SubNav: FC<{ t: Dictionary; current: string }> = ({ t, current }) => (
+  <nav aria-label={t.admin.title}>
+    <ul>
+      {(
+        [
+          ['agencies', t.admin.agencies],
+          ['users', t.admin.users],
+          ['calendar', t.admin.calendar],
+          ['webhooks', t.admin.webhooks],
+        ] as const
+      ).map(([k, label]) => (
+        <li>
+          <a href={`/admin/${k}`} aria-current={current === k ? 'page' : undefined}>
+            {label}
+          </a>
+        </li>
+      ))}
+    </ul>
+  </nav>
+);
+
+/** The directory as a tree of organisational parents, each with its supervising agency. */
+const AgencyTree: FC<{ t: Dictionary; all: AgencyView[]; parent: string | null }> = ({ t, all, parent }) => {
+  const children = all.filter((a) => a.parentId === parent || (parent === null && a.parentId !== null && !all.some((x) => x.id === a.parentId)));
+  if (children.length === 0) return null;
+  const name = (id: string | null) => all.find((a) => a.id === id)?.name ?? t.admin.none;
+  return (
+    <ul>
+      {children.map((a) => (
+        <li>
+          <strong>{a.name}</strong> ({a.code}){a.supervisorId ? ` · ${t.admin.supervisor}: ${name(a.supervisorId)}` : ''}
+          {a.active ? '' : ` · ${t.admin.revoked}`}
+          <AgencyTree t={t} all={all} parent={a.id} />
+        </li>
+      ))}
+    </ul>
+  );
+};
+
+const AgencySelect: FC<{ name: string; all: AgencyView[]; label: string; empty: string }> = ({ name, all, label, empty }) => (
+  <label>
+    {label}
+    <select name={name}>
+      <option value="">{empty}</option>
+      {all.map((a) => (
+        <option value={a.id}>{a.name}</option>
+      ))}
+    </select>
+  </label>
+);
+
+type Flash = { error?: string | undefined; ok?: string | undefined };
+const Flashes: FC<{ flash: Flash }> = ({ flash }) => (
+  <>
+    {flash.error ? <Notice kind="error">{flash.error}</Notice> : null}
+    {flash.ok ? <Notice kind="ok">{flash.ok}</Notice> : null}
+  </>
+);
+
+/** Agencies, users, the working-day calendar and webhooks, for admins. */
+export function adminPages({ services, config }: WebDeps) {
+  const app = new Hono<WebEnv>();
+  const page = (ctx: PageContext, current: string, title: string, body: Child) => (
+    <Layout ctx={ctx} title={title}>
+      <h1>{ctx.t.admin.title}</h1>
+      <SubNav t={ctx.t} current={current} />
+      <h2>{title}</h2>
+      {body}
+    </Layout>
+  );
+  /** An admin form: success and refusal both come back to the page, with what happened. */
+  const post = (path: string, back: string, run: (c: Context<WebEnv>, f: Record<string, string>) => Promise<string | void>) =>
+    app.post(path, async (c) => {
+      const f = await formFields(c);
+      const result = await attempt(() => run(c, f));
+      if (!result.ok) return seeOther(c, `${back}?error=${encodeURIComponent(result.failure.message)}`);
+      return seeOther(c, `${back}?ok=${encodeURIComponent(result.value ?? c.get('t').actions.done)}`);
+    });
+  const flashOf = (c: Context<WebEnv>): Flash => ({ error: c.req.query('error'), ok: c.req.query('ok') });
+
+  app.get('/', (c) => seeOther(c, '/admin/agencies'));
+
+  app.get('/agencies', async (c) => {
+    const ctx = pageContext(c);
+    const { t } = ctx;
+    const all = await services.agencies.list(personOf(c));
+    return c.html(
+      page(
+        ctx,
+        'agencies',
+        t.admin.agencies,
+        <>
+          <Flashes flash={flashOf(c)} />
+          <div class="tree">
+            <AgencyTree t={t} all={all} parent={null} />
+          </div>
+          <h3>{t.admin.add}</h3>
+          <form method="post" action="/admin/agencies">
+            <Csrf ctx={ctx} />
+            <div class="grid">
+              <label>
+                {t.admin.code}
+                <input type="text" name="code" required pattern="[A-Za-z0-9._-]+" maxlength={50} />
+              </label>
+              <label>
+                {t.admin.shortName}
+                <input type="text" name="shortName" maxlength={100} />
+              </label>
+            </div>
+            <label>
+              {t.admin.name}
+              <input type="text" name="name" required maxlength={300} />
+            </label>
+            <div class="grid">
+              <AgencySelect name="parentId" all={all} label={t.admin.parent} empty={t.admin.none} />
+              <AgencySelect name="supervisorId" all={all} label={t.admin.supervisor} empty={t.admin.none} />
+            </div>
+            <button type="submit">{t.admin.add}</button>
+          </form>
+        </>,
+      ),
+    );
+  });
+  post('/agencies', '/admin/agencies', async (c, f) => {
+    await services.agencies.create(personOf(c), {
+      code: f.code?.trim() ?? '',
+      name: f.name?.trim() ?? '',
+      ...(f.shortName?.trim() ? { shortName: f.shortName.trim() } : {}),
+      ...(f.parentId ? { parentId: f.parentId } : {}),
+      ...(f.supervisorId ? { supervisorId: f.supervisorId } : {}),
+    });
+  });
+
+  // Secrets shown once (an invitation link, a signing secret) are rendered in the answer to the form, never put in a URL.
+  const usersPage = async (c: Context<WebEnv>, invitation?: string) => {
+    const ctx = pageContext(c);
+    const { t } = ctx;
+    const person = personOf(c);
+    const [users, agencies] = await Promise.all([services.users.list(person), services.agencies.list(person)]);
+    return c.html(
+      page(
+        ctx,
+        'users',
+        t.admin.users,
+        <>
+          <Flashes flash={flashOf(c)} />
+          {invitation ? (
+            <Notice kind="ok">
+              {t.admin.inviteLink} <code>{`${config.http.publicUrl}/invitations/${invitation}`}</code>
+            </Notice>
+          ) : null}
+          <div class="overflow-auto">
+            <table class="striped">
+              <thead>
+                <tr>
+                  <th scope="col">{t.admin.name}</th>
+                  <th scope="col">{t.admin.email}</th>
+                  <th scope="col">{t.admin.role}</th>
+                  <th scope="col">{t.directives.agency}</th>
+                  <th scope="col">{t.admin.setPassword}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {users.map((u) => (
+                  <tr>
+                    <td>
+                      {u.name}
+                      {u.revoked ? ` (${t.admin.revoked})` : ''}
+                    </td>
+                    <td>{u.email ?? t.admin.none}</td>
+                    <td>{t.roles[u.role]}</td>
+                    <td>{agencies.find((a) => a.id === u.agencyId)?.name ?? t.admin.none}</td>
+                    <td>
+                      {u.revoked ? null : (
+                        <>
+                          <form method="post" action={`/admin/users/${u.id}/password`}>
+                            <Csrf ctx={ctx} />
+                            <input type="password" name="password" aria-label={`${t.admin.setPassword}: ${u.name}`} autocomplete="new-password" minlength={10} required />
+                            <button type="submit" class="secondary">
+                              {t.admin.setPassword}
+                            </button>
+                          </form>
+                          <form method="post" action={`/admin/users/${u.id}/invitation`} class="inline">
+                            <Csrf ctx={ctx} />
+                            <button type="submit" class="secondary outline">
+                              {t.admin.invite}
+                            </button>
+                          </form>{' '}
+                          {u.id === person.userId ? null : (
+                            <form method="post" action={`/admin/users/${u.id}/revoke`} class="inline">
+                              <Csrf ctx={ctx} />
+                              <button type="submit" class="contrast outline">
+                                {t.admin.revoke}
+                              </button>
+                            </form>
+                          )}
+                        </>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <h3>{t.admin.add}</h3>
+          <form method="post" action="/admin/users">
+            <Csrf ctx={ctx} />
+            <div class="grid">
+              <label>
+                {t.admin.name}
+                <input type="text" name="name" required maxlength={200} />
+              </label>
+              <label>
+                {t.admin.email}
+                <input type="email" name="email" />
+              </label>
+            </div>
+            <div class="grid">
+              <label>
+                {t.admin.role}
+                <select name="role">
+                  {ROLES.map((r) => (
+                    <option value={r}>{t.roles[r]}</option>
+                  ))}
+                </select>
+              </label>
+              <AgencySelect name="agencyId" all={agencies} label={t.directives.agency} empty={t.admin.none} />
+              <label>
+                {t.language.label}
+                <select name="language">
+                  {LANGUAGES.map((l) => (
+                    <option value={l}>{t.language[l]}</option>
+                  ))}
+                </select>
+              </label>
+            </div>
+            <button type="submit">{t.admin.add}</button>
+          </form>
+        </>,
+      ),
+    );
+  };
+  app.get('/users', (c) => usersPage(c));
+  post('/users', '/admin/users', async (c, f) => {
+    const role: Role = includes(ROLES, f.role) ? f.role : 'officer';
+    await services.users.create(personOf(c), {
+      name: f.name?.trim() ?? '',
+      role,
+      language: includes(LANGUAGES, f.language) ? f.language : 'vi',
+      ...(f.email?.trim() ? { email: f.email.trim() } : {}),
+      ...(f.agencyId ? { agencyId: f.agencyId } : {}),
+    });
+  });
+  post('/users/:id/password', '/admin/users', async (c, f) => {
+    await services.accounts.setPassword(personOf(c), c.req.param('id')!, f.password ?? '');
+  });
+  app.post('/users/:id/invitation', async (c) => {
+    const result = await attempt(() => services.accounts.invite(personOf(c), c.req.param('id')));
+    if (!result.ok) return seeOther(c, `/admin/users?error=${encodeURIComponent(result.failure.message)}`);
+    return usersPage(c, result.value.token);
+  });
+  post('/users/:id/revoke', '/admin/users', async (c) => {
+    await services.users.revokeToken(personOf(c), c.req.param('id')!);
+  });
+
+  app.get('/calendar', async (c) => {
+    const ctx = pageContext(c);
+    const { t } = ctx;
+    const year = Math.min(2100, Math.max(2000, Number(c.req.query('year')) || new Date().getUTCFullYear()));
+    const cal = await services.calendar.year(personOf(c), year);
+    return c.html(
+      page(
+        ctx,
+        'calendar',
+        `${t.admin.calendar} ${year}`,
+        <>
+          <Flashes flash={flashOf(c)} />
+          <form method="get" action="/admin/calendar" class="inline">
+            <label>
+              {t.admin.year}
+              <input type="number" name="year" min={2000} max={2100} value={String(year)} />
+            </label>
+          </form>
+          <h3>{t.admin.holidays}</h3>
+          <ul>
+            {cal.holidays.map((h) => (
+              <li>
+                {formatDay(h.date)} · {h.name}
+              </li>
+            ))}
+          </ul>
+          <h3>{t.admin.dayOff} / {t.admin.workingDay}</h3>
+          <ul>
+            {cal.overrides.map((o) => (
+              <li>
+                {formatDay(o.date)} · {o.kind === 'day_off' ? t.admin.dayOff : t.admin.workingDay}
+                {o.note ? ` · ${o.note}` : ''}{' '}
+                <form method="post" action={`/admin/calendar/${o.date}/remove`} class="inline">
+                  <Csrf ctx={ctx} />
+                  <button type="submit" class="secondary outline">
+                    {t.admin.remove}
+                  </button>
+                </form>
+              </li>
+            ))}
+          </ul>
+          <form method="post" action="/admin/calendar">
+            <Csrf ctx={ctx} />
+            <div class="grid">
+              <label>
+                {t.admin.date}
+                <input type="date" name="date" required />
+              </label>
+              <label>
+                {t.admin.role}
+                <select name="kind">
+                  {CALENDAR_OVERRIDE_KINDS.map((k) => (
+                    <option value={k}>{k === 'day_off' ? t.admin.dayOff : t.admin.workingDay}</option>
+                  ))}
+                </select>
+              </label>
+            </div>
+            <label>
+              {t.admin.note}
+              <input type="text" name="note" maxlength={500} />
+            </label>
+            <button type="submit">{t.admin.save}</button>
+          </form>
+        </>,
+      ),
+    );
+  });
+  post('/calendar', '/admin/calendar', async (c, f) => {
+    const kind = includes(CALENDAR_OVERRIDE_KINDS, f.kind) ? f.kind : 'day_off';
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(f.date ?? '')) throw new ServiceFailure(FailureType.Invalid, c.get('t').admin.date);
+    await services.calendar.setOverride(personOf(c), f.date!, { kind, ...(f.note?.trim() ? { note: f.note.trim() } : {}) });
+  });
+  post('/calendar/:date{\\d{4}-\\d{2}-\\d{2}}/remove', '/admin/calendar', async (c) => {
+    await services.calendar.removeOverride(personOf(c), c.req.param('date')!);
+  });
+
+  const webhooksPage = async (c: Context<WebEnv>, secret?: string) => {
+    const ctx = pageContext(c);
+    const { t } = ctx;
+    const person = personOf(c);
+    const [hooks, agencies] = await Promise.all([services.webhooks.list(person), services.agencies.list(person)]);
+    return c.html(
+      page(
+        ctx,
+        'webhooks',
+        t.admin.webhooks,
+        <>
+          <Flashes flash={flashOf(c)} />
+          {secret ? (
+            <Notice kind="ok">
+              {t.admin.secretOnce} <code>{secret}</code>
+            </Notice>
+          ) : null}
+          <ul>
+            {hooks.map((h) => (
+              <li>
+                {agencies.find((a) => a.id === h.agencyId)?.name ?? h.agencyId} · <code>{h.url}</code> · {h.active ? t.admin.active : t.admin.revoked}
+                {h.lastError ? ` · ${h.lastError}` : ''}
+                <div role="group">
+                  <form method="post" action={`/admin/webhooks/${h.id}/${h.active ? 'disable' : 'enable'}`} class="inline">
+                    <Csrf ctx={ctx} />
+                    <button type="submit" class="secondary outline">
+                      {h.active ? t.admin.disable : t.admin.enable}
+                    </button>
+                  </form>
+                  <form method="post" action={`/admin/webhooks/${h.id}/secret`} class="inline">
+                    <Csrf ctx={ctx} />
+                    <button type="submit" class="secondary outline">
+                      {t.admin.rotate}
+                    </button>
+                  </form>
+                  <form method="post" action={`/admin/webhooks/${h.id}/remove`} class="inline">
+                    <Csrf ctx={ctx} />
+                    <button type="submit" class="contrast outline">
+                      {t.admin.remove}
+                    </button>
+                  </form>
+                </div>
+              </li>
+            ))}
+          </ul>
+          <form method="post" action="/admin/webhooks">
+            <Csrf ctx={ctx} />
+            <div class="grid">
+              <AgencySelect name="agencyId" all={agencies} label={t.directives.agency} empty={t.admin.none} />
+              <label>
+                {t.admin.url}
+                <input type="url" name="url" required />
+              </label>
+            </div>
+            <button type="submit">{t.admin.add}</button>
+          </form>
+        </>,
+      ),
+    );
+  };
+  app.get('/webhooks', (c) => webhooksPage(c));
+  app.post('/webhooks', async (c) => {
+    const f = await formFields(c);
+    const result = await attempt(() => services.webhooks.create(personOf(c), { agencyId: f.agencyId ?? '', url: f.url ?? '' }));
+    if (!result.ok) return seeOther(c, `/admin/webhooks?error=${encodeURIComponent(result.failure.message)}`);
+    return webhooksPage(c, result.value.secret ?? undefined);
+  });
+  post('/webhooks/:id/enable', '/admin/webhooks', async (c) => void (await services.webhooks.update(personOf(c), c.req.param('id')!, { active: true })));
+  post('/webhooks/:id/disable', '/admin/webhooks', async (c) => void (await services.webhooks.update(personOf(c), c.req.param('id')!, { active: false })));
+  app.post('/webhooks/:id/secret', async (c) => {
+    const result = await attempt(() => services.webhooks.rotateSecret(personOf(c), c.req.param('id')));
+    if (!result.ok) return seeOther(c, `/admin/webhooks?error=${encodeURIComponent(result.failure.message)}`);
+    return webhooksPage(c, result.value.secret);
+  });
+  post('/webhooks/:id/remove', '/admin/webhooks', async (c) => services.webhooks.remove(personOf(c), c.req.param('id')!));
+
+  return app;
+}

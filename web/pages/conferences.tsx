@@ -1,0 +1,356 @@
+import { randomUUID } from 'node:crypto';
+import { Hono, type Context } from 'hono';
+import type { FC } from 'hono/jsx';
+import type { ReportingRegime } from '../../domain/deadlines.js';
+import { CONFERENCE_KINDS, includes, PERIODIC_REGIMES, type ConferenceKind } from '../../domain/lists.js';
+import { may } from '../../domain/policy.js';
+import { vnDateOf } from '../../domain/vn-time.js';
+import type { AgencyView } from '../../services/agencies.js';
+import type { ImportedConclusion } from '../../services/conclusions.js';
+import type { NewConference } from '../../services/conferences.js';
+import { Counts, DirectiveTable } from '../components.js';
+import type { WebDeps, WebEnv } from '../context.js';
+import { Csrf, Day, Layout, Notice, type PageContext } from '../layout.js';
+import { attempt, formFields, formList, pageContext, personOf, seeOther } from '../page.js';
+
+/** The conference's own fields, as typed in the first step and carried through the second. */
+type Meta = { title: string; kind: ConferenceKind; heldOn: string; chair: string; conclusionRef: string; text: string };
+/** One draft as the leader edits it. */
+type DraftForm = { include: boolean; title: string; body: string; lead: string; coordinating: string[]; dueDate: string; regime: string };
+
+const metaFrom = (f: Record<string, string>): Meta => ({
+  title: f.title?.trim() ?? '',
+  kind: includes(CONFERENCE_KINDS, f.kind) ? f.kind : 'giao_ban',
+  heldOn: /^\d{4}-\d{2}-\d{2}$/.test(f.heldOn ?? '') ? f.heldOn! : '',
+  chair: f.chair?.trim() ?? '',
+  conclusionRef: f.conclusionRef?.trim() ?? '',
+  text: f.text ?? '',
+});
+
+const MetaFields: FC<{ ctx: PageContext; meta: Meta; hidden?: boolean }> = ({ ctx, meta, hidden }) => {
+  const { t } = ctx;
+  if (hidden) {
+    return (
+      <>
+        {(['title', 'kind', 'heldOn', 'chair', 'conclusionRef'] as const).map((k) => (
+          <input type="hidden" name={k} value={meta[k]} />
+        ))}
+        <textarea name="text" hidden aria-hidden="true">
+          {meta.text}
+        </textarea>
+      </>
+    );
+  }
+  return (
+    <>
+      <label>
+        {t.conferences.name}
+        <input type="text" name="title" required maxlength={500} value={meta.title} />
+      </label>
+      <div class="grid">
+        <label>
+          {t.conferences.kind}
+          <select name="kind">
+            {CONFERENCE_KINDS.map((k) => (
+              <option value={k} selected={meta.kind === k}>
+                {t.conferenceKinds[k]}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t.conferences.heldOn}
+          <input type="date" name="heldOn" value={meta.heldOn} />
+        </label>
+      </div>
+      <div class="grid">
+        <label>
+          {t.conferences.chair}
+          <input type="text" name="chair" maxlength={200} value={meta.chair} />
+        </label>
+        <label>
+          {t.conferences.conclusionRef}
+          <input type="text" name="conclusionRef" maxlength={200} value={meta.conclusionRef} />
+        </label>
+      </div>
+    </>
+  );
+};
+
+/** The conclusion with each draft's source marked, so the leader sees where each task was read from. */
+const MarkedText: FC<{ text: string; spans: Array<{ start: number; end: number }> }> = ({ text, spans }) => {
+  const order = spans.map((s, i) => ({ ...s, i })).sort((a, b) => a.start - b.start);
+  const parts: Array<string | { text: string; i: number }> = [];
+  let at = 0;
+  for (const s of order) {
+    if (s.start < at) continue;
+    parts.push(text.slice(at, s.start), { text: text.slice(s.start, s.end), i: s.i });
+    at = s.end;
+  }
+  parts.push(text.slice(at));
+  return (
+    <div class="conclusion" tabindex={0}>
+      {parts.map((p) => (typeof p === 'string' ? p : <mark id={`span-${p.i + 1}`}>{p.text}</mark>))}
+    </div>
+  );
+};
+
+type DraftsProps = { ctx: PageContext; meta: Meta; imported: ImportedConclusion; drafts: DraftForm[]; agencies: AgencyView[]; retry: string; errors?: Map<number, string[]>; error?: string };
+
+const DraftsPage: FC<DraftsProps> = ({ ctx, meta, imported, drafts, agencies, retry, errors, error }) => {
+  const { t } = ctx;
+  return (
+    <Layout ctx={ctx} title={t.conferences.new}>
+      <h1>{meta.title || t.conferences.new}</h1>
+      <p>{t.conferences.stated(imported.statedCount, imported.drafts.length)}</p>
+      {imported.warnings.map((w) => (
+        <Notice kind="error">{w.message}</Notice>
+      ))}
+      {error ? <Notice kind="error">{error}</Notice> : null}
+      <div class="side-by-side">
+        <section aria-labelledby="text">
+          <h2 id="text">{t.conferences.text}</h2>
+          <MarkedText text={imported.text} spans={imported.drafts.map((d) => d.span)} />
+        </section>
+        <section aria-labelledby="drafts">
+          <h2 id="drafts">{t.conferences.drafts}</h2>
+          <form method="post" action="/conferences">
+            <Csrf ctx={ctx} />
+            <input type="hidden" name="_retry" value={retry} />
+            <MetaFields ctx={ctx} meta={meta} hidden />
+            <input type="hidden" name="count" value={String(drafts.length)} />
+            {drafts.map((d, i) => {
+              const n = `d${i}`;
+              const mine = errors?.get(i);
+              return (
+                <fieldset aria-labelledby={`${n}-legend`}>
+                  <legend id={`${n}-legend`}>
+                    <a href={`#span-${i + 1}`} hx-boost="false">
+                      {imported.drafts[i]?.marker || `(${i + 1})`}
+                    </a>
+                  </legend>
+                  {mine ? <Notice kind="error">{mine.join(' ')}</Notice> : null}
+                  <label>
+                    <input type="checkbox" name={`${n}.include`} value="on" checked={d.include} /> {t.conferences.include}
+                  </label>
+                  <label>
+                    {t.conferences.draftTitle}
+                    <input type="text" name={`${n}.title`} value={d.title} maxlength={500} aria-invalid={mine ? 'true' : undefined} />
+                  </label>
+                  <textarea name={`${n}.body`} hidden aria-hidden="true">
+                    {d.body}
+                  </textarea>
+                  <div class="grid">
+                    <label>
+                      {t.directives.lead}
+                      <select name={`${n}.lead`} aria-invalid={mine ? 'true' : undefined}>
+                        <option value="">{t.conferences.pickLead}</option>
+                        {agencies.map((a) => (
+                          <option value={a.code} selected={d.lead === a.code}>
+                            {a.name}
+                          </option>
+                        ))}
+                      </select>
+                    </label>
+                    <label>
+                      {t.directives.due}
+                      <input type="date" name={`${n}.dueDate`} value={d.dueDate} />
+                    </label>
+                  </div>
+                  <div class="grid">
+                    <label>
+                      {t.directives.coordinating}
+                      <select name={`${n}.coordinating`} multiple size={4}>
+                        {agencies.map((a) => (
+                          <option value={a.code} selected={d.coordinating.includes(a.code)}>
+                            {a.name}
+                          </option>
+                        ))}
+                      </select>
+                    </label>
+                    <label>
+                      {t.conferences.regime}
+                      <select name={`${n}.regime`}>
+                        {(['none', ...PERIODIC_REGIMES] as const).map((r) => (
+                          <option value={r} selected={d.regime === r}>
+                            {t.regimes[r]}
+                          </option>
+                        ))}
+                      </select>
+                    </label>
+                  </div>
+                </fieldset>
+              );
+            })}
+            <button type="submit">{t.conferences.issue}</button>
+          </form>
+        </section>
+      </div>
+    </Layout>
+  );
+};
+
+const NewPage: FC<{ ctx: PageContext; meta: Meta; error?: string }> = ({ ctx, meta, error }) => {
+  const { t } = ctx;
+  return (
+    <Layout ctx={ctx} title={t.conferences.new}>
+      <h1>{t.conferences.new}</h1>
+      {error ? <Notice kind="error">{error}</Notice> : null}
+      <form method="post" action="/conferences/new">
+        <Csrf ctx={ctx} />
+        <MetaFields ctx={ctx} meta={meta} />
+        <label>
+          {t.conferences.text}
+          <textarea name="text" required rows={14}>
+            {meta.text}
+          </textarea>
+        </label>
+        <button type="submit">{t.conferences.read}</button>
+      </form>
+    </Layout>
+  );
+};
+
+/** Conferences: the list, one conference with its directives and counts, and a new one from its conclusion. */
+export function conferencePages({ services }: WebDeps) {
+  const app = new Hono<WebEnv>();
+
+  app.get('/', async (c) => {
+    const ctx = pageContext(c);
+    const { t } = ctx;
+    const person = personOf(c);
+    const items = await services.conferences.list(person, 100);
+    return c.html(
+      <Layout ctx={ctx} title={t.conferences.title}>
+        <h1>{t.conferences.title}</h1>
+        {may(person.role, 'issueDirectives') ? (
+          <p>
+            <a role="button" href="/conferences/new">
+              {t.conferences.new}
+            </a>
+          </p>
+        ) : null}
+        {items.length === 0 ? (
+          <p>{t.conferences.none}</p>
+        ) : (
+          <ul>
+            {items.map((x) => (
+              <li>
+                <a href={`/conferences/${x.id}`}>{x.title}</a> · {t.conferenceKinds[x.kind]} · <Day iso={x.heldOn} />
+              </li>
+            ))}
+          </ul>
+        )}
+      </Layout>,
+    );
+  });
+
+  app.get('/new', (c) => c.html(<NewPage ctx={pageContext(c)} meta={metaFrom({})} />));
+
+  /** Step one: the text is read into drafts, nothing is issued yet. */
+  app.post('/new', async (c) => {
+    const ctx = pageContext(c);
+    const person = personOf(c);
+    const meta = metaFrom(await formFields(c));
+    const result = await attempt(() => services.conclusions.importText(person, meta.text, meta.heldOn || undefined));
+    if (!result.ok) return c.html(<NewPage ctx={ctx} meta={meta} error={result.failure.message} />, result.status);
+    const imported = result.value;
+    // A day the text names that has passed already is no deadline to issue with; the leader sets one.
+    const today = vnDateOf(new Date());
+    const drafts: DraftForm[] = imported.drafts.map((d) => ({
+      include: true,
+      title: d.suggested.title,
+      body: d.suggested.body,
+      lead: d.suggested.leadAgency ?? '',
+      coordinating: d.suggested.coordinatingAgencies,
+      dueDate: d.suggested.dueDate && d.suggested.dueDate > today ? d.suggested.dueDate : '',
+      regime: d.suggested.regime?.kind ?? 'none',
+    }));
+    const agencies = (await services.agencies.list(person)).filter((a) => a.active);
+    return c.html(<DraftsPage ctx={ctx} meta={meta} imported={imported} drafts={drafts} agencies={agencies} retry={randomUUID()} />);
+  });
+
+  /** Step two: the reviewed drafts issued in one idempotent call; a retried submit issues nothing twice. */
+  app.post('/', async (c) => {
+    const ctx = pageContext(c);
+    const person = personOf(c);
+    const f = await formFields(c);
+    const meta = metaFrom(f);
+    const count = Math.min(100, Number(f.count) || 0);
+    const drafts: DraftForm[] = [];
+    for (let i = 0; i < count; i++) {
+      const n = `d${i}`;
+      drafts.push({
+        include: f[`${n}.include`] === 'on',
+        title: f[`${n}.title`]?.trim() ?? '',
+        body: f[`${n}.body`] ?? '',
+        lead: f[`${n}.lead`] ?? '',
+        coordinating: await formList(c, `${n}.coordinating`),
+        dueDate: /^\d{4}-\d{2}-\d{2}$/.test(f[`${n}.dueDate`] ?? '') ? f[`${n}.dueDate`]! : '',
+        regime: f[`${n}.regime`] ?? 'none',
+      });
+    }
+    const chosen = drafts.map((d, i) => ({ d, i })).filter((x) => x.d.include);
+    const regimeOf = (r: string): ReportingRegime => (includes(PERIODIC_REGIMES, r) ? { kind: r } : { kind: 'none' });
+    const body: NewConference = {
+      title: meta.title,
+      kind: meta.kind,
+      ...(meta.heldOn ? { heldOn: meta.heldOn } : {}),
+      ...(meta.chair ? { chair: meta.chair } : {}),
+      ...(meta.conclusionRef ? { conclusionRef: meta.conclusionRef } : {}),
+      directives: chosen.map(({ d }) => ({
+        title: d.title,
+        body: d.body,
+        leadAgency: d.lead,
+        coordinatingAgencies: d.coordinating.filter((a) => a !== d.lead),
+        ...(d.dueDate ? { dueDate: d.dueDate } : {}),
+        regime: regimeOf(d.regime),
+      })),
+    };
+    const again = async (status: 400 | 401 | 403 | 404 | 409 | 413 | 422 | 429, error?: string, errors?: Map<number, string[]>) => {
+      const imported = await services.conclusions.importText(person, meta.text, meta.heldOn || undefined);
+      const agencies = (await services.agencies.list(person)).filter((a) => a.active);
+      return c.html(
+        <DraftsPage ctx={ctx} meta={meta} imported={imported} drafts={drafts} agencies={agencies} retry={f._retry || randomUUID()} {...(errors ? { errors } : {})} {...(error ? { error } : {})} />,
+        status,
+      );
+    };
+    if (!meta.title || chosen.length === 0 || chosen.some(({ d }) => !d.title)) return again(422, ctx.t.conferences.name);
+    const result = await attempt(() => services.conferences.issue(person, body, { idempotencyKey: f._retry || undefined }));
+    if (!result.ok) {
+      // A field error points into the conference's directives; each is shown on the draft it came from.
+      const errors = new Map<number, string[]>();
+      for (const e of result.failure.errors ?? []) {
+        const m = /^\/directives\/(\d+)/.exec(e.pointer);
+        const draft = m ? chosen[Number(m[1])]?.i : undefined;
+        if (draft !== undefined) errors.set(draft, [...(errors.get(draft) ?? []), e.message]);
+      }
+      return again(result.status, result.failure.message, errors);
+    }
+    return seeOther(c, `/conferences/${result.value.conference.id}`);
+  });
+
+  app.get('/:id{[0-9a-f-]{36}}', async (c: Context<WebEnv>) => {
+    const ctx = pageContext(c);
+    const { t } = ctx;
+    const person = personOf(c);
+    const { conference, counts, directives } = await services.conferences.detail(person, c.req.param('id')!);
+    return c.html(
+      <Layout ctx={ctx} title={conference.title}>
+        <hgroup>
+          <h1>{conference.title}</h1>
+          <p>
+            {t.conferenceKinds[conference.kind]} · <Day iso={conference.heldOn} />
+            {conference.chair ? ` · ${conference.chair}` : ''}
+            {conference.conclusionRef ? ` · ${conference.conclusionRef}` : ''}
+          </p>
+        </hgroup>
+        <Counts t={t} counts={counts} />
+        <h2>{t.conferences.directives}</h2>
+        <DirectiveTable t={t} items={directives} />
+      </Layout>,
+    );
+  });
+
+  return app;
+}

@@ -1,0 +1,92 @@
+/**
+ * The browser's side of signing in: the session cookie, the form token against cross-site requests, the
+ * language, and the gate in front of every page that needs a signed-in person.
+ */
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Context } from 'hono';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { createMiddleware } from 'hono/factory';
+import { includes, LANGUAGES, type Language } from '../domain/lists.js';
+import type { Session } from '../services/accounts.js';
+import type { Services } from '../services/index.js';
+import type { WebEnv } from './context.js';
+import { dictionary } from './i18n.js';
+
+export const SESSION_COOKIE = 'dt_session';
+export const CSRF_COOKIE = 'dt_csrf';
+export const LANGUAGE_COOKIE = 'dt_lang';
+export const CSRF_FIELD = '_csrf';
+
+/** Secure whenever the browser reached us over HTTPS (directly, or through a proxy that says so). */
+const isHttps = (c: Context) => new URL(c.req.url).protocol === 'https:' || c.req.header('x-forwarded-proto') === 'https';
+const cookieOptions = (c: Context) => ({ httpOnly: true, sameSite: 'Lax' as const, secure: isHttps(c), path: '/' });
+
+export function setSessionCookie(c: Context, session: Session): void {
+  setCookie(c, SESSION_COOKIE, session.token, { ...cookieOptions(c), expires: session.expiresAt });
+}
+export function clearSessionCookie(c: Context): void {
+  deleteCookie(c, SESSION_COOKIE, { path: '/', secure: isHttps(c) });
+}
+export function setLanguageCookie(c: Context, language: Language): void {
+  setCookie(c, LANGUAGE_COOKIE, language, { ...cookieOptions(c), maxAge: 365 * 86_400 });
+}
+
+const same = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+
+/** Loads the person behind the session cookie, the language and the form token, for every page. */
+export function browserContext(services: Services) {
+  return createMiddleware<WebEnv>(async (c, next) => {
+    let csrf = getCookie(c, CSRF_COOKIE);
+    if (!csrf || !/^[A-Za-z0-9_-]{43}$/.test(csrf)) {
+      csrf = randomBytes(32).toString('base64url');
+      setCookie(c, CSRF_COOKIE, csrf, cookieOptions(c));
+    }
+    c.set('csrf', csrf);
+    const token = getCookie(c, SESSION_COOKIE);
+    const person = token ? await services.accounts.principalForSession(token) : undefined;
+    if (token && !person) clearSessionCookie(c);
+    const chosen = getCookie(c, LANGUAGE_COOKIE);
+    const language: Language = person && includes(LANGUAGES, person.language) ? person.language : includes(LANGUAGES, chosen) ? chosen : 'vi';
+    c.set('person', person ? { userId: person.userId, name: person.name, role: person.role, agencyId: person.agencyId } : undefined);
+    c.set('sessionToken', person ? token : undefined);
+    c.set('language', language);
+    c.set('t', dictionary(language));
+    await next();
+  });
+}
+
+/**
+ * Every form carries the browser's token; a request that changes something without it (or from another
+ * origin) is refused before any handler runs.
+ */
+export function formTokens() {
+  return createMiddleware<WebEnv>(async (c, next) => {
+    if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
+    const origin = c.req.header('origin');
+    if (origin && origin !== new URL(c.req.url).origin && origin !== 'null') return refuse(c);
+    const type = c.req.header('content-type') ?? '';
+    const form = type.includes('application/x-www-form-urlencoded') || type.includes('multipart/form-data');
+    // Parsed with every value kept: Hono parses a body once, and pages read repeated fields from it.
+    const field = form ? (await c.req.parseBody({ all: true }))[CSRF_FIELD] : undefined;
+    const sent = c.req.header('x-csrf-token') ?? (Array.isArray(field) ? field[0] : field);
+    if (typeof sent !== 'string' || !same(sent, c.get('csrf'))) return refuse(c);
+    return next();
+  });
+}
+
+function refuse(c: Context<WebEnv>) {
+  const t = c.get('t');
+  return c.html(
+    `<!doctype html><html lang="${c.get('language')}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${t.appName}</title><link rel="stylesheet" href="/assets/pico.min.css"></head><body><main class="container"><h1>403</h1><p role="alert">${t.errors.csrf}</p><p><a href="/">${t.errors.back}</a></p></main></body></html>`,
+    403,
+  );
+}
+
+/** Pages behind it need a signed-in person; the others are sent to sign in and brought back. */
+export const requireSignIn = createMiddleware<WebEnv>(async (c, next) => {
+  if (c.get('person')) return next();
+  const back = c.req.method === 'GET' ? new URL(c.req.url).pathname + new URL(c.req.url).search : '/';
+  const target = `/sign-in?next=${encodeURIComponent(back)}`;
+  if (c.req.header('hx-request')) return c.body(null, 200, { 'hx-redirect': target });
+  return c.redirect(target, 303);
+});
