@@ -95,9 +95,20 @@ const MarkedText: FC<{ text: string; spans: Array<{ start: number; end: number }
   );
 };
 
-type DraftsProps = { ctx: PageContext; meta: Meta; imported: ImportedConclusion; drafts: DraftForm[]; agencies: AgencyView[]; retry: string; errors?: Map<number, string[]>; error?: string };
+type DraftsProps = {
+  ctx: PageContext;
+  meta: Meta;
+  imported: ImportedConclusion;
+  drafts: DraftForm[];
+  agencies: AgencyView[];
+  retry: string;
+  /** The lead of every draft that names none: the conclusion's addressee, when the directory has it. */
+  defaultLead: string;
+  errors?: Map<number, string[]>;
+  error?: string;
+};
 
-const DraftsPage: FC<DraftsProps> = ({ ctx, meta, imported, drafts, agencies, retry, errors, error }) => {
+const DraftsPage: FC<DraftsProps> = ({ ctx, meta, imported, drafts, agencies, retry, defaultLead, errors, error }) => {
   const { t } = ctx;
   return (
     <Layout ctx={ctx} title={t.conferences.new}>
@@ -119,6 +130,17 @@ const DraftsPage: FC<DraftsProps> = ({ ctx, meta, imported, drafts, agencies, re
             <input type="hidden" name="_retry" value={retry} />
             <MetaFields ctx={ctx} meta={meta} hidden />
             <input type="hidden" name="count" value={String(drafts.length)} />
+            <label>
+              {t.conferences.defaultLead}
+              <select name="defaultLead">
+                <option value="">{t.conferences.pickLead}</option>
+                {agencies.map((a) => (
+                  <option value={a.code} selected={defaultLead === a.code}>
+                    {a.name}
+                  </option>
+                ))}
+              </select>
+            </label>
             {drafts.map((d, i) => {
               const n = `d${i}`;
               const mine = errors?.get(i);
@@ -267,7 +289,8 @@ export function conferencePages({ services }: WebDeps) {
       regime: d.suggested.regime?.kind ?? 'none',
     }));
     const agencies = (await services.agencies.list(person)).filter((a) => a.active);
-    return c.html(<DraftsPage ctx={ctx} meta={meta} imported={imported} drafts={drafts} agencies={agencies} retry={randomUUID()} />);
+    const addressee = imported.addressees[0]?.code ?? '';
+    return c.html(<DraftsPage ctx={ctx} meta={meta} imported={imported} drafts={drafts} agencies={agencies} retry={randomUUID()} defaultLead={addressee} />);
   });
 
   /** Step two: the reviewed drafts issued in one idempotent call; a retried submit issues nothing twice. */
@@ -291,6 +314,7 @@ export function conferencePages({ services }: WebDeps) {
       });
     }
     const chosen = drafts.map((d, i) => ({ d, i })).filter((x) => x.d.include);
+    const defaultLead = f.defaultLead ?? '';
     const regimeOf = (r: string): ReportingRegime => (includes(PERIODIC_REGIMES, r) ? { kind: r } : { kind: 'none' });
     const body: NewConference = {
       title: meta.title,
@@ -301,8 +325,8 @@ export function conferencePages({ services }: WebDeps) {
       directives: chosen.map(({ d }) => ({
         title: d.title,
         body: d.body,
-        leadAgency: d.lead,
-        coordinatingAgencies: d.coordinating.filter((a) => a !== d.lead),
+        leadAgency: d.lead || defaultLead,
+        coordinatingAgencies: d.coordinating.filter((a) => a !== (d.lead || defaultLead)),
         ...(d.dueDate ? { dueDate: d.dueDate } : {}),
         regime: regimeOf(d.regime),
       })),
@@ -311,7 +335,17 @@ export function conferencePages({ services }: WebDeps) {
       const imported = await services.conclusions.importText(person, meta.text, meta.heldOn || undefined);
       const agencies = (await services.agencies.list(person)).filter((a) => a.active);
       return c.html(
-        <DraftsPage ctx={ctx} meta={meta} imported={imported} drafts={drafts} agencies={agencies} retry={f._retry || randomUUID()} {...(errors ? { errors } : {})} {...(error ? { error } : {})} />,
+        <DraftsPage
+          ctx={ctx}
+          meta={meta}
+          imported={imported}
+          drafts={drafts}
+          agencies={agencies}
+          retry={f._retry || randomUUID()}
+          defaultLead={defaultLead}
+          {...(errors ? { errors } : {})}
+          {...(error ? { error } : {})}
+        />,
         status,
       );
     };

@@ -238,7 +238,7 @@ const DirectivePage: FC<DirectivePageProps> = ({ ctx, d, events, agencies, refus
             <Csrf ctx={ctx} />
             <Retry />
             <label>
-              {t.actions.summary}
+              {t.actions.completionSummary}
               <textarea name="summary" required rows={3}>
                 {value('completion', 'summary')}
               </textarea>
@@ -357,7 +357,7 @@ export function directivePages({ services }: WebDeps) {
     return c.html(
       <Layout ctx={ctx} title={t.directives.title}>
         <h1>{t.directives.title}</h1>
-        <form method="get" action="/directives" role="search" hx-get="/directives" hx-trigger="input changed delay:400ms from:input, change from:select" hx-target="#results" hx-select="#results" hx-swap="outerHTML" hx-push-url="true">
+        <form method="get" action="/directives" aria-label={t.directives.filter} hx-get="/directives" hx-trigger="input changed delay:400ms from:input, change from:select" hx-target="#results" hx-select="#results" hx-swap="outerHTML" hx-push-url="true">
           <label>
             {t.directives.search}
             <input type="search" name="q" value={q.q ?? ''} />
