@@ -67,24 +67,28 @@ export function ssoPages({ services, oidc: options, config, logger }: WebDeps) {
     } catch {
       return seeOther(c, '/sign-in?sso-error=flow');
     }
-    let claims: oidc.IDToken | undefined;
+    let subject: string;
+    let email: string | undefined;
     try {
+      const cfg = await configuration();
       const current = new URL(c.req.url);
       const callback = new URL(`${redirectUri}${current.search}`);
-      const tokens = await oidc.authorizationCodeGrant(await configuration(), callback, {
+      const tokens = await oidc.authorizationCodeGrant(cfg, callback, {
         pkceCodeVerifier: flow.verifier,
         expectedState: flow.state,
         expectedNonce: flow.nonce,
         idTokenExpected: true,
       });
-      claims = tokens.claims();
+      const claims = tokens.claims()!;
+      subject = claims.sub;
+      const verified = (v: Record<string, unknown>) => (typeof v.email === 'string' && v.email_verified !== false ? v.email : undefined);
+      // Many providers keep the address out of the ID token and give it at the userinfo endpoint.
+      email = verified(claims) ?? (options.match === 'email' ? verified(await oidc.fetchUserInfo(cfg, tokens.access_token, subject)) : undefined);
     } catch (err) {
       logger.warn({ err }, 'single sign-on failed');
       return seeOther(c, '/sign-in?sso-error=refused');
     }
-    if (!claims) return seeOther(c, '/sign-in?sso-error=refused');
-    const email = typeof claims.email === 'string' && claims.email_verified !== false ? claims.email : undefined;
-    const result = await attempt(() => services.accounts.signInWithOidc({ subject: claims.sub, email }, options.match));
+    const result = await attempt(() => services.accounts.signInWithOidc({ subject, email }, options.match));
     if (!result.ok) return seeOther(c, '/sign-in?sso-error=no-user');
     setSessionCookie(c, result.value);
     return seeOther(c, safeNext(flow.next));
