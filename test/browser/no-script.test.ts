@@ -1,0 +1,151 @@
+import { eq } from 'drizzle-orm';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { agencies, directives, escalations, users } from '../../db/schema.js';
+import { EXAMPLE_CONCLUSION } from '../../scripts/demo/example.js';
+import { eventually, inSeconds } from '../support.js';
+import { agencyId, expectAccessible, newPage, person, signIn, startSite, textOf, visible, type Site } from './support.js';
+
+/**
+ * Every role's main action with JavaScript switched off: plain forms, full pages, the same outcome. On the
+ * way, axe-core checks each page of the role.
+ */
+let site: Site;
+beforeAll(async () => {
+  site = await startSite();
+}, 180_000);
+afterAll(async () => site?.close());
+
+async function noScript(email: string): Promise<{ page: Page; close(): Promise<void> }> {
+  const { context, page } = await newPage(site, { javaScript: false });
+  await signIn(page, site.base, email);
+  return { page, close: () => context.close() };
+}
+
+/** axe-core needs scripts, so the role's pages are checked in a second browser of theirs that runs them. */
+async function tour(email: string, paths: string[]) {
+  const { context, page } = await newPage(site);
+  await signIn(page, site.base, email);
+  for (const path of paths) {
+    const res = await page.goto(`${site.base}${path}`);
+    expect(res?.status(), path).toBe(200);
+    await expectAccessible(page, path);
+  }
+  await context.close();
+}
+
+async function issueByApi(body: Record<string, unknown>): Promise<string> {
+  const res = await site.world.call('POST', '/v1/directives', { body });
+  const { id } = (await res.json()) as { id: string };
+  await eventually(async () => ((await site.world.call('GET', `/v1/directives/${id}/events`)).status === 200 ? true : undefined));
+  return id;
+}
+
+describe('with JavaScript disabled', () => {
+  it('a leader issues a conference from its conclusion', async () => {
+    const leader = await person(site, 'leader', 'Lãnh đạo không dùng JavaScript', 'lanhdao.nojs@noichinh.test');
+    await tour(leader.email, ['/', '/directives', '/conferences', '/conferences/new', '/inbox']);
+    const { page, close } = await noScript(leader.email);
+    await page.goto(`${site.base}/conferences/new`);
+    await page.getByLabel('Tên hội nghị').fill('Giao ban không JavaScript');
+    await page.getByLabel('Dán nội dung kết luận').fill(EXAMPLE_CONCLUSION.read());
+    await page.getByRole('button', { name: 'Đọc văn bản' }).click();
+    await page.getByLabel('Cơ quan chủ trì các nhiệm vụ chưa chọn').selectOption({ label: 'Tổ công tác huyện Bến Cầu' });
+    await page.getByRole('button', { name: 'Giao tất cả nhiệm vụ' }).click();
+    await page.waitForURL(/\/conferences\/[0-9a-f-]{36}$/);
+    const id = page.url().split('/').at(-1)!;
+    await eventually(async () => ((await site.world.db.select().from(directives).where(eq(directives.conferenceId, id))).length === 6 ? true : undefined));
+    await close();
+  }, 120_000);
+
+  it('an officer acknowledges and reports', async () => {
+    const lead = await agencyId(site, 'TCT-TrB');
+    const officer = await person(site, 'officer', 'Cán bộ Trảng Bàng', 'trangbang.nojs@noichinh.test', lead);
+    const id = await issueByApi({ title: 'Báo cáo kết quả thi hành án', leadAgency: lead, dueAt: inSeconds(7200), regime: { kind: 'explicit', dueDates: [inSeconds(3600)] } });
+    await tour(officer.email, ['/', '/directives', `/directives/${id}`, '/inbox']);
+    const { page, close } = await noScript(officer.email);
+    await page.goto(`${site.base}/directives/${id}`);
+    await page.getByRole('button', { name: 'Xác nhận đã nhận nhiệm vụ' }).click();
+    await page.waitForURL(/done=acknowledge/);
+    await page.getByLabel('Nội dung báo cáo').fill('Đã thi hành xong 30 việc.');
+    await page.getByRole('button', { name: 'Gửi báo cáo' }).click();
+    await page.waitForURL(/done=report/);
+    expect(await textOf(page.getByRole('status'))).toBe('Đã ghi nhận.');
+    const { reports } = (await (await site.world.call('GET', `/v1/directives/${id}`)).json()) as { reports: Array<{ summary: string }> };
+    expect(reports.map((r) => r.summary)).toEqual(['Đã thi hành xong 30 việc.']);
+    await close();
+  }, 120_000);
+
+  it('a supervisor acknowledges an escalation in the inbox', async () => {
+    const bnc = await agencyId(site, 'BNCTU');
+    const lead = await agencyId(site, 'TCT-DMC');
+    const supervisor = await person(site, 'supervisor', 'Theo dõi không JavaScript', 'theodoi.nojs@noichinh.test', bnc);
+    const id = await issueByApi({
+      title: 'Theo dõi vụ việc đông người',
+      leadAgency: lead,
+      dueAt: inSeconds(3600),
+      regime: { kind: 'explicit', dueDates: [inSeconds(2)] },
+      policy: { reminders: [], escalations: [{ duration: 'PT1S' }, { duration: 'PT2S' }, { duration: 'PT1H' }] },
+    });
+    await eventually(async () => {
+      const rungs = await site.world.db.select().from(escalations).where(eq(escalations.directiveId, id));
+      return rungs.some((r) => r.level === 2) ? true : undefined;
+    }, 30_000);
+    await tour(supervisor.email, ['/', '/inbox', `/directives/${id}`]);
+    const { page, close } = await noScript(supervisor.email);
+    await page.goto(`${site.base}/inbox`);
+    await page.getByRole('button', { name: 'Đã xem' }).click();
+    await page.waitForURL(`${site.base}/inbox`);
+    await visible(page.getByText('Không có chuyển cấp nào.'));
+    const rungs = await site.world.db.select().from(escalations).where(eq(escalations.directiveId, id));
+    expect(rungs.find((r) => r.level === 2)!.acknowledgedAt).not.toBeNull();
+    await close();
+  }, 120_000);
+
+  it('an admin adds an agency and a user, invites them, and the user sets a password and signs in', async () => {
+    const admin = await person(site, 'admin', 'Quản trị không JavaScript', 'quantri.nojs@noichinh.test');
+    await tour(admin.email, ['/', '/admin/agencies', '/admin/users', '/admin/calendar', '/admin/webhooks']);
+    const { page, close } = await noScript(admin.email);
+
+    await page.goto(`${site.base}/admin/agencies`);
+    await page.getByLabel('Mã').fill('TCT-MOI');
+    await page.getByLabel('Tên', { exact: true }).fill('Tổ công tác xã mới');
+    await page.getByLabel('Trực thuộc').selectOption({ label: 'Ban Nội chính Tỉnh ủy' });
+    await page.getByLabel('Cơ quan theo dõi, đôn đốc').selectOption({ label: 'Ban Nội chính Tỉnh ủy' });
+    await page.getByRole('button', { name: 'Thêm' }).click();
+    await visible(page.getByText('Tổ công tác xã mới'));
+    const [created] = await site.world.db.select().from(agencies).where(eq(agencies.code, 'TCT-MOI'));
+    expect(created).toMatchObject({ name: 'Tổ công tác xã mới', parentId: await agencyId(site, 'BNCTU') });
+
+    await page.goto(`${site.base}/admin/users`);
+    await page.getByLabel('Tên', { exact: true }).fill('Cán bộ xã mới');
+    await page.getByLabel('Thư điện tử').fill('canbo.xamoi@noichinh.test');
+    await page.getByLabel('Vai trò').selectOption('officer');
+    await page.getByLabel('Cơ quan').selectOption({ label: 'Tổ công tác xã mới' });
+    await page.getByRole('button', { name: 'Thêm' }).click();
+    await visible(page.getByRole('cell', { name: 'Cán bộ xã mới' }));
+    const row = page.getByRole('row').filter({ hasText: 'Cán bộ xã mới' });
+    await row.getByRole('button', { name: 'Tạo lời mời đặt mật khẩu' }).click();
+    const link = (await textOf(page.locator('.notice.ok code'))).trim();
+    expect(link).toMatch(new RegExp(`^${site.base}/invitations/[A-Za-z0-9_-]{43}$`));
+    await close();
+
+    const checked = await newPage(site);
+    await checked.page.goto(link);
+    await expectAccessible(checked.page, 'invitation');
+    await checked.context.close();
+
+    const { context, page: invited } = await newPage(site, { javaScript: false });
+    await invited.goto(link);
+    await invited.getByLabel('Mật khẩu mới (ít nhất 10 ký tự)').fill('mật khẩu của xã mới');
+    await invited.getByLabel('Nhập lại mật khẩu').fill('mật khẩu của xã mới');
+    await invited.getByRole('button', { name: 'Đặt mật khẩu và đăng nhập' }).click();
+    await invited.waitForURL(`${site.base}/`);
+    expect(await textOf(invited.locator('.who'))).toContain('Cán bộ xã mới');
+    const [u] = await site.world.db.select({ hash: users.passwordHash }).from(users).where(eq(users.email, 'canbo.xamoi@noichinh.test'));
+    expect(u!.hash).toMatch(/^\$argon2id\$/);
+    // The link was for one use.
+    expect((await invited.goto(link))?.status()).toBe(404);
+    await context.close();
+  }, 120_000);
+});
