@@ -1,5 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { AGENCY_ROLES, DELIVERY_MODES, includes, LANGUAGES, PERSONAL_CHANNELS, ROLES } from '../domain/lists.js';
+import { PASSWORD_MAX, PASSWORD_MIN } from '../services/accounts.js';
 import { requirePermission } from './auth.js';
 import type { AppDeps } from './context.js';
 import { bearerSecurity, createdHeaders, createResponses, IdempotencyHeaders, IdParam, newApp, problems } from './openapi.js';
@@ -44,7 +45,8 @@ const Preferences = z
   .openapi('NotificationPreferences');
 
 /** Users and their tokens (admin). */
-export function usersApp({ services }: AppDeps) {
+export function usersApp({ services, config }: AppDeps) {
+  const publicUrl = config.http.publicUrl;
   const app = newApp();
   app.use('/', requirePermission('administer'));
   app.use('/:id/*', requirePermission('administer'));
@@ -93,6 +95,45 @@ export function usersApp({ services }: AppDeps) {
       async (c) => {
         const { user, token } = await services.users.rotateToken(c.get('principal'), c.req.valid('param').id);
         return c.json({ ...user, token }, 200);
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'put',
+        path: '/{id}/password',
+        tags: ['users'],
+        summary: "Set a person's password for the web app (admin); their open sessions end",
+        security: bearerSecurity,
+        request: {
+          params: IdParam,
+          body: { content: { 'application/json': { schema: z.object({ password: z.string().min(PASSWORD_MIN).max(PASSWORD_MAX) }).strict().openapi('NewPassword') } }, required: true },
+        },
+        responses: { 204: { description: 'Set' }, ...problems },
+      }),
+      async (c) => {
+        await services.accounts.setPassword(c.get('principal'), c.req.valid('param').id, c.req.valid('json').password);
+        return c.body(null, 204);
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'post',
+        path: '/{id}/invitation',
+        tags: ['users'],
+        summary: 'A one-time link for the person to set their password, valid for a week (admin); shown once',
+        security: bearerSecurity,
+        request: { params: IdParam },
+        responses: {
+          201: {
+            description: 'The link',
+            content: { 'application/json': { schema: z.object({ url: z.string(), expiresAt: z.string() }).openapi('Invitation') } },
+          },
+          ...problems,
+        },
+      }),
+      async (c) => {
+        const { token, expiresAt } = await services.accounts.invite(c.get('principal'), c.req.valid('param').id);
+        return c.json({ url: `${publicUrl}/invitations/${token}`, expiresAt: expiresAt.toISOString() }, 201);
       },
     )
     .openapi(

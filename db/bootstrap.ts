@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Database } from './client.js';
 import { agencies, users } from './schema.js';
 
@@ -33,6 +33,35 @@ export function resolveAdminToken(configured: string | undefined, dataDir: strin
   const token = newToken();
   fs.writeFileSync(file, `${token}\n`, { mode: 0o600 });
   return { token, file };
+}
+
+/** The bootstrap admin's address for signing in to the web app on the embedded defaults. */
+export const BOOTSTRAP_ADMIN_EMAIL = 'admin@localhost';
+
+/** The web password the dev command gives the bootstrap admin: kept in `<dataDir>/admin-password`, created on first start. */
+export function resolveAdminPassword(dataDir: string): { password: string; file: string; created: boolean } {
+  const file = path.join(dataDir, 'admin-password');
+  if (fs.existsSync(file)) {
+    const password = fs.readFileSync(file, 'utf8').trim();
+    if (password.length >= 10) return { password, file, created: false };
+  }
+  fs.mkdirSync(dataDir, { recursive: true });
+  const password = randomBytes(12).toString('base64url');
+  fs.writeFileSync(file, `${password}\n`, { mode: 0o600 });
+  return { password, file, created: true };
+}
+
+/** Whether a user has a web password yet. */
+export async function hasPassword(db: Database, userId: string): Promise<boolean> {
+  const [row] = await db.select({ hash: users.passwordHash }).from(users).where(eq(users.id, userId));
+  return Boolean(row?.hash);
+}
+
+/** Gives the bootstrap admin the dev command's address when it has none (admins may change it later). */
+export async function ensureBootstrapAdminEmail(db: Database): Promise<string> {
+  await db.update(users).set({ email: BOOTSTRAP_ADMIN_EMAIL }).where(and(eq(users.id, BOOTSTRAP_ADMIN_ID), isNull(users.email)));
+  const [row] = await db.select({ email: users.email }).from(users).where(eq(users.id, BOOTSTRAP_ADMIN_ID));
+  return row?.email ?? BOOTSTRAP_ADMIN_EMAIL;
 }
 
 export type SeedAgency = { code: string; name: string; shortName?: string; supervisor?: string; parent?: string };

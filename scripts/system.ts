@@ -8,7 +8,7 @@ import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { createLogger, type Config } from '../config.js';
 import { createApp } from '../api/app.js';
 import { startHttpServer } from '../api/serve.js';
-import { ensureBootstrapAdmin, resolveAdminToken, seedAgenciesIfEmpty } from '../db/bootstrap.js';
+import { BOOTSTRAP_ADMIN_ID, ensureBootstrapAdmin, ensureBootstrapAdminEmail, hasPassword, resolveAdminPassword, resolveAdminToken, seedAgenciesIfEmpty } from '../db/bootstrap.js';
 import { openDatabase } from '../db/client.js';
 import { createServices } from '../services/index.js';
 import { connectClient, ensureDigestSchedule } from '../services/temporal.js';
@@ -25,6 +25,8 @@ export type RunningSystem = {
   mail: string;
   adminToken: string;
   adminTokenFile: string | undefined;
+  /** Signing in to the web app as the bootstrap admin. */
+  adminSignIn: { email: string; password: string; file: string };
   /** Settles when the worker stops on its own (a fatal error). */
   workerRun: Promise<void>;
   stop(): Promise<void>;
@@ -82,7 +84,14 @@ export async function startSystem(config: Config, say: (line: string) => void): 
   const temporal = await connectClient(temporalAddress, config.temporal.namespace);
   await ensureDigestSchedule(temporal, { taskQueue: config.temporal.taskQueue, ...config.notify.digestAt });
   const withUi = { ...config, temporal: { ...config.temporal, uiUrl } };
-  const app = createApp({ services: createServices({ db: database.db, temporal, config: withUi, logger, listen: database.listen }), config: withUi, logger });
+  const services = createServices({ db: database.db, temporal, config: withUi, logger, listen: database.listen });
+  const app = createApp({ services, config: withUi, logger });
+  // A newcomer signs in to the web app as the bootstrap admin with a password kept under the data directory.
+  const adminPassword = resolveAdminPassword(config.dataDir);
+  const adminEmail = await ensureBootstrapAdminEmail(database.db);
+  if (adminPassword.created || !(await hasPassword(database.db, BOOTSTRAP_ADMIN_ID))) {
+    await services.accounts.setPassword({ userId: BOOTSTRAP_ADMIN_ID, name: 'Bootstrap admin', role: 'admin', agencyId: null }, BOOTSTRAP_ADMIN_ID, adminPassword.password);
+  }
   const server = await startHttpServer(app, config.http.host, config.http.port);
 
   let stopped: Promise<void> | undefined;
@@ -94,6 +103,7 @@ export async function startSystem(config: Config, say: (line: string) => void): 
     mail: catcher ? `${catcher.url}, kept as .eml files in ${catcher.dir}` : `${new URL(smtpUrl).host} (SMTP_URL)`,
     adminToken: admin.token,
     adminTokenFile: admin.file,
+    adminSignIn: { email: adminEmail, password: adminPassword.password, file: adminPassword.file },
     workerRun,
     stop() {
       stopped ??= (async () => {
@@ -133,7 +143,8 @@ export function printWelcome(system: RunningSystem, say: (line: string) => void)
   const { apiUrl, adminToken } = system;
   say('');
   say('Directive tracker is up.');
-  say(`  API            ${apiUrl}   (health: ${apiUrl}/healthz)`);
+  say(`  Web app        ${apiUrl}/   sign in as ${system.adminSignIn.email} / ${system.adminSignIn.password}   (kept in ${system.adminSignIn.file})`);
+  say(`  API            ${apiUrl}   (JSON under /v1; health: ${apiUrl}/healthz)`);
   say(`  API docs       ${apiUrl}/docs   (OpenAPI: ${apiUrl}/openapi.json, metrics: ${apiUrl}/metrics)`);
   say(`  Temporal       ${system.temporalAddress}${system.uiUrl ? `   UI: ${system.uiUrl}` : ''}`);
   say(`  Database       ${system.database}`);

@@ -180,6 +180,8 @@ const cells: Cell[] = [
   { op: 'POST /v1/users', path: () => '/v1/users', body: () => ({ name: 'Người mới', role: 'leader' }), expect: adminOnly(201) },
   { op: 'POST /v1/users/{id}/token', path: (id) => `/v1/users/${id}/token`, fixture: user, expect: adminOnly(200) },
   { op: 'DELETE /v1/users/{id}/token', path: (id) => `/v1/users/${id}/token`, fixture: user, expect: adminOnly(200) },
+  { op: 'PUT /v1/users/{id}/password', path: (id) => `/v1/users/${id}/password`, fixture: user, body: () => ({ password: 'một mật khẩu đủ dài' }), expect: adminOnly(204) },
+  { op: 'POST /v1/users/{id}/invitation', path: (id) => `/v1/users/${id}/invitation`, fixture: user, expect: adminOnly(201) },
   { op: 'GET /v1/me', path: () => '/v1/me', expect: everyone(200) },
   { op: 'GET /v1/me/preferences', path: () => '/v1/me/preferences', expect: everyone(200) },
   { op: 'PUT /v1/me/preferences', path: () => '/v1/me/preferences', body: () => ({ channels: ['email'], language: 'vi', delivery: 'immediate' }), expect: everyone(200) },

@@ -43,6 +43,21 @@ describe('npm run demo', () => {
     expect(output).toMatch(/\(2\) report R1 from .* \(LATE\)/);
     expect(output).toMatch(/\(5\) ESCALATED level 3/);
     expect(output).toContain('http://ui.test/namespaces/default/workflows/directive-');
+
+    // The demo's people can watch it in the web app: the printed address and password sign the leader in.
+    const password = /signing in with the password (\S+) as:/.exec(output)?.[1];
+    const email = /(lanhdao@\S+)/.exec(output)?.[1];
+    expect(output).toContain(`Watch it in the web app at ${server.url}/`);
+    const page = await fetch(`${server.url}/sign-in`);
+    const csrf = /dt_csrf=([^;]+)/.exec(page.headers.get('set-cookie') ?? '')?.[1];
+    const signedIn = await fetch(`${server.url}/sign-in`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: `dt_csrf=${csrf}` },
+      body: new URLSearchParams({ email: email!, password: password!, _csrf: csrf!, next: '/' }).toString(),
+    });
+    expect(signedIn.status).toBe(303);
+    expect(signedIn.headers.get('set-cookie')).toMatch(/dt_session=/);
   }, 180_000);
 
   it('reuses the directory and its people on a second run, giving each a fresh token', async () => {

@@ -4,7 +4,7 @@
  * (one late, one never), the workflows remind and escalate, the supervisor acknowledges an escalation and
  * grants an extension, completions are reviewed, and the conference's timeliness summary closes the run.
  */
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { DetailedError, parseResponse, type ClientResponse } from 'hono/client';
 import type { DirectiveEvent } from '../../domain/events.js';
 import { createClient, type ClientOptions, type DirectiveTrackerClient } from '../../api/client.js';
@@ -72,9 +72,14 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
 
   // 1. The directory: agencies and their people, created once and reused on later runs.
   say('1. Directory of the internal-affairs bloc');
-  const { codeToId, tokens, created } = await ensureDemoDirectory(admin);
+  const password = randomBytes(9).toString('base64url');
+  const { codeToId, tokens, created } = await ensureDemoDirectory(admin, password);
   for (const name of created) say(`   + ${name}`);
   say(`   ${DEMO_AGENCIES.length} agencies, ${DEMO_USERS.length} users (leader, supervisor at BNCTU, one officer per agency)`);
+  say(`   Watch it in the web app at ${options.baseUrl}/ , signing in with the password ${password} as:`);
+  for (const u of DEMO_USERS.filter((x) => x.role !== 'officer' || x.agency === assignment(LATE).lead || x.agency === assignment(SILENT).lead)) {
+    say(`     ${u.email.padEnd(38)} ${u.name}`);
+  }
   const nameOf = new Map(DEMO_AGENCIES.map((a) => [codeToId.get(a.code)!, a.name] as const));
   const userFor = (pred: (u: DemoUser) => boolean) => {
     const u = DEMO_USERS.find(pred);
@@ -274,8 +279,11 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   };
 }
 
-/** Creates what is missing of the demo directory; returns agency ids by code and a fresh token per demo user. */
-export async function ensureDemoDirectory(admin: DirectiveTrackerClient) {
+/**
+ * Creates what is missing of the demo directory; returns agency ids by code and a fresh token per demo user.
+ * With a password, every demo user can sign in to the web app with it (rerunning sets it again).
+ */
+export async function ensureDemoDirectory(admin: DirectiveTrackerClient, password?: string) {
   const created: string[] = [];
   const codeToId = new Map((await ok(admin.v1.agencies.$get())).items.map((a) => [a.code, a.id] as const));
   for (const a of DEMO_AGENCIES) {
@@ -319,6 +327,10 @@ export async function ensureDemoDirectory(admin: DirectiveTrackerClient) {
     if (!token) throw new Error(`The directory answered without a token for ${u.name}`);
     if (!found) created.push(u.name);
     tokens.set(u, token);
+    if (password) {
+      const set = await admin.v1.users[':id'].password.$put({ param: { id: answer.id }, json: { password } });
+      if (!set.ok) throw new Error(`Could not set ${u.name}'s password: HTTP ${set.status}`);
+    }
   }
   return { codeToId, tokens, created };
 }
