@@ -108,14 +108,21 @@ describe('with JavaScript disabled', () => {
     const { page, close } = await noScript(admin.email);
 
     await page.goto(`${site.base}/admin/agencies`);
-    await page.getByLabel('Mã').fill('TCT-MOI');
-    await page.getByLabel('Tên', { exact: true }).fill('Tổ công tác xã mới');
-    await page.getByLabel('Trực thuộc').selectOption({ label: 'Ban Nội chính Tỉnh ủy' });
-    await page.getByLabel('Cơ quan theo dõi, đôn đốc').selectOption({ label: 'Ban Nội chính Tỉnh ủy' });
-    await page.getByRole('button', { name: 'Thêm' }).click();
-    await visible(page.getByText('Tổ công tác xã mới'));
+    const add = page.locator('form[action="/admin/agencies"]');
+    await add.getByLabel('Mã').fill('TCT-MOI');
+    await add.getByLabel('Tên', { exact: true }).fill('Tổ công tác xã mới');
+    await add.getByLabel('Trực thuộc').selectOption({ label: 'Ban Nội chính Tỉnh ủy' });
+    await add.getByLabel('Cơ quan theo dõi, đôn đốc').selectOption({ label: 'Ban Nội chính Tỉnh ủy' });
+    await add.getByRole('button', { name: 'Thêm' }).click();
+    await visible(page.locator('.tree strong', { hasText: 'Tổ công tác xã mới' }));
+    // Then moved under the provincial party committee's supervision, through its own form.
+    await page.getByText('Sửa: TCT-MOI').click();
+    const edit = page.locator('details', { hasText: 'Sửa: TCT-MOI' }).locator('form');
+    await edit.getByLabel('Cơ quan theo dõi, đôn đốc').selectOption({ label: 'Tỉnh ủy' });
+    await edit.getByRole('button', { name: 'Lưu' }).click();
+    await page.waitForURL(/\/admin\/agencies\?ok=/);
     const [created] = await site.world.db.select().from(agencies).where(eq(agencies.code, 'TCT-MOI'));
-    expect(created).toMatchObject({ name: 'Tổ công tác xã mới', parentId: await agencyId(site, 'BNCTU') });
+    expect(created).toMatchObject({ name: 'Tổ công tác xã mới', parentId: await agencyId(site, 'BNCTU'), supervisorId: await agencyId(site, 'TU') });
 
     await page.goto(`${site.base}/admin/users`);
     await page.getByLabel('Tên', { exact: true }).fill('Cán bộ xã mới');

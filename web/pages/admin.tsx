@@ -30,8 +30,9 @@ const SubNav: FC<{ t: Dictionary; current: string }> = ({ t, current }) => (
   </nav>
 );
 
-/** The directory as a tree of organisational parents, each with its supervising agency. */
-const AgencyTree: FC<{ t: Dictionary; all: AgencyView[]; parent: string | null }> = ({ t, all, parent }) => {
+/** The directory as a tree of organisational parents, each with its supervising agency and a form to change it. */
+const AgencyTree: FC<{ ctx: PageContext; all: AgencyView[]; parent: string | null }> = ({ ctx, all, parent }) => {
+  const { t } = ctx;
   const children = all.filter((a) => a.parentId === parent || (parent === null && a.parentId !== null && !all.some((x) => x.id === a.parentId)));
   if (children.length === 0) return null;
   const name = (id: string | null) => all.find((a) => a.id === id)?.name ?? t.admin.none;
@@ -41,20 +42,40 @@ const AgencyTree: FC<{ t: Dictionary; all: AgencyView[]; parent: string | null }
         <li>
           <strong>{a.name}</strong> ({a.code}){a.supervisorId ? ` · ${t.admin.supervisor}: ${name(a.supervisorId)}` : ''}
           {a.active ? '' : ` · ${t.admin.revoked}`}
-          <AgencyTree t={t} all={all} parent={a.id} />
+          <details>
+            <summary>{`${t.admin.edit}: ${a.code}`}</summary>
+            <form method="post" action={`/admin/agencies/${a.id}`}>
+              <Csrf ctx={ctx} />
+              <label>
+                {t.admin.name}
+                <input type="text" name="name" required maxlength={300} value={a.name} />
+              </label>
+              <div class="grid">
+                <AgencySelect name="parentId" all={all.filter((x) => x.id !== a.id)} label={t.admin.parent} empty={t.admin.none} selected={a.parentId} />
+                <AgencySelect name="supervisorId" all={all.filter((x) => x.id !== a.id)} label={t.admin.supervisor} empty={t.admin.none} selected={a.supervisorId} />
+              </div>
+              <label>
+                <input type="checkbox" name="active" value="on" checked={a.active} /> {t.admin.active}
+              </label>
+              <button type="submit">{t.admin.save}</button>
+            </form>
+          </details>
+          <AgencyTree ctx={ctx} all={all} parent={a.id} />
         </li>
       ))}
     </ul>
   );
 };
 
-const AgencySelect: FC<{ name: string; all: AgencyView[]; label: string; empty: string }> = ({ name, all, label, empty }) => (
+const AgencySelect: FC<{ name: string; all: AgencyView[]; label: string; empty: string; selected?: string | null }> = ({ name, all, label, empty, selected }) => (
   <label>
     {label}
     <select name={name}>
       <option value="">{empty}</option>
       {all.map((a) => (
-        <option value={a.id}>{a.name}</option>
+        <option value={a.id} selected={a.id === selected}>
+          {a.name}
+        </option>
       ))}
     </select>
   </label>
@@ -103,7 +124,7 @@ export function adminPages({ services, config }: WebDeps) {
         <>
           <Flashes flash={flashOf(c)} />
           <div class="tree">
-            <AgencyTree t={t} all={all} parent={null} />
+            <AgencyTree ctx={ctx} all={all} parent={null} />
           </div>
           <h3>{t.admin.add}</h3>
           <form method="post" action="/admin/agencies">
@@ -131,6 +152,14 @@ export function adminPages({ services, config }: WebDeps) {
         </>,
       ),
     );
+  });
+  post('/agencies/:id{[0-9a-f-]{36}}', '/admin/agencies', async (c, f) => {
+    await services.agencies.update(personOf(c), c.req.param('id')!, {
+      name: f.name?.trim() ?? '',
+      parentId: f.parentId || null,
+      supervisorId: f.supervisorId || null,
+      active: f.active === 'on',
+    });
   });
   post('/agencies', '/admin/agencies', async (c, f) => {
     await services.agencies.create(personOf(c), {
