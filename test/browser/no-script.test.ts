@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { agencies, directives, escalations, users } from '../../db/schema.js';
 import { EXAMPLE_CONCLUSION } from '../../scripts/demo/example.js';
 import { eventually, inSeconds } from '../support.js';
-import { agencyId, expectAccessible, newPage, person, signIn, startSite, textOf, visible, type Site } from './support.js';
+import { agencyId, issueDirective, expectAccessible, newPage, person, signIn, startSite, textOf, visible, type Site } from './support.js';
 
 /**
  * Every role's main action with JavaScript switched off: plain forms, full pages, the same outcome. On the
@@ -34,12 +34,6 @@ async function tour(email: string, paths: string[]) {
   await context.close();
 }
 
-async function issueByApi(body: Record<string, unknown>): Promise<string> {
-  const res = await site.world.call('POST', '/v1/directives', { body });
-  const { id } = (await res.json()) as { id: string };
-  await eventually(async () => ((await site.world.call('GET', `/v1/directives/${id}/events`)).status === 200 ? true : undefined));
-  return id;
-}
 
 describe('with JavaScript disabled', () => {
   it('a leader issues a conference from its conclusion', async () => {
@@ -61,7 +55,7 @@ describe('with JavaScript disabled', () => {
   it('an officer acknowledges and reports', async () => {
     const lead = await agencyId(site, 'TCT-TrB');
     const officer = await person(site, 'officer', 'Cán bộ Trảng Bàng', 'trangbang.nojs@noichinh.test', lead);
-    const id = await issueByApi({ title: 'Báo cáo kết quả thi hành án', leadAgency: lead, dueAt: inSeconds(7200), regime: { kind: 'explicit', dueDates: [inSeconds(3600)] } });
+    const id = await issueDirective(site, { title: 'Báo cáo kết quả thi hành án', leadAgency: lead, dueAt: inSeconds(7200), regime: { kind: 'explicit', dueDates: [inSeconds(3600)] } });
     await tour(officer.email, ['/', '/directives', `/directives/${id}`, '/inbox']);
     const { page, close } = await noScript(officer.email);
     await page.goto(`${site.base}/directives/${id}`);
@@ -80,7 +74,7 @@ describe('with JavaScript disabled', () => {
     const bnc = await agencyId(site, 'BNCTU');
     const lead = await agencyId(site, 'TCT-DMC');
     const supervisor = await person(site, 'supervisor', 'Theo dõi không JavaScript', 'theodoi.nojs@noichinh.test', bnc);
-    const id = await issueByApi({
+    const id = await issueDirective(site, {
       title: 'Theo dõi vụ việc đông người',
       leadAgency: lead,
       dueAt: inSeconds(3600),

@@ -3,7 +3,7 @@ import { and, eq } from 'drizzle-orm';
 import { directives } from '../../db/schema.js';
 import { EXAMPLE_CONCLUSION } from '../../scripts/demo/example.js';
 import { eventually, inSeconds } from '../support.js';
-import { agencyId, expectAccessible, newPage, pageWeight, person, signIn, startSite, textOf, visible, type Site } from './support.js';
+import { agencyId, issueDirective, expectAccessible, newPage, pageWeight, person, signIn, startSite, textOf, visible, type Site } from './support.js';
 
 /**
  * The web app in Debian's Chromium, driven by Playwright, against the real Temporal server and PostgreSQL:
@@ -22,13 +22,6 @@ afterAll(async () => {
   await site?.close();
 });
 
-async function issueByApi(body: Record<string, unknown>): Promise<string> {
-  const res = await site.world.call('POST', '/v1/directives', { body });
-  expect(res.status).toBe(201);
-  const { id } = (await res.json()) as { id: string };
-  await eventually(async () => ((await site.world.call('GET', `/v1/directives/${id}/events`)).status === 200 ? true : undefined));
-  return id;
-}
 
 describe('in a real browser', () => {
   it('a leader pastes the example conclusion, corrects one draft’s lead agency and issues the six directives', async () => {
@@ -80,7 +73,7 @@ describe('in a real browser', () => {
   it('an officer on a 360 px phone acknowledges and reports; a second report for the period is refused with the workflow’s reason', async () => {
     const lead = await agencyId(site, 'TCT-GD');
     const officer = await person(site, 'officer', 'Cán bộ Tổ công tác Gò Dầu', 'godau@noichinh.test', lead);
-    const id = await issueByApi({
+    const id = await issueDirective(site, {
       title: 'Rà soát các vụ việc phức tạp trên địa bàn',
       leadAgency: lead,
       dueAt: inSeconds(7200),
@@ -105,7 +98,8 @@ describe('in a real browser', () => {
     expect(await textOf(page.getByRole('status'))).toBe('Đã ghi nhận.');
     await page.getByLabel('Nội dung báo cáo').fill('Gửi lại lần nữa');
     await page.getByRole('button', { name: 'Gửi báo cáo' }).click();
-    expect(await textOf(page.getByRole('alert'))).toContain('Your agency has already reported for this period.');
+    // The workflow's reason, in the page's language.
+    expect(await textOf(page.getByRole('alert'))).toBe('Không thực hiện được: Cơ quan của bạn đã gửi báo cáo cho kỳ này rồi.');
     // What was typed stays in the refused form.
     expect(await page.getByLabel('Nội dung báo cáo').inputValue()).toBe('Gửi lại lần nữa');
     await expectAccessible(page, 'refused report');
@@ -128,7 +122,7 @@ describe('in a real browser', () => {
       if (f === page.mainFrame()) navigations++;
     });
     const title = 'Báo cáo tình hình an ninh nông thôn';
-    const id = await issueByApi({
+    const id = await issueDirective(site, {
       title,
       leadAgency: lead,
       dueAt: inSeconds(3600),
@@ -160,7 +154,7 @@ describe('in a real browser', () => {
     const mine = await agencyId(site, 'TCT-CT');
     const theirs = await agencyId(site, 'TCT-HT');
     const officer = await person(site, 'officer', 'Cán bộ Châu Thành', 'chauthanh@noichinh.test', mine);
-    const hidden = await issueByApi({ title: 'Việc riêng của Hòa Thành', leadAgency: theirs, dueAt: inSeconds(3600) });
+    const hidden = await issueDirective(site, { title: 'Việc riêng của Hòa Thành', leadAgency: theirs, dueAt: inSeconds(3600) });
     const { context, page } = await newPage(site);
 
     await page.goto(`${site.base}/sign-in`);

@@ -13,7 +13,7 @@ import { agencies, users } from '../../db/schema.js';
 import { DEMO_AGENCIES } from '../../scripts/demo/directory.js';
 import type { Role } from '../../domain/lists.js';
 import { freePort } from '../../scripts/temporal-server.js';
-import { createUserWithId, startWorld, type World } from '../support.js';
+import { createUserWithId, eventually, startWorld, type World } from '../support.js';
 
 /** Debian's Chromium (`apt-get install chromium`); Playwright's own download cannot run here. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -138,4 +138,13 @@ export async function agencyId(site: Site, code: string): Promise<string> {
   const [row] = await site.world.db.select({ id: agencies.id }).from(agencies).where(eq(agencies.code, code));
   if (!row) throw new Error(`no agency ${code}`);
   return row.id;
+}
+
+/** A directive issued over the API by the admin, once its workflow has recorded it. */
+export async function issueDirective(site: Site, body: Record<string, unknown>): Promise<string> {
+  const res = await site.world.call('POST', '/v1/directives', { body });
+  expect(res.status).toBe(201);
+  const { id } = (await res.json()) as { id: string };
+  await eventually(async () => ((await site.world.call('GET', `/v1/directives/${id}/events`)).status === 200 ? true : undefined));
+  return id;
 }

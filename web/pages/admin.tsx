@@ -1,6 +1,6 @@
 import { Hono, type Context } from 'hono';
 import type { Child, FC } from 'hono/jsx';
-import { CALENDAR_OVERRIDE_KINDS, includes, LANGUAGES, ROLES, type Role } from '../../domain/lists.js';
+import { CALENDAR_OVERRIDE_KINDS, includes, LANGUAGES, ROLES, type Language, type Role } from '../../domain/lists.js';
 import { FailureType, ServiceFailure } from '../../domain/failures.js';
 import { formatDay } from '../../domain/vn-time.js';
 import type { AgencyView } from '../../services/agencies.js';
@@ -8,6 +8,7 @@ import type { WebDeps, WebEnv } from '../context.js';
 import type { Dictionary } from '../i18n.js';
 import { Csrf, Layout, Notice, type PageContext } from '../layout.js';
 import { attempt, formFields, pageContext, personOf, seeOther } from '../page.js';
+import { reasonIn } from '../reasons.js';
 
 const SubNav: FC<{ t: Dictionary; current: string }> = ({ t, current }) => (
   <nav aria-label={t.admin.title}>
@@ -81,10 +82,10 @@ const AgencySelect: FC<{ name: string; all: AgencyView[]; label: string; empty: 
   </label>
 );
 
-type Flash = { error?: string | undefined; ok?: string | undefined };
+type Flash = { error?: string | undefined; ok?: string | undefined; language: Language };
 const Flashes: FC<{ flash: Flash }> = ({ flash }) => (
   <>
-    {flash.error ? <Notice kind="error">{flash.error}</Notice> : null}
+    {flash.error ? <Notice kind="error">{reasonIn(flash.language, flash.error)}</Notice> : null}
     {flash.ok ? <Notice kind="ok">{flash.ok}</Notice> : null}
   </>
 );
@@ -108,7 +109,7 @@ export function adminPages({ services, config }: WebDeps) {
       if (!result.ok) return seeOther(c, `${back}?error=${encodeURIComponent(result.failure.message)}`);
       return seeOther(c, `${back}?ok=${encodeURIComponent(result.value ?? c.get('t').actions.done)}`);
     });
-  const flashOf = (c: Context<WebEnv>): Flash => ({ error: c.req.query('error'), ok: c.req.query('ok') });
+  const flashOf = (c: Context<WebEnv>): Flash => ({ error: c.req.query('error'), ok: c.req.query('ok'), language: c.get('language') });
 
   app.get('/', (c) => seeOther(c, '/admin/agencies'));
 

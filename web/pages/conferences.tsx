@@ -12,6 +12,7 @@ import { Counts, DirectiveTable } from '../components.js';
 import type { WebDeps, WebEnv } from '../context.js';
 import { Csrf, Day, Layout, Notice, type PageContext } from '../layout.js';
 import { attempt, formFields, formList, pageContext, personOf, seeOther } from '../page.js';
+import { reasonIn } from '../reasons.js';
 
 /** The conference's own fields, as typed in the first step and carried through the second. */
 type Meta = { title: string; kind: ConferenceKind; heldOn: string; chair: string; conclusionRef: string; text: string };
@@ -117,7 +118,7 @@ const DraftsPage: FC<DraftsProps> = ({ ctx, meta, imported, drafts, agencies, re
       {imported.warnings.map((w) => (
         <Notice kind="error">{w.message}</Notice>
       ))}
-      {error ? <Notice kind="error">{error}</Notice> : null}
+      {error ? <Notice kind="error">{reasonIn(ctx.language, error)}</Notice> : null}
       <div class="side-by-side">
         <section aria-labelledby="text">
           <h2 id="text">{t.conferences.text}</h2>
@@ -151,7 +152,7 @@ const DraftsPage: FC<DraftsProps> = ({ ctx, meta, imported, drafts, agencies, re
                       {imported.drafts[i]?.marker || `(${i + 1})`}
                     </a>
                   </legend>
-                  {mine ? <Notice kind="error">{mine.join(' ')}</Notice> : null}
+                  {mine ? <Notice kind="error">{mine.map((m) => reasonIn(ctx.language, m)).join(' ')}</Notice> : null}
                   <label>
                     <input type="checkbox" name={`${n}.include`} value="on" checked={d.include} /> {t.conferences.include}
                   </label>
@@ -217,7 +218,7 @@ const NewPage: FC<{ ctx: PageContext; meta: Meta; error?: string }> = ({ ctx, me
   return (
     <Layout ctx={ctx} title={t.conferences.new}>
       <h1>{t.conferences.new}</h1>
-      {error ? <Notice kind="error">{error}</Notice> : null}
+      {error ? <Notice kind="error">{reasonIn(ctx.language, error)}</Notice> : null}
       <form method="post" action="/conferences/new">
         <Csrf ctx={ctx} />
         <MetaFields ctx={ctx} meta={meta} />

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import type { FC } from 'hono/jsx';
-import { DIRECTIVE_STATUSES, includes, TIMELINESS } from '../../domain/lists.js';
+import { DIRECTIVE_STATUSES, includes, TIMELINESS, type Language } from '../../domain/lists.js';
 import { may } from '../../domain/policy.js';
 import { formatDay, formatDue } from '../../domain/vn-time.js';
 import type { ServiceFailure } from '../../domain/failures.js';
@@ -13,6 +13,7 @@ import type { WebDeps, WebEnv } from '../context.js';
 import type { Dictionary } from '../i18n.js';
 import { Csrf, Layout, Notice, TimelinessBadge, When, type PageContext } from '../layout.js';
 import { attempt, formFields, formList, pageContext, personOf, seeOther } from '../page.js';
+import { reasonIn } from '../reasons.js';
 
 type Action = 'acknowledge' | 'report' | 'extension' | 'decision' | 'completion' | 'review' | 'reassign' | 'cancel';
 /** A refused form: which one, why, and what was typed into it. */
@@ -22,10 +23,10 @@ const RETRY_FIELD = '_retry';
 
 const Retry: FC = () => <input type="hidden" name={RETRY_FIELD} value={randomUUID()} />;
 
-const Refused: FC<{ t: Dictionary; refusal: Refusal | undefined; action: Action }> = ({ t, refusal, action }) =>
+const Refused: FC<{ t: Dictionary; refusal: Refusal | undefined; action: Action; language: Language }> = ({ t, refusal, action, language }) =>
   refusal?.action === action ? (
     <Notice kind="error">
-      {t.actions.refused}: {refusal.failure.message}
+      {t.actions.refused}: {reasonIn(language, refusal.failure.message)}
     </Notice>
   ) : null;
 
@@ -141,7 +142,7 @@ const DirectivePage: FC<DirectivePageProps> = ({ ctx, d, events, agencies, refus
       {open && assigned && !acknowledged ? (
         <section aria-labelledby="f-ack">
           <h2 id="f-ack">{t.actions.acknowledge}</h2>
-          <Refused t={t} refusal={refusal} action="acknowledge" />
+          <Refused t={t} language={ctx.language} refusal={refusal} action="acknowledge" />
           <form method="post" action={`${base}/acknowledge`}>
             <Csrf ctx={ctx} />
             <Retry />
@@ -154,7 +155,7 @@ const DirectivePage: FC<DirectivePageProps> = ({ ctx, d, events, agencies, refus
       {open && assigned && periods.length > 0 ? (
         <section aria-labelledby="f-report">
           <h2 id="f-report">{t.actions.report}</h2>
-          <Refused t={t} refusal={refusal} action="report" />
+          <Refused t={t} language={ctx.language} refusal={refusal} action="report" />
           <form method="post" action={`${base}/report`}>
             <Csrf ctx={ctx} />
             <Retry />
@@ -182,7 +183,7 @@ const DirectivePage: FC<DirectivePageProps> = ({ ctx, d, events, agencies, refus
       {open && lead && d.dueAt && pending.length === 0 && d.status !== 'completion_submitted' ? (
         <section aria-labelledby="f-extension">
           <h2 id="f-extension">{t.actions.extension}</h2>
-          <Refused t={t} refusal={refusal} action="extension" />
+          <Refused t={t} language={ctx.language} refusal={refusal} action="extension" />
           <form method="post" action={`${base}/extension`}>
             <Csrf ctx={ctx} />
             <Retry />
@@ -204,7 +205,7 @@ const DirectivePage: FC<DirectivePageProps> = ({ ctx, d, events, agencies, refus
       {open && may(person.role, 'decide') && pending.length > 0 ? (
         <section aria-labelledby="f-decision">
           <h2 id="f-decision">{t.actions.decide}</h2>
-          <Refused t={t} refusal={refusal} action="decision" />
+          <Refused t={t} language={ctx.language} refusal={refusal} action="decision" />
           {pending.map((x) => (
             <form method="post" action={`${base}/decision`}>
               <Csrf ctx={ctx} />
@@ -233,7 +234,7 @@ const DirectivePage: FC<DirectivePageProps> = ({ ctx, d, events, agencies, refus
       {open && lead && d.status !== 'completion_submitted' ? (
         <section aria-labelledby="f-completion">
           <h2 id="f-completion">{t.actions.completion}</h2>
-          <Refused t={t} refusal={refusal} action="completion" />
+          <Refused t={t} language={ctx.language} refusal={refusal} action="completion" />
           <form method="post" action={`${base}/completion`}>
             <Csrf ctx={ctx} />
             <Retry />
@@ -251,7 +252,7 @@ const DirectivePage: FC<DirectivePageProps> = ({ ctx, d, events, agencies, refus
       {d.status === 'completion_submitted' && may(person.role, 'decide') ? (
         <section aria-labelledby="f-review">
           <h2 id="f-review">{t.actions.review}</h2>
-          <Refused t={t} refusal={refusal} action="review" />
+          <Refused t={t} language={ctx.language} refusal={refusal} action="review" />
           <form method="post" action={`${base}/review`}>
             <Csrf ctx={ctx} />
             <Retry />
@@ -274,7 +275,7 @@ const DirectivePage: FC<DirectivePageProps> = ({ ctx, d, events, agencies, refus
       {open && may(person.role, 'reassign') ? (
         <details>
           <summary>{t.actions.reassign}</summary>
-          <Refused t={t} refusal={refusal} action="reassign" />
+          <Refused t={t} language={ctx.language} refusal={refusal} action="reassign" />
           <form method="post" action={`${base}/reassign`}>
             <Csrf ctx={ctx} />
             <Retry />
@@ -309,7 +310,7 @@ const DirectivePage: FC<DirectivePageProps> = ({ ctx, d, events, agencies, refus
       {open && may(person.role, 'cancel') ? (
         <details open={refusal?.action === 'cancel'}>
           <summary>{t.actions.cancel}</summary>
-          <Refused t={t} refusal={refusal} action="cancel" />
+          <Refused t={t} language={ctx.language} refusal={refusal} action="cancel" />
           <form method="post" action={`${base}/cancel`}>
             <Csrf ctx={ctx} />
             <Retry />

@@ -3,6 +3,7 @@ import { ESCALATION_STATES, includes, type EscalationState } from '../../domain/
 import type { WebDeps, WebEnv } from '../context.js';
 import { Csrf, Layout, Notice, When } from '../layout.js';
 import { attempt, pageContext, personOf, seeOther } from '../page.js';
+import { reasonIn } from '../reasons.js';
 
 /** The escalations addressed to the person: each can be acknowledged; it stays open until the report or completion. */
 export function inboxPages({ services }: WebDeps) {
@@ -19,7 +20,7 @@ export function inboxPages({ services }: WebDeps) {
     return c.html(
       <Layout ctx={ctx} title={t.inbox.title}>
         <h1>{t.inbox.title}</h1>
-        {error ? <Notice kind="error">{error}</Notice> : null}
+        {error ? <Notice kind="error">{reasonIn(ctx.language, error)}</Notice> : null}
         <nav aria-label={t.inbox.title}>
           <ul>
             {ESCALATION_STATES.map((s) => (

@@ -5,6 +5,7 @@ import { includes, LANGUAGES } from '../../domain/lists.js';
 import type { WebDeps, WebEnv } from '../context.js';
 import { Csrf, Layout, Notice, type PageContext } from '../layout.js';
 import { attempt, formFields, pageContext, seeOther } from '../page.js';
+import { reasonIn } from '../reasons.js';
 import { clearSessionCookie, setLanguageCookie, setSessionCookie } from '../security.js';
 
 /** Only a path of this site is a place to come back to after signing in. */
@@ -136,7 +137,7 @@ export function signInPages({ services, oidc }: WebDeps) {
     if (f.password !== f.repeat) return c.html(<InvitationForm ctx={ctx} token={token} name={invitation.name} error={ctx.t.invitation.mismatch} />, 422);
     const result = await attempt(() => services.accounts.acceptInvitation(token, f.password ?? ''));
     if (!result.ok) {
-      const error = result.failure.code === 'weak-password' ? ctx.t.invitation.weak : result.failure.message;
+      const error = result.failure.code === 'weak-password' ? ctx.t.invitation.weak : reasonIn(ctx.language, result.failure.message);
       return c.html(<InvitationForm ctx={ctx} token={token} name={invitation.name} error={error} />, result.status);
     }
     setSessionCookie(c, result.value);

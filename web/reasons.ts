@@ -1,0 +1,67 @@
+/**
+ * The workflow and the application layer give their reasons in English (a contract with API callers, and
+ * the same text in every log). On a Vietnamese page each known reason is shown in Vietnamese; an unknown one
+ * as it is, so nothing is ever hidden.
+ */
+import type { Language, Role } from '../domain/lists.js';
+
+const ROLE_VI: Record<Role, string> = { leader: 'lãnh đạo', officer: 'cán bộ', supervisor: 'cơ quan theo dõi, đôn đốc', admin: 'quản trị viên' };
+const roles = (list: string) =>
+  list
+    .split(/, | or /)
+    .map((r) => ROLE_VI[r as Role] ?? r)
+    .join(' hoặc ');
+
+const STATUS_VI: Record<string, string> = { completed: 'hoàn thành', cancelled: 'bị hủy' };
+
+const VI: Array<[RegExp, (m: RegExpExecArray) => string]> = [
+  [/^Your agency is not assigned to this directive\.$/, () => 'Cơ quan của bạn không được giao nhiệm vụ này.'],
+  [/^Your agency has already acknowledged this directive\.$/, () => 'Cơ quan của bạn đã xác nhận nhiệm vụ này rồi.'],
+  [/^A report needs a summary\.$/, () => 'Báo cáo cần có nội dung.'],
+  [/^No reporting period "(.+)" for this directive\.$/, (m) => `Nhiệm vụ không có kỳ báo cáo "${m[1]}".`],
+  [/^Your agency has already reported for this period\.$/, () => 'Cơ quan của bạn đã gửi báo cáo cho kỳ này rồi.'],
+  [/^Only the lead agency may .+; coordinating agencies report their part\.$/, () => 'Chỉ cơ quan chủ trì được làm việc này; cơ quan phối hợp báo cáo phần việc của mình.'],
+  [/^Only the lead agency may .+\.$/, () => 'Chỉ cơ quan chủ trì được làm việc này.'],
+  [/^Completion is under review\.$/, () => 'Báo cáo hoàn thành đang chờ xác nhận.'],
+  [/^Completion is already under review\.$/, () => 'Báo cáo hoàn thành đã được gửi và đang chờ xác nhận.'],
+  [/^A standing directive has no deadline to extend\.$/, () => 'Nhiệm vụ thường xuyên không có hạn để gia hạn.'],
+  [/^An extension request needs a reason\.$/, () => 'Đề nghị gia hạn cần nêu lý do.'],
+  [/^Give the proposed deadline as a date or an instant\.$/, () => 'Cần nêu hạn đề nghị: một ngày hoặc một thời điểm.'],
+  [/^The proposed deadline must be later than the one in force\.$/, () => 'Hạn đề nghị phải muộn hơn hạn đang áp dụng.'],
+  [/^An extension request is already awaiting a decision\.$/, () => 'Đã có một đề nghị gia hạn đang chờ quyết định.'],
+  [/^No extension request "(.+)"\.$/, (m) => `Không có đề nghị gia hạn "${m[1]}".`],
+  [/^This extension request has already been decided\.$/, () => 'Đề nghị gia hạn này đã được quyết định.'],
+  [/^A completion report needs a summary\.$/, () => 'Báo cáo hoàn thành cần có nội dung.'],
+  [/^No completion is awaiting review\.$/, () => 'Không có báo cáo hoàn thành nào chờ xác nhận.'],
+  [/^A rejected completion needs the reviewer’s note\.$/, () => 'Trả lại báo cáo hoàn thành cần nêu lý do.'],
+  [/^A directive needs exactly one lead agency\.$/, () => 'Mỗi nhiệm vụ có đúng một cơ quan chủ trì.'],
+  [/^The lead agency cannot also coordinate\.$/, () => 'Cơ quan chủ trì không đồng thời là cơ quan phối hợp.'],
+  [/^A reassignment needs a reason\.$/, () => 'Giao lại nhiệm vụ cần nêu lý do.'],
+  [/^A cancellation needs a reason\.$/, () => 'Hủy nhiệm vụ cần nêu lý do.'],
+  [/^Only (.+) may (.+)\.$/, (m) => `Chỉ ${roles(m[1]!)} được làm việc này.`],
+  [/^This action needs one of the roles: (.+)\.$/, (m) => `Việc này cần vai trò: ${roles(m[1]!)}.`],
+  [/^The directive is (\w+); nothing more can be done\.$/, (m) => `Nhiệm vụ đã ${STATUS_VI[m[1]!] ?? m[1]}; không thể làm thêm việc gì.`],
+  [/^The directive is closed; nothing more can be done\.$/, () => 'Nhiệm vụ đã kết thúc; không thể làm thêm việc gì.'],
+  [/^Your agency does not supervise the lead agency of this directive\.$/, () => 'Cơ quan của bạn không theo dõi, đôn đốc cơ quan chủ trì nhiệm vụ này.'],
+  [/^No such escalation on this directive\.$/, () => 'Nhiệm vụ không có lần chuyển cấp này.'],
+  [/^The escalation was already resolved \((.+)\)\.$/, (m) => `Lần chuyển cấp này đã được xử lý (${m[1]}).`],
+  [/^The deadline has already passed$/, () => 'Hạn đã qua.'],
+  [/^No agency with id or code "(.*)"$/, (m) => (m[1] ? `Không có cơ quan mã "${m[1]}".` : 'Chưa chọn cơ quan chủ trì.')],
+  [/^Some directives cannot be issued as given\.$/, () => 'Một số nhiệm vụ chưa thể giao như đã nhập.'],
+  [/^The directive cannot be issued as given\.$/, () => 'Nhiệm vụ chưa thể giao như đã nhập.'],
+  [/^Unknown agencies: (.+)\.$/, (m) => `Không có cơ quan: ${m[1]}.`],
+  [/^An agency with code (.+) already exists\.$/, (m) => `Đã có cơ quan mã ${m[1]}.`],
+  [/^Another user has this email address\.$/, () => 'Địa chỉ thư điện tử này đã có người dùng khác.'],
+  [/^A password has at least (\d+) characters\.$/, (m) => `Mật khẩu cần ít nhất ${m[1]} ký tự.`],
+  [/^An agency cannot supervise or contain itself, directly or up the chain\.$/, () => 'Một cơ quan không thể theo dõi hay trực thuộc chính nó, trực tiếp hay qua cấp trên.'],
+];
+
+/** A reason as the person reads it: in Vietnamese when the page is, when the reason is known. */
+export function reasonIn(language: Language, reason: string): string {
+  if (language !== 'vi') return reason;
+  for (const [pattern, say] of VI) {
+    const m = pattern.exec(reason);
+    if (m) return say(m);
+  }
+  return reason;
+}
