@@ -82,6 +82,25 @@ describe('the web app, without a browser', () => {
     expect((await b.get('/')).status).toBe(303);
   });
 
+  it('switches to English and back, kept with the person once signed in', async () => {
+    const agency = await createAgency(world.db, 'Thanh tra huyen');
+    const officer = await person('officer', agency.id, `lang.${agency.code.toLowerCase()}@so.test`);
+    const b = new Browser(world);
+    await b.get('/sign-in');
+    await b.post('/language', { language: 'en', back: '/sign-in' });
+    expect(await (await b.get('/sign-in')).text()).toContain('<h1>Sign in</h1>');
+    // Signed in, the person's own setting counts; switching now keeps it with them.
+    await b.signIn(officer.email, officer.password);
+    expect(await (await b.get('/')).text()).toContain('<h1>Việc của tôi</h1>');
+    await b.post('/language', { language: 'en', back: '/' });
+    expect(await (await b.get('/')).text()).toContain('<h1>My work</h1>');
+    const fresh = new Browser(world);
+    await fresh.signIn(officer.email, officer.password);
+    expect(await (await fresh.get('/')).text()).toContain('<h1>My work</h1>');
+    await fresh.post('/language', { language: 'vi', back: '/' });
+    expect(await (await fresh.get('/')).text()).toContain('<h1>Việc của tôi</h1>');
+  });
+
   it('refuses a form posted without its token', async () => {
     const b = new Browser(world);
     await b.get('/sign-in');
