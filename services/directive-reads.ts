@@ -1,0 +1,220 @@
+/**
+ * Reading directives: the read model (lists, a directive with its history, what needs a person now) with the
+ * workflow's live state added to a single directive. Every read is scoped to what the principal may see.
+ */
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { and, asc, desc, eq, gte, ilike, inArray, isNull, lt, ne, notInArray, sql, type SQL } from 'drizzle-orm';
+import { storedEvent } from '../db/events.js';
+import { assignments, directiveEvents, directives } from '../db/schema.js';
+import { assignedToAny, seesAgencies, visibleAgencies } from '../db/scope.js';
+import { escapeLike } from '../db/text.js';
+import type { DirectiveState } from '../domain/directive.js';
+import { CLOSED_STATUSES, TIMELINESS, type Timeliness } from '../domain/lists.js';
+import { may } from '../domain/policy.js';
+import { foldVietnamese } from '../domain/text.js';
+import { stateQuery } from '../workflows/messages.js';
+import { workflowIdFor } from '../workflows/types.js';
+import { agenciesById, type AgencySummary } from './agency-refs.js';
+import type { Principal, ServiceDeps } from './context.js';
+import { afterCursor, nextCursorOf } from './cursor.js';
+import {
+  deadlinesFrom,
+  extensionsFrom,
+  instantOf,
+  notFound,
+  rowToState,
+  unknownAgency,
+  type DirectiveDetail,
+  type DirectiveQuery,
+  type DirectiveView,
+  type StoredEventView,
+  type Workload,
+} from './directive-model.js';
+
+export function directiveReads(deps: ServiceDeps) {
+  const { db, temporal, config, logger } = deps;
+
+  const links = (id: string, workflowId: string) => ({
+    self: `/v1/directives/${id}`,
+    events: `/v1/directives/${id}/events`,
+    ...(config.temporal.uiUrl
+      ? {
+          temporalUi: `${config.temporal.uiUrl}/namespaces/${encodeURIComponent(config.temporal.namespace)}/workflows/${encodeURIComponent(workflowId)}`,
+        }
+      : {}),
+  });
+
+  function view(s: DirectiveState, agencies: Map<string, AgencySummary>): DirectiveView {
+    const workflowId = workflowIdFor(s.directiveId);
+    return {
+      id: s.directiveId,
+      workflowId,
+      title: s.title,
+      body: s.body,
+      status: s.status,
+      timeliness: s.timeliness,
+      leadAgency: agencies.get(s.leadAgencyId) ?? unknownAgency(s.leadAgencyId),
+      coordinatingAgencies: s.coordinatingAgencyIds.map((a) => agencies.get(a) ?? unknownAgency(a)),
+      conferenceId: s.conferenceId,
+      dueAt: s.dueAt,
+      nextDeadlineAt: s.nextDeadlineAt,
+      escalationLevel: s.escalationLevel,
+      issuedBy: s.issuedBy,
+      issuedAt: s.issuedAt,
+      completedAt: s.completedAt,
+      lastSeq: s.seq,
+      links: links(s.directiveId, workflowId),
+    };
+  }
+
+  async function viewOf(s: DirectiveState): Promise<DirectiveView> {
+    return view(s, await agenciesById(db, [s.leadAgencyId, ...s.coordinatingAgencyIds]));
+  }
+
+  async function liveState(id: string): Promise<DirectiveState | null> {
+    const handle = temporal.workflow.getHandle(workflowIdFor(id));
+    try {
+      // A query needs a worker; without one it would wait for the whole RPC timeout.
+      return await temporal.connection.withDeadline(Date.now() + 3000, () => handle.query(stateQuery));
+    } catch (err) {
+      if (!(err instanceof WorkflowNotFoundError)) logger.warn({ err, directiveId: id }, 'live state query failed');
+      return null;
+    }
+  }
+
+  const coordinatingOf = async (id: string): Promise<string[]> =>
+    (
+      await db
+        .select({ agencyId: assignments.agencyId })
+        .from(assignments)
+        .where(and(eq(assignments.directiveId, id), eq(assignments.role, 'coordinating'), isNull(assignments.endedAt)))
+        .orderBy(asc(assignments.assignedAt))
+    ).map((c) => c.agencyId);
+
+  async function projected(id: string): Promise<DirectiveState | null> {
+    const [row] = await db.select().from(directives).where(eq(directives.id, id));
+    return row ? rowToState(row, await coordinatingOf(id)) : null;
+  }
+
+  async function storedEvents(id: string): Promise<StoredEventView[]> {
+    const rows = await db.select().from(directiveEvents).where(eq(directiveEvents.directiveId, id)).orderBy(asc(directiveEvents.seq));
+    return rows.map((r) => ({ ...storedEvent(r), seq: r.seq, occurredAt: r.occurredAt.toISOString(), actorId: r.actorId }));
+  }
+
+  /** A directive the principal may see, or NotFound: its existence outside the caller's scope does not leak. */
+  async function visible(principal: Principal, id: string): Promise<DirectiveState> {
+    // The projection may trail a just-issued directive by a moment; the workflow knows it already.
+    const known = (await projected(id)) ?? (await liveState(id));
+    const scope = await visibleAgencies(db, principal);
+    if (!known || !seesAgencies(scope, [known.leadAgencyId, ...known.coordinatingAgencyIds])) throw notFound(id);
+    return known;
+  }
+
+  return {
+    view,
+    viewOf,
+    liveState,
+    projected,
+    visible,
+
+    async list(principal: Principal, q: DirectiveQuery): Promise<{ items: DirectiveView[]; nextCursor: string | null }> {
+      const where: Array<SQL | undefined> = [
+        assignedToAny(await visibleAgencies(db, principal)),
+        q.status ? eq(directives.status, q.status) : undefined,
+        q.timeliness ? eq(directives.timeliness, q.timeliness) : undefined,
+        q.leadAgency ? eq(directives.leadAgencyId, q.leadAgency) : undefined,
+        q.conferenceId ? eq(directives.conferenceId, q.conferenceId) : undefined,
+        q.q ? ilike(directives.searchText, `%${escapeLike(foldVietnamese(q.q))}%`) : undefined,
+        q.overdue === true ? eq(directives.timeliness, 'open_overdue') : undefined,
+        q.overdue === false ? ne(directives.timeliness, 'open_overdue') : undefined,
+        q.agency ? assignedToAny([q.agency]) : undefined,
+        q.dueBefore ? lt(directives.dueAt, instantOf(q.dueBefore)) : undefined,
+        q.dueAfter ? gte(directives.dueAt, instantOf(q.dueAfter)) : undefined,
+        q.cursor ? afterCursor(q.cursor, directives.issuedAt, directives.id) : undefined,
+      ];
+      const rows = await db
+        .select()
+        .from(directives)
+        .where(and(...where))
+        .orderBy(desc(directives.issuedAt), desc(directives.id))
+        .limit(q.limit + 1);
+      const page = rows.slice(0, q.limit);
+      const ids = page.map((r) => r.id);
+      const coord = ids.length
+        ? await db
+            .select({ directiveId: assignments.directiveId, agencyId: assignments.agencyId })
+            .from(assignments)
+            .where(and(inArray(assignments.directiveId, ids), eq(assignments.role, 'coordinating'), isNull(assignments.endedAt)))
+        : [];
+      const agencies = await agenciesById(db, [...page.map((r) => r.leadAgencyId), ...coord.map((r) => r.agencyId)]);
+      const items = page.map((row) =>
+        view(
+          rowToState(
+            row,
+            coord.filter((x) => x.directiveId === row.id).map((x) => x.agencyId),
+          ),
+          agencies,
+        ),
+      );
+      return { items, nextCursor: nextCursorOf(rows, q.limit, (r) => ({ t: r.issuedAt.toISOString(), id: r.id })) };
+    },
+
+    /** The projection when it exists, else the workflow's own answer (the projection may lag a start by a moment). */
+    async detail(principal: Principal, id: string): Promise<DirectiveDetail> {
+      const [fromDb, live, events] = await Promise.all([projected(id), liveState(id), storedEvents(id)]);
+      const base = fromDb ?? live;
+      const scope = await visibleAgencies(db, principal);
+      if (!base || !seesAgencies(scope, [base.leadAgencyId, ...base.coordinatingAgencyIds])) throw notFound(id);
+      return {
+        ...(await viewOf(base)),
+        deadlines: deadlinesFrom(events),
+        acknowledgements: events.flatMap((e) => (e.type === 'acknowledged' ? [{ agencyId: e.data.agencyId, at: e.occurredAt }] : [])),
+        reports: events.flatMap((e) => (e.type === 'report_submitted' ? [e.data.report] : [])),
+        extensionRequests: extensionsFrom(events),
+        live,
+      };
+    },
+
+    /**
+     * What needs the principal now, in their scope: overdue and soon-due directives, and for those who decide,
+     * extension requests and completions waiting for them; with the scope's count per timeliness category.
+     */
+    async workload(principal: Principal, nowMs = Date.now()): Promise<Workload> {
+      const scope = assignedToAny(await visibleAgencies(db, principal));
+      const open = notInArray(directives.status, [...CLOSED_STATUSES]);
+      const page = async (where: SQL | undefined, order: SQL, limit = 50) => {
+        const rows = await db.select().from(directives).where(and(scope, where)).orderBy(order).limit(limit);
+        return Promise.all(rows.map(async (r) => viewOf(rowToState(r, await coordinatingOf(r.id)))));
+      };
+      const decides = may(principal.role, 'decide');
+      const pendingExtension = sql`exists (
+        select 1 from ${directiveEvents} r where r.directive_id = ${directives.id} and r.type = 'extension_requested'
+        and not exists (select 1 from ${directiveEvents} x where x.directive_id = ${directives.id} and x.type = 'extension_decided'
+                        and x.data->>'requestId' = r.data->'request'->>'id'))`;
+      const [overdue, dueSoon, extensions, reviews, counted] = await Promise.all([
+        page(and(open, eq(directives.timeliness, 'open_overdue')), asc(directives.nextDeadlineAt)),
+        page(
+          and(open, gte(directives.nextDeadlineAt, new Date(nowMs)), lt(directives.nextDeadlineAt, new Date(nowMs + 7 * 86_400_000))),
+          asc(directives.nextDeadlineAt),
+        ),
+        decides ? page(and(open, pendingExtension), asc(directives.dueAt)) : Promise.resolve([]),
+        decides ? page(eq(directives.status, 'completion_submitted'), asc(directives.updatedAt)) : Promise.resolve([]),
+        db.select({ timeliness: directives.timeliness, n: sql<number>`count(*)::int` }).from(directives).where(scope).groupBy(directives.timeliness),
+      ]);
+      const counts = Object.fromEntries(TIMELINESS.map((t) => [t, counted.find((c) => c.timeliness === t)?.n ?? 0])) as Record<Timeliness, number>;
+      return { overdue, dueSoon, extensions, reviews, counts };
+    },
+
+    async events(principal: Principal, id: string): Promise<StoredEventView[]> {
+      const [exists] = await db
+        .select({ id: directives.id })
+        .from(directives)
+        .where(and(eq(directives.id, id), assignedToAny(await visibleAgencies(db, principal))));
+      if (!exists) throw notFound(id);
+      return storedEvents(id);
+    },
+
+  };
+}
+
+export type DirectiveReads = ReturnType<typeof directiveReads>;
