@@ -26,6 +26,7 @@ const schema = z.object({
   TEMPORAL_UI_URL: optionalString,
   TEMPORAL_METRICS_ADDRESS: optionalString,
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
+  TRUSTED_PROXIES: z.coerce.number().int().min(0).max(10).default(0),
   PATH: z.string().default(''),
   TEST_DATABASE_ADMIN_URL: z.string().default('postgres://postgres@127.0.0.1:5432/postgres'),
   SMTP_URL: optionalString.pipe(z.url({ protocol: /^smtps?$/, message: 'SMTP_URL must be an smtp:// or smtps:// URL' }).optional()),
@@ -46,7 +47,8 @@ const schema = z.object({
 export type Config = {
   env: 'development' | 'test' | 'production';
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
-  http: { host: string; port: number; publicUrl: string; rateLimitPerMinute: number };
+  /** `trustedProxies`: how many proxies in front add an X-Forwarded-For entry that may be believed. */
+  http: { host: string; port: number; publicUrl: string; rateLimitPerMinute: number; trustedProxies: number };
   dataDir: string;
   /** PostgreSQL URL, or undefined for the embedded PGlite database under dataDir. */
   databaseUrl: string | undefined;
@@ -103,6 +105,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       port: e.PORT,
       publicUrl: e.PUBLIC_URL ?? `http://${e.HOST === '0.0.0.0' ? 'localhost' : e.HOST}:${e.PORT}`,
       rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+      trustedProxies: e.TRUSTED_PROXIES,
     },
     dataDir,
     databaseUrl: e.DATABASE_URL,
@@ -140,6 +143,9 @@ export function createLogger(config: Pick<Config, 'logLevel'>, name: string): Lo
   });
 }
 export type { Logger };
+
+/** A request path as logs may keep it: a one-time link's secret (`/invitations/<token>`) is not written down. */
+export const loggablePath = (path: string): string => path.replace(/^\/invitations\/[^/]+/, '/invitations/[redacted]');
 
 /** Runs a process entry: a configuration error prints its message, anything else its stack; both exit 1. */
 export function runMain(main: () => Promise<void>): void {

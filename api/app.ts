@@ -1,4 +1,5 @@
 import type { Context } from 'hono';
+import { loggablePath } from '../config.js';
 import { HTTPException } from 'hono/http-exception';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
@@ -28,7 +29,8 @@ export function createApp(deps: AppDeps) {
 
   app.use('*', requestId());
   app.use('*', requestLog(deps.logger));
-  app.use('*', secureHeaders());
+  // same-origin: our own forms name our origin (the pages' form check needs it), other sites learn nothing.
+  app.use('*', secureHeaders({ referrerPolicy: 'same-origin' }));
   mountMetrics(app, deps.config.temporal.metricsAddress);
   mountDocs(app);
   app.use(
@@ -80,7 +82,7 @@ export function createApp(deps: AppDeps) {
   const noRoute = (c: Context) => problemResponse(c, 404, { detail: `No route ${c.req.method} ${c.req.path}.` });
   app.all('/v1/*', noRoute);
   // Everything that is not the JSON API is the web app: its pages, their assets, signing in.
-  const web = webApp({ services: deps.services, config: { http: { publicUrl: deps.config.http.publicUrl } }, logger: deps.logger, oidc: deps.config.oidc });
+  const web = webApp({ services: deps.services, config: { http: deps.config.http }, logger: deps.logger, oidc: deps.config.oidc });
   app.mount('/', web.fetch);
   app.notFound(noRoute);
   app.onError((err, c) => {
@@ -92,7 +94,7 @@ export function createApp(deps: AppDeps) {
       if (challenge) headers['www-authenticate'] = challenge;
       return problemResponse(c, err.status, { detail: err.message || undefined }, headers);
     }
-    deps.logger.error({ err, requestId: c.get('requestId'), path: c.req.path }, 'unhandled error');
+    deps.logger.error({ err, requestId: c.get('requestId'), path: loggablePath(c.req.path) }, 'unhandled error');
     return problemResponse(c, 500, { detail: 'An unexpected error occurred; it has been logged.', requestId: c.get('requestId') });
   });
 

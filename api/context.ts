@@ -4,7 +4,7 @@ import type { Principal, Services } from '../services/index.js';
 export type AppDeps = {
   services: Services;
   config: {
-    http: Pick<Config['http'], 'rateLimitPerMinute' | 'publicUrl'>;
+    http: Pick<Config['http'], 'rateLimitPerMinute' | 'publicUrl' | 'trustedProxies'>;
     temporal: Pick<Config['temporal'], 'metricsAddress'>;
     oidc?: Config['oidc'];
   };

@@ -6,7 +6,7 @@ import { prometheus } from '@hono/prometheus';
 import type { Hono, MiddlewareHandler } from 'hono';
 import { rateLimiter } from 'hono-rate-limiter';
 import { Registry, collectDefaultMetrics } from 'prom-client';
-import type { Logger } from '../config.js';
+import { loggablePath, type Logger } from '../config.js';
 import type { AppEnv } from './context.js';
 import { problemResponse } from './problem.js';
 
@@ -35,7 +35,7 @@ export function requestLog(logger: Logger): MiddlewareHandler<AppEnv> {
       {
         requestId: c.get('requestId'),
         method: c.req.method,
-        path: c.req.path,
+        path: loggablePath(c.req.path),
         status: c.res.status,
         ms: Math.round(performance.now() - started),
         user: c.get('principal')?.userId,

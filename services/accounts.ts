@@ -43,28 +43,40 @@ export function accountService({ db }: ServiceDeps) {
     await db.update(users).set({ passwordHash: await hash(password), passwordSetAt: new Date() }).where(eq(users.id, userId));
   }
 
-  /** Whether `key` is locked now; a window that has passed starts over. */
-  async function lockedUntil(key: string): Promise<Date | null> {
-    const [row] = await db.select().from(signInFailures).where(eq(signInFailures.key, key));
+  /**
+   * Counts one sign-in attempt for `key`, before the password is checked, so that guesses sent in parallel
+   * cannot slip past the limit; the attempt after `limit` in one window locks the key. A window that has
+   * passed, or a lock that has run out, starts over. Returns the lock in force, if any.
+   */
+  async function countAttempt(key: string, limit: number): Promise<Date | null> {
+    const t = signInFailures;
+    const window = sql`make_interval(mins => ${THROTTLE.windowMinutes})`;
+    const startsOver = sql`((${t.lockedUntil} is not null and ${t.lockedUntil} <= now()) or ${t.windowStartedAt} < now() - ${window})`;
+    const counted = sql`case when ${startsOver} then 1 else ${t.failures} + 1 end`;
+    const [row] = await db
+      .insert(t)
+      .values({ key, failures: 1 })
+      .onConflictDoUpdate({
+        target: t.key,
+        set: {
+          failures: counted,
+          windowStartedAt: sql`case when ${startsOver} then now() else ${t.windowStartedAt} end`,
+          lockedUntil: sql`case when ${t.lockedUntil} > now() then ${t.lockedUntil} when ${counted} > ${limit} then now() + make_interval(mins => ${THROTTLE.lockMinutes}) else null end`,
+        },
+      })
+      .returning({ lockedUntil: t.lockedUntil });
+    // Now and then, forget the windows that have long passed (addresses nobody uses any more).
+    if (Math.random() < 0.05) {
+      await db.delete(t).where(sql`${t.windowStartedAt} < now() - interval '1 day' and (${t.lockedUntil} is null or ${t.lockedUntil} < now())`);
+    }
     return row?.lockedUntil && row.lockedUntil > new Date() ? row.lockedUntil : null;
   }
 
-  async function recordFailure(key: string, limit: number): Promise<void> {
-    const windowStart = sql`now() - make_interval(mins => ${THROTTLE.windowMinutes})`;
-    await db
-      .insert(signInFailures)
-      .values({ key, failures: 1 })
-      .onConflictDoUpdate({
-        target: signInFailures.key,
-        set: {
-          failures: sql`case when ${signInFailures.windowStartedAt} < ${windowStart} then 1 else ${signInFailures.failures} + 1 end`,
-          windowStartedAt: sql`case when ${signInFailures.windowStartedAt} < ${windowStart} then now() else ${signInFailures.windowStartedAt} end`,
-        },
-      });
-    await db
-      .update(signInFailures)
-      .set({ lockedUntil: sql`now() + make_interval(mins => ${THROTTLE.lockMinutes})`, failures: 0, windowStartedAt: sql`now()` })
-      .where(and(eq(signInFailures.key, key), sql`${signInFailures.failures} >= ${limit}`));
+  /** What a password change or a revocation closes: every open session and every unused invitation. */
+  async function closeAccess(userId: string): Promise<void> {
+    const now = new Date();
+    await db.update(sessions).set({ endedAt: now }).where(and(eq(sessions.userId, userId), isNull(sessions.endedAt)));
+    await db.update(invitations).set({ usedAt: now }).where(and(eq(invitations.userId, userId), isNull(invitations.usedAt)));
   }
 
   async function startSession(userId: string, method: SignInMethod): Promise<Session> {
@@ -76,13 +88,17 @@ export function accountService({ db }: ServiceDeps) {
 
   return {
     /**
-     * Signs a person in with their address and password. Ten failures on one account (fifty from one address)
-     * within fifteen minutes make it wait fifteen minutes, whatever the next password is.
+     * Signs a person in with their address and password. After ten failures on one account (fifty attempts from
+     * one address) within fifteen minutes, the next waits fifteen minutes, whatever its password.
      */
     async signIn(email: string, password: string, address: string): Promise<Session> {
-      const accountKey = `account:${email.trim().toLowerCase()}`;
-      const addressKey = `address:${address}`;
-      const locked = (await lockedUntil(accountKey)) ?? (await lockedUntil(addressKey));
+      const address_ = email.trim().toLowerCase();
+      if (address_.length > 320 || password.length > PASSWORD_MAX * 4) {
+        throw new ServiceFailure(FailureType.Unauthenticated, 'The address or the password is not right.', 'sign-in-failed');
+      }
+      const accountKey = `account:${address_}`;
+      const addressKey = `address:${address.slice(0, 100)}`;
+      const locked = (await countAttempt(accountKey, THROTTLE.accountFailures)) ?? (await countAttempt(addressKey, THROTTLE.addressFailures));
       if (locked) {
         const minutes = Math.max(1, Math.ceil((locked.getTime() - Date.now()) / 60_000));
         throw new ServiceFailure(FailureType.TooManyAttempts, `Too many failed sign-ins: try again in ${minutes} minutes.`, 'sign-in-locked');
@@ -90,15 +106,18 @@ export function accountService({ db }: ServiceDeps) {
       const [user] = await db
         .select({ id: users.id, passwordHash: users.passwordHash })
         .from(users)
-        .where(and(sql`lower(${users.email}) = ${email.trim().toLowerCase()}`, isNull(users.revokedAt)));
+        .where(and(sql`lower(${users.email}) = ${address_}`, isNull(users.revokedAt)));
       decoy ??= hash(newSecret());
       const ok = await verify(user?.passwordHash ?? (await decoy), password).catch(() => false);
       if (!user || !user.passwordHash || !ok) {
-        await recordFailure(accountKey, THROTTLE.accountFailures);
-        await recordFailure(addressKey, THROTTLE.addressFailures);
         throw new ServiceFailure(FailureType.Unauthenticated, 'The address or the password is not right.', 'sign-in-failed');
       }
+      // A sign-in that worked was no failure: the account starts over, the address gets its attempt back.
       await db.delete(signInFailures).where(eq(signInFailures.key, accountKey));
+      await db
+        .update(signInFailures)
+        .set({ failures: sql`greatest(${signInFailures.failures} - 1, 0)` })
+        .where(eq(signInFailures.key, addressKey));
       return startSession(user.id, 'password');
     },
 
@@ -140,13 +159,13 @@ export function accountService({ db }: ServiceDeps) {
       await db.update(sessions).set({ endedAt: new Date() }).where(eq(sessions.tokenHash, digest(token)));
     },
 
-    /** An admin sets a person's password (a first one, or a reset); their open sessions end. */
+    /** An admin sets a person's password (a first one, or a reset); their open sessions and links end. */
     async setPassword(principal: Principal, userId: string, password: string): Promise<void> {
       requirePermission(principal, 'administer');
       const [user] = await db.select({ id: users.id }).from(users).where(eq(users.id, userId));
       if (!user) throw new ServiceFailure(FailureType.NotFound, 'No such user.');
       await setPasswordHash(userId, password);
-      await db.update(sessions).set({ endedAt: new Date() }).where(and(eq(sessions.userId, userId), isNull(sessions.endedAt)));
+      await closeAccess(userId);
     },
 
     /** A one-time link for a person to set their password, valid for a week; shown once. */
@@ -157,6 +176,8 @@ export function accountService({ db }: ServiceDeps) {
       if (user.revokedAt) throw new ServiceFailure(FailureType.InvalidState, 'This user is revoked.');
       const token = newSecret();
       const expiresAt = new Date(Date.now() + INVITATION_DAYS * 86_400_000);
+      // A new link replaces any earlier one.
+      await db.update(invitations).set({ usedAt: new Date() }).where(and(eq(invitations.userId, userId), isNull(invitations.usedAt)));
       await db.insert(invitations).values({ tokenHash: digest(token), userId, createdBy: principal.userId, expiresAt });
       return { token, expiresAt };
     },
@@ -182,9 +203,12 @@ export function accountService({ db }: ServiceDeps) {
         .returning({ userId: invitations.userId });
       if (!used) throw new ServiceFailure(FailureType.NotFound, 'This invitation was used already or has expired; ask an admin for a new one.');
       await setPasswordHash(used.userId, password);
+      // A link doubles as a password reset: whoever held the old password is signed out.
+      await closeAccess(used.userId);
       return startSession(used.userId, 'password');
     },
   };
 }
 
 export type AccountService = ReturnType<typeof accountService>;
+

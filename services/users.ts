@@ -1,6 +1,6 @@
-import { asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import { hashToken, newToken } from '../db/bootstrap.js';
-import { agencies, users } from '../db/schema.js';
+import { agencies, invitations, sessions, users } from '../db/schema.js';
 import { FailureType, ServiceFailure } from '../domain/failures.js';
 import { AGENCY_ROLES, includes, PERSONAL_CHANNELS, type DeliveryMode, type Language, type PersonalChannel, type Role } from '../domain/lists.js';
 import { requirePermission } from './auth.js';
@@ -90,8 +90,12 @@ export function userService({ db }: ServiceDeps) {
     async revokeToken(principal: Principal, id: string): Promise<UserView> {
       requirePermission(principal, 'administer');
       if (id === principal.userId) throw new ServiceFailure(FailureType.Conflict, 'You cannot revoke your own token.');
-      const [row] = await db.update(users).set({ revokedAt: new Date() }).where(eq(users.id, id)).returning(columns);
+      const now = new Date();
+      const [row] = await db.update(users).set({ revokedAt: now }).where(eq(users.id, id)).returning(columns);
       if (!row) throw new ServiceFailure(FailureType.NotFound, 'No such user.');
+      // Revoked means out: their browser sessions and password links end too, and stay ended if the token is renewed.
+      await db.update(sessions).set({ endedAt: now }).where(and(eq(sessions.userId, id), isNull(sessions.endedAt)));
+      await db.update(invitations).set({ usedAt: now }).where(and(eq(invitations.userId, id), isNull(invitations.usedAt)));
       return view(row);
     },
 

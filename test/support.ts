@@ -89,7 +89,7 @@ export async function startWorld(
   const app = createApp({
     services,
     config: {
-      http: { rateLimitPerMinute: options.rateLimitPerMinute ?? 100_000, publicUrl: options.publicUrl ?? 'http://test' },
+      http: { rateLimitPerMinute: options.rateLimitPerMinute ?? 100_000, publicUrl: options.publicUrl ?? 'http://test', trustedProxies: 0 },
       temporal: { metricsAddress: undefined },
       oidc: options.oidc,
     },

@@ -30,32 +30,37 @@ class Browser {
     }
     return res;
   }
+  /** The form token of the last page, as its forms carry it. */
+  csrf = '';
   async get(path: string) {
-    return this.keep(await this.w.app.request(path, { headers: { cookie: this.header(), accept: 'text/html' } }));
+    const res = this.keep(await this.w.app.request(path, { headers: { cookie: this.header(), accept: 'text/html' } }));
+    const token = /name="_csrf" value="([^"]+)"/.exec(await res.clone().text())?.[1];
+    if (token) this.csrf = token;
+    return res;
   }
-  get csrf() {
-    return this.cookies.get('dt_csrf') ?? '';
-  }
-  async post(path: string, fields: Record<string, string>, opts: { csrf?: boolean } = {}) {
+  async post(path: string, fields: Record<string, string>, opts: { csrf?: boolean; origin?: string } = {}) {
     const body = new URLSearchParams({ ...fields, ...(opts.csrf === false ? {} : { _csrf: this.csrf }) });
     return this.keep(
       await this.w.app.request(path, {
         method: 'POST',
-        headers: { cookie: this.header(), 'content-type': 'application/x-www-form-urlencoded', origin: 'http://localhost' },
+        headers: { cookie: this.header(), 'content-type': 'application/x-www-form-urlencoded', origin: opts.origin ?? 'http://localhost' },
         body: body.toString(),
       }),
     );
   }
   async signIn(email: string, password: string) {
     await this.get('/sign-in');
-    return this.post('/sign-in', { email, password, next: '/' });
+    const res = await this.post('/sign-in', { email, password, next: '/' });
+    // Signed in, forms carry a token of the session: read it from a page, as a browser would.
+    if (res.status === 303) await this.get('/');
+    return res;
   }
 }
 
 async function person(role: 'leader' | 'officer' | 'supervisor' | 'admin', agencyId: string | undefined, email: string, password = 'mật khẩu đủ dài 123') {
   const u = await createUserWithId(world.db, { role, ...(agencyId ? { agencyId } : {}) });
   await world.db.update(users).set({ email }).where(eq(users.id, u.id));
-  const admin = { userId: 'x', name: 'x', role: 'admin' as const, agencyId: null };
+  const admin = { userId: crypto.randomUUID(), name: 'admin', role: 'admin' as const, agencyId: null };
   await world.services.accounts.setPassword(admin, u.id, password);
   return { ...u, email, password };
 }
@@ -101,12 +106,16 @@ describe('the web app, without a browser', () => {
     expect(await (await fresh.get('/')).text()).toContain('<h1>Việc của tôi</h1>');
   });
 
-  it('refuses a form posted without its token', async () => {
+  it('refuses a form posted without its token, or from another origin even with it', async () => {
     const b = new Browser(world);
-    await b.get('/sign-in');
+    const page = await b.get('/sign-in');
+    expect(page.headers.get('referrer-policy')).toBe('same-origin');
     const res = await b.post('/sign-in', { email: 'x@so.test', password: 'whatever-long' }, { csrf: false });
     expect(res.status).toBe(403);
     expect(await res.text()).toContain('Biểu mẫu đã hết hiệu lực');
+    for (const origin of ['http://evil.example', 'null']) {
+      expect((await b.post('/sign-in', { email: 'x@so.test', password: 'whatever-long' }, { origin })).status, origin).toBe(403);
+    }
   });
 
   it('locks an account for a while after ten wrong passwords, even for the right one', async () => {
@@ -117,6 +126,30 @@ describe('the web app, without a browser', () => {
     const locked = await b.signIn(officer.email, officer.password);
     expect(locked.status).toBe(429);
     expect(await locked.text()).toContain('Đăng nhập sai quá nhiều lần');
+  });
+
+  it('counts guesses sent in parallel before checking them, so no more than ten get through', async () => {
+    const agency = await createAgency(world.db, 'Chi cuc Thue');
+    const officer = await person('officer', agency.id, `parallel.${agency.code.toLowerCase()}@so.test`);
+    const browsers = Array.from({ length: 16 }, () => new Browser(world));
+    await Promise.all(browsers.map((b) => b.get('/sign-in')));
+    const statuses = await Promise.all(browsers.map((b, i) => b.post('/sign-in', { email: officer.email, password: `đoán mò lần ${i}` }).then((r) => r.status)));
+    expect(statuses.filter((s) => s === 401)).toHaveLength(10);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(6);
+  });
+
+  it('ends a revoked person’s sessions, and an earlier invitation once a new one is made', async () => {
+    const agency = await createAgency(world.db, 'So Tu phap');
+    const officer = await person('officer', agency.id, `revoke.${agency.code.toLowerCase()}@so.test`);
+    const admin = { userId: crypto.randomUUID(), name: 'admin', role: 'admin' as const, agencyId: null };
+    const b = new Browser(world);
+    await b.signIn(officer.email, officer.password);
+    expect((await b.get('/')).status).toBe(200);
+    const first = await world.services.accounts.invite(admin, officer.id);
+    await world.services.accounts.invite(admin, officer.id);
+    expect(await world.services.accounts.invitation(first.token)).toBeUndefined();
+    await world.services.users.revokeToken(admin, officer.id);
+    expect((await b.get('/')).status).toBe(303);
   });
 
   it("answers another agency's directive with the not-found page", async () => {

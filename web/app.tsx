@@ -4,11 +4,13 @@
  */
 import { Hono } from 'hono';
 import { compress } from 'hono/compress';
-import { ServiceFailure } from '../domain/failures.js';
+import { loggablePath } from '../config.js';
+import { HTTP_STATUS, ServiceFailure } from '../domain/failures.js';
 import { assetsApp } from './assets.js';
 import type { WebDeps, WebEnv } from './context.js';
 import { dictionary } from './i18n.js';
 import { Layout } from './layout.js';
+import { reasonIn } from './reasons.js';
 import { adminPages } from './pages/admin.js';
 import { conferencePages } from './pages/conferences.js';
 import { directivePages } from './pages/directives.js';
@@ -24,7 +26,7 @@ export function webApp(deps: WebDeps) {
   app.use('*', compress());
   app.route('/assets', assetsApp());
   app.use('*', browserContext(deps.services));
-  app.use('*', formTokens());
+  app.use('*', formTokens(deps.config.http.publicUrl));
   app.route('/', signInPages(deps));
   app.route('/sso', ssoPages(deps));
   app.use('*', requireSignIn);
@@ -39,7 +41,7 @@ export function webApp(deps: WebDeps) {
   app.route('/inbox', inboxPages(deps));
   app.route('/admin', adminPages(deps));
 
-  const errorPage = (c: Parameters<Parameters<typeof app.notFound>[0]>[0], status: 403 | 404 | 500, message: string) => {
+  const errorPage = (c: Parameters<Parameters<typeof app.notFound>[0]>[0], status: 400 | 401 | 403 | 404 | 409 | 413 | 422 | 429 | 500, message: string) => {
     // An error may come before the browser's context was read (an asset), so nothing of it is assumed.
     const language = c.get('language') ?? 'vi';
     const ctx = { t: dictionary(language), language, person: c.get('person'), csrf: c.get('csrf') ?? '', path: new URL(c.req.url).pathname };
@@ -60,7 +62,9 @@ export function webApp(deps: WebDeps) {
     // Something outside the person's scope is answered like something that does not exist.
     if (err instanceof ServiceFailure && err.type === 'NotFound') return errorPage(c, 404, t.errors.notFound);
     if (err instanceof ServiceFailure && err.type === 'Forbidden') return errorPage(c, 403, t.errors.forbidden);
-    deps.logger.error({ err, path: c.req.path }, 'page failed');
+    // Any other refusal that reached here (a cursor this site did not make, say) is the request's fault.
+    if (err instanceof ServiceFailure) return errorPage(c, HTTP_STATUS[err.type], reasonIn(c.get('language') ?? 'vi', err.message));
+    deps.logger.error({ err, path: loggablePath(c.req.path) }, 'page failed');
     return errorPage(c, 500, t.errors.unexpected);
   });
   return app;

@@ -8,7 +8,7 @@ export type OidcOptions = { issuer: string; clientId: string; clientSecret: stri
 
 export type WebDeps = {
   services: Services;
-  config: { http: Pick<Config['http'], 'publicUrl'> };
+  config: { http: Pick<Config['http'], 'publicUrl' | 'trustedProxies'> };
   logger: Logger;
   oidc?: OidcOptions | undefined;
 };

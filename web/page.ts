@@ -1,5 +1,6 @@
 /** What every page handler shares: its context, the refusal it shows, the redirect after a form. */
 import type { Context } from 'hono';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { HTTP_STATUS, ServiceFailure } from '../domain/failures.js';
 import type { WebEnv } from './context.js';
 import type { PageContext } from './layout.js';
@@ -47,4 +48,47 @@ export async function formList(c: Context<WebEnv>, name: string): Promise<string
   const body = await c.req.parseBody({ all: true });
   const v = body[name];
   return (Array.isArray(v) ? v : v === undefined ? [] : [v]).filter((x): x is string => typeof x === 'string' && x !== '');
+}
+
+/**
+ * Only a path of this site is a place to send a browser back to. Browsers read `/\\host` and a path with a tab
+ * or newline in it as another site, so those are refused along with `//host`.
+ */
+export const safeNext = (next: string | undefined): string =>
+  next && next.startsWith('/') && !['/', '\\'].includes(next[1] ?? '') && ![...next].some((ch) => ch === '\\' || ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f) ? next : '/';
+
+/**
+ * The client's address for counting failed sign-ins: the socket's, or, behind `trustedProxies` proxies, the
+ * entry they added to X-Forwarded-For (never one the client wrote itself).
+ */
+export function clientAddress(c: Context<WebEnv>, trustedProxies: number, socket: () => string | undefined): string {
+  if (trustedProxies > 0) {
+    const hops = (c.req.header('x-forwarded-for') ?? '').split(',').map((h) => h.trim()).filter(Boolean);
+    const added = hops[hops.length - trustedProxies];
+    if (added) return added.slice(0, 100);
+  }
+  return (socket() ?? 'unknown').slice(0, 100);
+}
+
+const FLASH_COOKIE = 'dt_flash';
+export type Flash = { error?: string | undefined; ok?: string | undefined };
+
+/**
+ * What a form did, for the page it redirects to: kept a minute in a cookie of this browser, never in the
+ * address, so nobody can send a link that shows a notice of their own making.
+ */
+export function setFlash(c: Context<WebEnv>, flash: Flash): void {
+  setCookie(c, FLASH_COOKIE, Buffer.from(JSON.stringify(flash)).toString('base64url'), { httpOnly: true, sameSite: 'Lax', path: '/', maxAge: 60 });
+}
+
+export function takeFlash(c: Context<WebEnv>): Flash {
+  const raw = getCookie(c, FLASH_COOKIE);
+  if (!raw) return {};
+  deleteCookie(c, FLASH_COOKIE, { path: '/' });
+  try {
+    const v = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as Record<string, unknown>;
+    return { error: typeof v.error === 'string' ? v.error : undefined, ok: typeof v.ok === 'string' ? v.ok : undefined };
+  } catch {
+    return {};
+  }
 }

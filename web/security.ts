@@ -2,7 +2,7 @@
  * The browser's side of signing in: the session cookie, the form token against cross-site requests, the
  * language, and the gate in front of every page that needs a signed-in person.
  */
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { createMiddleware } from 'hono/factory';
@@ -31,7 +31,17 @@ export function setLanguageCookie(c: Context, language: Language): void {
   setCookie(c, LANGUAGE_COOKIE, language, { ...cookieOptions(c), maxAge: 365 * 86_400 });
 }
 
-const same = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+const same = (a: string, b: string) => {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+};
+
+/**
+ * A signed-in browser's form token is derived from its session, which no other site can know or set; before
+ * signing in it is the random value of its own cookie (double submit).
+ */
+const sessionFormToken = (sessionToken: string) => createHash('sha256').update(`form ${sessionToken}`).digest('base64url');
 
 /** Loads the person behind the session cookie, the language and the form token, for every page. */
 export function browserContext(services: Services) {
@@ -41,10 +51,10 @@ export function browserContext(services: Services) {
       csrf = randomBytes(32).toString('base64url');
       setCookie(c, CSRF_COOKIE, csrf, cookieOptions(c));
     }
-    c.set('csrf', csrf);
     const token = getCookie(c, SESSION_COOKIE);
     const person = token ? await services.accounts.principalForSession(token) : undefined;
     if (token && !person) clearSessionCookie(c);
+    c.set('csrf', person && token ? sessionFormToken(token) : csrf);
     const chosen = getCookie(c, LANGUAGE_COOKIE);
     const language: Language = person && includes(LANGUAGES, person.language) ? person.language : includes(LANGUAGES, chosen) ? chosen : 'vi';
     c.set('person', person ? { userId: person.userId, name: person.name, role: person.role, agencyId: person.agencyId } : undefined);
@@ -59,11 +69,15 @@ export function browserContext(services: Services) {
  * Every form carries the browser's token; a request that changes something without it (or from another
  * origin) is refused before any handler runs.
  */
-export function formTokens() {
+export function formTokens(publicUrl: string) {
+  const publicOrigin = new URL(publicUrl).origin;
   return createMiddleware<WebEnv>(async (c, next) => {
     if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
+    // The site's own origin as the browser sees it (PUBLIC_URL behind a proxy), or as this server does. Pages
+    // are served with Referrer-Policy: same-origin, so a browser names our origin on our own forms and sends
+    // "null" from anywhere else (another site, a sandboxed frame): that is refused.
     const origin = c.req.header('origin');
-    if (origin && origin !== new URL(c.req.url).origin && origin !== 'null') return refuse(c);
+    if (origin !== undefined && origin !== publicOrigin && origin !== new URL(c.req.url).origin) return refuse(c);
     const type = c.req.header('content-type') ?? '';
     const form = type.includes('application/x-www-form-urlencoded') || type.includes('multipart/form-data');
     // Parsed with every value kept: Hono parses a body once, and pages read repeated fields from it.

@@ -7,7 +7,7 @@ import type { AgencyView } from '../../services/agencies.js';
 import type { WebDeps, WebEnv } from '../context.js';
 import type { Dictionary } from '../i18n.js';
 import { Csrf, Layout, Notice, type PageContext } from '../layout.js';
-import { attempt, formFields, pageContext, personOf, seeOther } from '../page.js';
+import { attempt, formFields, pageContext, personOf, seeOther, setFlash, takeFlash, type Flash } from '../page.js';
 import { reasonIn } from '../reasons.js';
 
 const SubNav: FC<{ t: Dictionary; current: string }> = ({ t, current }) => (
@@ -82,8 +82,7 @@ const AgencySelect: FC<{ name: string; all: AgencyView[]; label: string; empty: 
   </label>
 );
 
-type Flash = { error?: string | undefined; ok?: string | undefined; language: Language };
-const Flashes: FC<{ flash: Flash }> = ({ flash }) => (
+const Flashes: FC<{ flash: Flash & { language: Language } }> = ({ flash }) => (
   <>
     {flash.error ? <Notice kind="error">{reasonIn(flash.language, flash.error)}</Notice> : null}
     {flash.ok ? <Notice kind="ok">{flash.ok}</Notice> : null}
@@ -106,10 +105,14 @@ export function adminPages({ services, config }: WebDeps) {
     app.post(path, async (c) => {
       const f = await formFields(c);
       const result = await attempt(() => run(c, f));
-      if (!result.ok) return seeOther(c, `${back}?error=${encodeURIComponent(result.failure.message)}`);
-      return seeOther(c, `${back}?ok=${encodeURIComponent(result.value ?? c.get('t').actions.done)}`);
+      setFlash(c, result.ok ? { ok: result.value ?? c.get('t').actions.done } : { error: result.failure.message });
+      return seeOther(c, back);
     });
-  const flashOf = (c: Context<WebEnv>): Flash => ({ error: c.req.query('error'), ok: c.req.query('ok'), language: c.get('language') });
+  const flashOf = (c: Context<WebEnv>) => ({ ...takeFlash(c), language: c.get('language') });
+  const refused = (c: Context<WebEnv>, back: string, message: string) => {
+    setFlash(c, { error: message });
+    return seeOther(c, back);
+  };
 
   app.get('/', (c) => seeOther(c, '/admin/agencies'));
 
@@ -297,7 +300,7 @@ export function adminPages({ services, config }: WebDeps) {
   });
   app.post('/users/:id/invitation', async (c) => {
     const result = await attempt(() => services.accounts.invite(personOf(c), c.req.param('id')));
-    if (!result.ok) return seeOther(c, `/admin/users?error=${encodeURIComponent(result.failure.message)}`);
+    if (!result.ok) return refused(c, '/admin/users', result.failure.message);
     return usersPage(c, result.value.token);
   });
   post('/users/:id/revoke', '/admin/users', async (c) => {
@@ -444,14 +447,14 @@ export function adminPages({ services, config }: WebDeps) {
   app.post('/webhooks', async (c) => {
     const f = await formFields(c);
     const result = await attempt(() => services.webhooks.create(personOf(c), { agencyId: f.agencyId ?? '', url: f.url ?? '' }));
-    if (!result.ok) return seeOther(c, `/admin/webhooks?error=${encodeURIComponent(result.failure.message)}`);
+    if (!result.ok) return refused(c, '/admin/webhooks', result.failure.message);
     return webhooksPage(c, result.value.secret ?? undefined);
   });
   post('/webhooks/:id/enable', '/admin/webhooks', async (c) => void (await services.webhooks.update(personOf(c), c.req.param('id')!, { active: true })));
   post('/webhooks/:id/disable', '/admin/webhooks', async (c) => void (await services.webhooks.update(personOf(c), c.req.param('id')!, { active: false })));
   app.post('/webhooks/:id/secret', async (c) => {
     const result = await attempt(() => services.webhooks.rotateSecret(personOf(c), c.req.param('id')));
-    if (!result.ok) return seeOther(c, `/admin/webhooks?error=${encodeURIComponent(result.failure.message)}`);
+    if (!result.ok) return refused(c, '/admin/webhooks', result.failure.message);
     return webhooksPage(c, result.value.secret);
   });
   post('/webhooks/:id/remove', '/admin/webhooks', async (c) => services.webhooks.remove(personOf(c), c.req.param('id')!));

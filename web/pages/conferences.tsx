@@ -276,7 +276,7 @@ export function conferencePages({ services }: WebDeps) {
     const person = personOf(c);
     const meta = metaFrom(await formFields(c));
     const result = await attempt(() => services.conclusions.importText(person, meta.text, meta.heldOn || undefined));
-    if (!result.ok) return c.html(<NewPage ctx={ctx} meta={meta} error={result.failure.message} />, result.status);
+    if (!result.ok) return c.html(<NewPage ctx={ctx} meta={meta} error={result.failure.message} />, result.status, { 'hx-replace-url': '/conferences/new' });
     const imported = result.value;
     // A day the text names that has passed already is no deadline to issue with; the leader sets one.
     const today = vnDateOf(new Date());
@@ -348,6 +348,8 @@ export function conferencePages({ services }: WebDeps) {
           {...(error ? { error } : {})}
         />,
         status,
+        // The reviewed drafts answer at the issuing address; history keeps the new-conference page.
+        { 'hx-replace-url': '/conferences/new' },
       );
     };
     if (!meta.title || chosen.length === 0 || chosen.some(({ d }) => !d.title)) return again(422, ctx.t.conferences.name);

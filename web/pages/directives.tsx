@@ -20,6 +20,7 @@ type Action = 'acknowledge' | 'report' | 'extension' | 'decision' | 'completion'
 type Refusal = { action: Action; failure: ServiceFailure; fields: Record<string, string> };
 
 const RETRY_FIELD = '_retry';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const Retry: FC = () => <input type="hidden" name={RETRY_FIELD} value={randomUUID()} />;
 
@@ -273,7 +274,7 @@ const DirectivePage: FC<DirectivePageProps> = ({ ctx, d, events, agencies, refus
       ) : null}
 
       {open && may(person.role, 'reassign') ? (
-        <details>
+        <details open={refusal?.action === 'reassign'}>
           <summary>{t.actions.reassign}</summary>
           <Refused t={t} language={ctx.language} refusal={refusal} action="reassign" />
           <form method="post" action={`${base}/reassign`}>
@@ -352,7 +353,7 @@ export function directivePages({ services }: WebDeps) {
     const timeliness = includes(TIMELINESS, q.timeliness) ? q.timeliness : undefined;
     const [agencies, page] = await Promise.all([
       services.agencies.list(person),
-      services.directives.list(person, { q: q.q?.trim() || undefined, status, timeliness, agency: q.agency || undefined, limit: 50, cursor: q.cursor || undefined }),
+      services.directives.list(person, { q: q.q?.trim() || undefined, status, timeliness, agency: UUID.test(q.agency ?? '') ? q.agency : undefined, limit: 50, cursor: q.cursor || undefined }),
     ]);
     const next = page.nextCursor ? `/directives?${new URLSearchParams({ ...q, cursor: page.nextCursor }).toString()}` : null;
     return c.html(
@@ -414,7 +415,9 @@ export function directivePages({ services }: WebDeps) {
     const id = c.req.param('id')!;
     const [d, events, agencies] = await Promise.all([services.directives.detail(person, id), services.directives.events(person, id).catch(() => []), services.agencies.list(person)]);
     const done = c.req.query('done');
-    return c.html(<DirectivePage ctx={ctx} d={d} events={events} agencies={agencies} {...(refusal ? { refusal } : {})} {...(done ? { done } : {})} />, status);
+    // A refused form answers at the action's address; the browser's history keeps the page's own.
+    const headers: Record<string, string> = refusal ? { 'hx-replace-url': `/directives/${id}` } : {};
+    return c.html(<DirectivePage ctx={ctx} d={d} events={events} agencies={agencies} {...(refusal ? { refusal } : {})} {...(done ? { done } : {})} />, status, headers);
   }
 
   app.get('/:id{[0-9a-f-]{36}}', (c) => show(c));

@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { ESCALATION_STATES, includes, type EscalationState } from '../../domain/lists.js';
 import type { WebDeps, WebEnv } from '../context.js';
 import { Csrf, Layout, Notice, When } from '../layout.js';
-import { attempt, pageContext, personOf, seeOther } from '../page.js';
+import { attempt, pageContext, personOf, seeOther, setFlash, takeFlash } from '../page.js';
 import { reasonIn } from '../reasons.js';
 
 /** The escalations addressed to the person: each can be acknowledged; it stays open until the report or completion. */
@@ -16,7 +16,7 @@ export function inboxPages({ services }: WebDeps) {
     const requested = c.req.query('status');
     const status: EscalationState = includes(ESCALATION_STATES, requested) ? requested : 'open';
     const items = await services.escalations.inbox(person, status, 100);
-    const error = c.req.query('error');
+    const { error } = takeFlash(c);
     return c.html(
       <Layout ctx={ctx} title={t.inbox.title}>
         <h1>{t.inbox.title}</h1>
@@ -88,7 +88,8 @@ export function inboxPages({ services }: WebDeps) {
     const result = await attempt(() => services.escalations.acknowledge(person, Number(c.req.param('id'))));
     if (!result.ok) {
       if (result.failure.type === 'NotFound') throw result.failure;
-      return seeOther(c, `/inbox?error=${encodeURIComponent(result.failure.message)}`);
+      setFlash(c, { error: result.failure.message });
+      return seeOther(c, '/inbox');
     }
     return seeOther(c, '/inbox');
   });

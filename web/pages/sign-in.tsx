@@ -4,23 +4,18 @@ import type { FC } from 'hono/jsx';
 import { includes, LANGUAGES } from '../../domain/lists.js';
 import type { WebDeps, WebEnv } from '../context.js';
 import { Csrf, Layout, Notice, type PageContext } from '../layout.js';
-import { attempt, formFields, pageContext, seeOther } from '../page.js';
+import { attempt, clientAddress, formFields, pageContext, safeNext, seeOther } from '../page.js';
 import { reasonIn } from '../reasons.js';
 import { clearSessionCookie, setLanguageCookie, setSessionCookie } from '../security.js';
 
-/** Only a path of this site is a place to come back to after signing in. */
-const safeNext = (next: string | undefined) => (next && next.startsWith('/') && !next.startsWith('//') ? next : '/');
-
-/** The address throttling counts failures by: the proxy's word for it when there is one, else the socket's. */
-function clientAddress(c: Parameters<typeof getConnInfo>[0]): string {
-  const forwarded = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
-  if (forwarded) return forwarded;
+const socketAddress = (c: Parameters<typeof getConnInfo>[0]) => () => {
   try {
-    return getConnInfo(c).remote.address ?? 'unknown';
+    return getConnInfo(c).remote.address;
   } catch {
-    return 'unknown';
+    // Not on a Node socket (in-process requests in tests).
+    return undefined;
   }
-}
+};
 
 const SignInForm: FC<{ ctx: PageContext; next: string; email?: string; error?: string; notice?: string; sso: boolean }> = ({ ctx, next, email, error, notice, sso }) => {
   const { t } = ctx;
@@ -82,7 +77,7 @@ const InvitationForm: FC<{ ctx: PageContext; token: string; name: string; error?
 };
 
 /** Signing in and out, invitations, and the language switch: the pages a person reaches before signing in. */
-export function signInPages({ services, oidc }: WebDeps) {
+export function signInPages({ services, oidc, config }: WebDeps) {
   const app = new Hono<WebEnv>();
   const sso = oidc !== undefined;
 
@@ -98,7 +93,7 @@ export function signInPages({ services, oidc }: WebDeps) {
     const f = await formFields(c);
     const ctx = pageContext(c);
     const next = safeNext(f.next);
-    const result = await attempt(() => services.accounts.signIn(f.email ?? '', f.password ?? '', clientAddress(c)));
+    const result = await attempt(() => services.accounts.signIn(f.email ?? '', f.password ?? '', clientAddress(c, config.http.trustedProxies, socketAddress(c))));
     if (!result.ok) {
       const error = result.failure.type === 'TooManyAttempts' ? ctx.t.signIn.locked : ctx.t.signIn.failed;
       return c.html(<SignInForm ctx={ctx} next={next} email={f.email ?? ''} error={error} sso={sso} />, result.status);

@@ -2,11 +2,10 @@ import { Hono, type Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import * as oidc from 'openid-client';
 import type { WebDeps, WebEnv } from '../context.js';
-import { attempt, seeOther } from '../page.js';
+import { attempt, safeNext, seeOther } from '../page.js';
 import { setSessionCookie } from '../security.js';
 
 const FLOW_COOKIE = 'dt_sso';
-const safeNext = (next: string | undefined) => (next && next.startsWith('/') && !next.startsWith('//') ? next : '/');
 /** Plain HTTP is only for a provider on this machine (development, tests); anything else must be HTTPS. */
 const isLocal = (url: URL) => ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
 
@@ -81,7 +80,8 @@ export function ssoPages({ services, oidc: options, config, logger }: WebDeps) {
       });
       const claims = tokens.claims()!;
       subject = claims.sub;
-      const verified = (v: Record<string, unknown>) => (typeof v.email === 'string' && v.email_verified !== false ? v.email : undefined);
+      // Only an address the provider says it verified (the claim true, not merely absent) can find a user.
+      const verified = (v: Record<string, unknown>) => (typeof v.email === 'string' && v.email_verified === true ? v.email : undefined);
       // Many providers keep the address out of the ID token and give it at the userinfo endpoint.
       email = verified(claims) ?? (options.match === 'email' ? verified(await oidc.fetchUserInfo(cfg, tokens.access_token, subject)) : undefined);
     } catch (err) {
