@@ -86,7 +86,11 @@ export function createApp(deps: AppDeps) {
   app.mount('/', web.fetch);
   app.notFound(noRoute);
   app.onError((err, c) => {
-    if (err instanceof ServiceFailure) err = problemFor(err);
+    if (err instanceof ServiceFailure) {
+      const problem = problemFor(err);
+      // No worker took the message in time: the client may retry (the same Idempotency-Key runs it once).
+      return problemResponse(c, problem.status, problem.init, err.type === 'Unavailable' ? { 'retry-after': '5' } : {});
+    }
     if (err instanceof ApiProblem) return problemResponse(c, err.status, err.init);
     if (err instanceof HTTPException) {
       const headers: Record<string, string> = {};

@@ -20,6 +20,8 @@ export const FailureType = {
   Unauthenticated: 'Unauthenticated',
   /** Too many failed sign-ins: the account or the address waits a while. */
   TooManyAttempts: 'TooManyAttempts',
+  /** No worker answered the directive's workflow in time: nothing is lost, the same request may be retried. */
+  Unavailable: 'Unavailable',
 } as const;
 export type FailureType = (typeof FailureType)[keyof typeof FailureType];
 
@@ -39,7 +41,11 @@ export const HTTP_STATUS = {
   IdempotencyKeyReused: 422,
   Unauthenticated: 401,
   TooManyAttempts: 429,
-} as const satisfies Record<FailureType, 400 | 401 | 403 | 404 | 409 | 413 | 422 | 429>;
+  Unavailable: 503,
+} as const satisfies Record<FailureType, 400 | 401 | 403 | 404 | 409 | 413 | 422 | 429 | 503>;
+
+/** The statuses a refusal can have. */
+export type RefusalStatus = (typeof HTTP_STATUS)[FailureType];
 
 export const isFailureType = (v: unknown): v is FailureType => typeof v === 'string' && Object.values<string>(FailureType).includes(v);
 

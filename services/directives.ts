@@ -28,7 +28,7 @@ import type { Principal, ServiceDeps } from './context.js';
 import { directiveReads } from './directive-reads.js';
 import { refusalOf, toPolicy, type DirectiveFields, type DirectiveView, type Retry } from './directive-model.js';
 import { claimFor } from './idempotency.js';
-import { startDirectiveWorkflow } from './temporal.js';
+import { startDirectiveWorkflow, updateWithin } from './temporal.js';
 
 export type * from './directive-model.js';
 export { refusalOf } from './directive-model.js';
@@ -101,13 +101,15 @@ export function directiveService(deps: ServiceDeps) {
     }
     const handle = temporal.workflow.getHandle(workflowIdFor(id));
     try {
-      return await handle.executeUpdate(update, {
-        args: [args] as [Args],
-        // The same key gives the same update id, which Temporal runs at most once.
-        ...(opts.idempotencyKey
-          ? { updateId: createHash('sha256').update(`${principal.userId} ${update.name} ${opts.idempotencyKey}`).digest('hex') }
-          : {}),
-      });
+      return await updateWithin(temporal, () =>
+        handle.executeUpdate(update, {
+          args: [args] as [Args],
+          // The same key gives the same update id, which Temporal runs at most once.
+          ...(opts.idempotencyKey
+            ? { updateId: createHash('sha256').update(`${principal.userId} ${update.name} ${opts.idempotencyKey}`).digest('hex') }
+            : {}),
+        }),
+      );
     } catch (err) {
       throw refusalOf(err);
     }

@@ -6,6 +6,7 @@ import { acknowledgeEscalationUpdate } from '../workflows/messages.js';
 import { workflowIdFor } from '../workflows/types.js';
 import type { Principal, ServiceDeps } from './context.js';
 import { refusalOf } from './directives.js';
+import { updateWithin } from './temporal.js';
 
 export type EscalationView = {
   id: number;
@@ -79,14 +80,16 @@ export function escalationService({ db, temporal }: ServiceDeps) {
       if (!row) throw new ServiceFailure(FailureType.NotFound, `No escalation ${id} in your inbox.`);
       if (!row.e.acknowledgedAt) {
         try {
-          await temporal.workflow.getHandle(workflowIdFor(row.e.directiveId)).executeUpdate(acknowledgeEscalationUpdate, {
-            args: [
-              {
-                actor: { userId: principal.userId, role: principal.role, agencyId: principal.agencyId },
-                escalation: { deadlineKey: row.e.deadlineKey, dueAt: row.e.dueAt.toISOString(), agencyId: row.e.agencyId, level: asLevel(row.e.level) },
-              },
-            ],
-          });
+          await updateWithin(temporal, () =>
+            temporal.workflow.getHandle(workflowIdFor(row.e.directiveId)).executeUpdate(acknowledgeEscalationUpdate, {
+              args: [
+                {
+                  actor: { userId: principal.userId, role: principal.role, agencyId: principal.agencyId },
+                  escalation: { deadlineKey: row.e.deadlineKey, dueAt: row.e.dueAt.toISOString(), agencyId: row.e.agencyId, level: asLevel(row.e.level) },
+                },
+              ],
+            }),
+          );
         } catch (err) {
           throw refusalOf(err);
         }

@@ -8,10 +8,13 @@ import {
   Connection,
   ScheduleAlreadyRunning,
   ScheduleOverlapPolicy,
+  ServiceError,
   WorkflowExecutionAlreadyStartedError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
   type ScheduleOptions,
   type WorkflowHandle,
 } from '@temporalio/client';
+import { FailureType, ServiceFailure } from '../domain/failures.js';
 import type { directiveWorkflow } from '../workflows/directive.js';
 import { searchAttributesFor } from '../workflows/search-attributes.js';
 import { initialState } from '../workflows/state.js';
@@ -62,6 +65,30 @@ export async function startDelivery(client: Client, taskQueue: string, source: s
     });
   } catch (err) {
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+  }
+}
+
+/** How long a person waits for a directive's workflow to take a message before being told to retry. */
+export const UPDATE_WAIT_MS = 15_000;
+const DEADLINE_EXCEEDED = 4;
+
+/**
+ * Sends an Update and waits for its outcome, but not forever: when no worker takes it in time (all of them
+ * stopped, the task queue backed up) the caller hears so and may retry with the same key, which Temporal
+ * runs at most once, instead of a request that never answers.
+ */
+export async function updateWithin<T>(client: Client, send: () => Promise<T>, waitMs = UPDATE_WAIT_MS): Promise<T> {
+  try {
+    return await client.connection.withDeadline(Date.now() + waitMs, send);
+  } catch (err) {
+    const timedOut =
+      err instanceof WorkflowUpdateRPCTimeoutOrCancelledError || (err instanceof ServiceError && (err.cause as { code?: number } | undefined)?.code === DEADLINE_EXCEEDED);
+    if (!timedOut) throw err;
+    throw new ServiceFailure(
+      FailureType.Unavailable,
+      "The directive's workflow did not answer in time; nothing was lost. Try again (with the same Idempotency-Key, the action runs once).",
+      'workflow-unavailable',
+    );
   }
 }
 

@@ -128,6 +128,28 @@ describe('actions on a directive over HTTP', () => {
     const events = await json(await world.call('GET', `/v1/directives/${id}/events`));
     expect(events.items.filter((e: { type: string }) => e.type === 'acknowledged')).toHaveLength(1);
   });
+
+  it('answers 503 with Retry-After when no worker takes the action in time, and the retry with the key runs it once', async () => {
+    const id = await issue();
+    await eventually(async () => ((await world.call('GET', `/v1/directives/${id}/events`)).status === 200 ? true : undefined));
+    await world.stopWorker();
+    const headers = { 'idempotency-key': 'ack-while-down' };
+    try {
+      const started = Date.now();
+      const down = await world.call('POST', `/v1/directives/${id}/acknowledgements`, { token: tokens.lead, headers });
+      expectProblem(down, 503);
+      expect(down.headers.get('retry-after')).toBe('5');
+      expect((await json(down)).type).toBe('/problems/workflow-unavailable');
+      expect(Date.now() - started).toBeLessThan(30_000);
+    } finally {
+      await world.startWorker();
+    }
+    const again = await world.call('POST', `/v1/directives/${id}/acknowledgements`, { token: tokens.lead, headers });
+    expect(again.status).toBe(200);
+    expect(await json(again)).toMatchObject({ status: 'in_progress' });
+    const events = await json(await world.call('GET', `/v1/directives/${id}/events`));
+    expect(events.items.filter((e: { type: string }) => e.type === 'acknowledged')).toHaveLength(1);
+  }, 90_000);
 });
 
 describe('read scopes', () => {

@@ -1,18 +1,24 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createUser, startWorld, type World } from './support.js';
+import { createUser, freshDatabase, startWorld, type World } from './support.js';
 
 let world: World;
+let database: Awaited<ReturnType<typeof freshDatabase>>;
 let routes: Array<{ method: string; path: string }>;
 let officerToken: string;
 
 beforeAll(async () => {
-  world = await startWorld();
+  // Its own database: the admin's ids (escalations, users) are this file's, all served by its worker.
+  database = await freshDatabase();
+  world = await startWorld({ database });
   officerToken = await createUser(world.db, { role: 'officer' });
   const doc = (await (await world.call('GET', '/openapi.json', { token: null })).json()) as { paths: Record<string, object> };
   routes = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((method) => ({ method: method.toUpperCase(), path })));
 });
-afterAll(async () => world?.close());
+afterAll(async () => {
+  await world?.close();
+  await database?.drop();
+});
 
 const hostileString = fc.oneof(
   fc.string({ maxLength: 40 }),

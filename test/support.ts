@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { NativeConnection, Runtime, DefaultLogger } from '@temporalio/worker';
 import { Client, Connection } from '@temporalio/client';
 import { pino } from 'pino';
-import type { Config } from '../config.js';
+import postgres from 'postgres';
+import { loadConfig, type Config } from '../config.js';
 import { expect, inject } from 'vitest';
 import { NO_NOTIFY, type NotifyOptions } from '../activities/index.js';
 import { createApp, type App } from '../api/app.js';
@@ -177,4 +178,26 @@ export const inSeconds = (s: number): string => new Date(Date.now() + s * 1000).
 export function expectProblem(res: Response, status: number): void {
   expect(res.status).toBe(status);
   expect(res.headers.get('content-type')).toBe('application/problem+json');
+}
+
+/**
+ * A database of its own for a test file whose admin must see only what the file itself made (the run's shared
+ * database holds every other file's directives too, some of them on task queues no worker serves any more).
+ */
+export async function freshDatabase(): Promise<DatabaseHandle & { drop(): Promise<void> }> {
+  const config = loadConfig();
+  const name = `dt_own_${Date.now()}_${process.pid}_${Math.floor(Math.random() * 1e6)}`;
+  const admin = postgres(config.testDatabaseAdminUrl, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database ${name}`);
+  const url = new URL(inject('databaseUrl'));
+  url.pathname = `/${name}`;
+  const database = await openDatabase({ databaseUrl: url.toString(), maxConnections: 5 });
+  await database.migrate();
+  return Object.assign(database, {
+    async drop() {
+      await database.close();
+      await admin.unsafe(`drop database if exists ${name} with (force)`);
+      await admin.end();
+    },
+  });
 }

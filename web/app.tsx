@@ -5,7 +5,7 @@
 import { Hono } from 'hono';
 import { compress } from 'hono/compress';
 import { loggablePath } from '../config.js';
-import { HTTP_STATUS, ServiceFailure } from '../domain/failures.js';
+import { HTTP_STATUS, ServiceFailure, type RefusalStatus } from '../domain/failures.js';
 import { assetsApp } from './assets.js';
 import type { WebDeps, WebEnv } from './context.js';
 import { dictionary } from './i18n.js';
@@ -41,7 +41,7 @@ export function webApp(deps: WebDeps) {
   app.route('/inbox', inboxPages(deps));
   app.route('/admin', adminPages(deps));
 
-  const errorPage = (c: Parameters<Parameters<typeof app.notFound>[0]>[0], status: 400 | 401 | 403 | 404 | 409 | 413 | 422 | 429 | 500, message: string) => {
+  const errorPage = (c: Parameters<Parameters<typeof app.notFound>[0]>[0], status: RefusalStatus | 500, message: string) => {
     // An error may come before the browser's context was read (an asset), so nothing of it is assumed.
     const language = c.get('language') ?? 'vi';
     const ctx = { t: dictionary(language), language, person: c.get('person'), csrf: c.get('csrf') ?? '', path: new URL(c.req.url).pathname };

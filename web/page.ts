@@ -1,7 +1,7 @@
 /** What every page handler shares: its context, the refusal it shows, the redirect after a form. */
 import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import { HTTP_STATUS, ServiceFailure } from '../domain/failures.js';
+import { HTTP_STATUS, ServiceFailure, type RefusalStatus } from '../domain/failures.js';
 import type { WebEnv } from './context.js';
 import type { PageContext } from './layout.js';
 
@@ -21,7 +21,7 @@ export function personOf(c: Context<WebEnv>) {
 }
 
 /** A form's outcome: the service's answer, or its refusal to show on the form with its status. */
-export async function attempt<T>(fn: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; failure: ServiceFailure; status: 400 | 401 | 403 | 404 | 409 | 413 | 422 | 429 }> {
+export async function attempt<T>(fn: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; failure: ServiceFailure; status: RefusalStatus }> {
   try {
     return { ok: true, value: await fn() };
   } catch (err) {

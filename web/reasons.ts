@@ -45,6 +45,7 @@ const VI: Array<[RegExp, (m: RegExpExecArray) => string]> = [
   [/^Your agency does not supervise the lead agency of this directive\.$/, () => 'Cơ quan của bạn không theo dõi, đôn đốc cơ quan chủ trì nhiệm vụ này.'],
   [/^No such escalation on this directive\.$/, () => 'Nhiệm vụ không có lần chuyển cấp này.'],
   [/^The escalation was already resolved \((.+)\)\.$/, (m) => `Lần chuyển cấp này đã được xử lý (${m[1]}).`],
+  [/^The directive's workflow did not answer in time; nothing was lost\./, () => 'Tiến trình của nhiệm vụ chưa trả lời kịp; không có gì bị mất. Vui lòng gửi lại.'],
   [/^The deadline has already passed$/, () => 'Hạn đã qua.'],
   [/^No agency with id or code "(.*)"$/, (m) => (m[1] ? `Không có cơ quan mã "${m[1]}".` : 'Chưa chọn cơ quan chủ trì.')],
   [/^Some directives cannot be issued as given\.$/, () => 'Một số nhiệm vụ chưa thể giao như đã nhập.'],

@@ -2,18 +2,17 @@ import fs from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { AxeBuilder } from '@axe-core/playwright';
 import { eq } from 'drizzle-orm';
-import postgres from 'postgres';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
-import { expect, inject } from 'vitest';
+import { expect } from 'vitest';
 import { startHttpServer, type HttpServer } from '../../api/serve.js';
-import { loadConfig, type Config } from '../../config.js';
-import { openDatabase, type DatabaseHandle } from '../../db/client.js';
+import type { Config } from '../../config.js';
+import type { DatabaseHandle } from '../../db/client.js';
 import { seedAgenciesIfEmpty } from '../../db/bootstrap.js';
 import { agencies, users } from '../../db/schema.js';
 import { DEMO_AGENCIES } from '../../scripts/demo/directory.js';
 import type { Role } from '../../domain/lists.js';
 import { freePort } from '../../scripts/temporal-server.js';
-import { createUserWithId, eventually, startWorld, type World } from '../support.js';
+import { createUserWithId, eventually, freshDatabase, startWorld, type World } from '../support.js';
 
 /** Debian's Chromium (`apt-get install chromium`); Playwright's own download cannot run here. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -34,14 +33,7 @@ export type Site = {
  * launch a new empty profile.
  */
 export async function startSite(options: { oidc?: Config['oidc']; port?: number } = {}): Promise<Site> {
-  const config = loadConfig();
-  const name = `dt_browser_${Date.now()}_${process.pid}_${Math.floor(Math.random() * 1e6)}`;
-  const admin = postgres(config.testDatabaseAdminUrl, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database ${name}`);
-  const url = new URL(inject('databaseUrl'));
-  url.pathname = `/${name}`;
-  const database = await openDatabase({ databaseUrl: url.toString(), maxConnections: 5 });
-  await database.migrate();
+  const database = await freshDatabase();
   // The demo's directory: the internal-affairs bloc and the district working groups the example addresses.
   await seedAgenciesIfEmpty(database.db, DEMO_AGENCIES);
   const port = options.port ?? (await freePort());
@@ -60,9 +52,7 @@ export async function startSite(options: { oidc?: Config['oidc']; port?: number 
       await browser.close();
       await server.close();
       await world.close();
-      await database.close();
-      await admin.unsafe(`drop database if exists ${name} with (force)`);
-      await admin.end();
+      await database.drop();
     },
   };
 }

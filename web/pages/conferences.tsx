@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import type { FC } from 'hono/jsx';
 import type { ReportingRegime } from '../../domain/deadlines.js';
+import type { RefusalStatus } from '../../domain/failures.js';
 import { CONFERENCE_KINDS, includes, PERIODIC_REGIMES, type ConferenceKind } from '../../domain/lists.js';
 import { may } from '../../domain/policy.js';
 import { vnDateOf } from '../../domain/vn-time.js';
@@ -332,7 +333,7 @@ export function conferencePages({ services }: WebDeps) {
         regime: regimeOf(d.regime),
       })),
     };
-    const again = async (status: 400 | 401 | 403 | 404 | 409 | 413 | 422 | 429, error?: string, errors?: Map<number, string[]>) => {
+    const again = async (status: RefusalStatus, error?: string, errors?: Map<number, string[]>) => {
       const imported = await services.conclusions.importText(person, meta.text, meta.heldOn || undefined);
       const agencies = (await services.agencies.list(person)).filter((a) => a.active);
       return c.html(

@@ -4,7 +4,7 @@ import type { FC } from 'hono/jsx';
 import { DIRECTIVE_STATUSES, includes, TIMELINESS, type Language } from '../../domain/lists.js';
 import { may } from '../../domain/policy.js';
 import { formatDay, formatDue } from '../../domain/vn-time.js';
-import type { ServiceFailure } from '../../domain/failures.js';
+import type { ServiceFailure, RefusalStatus } from '../../domain/failures.js';
 import type { AgencyView } from '../../services/agencies.js';
 import type { DirectiveDetail, StoredEventView } from '../../services/directives.js';
 import type { Principal } from '../../services/index.js';
@@ -409,7 +409,7 @@ export function directivePages({ services }: WebDeps) {
     );
   });
 
-  async function show(c: Context<WebEnv>, refusal?: Refusal, status: 200 | 400 | 401 | 403 | 404 | 409 | 413 | 422 | 429 = 200) {
+  async function show(c: Context<WebEnv>, refusal?: Refusal, status: 200 | RefusalStatus = 200) {
     const ctx = pageContext(c);
     const person = personOf(c);
     const id = c.req.param('id')!;
