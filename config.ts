@@ -42,6 +42,12 @@ const schema = z.object({
   OIDC_CLIENT_ID: optionalString,
   OIDC_CLIENT_SECRET: optionalString,
   OIDC_MATCH: z.enum(['email', 'subject']).default('email'),
+  REPORT_PARENT_BODY: z.string().trim().min(1).default('TỈNH ỦY ĐỒNG THÁP'),
+  REPORT_ISSUER: z.string().trim().min(1).default('BAN NỘI CHÍNH'),
+  REPORT_SYMBOL: z.string().trim().min(1).default('BC-BNCTU'),
+  REPORT_PLACE: z.string().trim().min(1).default('Đồng Tháp'),
+  REPORT_SIGNER_TITLE: z.string().trim().min(1).default('TRƯỞNG BAN'),
+  REPORT_SIGNER_NAME: z.string().trim().default(''),
 });
 
 export type Config = {
@@ -71,6 +77,8 @@ export type Config = {
   testDatabaseAdminUrl: string;
   /** Single sign-on with the province's OpenID provider; undefined: passwords only. */
   oidc: { issuer: string; clientId: string; clientSecret: string; match: 'email' | 'subject' } | undefined;
+  /** Who the Word reports say issues them (Decree 30/2020/NĐ-CP header, symbol, place, signature). */
+  report: { parentBody: string; body: string; symbol: string; place: string; signerTitle: string; signerName: string };
   notify: {
     /** undefined: `npm run dev` runs its own mail catcher; standalone workers record mail as skipped. */
     smtpUrl: string | undefined;
@@ -123,6 +131,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     adminToken: e.ADMIN_TOKEN,
     testDatabaseAdminUrl: e.TEST_DATABASE_ADMIN_URL,
     oidc: e.OIDC_ISSUER ? { issuer: e.OIDC_ISSUER, clientId: e.OIDC_CLIENT_ID!, clientSecret: e.OIDC_CLIENT_SECRET!, match: e.OIDC_MATCH } : undefined,
+    report: {
+      parentBody: e.REPORT_PARENT_BODY,
+      body: e.REPORT_ISSUER,
+      symbol: e.REPORT_SYMBOL,
+      place: e.REPORT_PLACE,
+      signerTitle: e.REPORT_SIGNER_TITLE,
+      signerName: e.REPORT_SIGNER_NAME,
+    },
     notify: {
       smtpUrl: e.SMTP_URL,
       mailFrom: e.MAIL_FROM,

@@ -4,6 +4,7 @@ import { and, eq, isNull, lt, sql } from 'drizzle-orm';
 import { loadOverrides } from '../db/calendar.js';
 import type { Database, Tx } from '../db/client.js';
 import { EVENTS_CHANNEL, type EventAnnouncement } from '../db/events.js';
+import { recordFact } from '../db/facts.js';
 import { agencies, assignments, directiveEvents, directives, escalations, reports, users } from '../db/schema.js';
 import { WorkingCalendar } from '../domain/calendar.js';
 import type { Plan, PlanInput } from '../domain/deadlines.js';
@@ -90,6 +91,7 @@ export function createActivities({ db, notify = NO_NOTIFY, startDelivery }: Acti
           { agencyId: s.leadAgencyId, role: 'lead' },
           ...s.coordinatingAgencyIds.map((agencyId) => ({ agencyId, role: 'coordinating' as const })),
         ]);
+        await recordFact(tx, input);
         await project(tx, input);
         await enqueueEventNotifications(tx, input, notify.publicUrl);
         await tx.execute(sql`select pg_notify(${EVENTS_CHANNEL}, ${JSON.stringify(announcementOf(input))})`);

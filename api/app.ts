@@ -13,6 +13,7 @@ import { conferencesApp } from './conferences.js';
 import type { AppDeps } from './context.js';
 import { directiveActionsApp } from './directives/actions.js';
 import { directivesApp } from './directives/routes.js';
+import { publishedResultsApp, scoringRuleApp, statisticsApp } from './statistics.js';
 import { escalationsApp } from './escalations.js';
 import { problemFor } from './failures.js';
 import { notificationsApp, webhooksApp } from './notifications.js';
@@ -77,7 +78,10 @@ export function createApp(deps: AppDeps) {
     .route('/v1/users', usersApp(deps))
     .route('/v1/me', meApp(deps))
     .route('/v1/webhooks', webhooksApp(deps))
-    .route('/v1/notifications', notificationsApp(deps));
+    .route('/v1/notifications', notificationsApp(deps))
+    .route('/v1/statistics', statisticsApp(deps))
+    .route('/v1/scoring-rule', scoringRuleApp(deps))
+    .route('/v1/published-results', publishedResultsApp(deps));
 
   const noRoute = (c: Context) => problemResponse(c, 404, { detail: `No route ${c.req.method} ${c.req.path}.` });
   app.all('/v1/*', noRoute);

@@ -4,18 +4,19 @@ import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
-import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { backfillFacts } from './facts.js';
 import * as schema from './schema.js';
 
-export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
-/** A transaction of a Database: what a function given either must accept. */
-export type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
+import type { Database } from './database.js';
+
+export type { Database, Tx } from './database.js';
 
 export type DatabaseHandle = {
   db: Database;
   kind: 'postgres' | 'pglite';
   /** Where the data lives, for logs: a URL without its password, or the PGlite directory. */
   location: string;
+  /** Applies the committed migrations, then the data steps a release needs (db/facts.ts backfill). */
   migrate(): Promise<void>;
   ping(): Promise<void>;
   /** LISTEN on a channel; NOTIFY from any transaction (any process, for PostgreSQL) arrives after it commits. */
@@ -64,6 +65,7 @@ function openPostgres(url: string, max: number): DatabaseHandle {
         await lockClient`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
         try {
           await migratePostgres(drizzlePostgres(lockClient), { migrationsFolder });
+          await backfillFacts(db);
         } finally {
           await lockClient`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`;
         }
@@ -100,6 +102,7 @@ async function openPglite(dir: string | undefined): Promise<DatabaseHandle> {
     async migrate() {
       // PGlite is single-connection and in-process: nothing else can migrate concurrently.
       await migrate(drizzle(client), { migrationsFolder });
+      await backfillFacts(db);
     },
     async ping() {
       await client.query('select 1');

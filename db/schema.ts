@@ -9,6 +9,7 @@ import {
   pgEnum,
   pgTable,
   primaryKey,
+  serial,
   text,
   timestamp,
   uniqueIndex,
@@ -20,6 +21,7 @@ import {
   ASSIGNMENT_ROLES,
   CALENDAR_OVERRIDE_KINDS,
   DELIVERY_MODES,
+  FACT_STATES,
   NOTIFICATION_CHANNELS,
   NOTIFICATION_STATUSES,
   ROLES,
@@ -30,6 +32,7 @@ import {
   type NotificationKind,
   type Timeliness,
 } from '../domain/lists.js';
+import type { PublishedReport, ScoringRule } from '../domain/statistics.js';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 
@@ -215,6 +218,64 @@ export const directiveEvents = pgTable(
     recordedAt: timestamp('recorded_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [uniqueIndex('directive_events_directive_seq_key').on(t.directiveId, t.seq)],
+);
+
+/**
+ * What each directive was, from one event to the next: who led and coordinated it, the deadline in force,
+ * whether it was open, completed or cancelled. Statistics "as of" a moment read the version in force then
+ * (valid_from < moment <= valid_to), so a later completion, extension or reassignment never rewrites the past.
+ * Written with the event that began the version, in the recordEvent transaction; `seq` is that event's.
+ */
+export const directiveFacts = pgTable(
+  'directive_facts',
+  {
+    directiveId: uuid('directive_id').notNull(),
+    seq: integer('seq').notNull(),
+    validFrom: timestamp('valid_from', { withTimezone: true }).notNull(),
+    /** 'infinity' for the version in force now, so one range condition finds every version. */
+    validTo: timestamp('valid_to', { withTimezone: true }).notNull().default(sql`'infinity'`),
+    state: text('state', { enum: FACT_STATES }).notNull(),
+    leadAgencyId: uuid('lead_agency_id').notNull(),
+    coordinatingAgencyIds: uuid('coordinating_agency_ids').array().notNull().default(sql`'{}'::uuid[]`),
+    dueAt: timestamp('due_at', { withTimezone: true }),
+    completedAt: timestamp('completed_at', { withTimezone: true }),
+    /** Never change over a directive's life; here so a statistic filters without a join. */
+    conferenceId: uuid('conference_id'),
+    issuedBy: uuid('issued_by'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.directiveId, t.seq] }),
+    index('directive_facts_valid_idx').on(t.validTo, t.validFrom),
+    index('directive_facts_current_idx').on(t.directiveId).where(sql`${t.validTo} = 'infinity'`),
+  ],
+);
+
+/** Every version of the scoring rule an admin saved; the newest is in force. */
+export const scoringRules = pgTable('scoring_rules', {
+  id: serial('id').primaryKey(),
+  rule: jsonb('rule').$type<ScoringRule>().notNull(),
+  createdBy: uuid('created_by'),
+  createdAt: createdAt(),
+});
+
+/**
+ * A period's result as a leader froze it: the rule and the numbers it used, kept as they were when the rule
+ * or the data later change. One per period.
+ */
+export const publishedResults = pgTable(
+  'published_results',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    period: text('period').notNull(),
+    asOf: timestamp('as_of', { withTimezone: true }).notNull(),
+    ruleVersion: integer('rule_version'),
+    rule: jsonb('rule').$type<ScoringRule>().notNull(),
+    report: jsonb('report').$type<PublishedReport>().notNull(),
+    note: text('note'),
+    publishedBy: uuid('published_by').notNull(),
+    publishedAt: timestamp('published_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('published_results_period_key').on(t.period)],
 );
 
 /** Creating POSTs remember their Idempotency-Key so a retry returns the first result. */

@@ -19,6 +19,27 @@ export const CLOSED_STATUSES = ['completed', 'cancelled'] as const satisfies rea
 export const TIMELINESS = ['open_on_time', 'open_overdue', 'completed_on_time', 'completed_late', 'no_deadline'] as const;
 export type Timeliness = (typeof TIMELINESS)[number];
 
+/**
+ * What a statistic counts a directive as, as things stood at a moment: the four categories, standing directives
+ * (no final deadline) and, shown apart and outside the total, cancelled ones.
+ */
+export const STAT_CATEGORIES = ['completed_on_time', 'completed_late', 'open_on_time', 'open_overdue', 'no_deadline', 'cancelled'] as const;
+export type StatCategory = (typeof STAT_CATEGORIES)[number];
+/** The categories a total adds up; cancelled directives are counted beside it. */
+export const COUNTED_CATEGORIES = ['completed_on_time', 'completed_late', 'open_on_time', 'open_overdue', 'no_deadline'] as const satisfies readonly StatCategory[];
+export type CountedCategory = (typeof COUNTED_CATEGORIES)[number];
+/** A directive's standing in one version of its history (directive_facts). */
+export const FACT_STATES = ['open', 'completed', 'cancelled'] as const;
+export type FactState = (typeof FACT_STATES)[number];
+/** How a statistic is grouped. */
+export const STAT_GROUPINGS = ['province', 'lead', 'assigned', 'supervisor', 'conference'] as const;
+export type StatGrouping = (typeof STAT_GROUPINGS)[number];
+/** A scorecard's colour band. */
+export const BANDS = ['green', 'yellow', 'red'] as const;
+export type Band = (typeof BANDS)[number];
+export const REPORT_FORMATS = ['json', 'csv', 'xlsx', 'docx'] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
+
 export const ASSIGNMENT_ROLES = ['lead', 'coordinating'] as const;
 export type AssignmentRole = (typeof ASSIGNMENT_ROLES)[number];
 

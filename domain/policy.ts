@@ -12,6 +12,9 @@ export const MAY = {
   reassign: ['leader', 'admin'],
   cancel: ['leader', 'admin'],
   administer: ['admin'],
+  editScoringRule: ['admin'],
+  /** Freezing a period's result is the province leadership's act. */
+  publishResults: ['leader'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof MAY;
 

@@ -14,7 +14,8 @@ export type Principal = {
 export type ServiceDeps = {
   db: Database;
   temporal: Client;
-  config: { temporal: Pick<Config['temporal'], 'namespace' | 'taskQueue' | 'uiUrl'> };
+  /** `report`: who the Word reports say issues them; the configuration's defaults when absent. */
+  config: { temporal: Pick<Config['temporal'], 'namespace' | 'taskQueue' | 'uiUrl'>; report?: Config['report'] | undefined };
   logger: Logger;
   /** LISTEN on the read model, for the web app's live pages; without it they do not update by themselves. */
   listen?: Listen | undefined;

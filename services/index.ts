@@ -14,6 +14,7 @@ import { directiveService } from './directives.js';
 import { escalationService } from './escalations.js';
 import { notificationService, webhookService } from './notifications.js';
 import { liveService } from './live.js';
+import { statisticsService } from './statistics.js';
 import { userService } from './users.js';
 
 export type { Principal, ServiceDeps } from './context.js';
@@ -24,6 +25,7 @@ export function createServices(deps: ServiceDeps) {
     directives,
     conferences: conferenceService(deps, directives),
     conclusions: conclusionService(deps),
+    statistics: statisticsService(deps),
     escalations: escalationService(deps),
     agencies: agencyService(deps),
     users: userService(deps),

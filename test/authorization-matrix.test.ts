@@ -78,6 +78,15 @@ async function conference(): Promise<string> {
 }
 const agency = async () => (await json(await admin('POST', '/v1/agencies', { code: `P-${randomUUID().slice(0, 8)}`, name: 'Cơ quan thử' }))).id as string;
 const user = async () => (await json(await admin('POST', '/v1/users', { name: 'Người thử', role: 'leader' }))).id as string;
+let publishedPeriod: Promise<string> | undefined;
+/** A result a leader published once (the fixtures of a row run side by side, so they share one), read by everyone. */
+function published(): Promise<string> {
+  publishedPeriod ??= world.call('POST', '/v1/published-results', { token: tokens.leader, body: { period: '2024-Q2' } }).then((res) => {
+    expect(res.status).toBe(201);
+    return '2024-Q2';
+  });
+  return publishedPeriod;
+}
 const webhook = async () => (await json(await admin('POST', '/v1/webhooks', { agencyId: L.id, url: 'http://127.0.0.1:9/hook' }))).id as string;
 /** A day in the far future, its own per principal, with an override on it. */
 let day = 0;
@@ -190,6 +199,25 @@ const cells: Cell[] = [
   { op: 'GET /v1/calendar/{year}', path: () => '/v1/calendar/2026', expect: everyone(200) },
   { op: 'PUT /v1/calendar/overrides/{date}', path: () => '/v1/calendar/overrides/2098-01-05', body: () => ({ kind: 'day_off' }), expect: adminOnly(200) },
   { op: 'DELETE /v1/calendar/overrides/{date}', path: (date) => `/v1/calendar/overrides/${date}`, fixture: override, expect: adminOnly(204) },
+
+  // --- statistics: everyone reads within their scope; the rule is the admin's, publishing the leader's ---
+  { op: 'GET /v1/statistics', path: () => '/v1/statistics?period=2025-Q3', expect: everyone(200) },
+  { op: 'GET /v1/statistics/directives', path: () => '/v1/statistics/directives?period=2025-Q3&category=open_overdue', expect: everyone(200) },
+  { op: 'GET /v1/statistics/series', path: () => '/v1/statistics/series?year=2026', expect: everyone(200) },
+  { op: 'GET /v1/statistics/scorecard', path: () => '/v1/statistics/scorecard?period=2025-Q3', expect: everyone(200) },
+  { op: 'GET /v1/statistics/report', path: () => '/v1/statistics/report?period=2025-Q3&format=csv', expect: everyone(200) },
+  { op: 'GET /v1/scoring-rule', path: () => '/v1/scoring-rule', expect: everyone(200) },
+  {
+    op: 'PUT /v1/scoring-rule',
+    path: () => '/v1/scoring-rule',
+    body: () => ({ points: { completed_on_time: 100, completed_late: 50, open_on_time: 100, open_overdue: 0, no_deadline: null }, weights: { lead: 1, coordinating: 0.3 }, bands: { green: 90, yellow: 70 } }),
+    expect: adminOnly(200),
+  },
+  { op: 'GET /v1/published-results', path: () => '/v1/published-results', expect: everyone(200) },
+  // Only the leader gets as far as publishing; the others are refused before the body is read.
+  { op: 'POST /v1/published-results', path: () => '/v1/published-results', body: () => ({ period: '2024-Q1' }), expect: row([403, 201, 403, 403, 403, 403, 403, 401]) },
+  { op: 'GET /v1/published-results/{period}', path: (p) => `/v1/published-results/${p}`, fixture: published, expect: everyone(200) },
+  { op: 'GET /v1/published-results/{period}/report', path: (p) => `/v1/published-results/${p}/report?format=docx`, fixture: published, expect: everyone(200) },
 
   // --- notifications and webhooks ---
   { op: 'GET /v1/notifications', path: () => '/v1/notifications', expect: everyone(200) },

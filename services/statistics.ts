@@ -1,0 +1,536 @@
+/**
+ * The province's statistics: the four categories as things stood at the end of a period, computed from each
+ * directive's versions (directive_facts, written with every event), never from today's projection. Grouped,
+ * filtered and scoped like every other read; scored and ranked by the admin's rule; frozen when a leader
+ * publishes a period's result.
+ */
+import { and, desc, eq, gte, inArray, or, sql, type SQL } from 'drizzle-orm';
+import type { Database } from '../db/client.js';
+import { agencies, conferences, directiveFacts as f, directives, publishedResults, scoringRules, users } from '../db/schema.js';
+import { visibleAgencies } from '../db/scope.js';
+import { FailureType, ServiceFailure } from '../domain/failures.js';
+import { STAT_CATEGORIES, includes, type AssignmentRole, type ConferenceKind, type ReportFormat, type StatCategory, type StatGrouping } from '../domain/lists.js';
+import type { IsoDate } from '../domain/vn-time.js';
+import {
+  DEFAULT_SCORING_RULE,
+  addCounts,
+  bandOf,
+  daysLate,
+  emptyCounts,
+  parsePeriod,
+  periodWindow,
+  quartersOf,
+  rank,
+  ruleProblems,
+  scoreOf,
+  type Counts,
+  type Named,
+  type OverdueItem,
+  type Period,
+  type PublishedReport,
+  type ScorecardRow,
+  type ScoringRule,
+  type StatFilters,
+  type StatRow,
+  type Statistics,
+} from '../domain/statistics.js';
+import { loadConfig } from '../config.js';
+import { requirePermission } from './auth.js';
+import { renderReport, statisticsCsv, type Rendered } from './reports/index.js';
+import type { Principal, ServiceDeps } from './context.js';
+
+export type StatQuery = {
+  period: string;
+  /** An instant within the period to count as of, instead of its end (or now). */
+  asOf?: string | undefined;
+  conferenceKind?: ConferenceKind | undefined;
+  conferenceId?: string | undefined;
+  issuedBy?: string | undefined;
+};
+
+/** One number of a statistic: its grouping's key (an agency, a conference; none for the province), role and category. */
+export type StatCell = {
+  grouping: StatGrouping;
+  key?: string | undefined;
+  role?: AssignmentRole | undefined;
+  category?: StatCategory | undefined;
+};
+
+export type CellDirective = {
+  id: string;
+  title: string;
+  category: StatCategory;
+  leadAgency: Named;
+  coordinatingAgencies: Named[];
+  /** The final deadline in force at the moment counted. */
+  dueAt: string | null;
+  completedAt: string | null;
+  /** Days past the deadline: at the moment counted (open overdue) or at completion (completed late). */
+  daysLate: number | null;
+};
+
+export type RuleVersion = { version: number; rule: ScoringRule; savedAt: string | null; savedBy: string | null };
+
+export type PublishedView = {
+  id: string;
+  period: string;
+  asOf: string;
+  ruleVersion: number | null;
+  note: string | null;
+  publishedAt: string;
+  publishedBy: Named;
+  report: PublishedReport;
+};
+
+type Window = { period: Period; start: Date; asOf: Date };
+type Scope = { window: Window; filters: StatFilters; visible: string[] | null };
+
+const invalid = (pointer: string, message: string) =>
+  new ServiceFailure(FailureType.Invalid, message, 'validation', [{ location: 'query', pointer, message }]);
+
+/**
+ * What a version counts as at `asOf`; domain/statistics.ts categoryAt says the same, and a test holds them
+ * together. Queries group by its position: the same expression written twice would carry two parameters.
+ */
+const categorySql = (asOf: Date) => sql<StatCategory>`case
+  when ${f.state} = 'cancelled' then 'cancelled'
+  when ${f.state} = 'completed' then
+    case when ${f.dueAt} is null or ${f.completedAt} is null or ${f.completedAt} <= ${f.dueAt} then 'completed_on_time' else 'completed_late' end
+  when ${f.dueAt} is null then 'no_deadline'
+  when ${f.dueAt} > ${asOf.toISOString()}::timestamptz then 'open_on_time'
+  else 'open_overdue' end`;
+
+const uuidArray = (ids: string[]) => sql`array[${sql.join(ids.map((id) => sql`${id}`), sql`, `)}]::uuid[]`;
+
+/**
+ * The versions in force at the window's moment (valid_from < asOf <= valid_to) of the directives the period
+ * covers: issued by then and not closed before it began.
+ */
+function versionsIn({ window, filters, visible }: Scope): SQL {
+  const asOf = window.asOf.toISOString();
+  return and(
+    sql`${f.validFrom} < ${asOf}::timestamptz`,
+    sql`${f.validTo} >= ${asOf}::timestamptz`,
+    or(eq(f.state, 'open'), gte(f.validFrom, sql`${window.start.toISOString()}::timestamptz`)),
+    filters.conferenceKind
+      ? inArray(f.conferenceId, sql`(select ${conferences.id} from ${conferences} where ${conferences.kind} = ${filters.conferenceKind})`)
+      : undefined,
+    filters.conferenceId ? eq(f.conferenceId, filters.conferenceId) : undefined,
+    filters.issuedBy ? eq(f.issuedBy, filters.issuedBy) : undefined,
+    visible === null ? undefined : visible.length === 0 ? sql`false` : sql`(${inArray(f.leadAgencyId, visible)} or ${f.coordinatingAgencyIds} && ${uuidArray(visible)})`,
+  )!;
+}
+
+type AgencyNode = { id: string; name: string; up: string | null };
+
+/** Each agency with the one above it: its supervising agency, else its organisational parent (as escalations go). */
+async function agencyTree(db: Database): Promise<Map<string, AgencyNode>> {
+  const rows = await db.select({ id: agencies.id, name: agencies.name, supervisorId: agencies.supervisorId, parentId: agencies.parentId }).from(agencies);
+  return new Map(rows.map((r) => [r.id, { id: r.id, name: r.name, up: r.supervisorId ?? r.parentId }]));
+}
+
+/** The agencies `root` supervises, directly or below, and itself. */
+function subtreeOf(tree: Map<string, AgencyNode>, root: string): Set<string> {
+  const inside = new Set<string>();
+  for (const id of tree.keys()) {
+    let cur: string | null = id;
+    for (let hops = 0; cur && hops < 32; hops++) {
+      if (cur === root) {
+        inside.add(id);
+        break;
+      }
+      cur = tree.get(cur)?.up ?? null;
+    }
+  }
+  return inside;
+}
+
+const countsFrom = (rows: Array<{ category: StatCategory; n: number }>): Counts => {
+  const c = emptyCounts();
+  for (const r of rows) add(c, r.category, r.n);
+  return c;
+};
+
+function add(c: Counts, category: StatCategory, n: number): void {
+  c[category] += n;
+  if (category !== 'cancelled') c.total += n;
+}
+
+const byName = (a: StatRow, b: StatRow) => (a.key?.name ?? '').localeCompare(b.key?.name ?? '', 'vi');
+
+export type ExportOptions = { number?: string | undefined; date?: IsoDate | undefined };
+
+export function statisticsService({ db, config }: ServiceDeps) {
+  const issuer = config.report ?? loadConfig({}).report;
+  /** The period, its start and the moment counted; refuses what cannot be counted. */
+  function windowOf(q: StatQuery, nowMs = Date.now()): Window {
+    const period = parsePeriod(q.period);
+    if (!period) throw invalid('/period', `"${q.period}" is not a period: write 2026-Q3, 2026-6M, 2026-9M, 2026 or 2026-01-01..2026-03-31.`);
+    const w = periodWindow(period, nowMs);
+    if (!w) throw invalid('/period', `The period ${period.label} has not begun yet.`);
+    if (q.asOf === undefined) return { period, start: w.start, asOf: w.asOf };
+    const asOf = new Date(q.asOf);
+    if (Number.isNaN(asOf.getTime()) || asOf <= w.start || asOf > w.end) throw invalid('/asOf', `asOf must be an instant within the period ${period.label}.`);
+    if (asOf.getTime() > nowMs) throw invalid('/asOf', 'asOf cannot be in the future.');
+    return { period, start: w.start, asOf };
+  }
+
+  async function scopeOf(principal: Principal, q: StatQuery): Promise<Scope> {
+    const filters: StatFilters = {};
+    if (q.conferenceKind) filters.conferenceKind = q.conferenceKind;
+    if (q.conferenceId) filters.conferenceId = q.conferenceId;
+    if (q.issuedBy) filters.issuedBy = q.issuedBy;
+    return { window: windowOf(q), filters, visible: await visibleAgencies(db, principal) };
+  }
+
+  const meta = (s: Scope, grouping: StatGrouping) => ({
+    period: s.window.period,
+    asOf: s.window.asOf.toISOString(),
+    start: s.window.start.toISOString(),
+    grouping,
+    filters: s.filters,
+  });
+
+  async function byLeadCounts(s: Scope): Promise<Map<string, Counts>> {
+    const cat = categorySql(s.window.asOf);
+    const rows = await db
+      .select({ key: f.leadAgencyId, category: cat, n: sql<number>`count(*)::int` })
+      .from(f)
+      .where(versionsIn(s))
+      .groupBy(sql`1`, sql`2`);
+    const out = new Map<string, Counts>();
+    for (const r of rows) {
+      const c = out.get(r.key) ?? emptyCounts();
+      add(c, r.category, r.n);
+      out.set(r.key, c);
+    }
+    return out;
+  }
+
+  async function agencyNames(ids: Iterable<string>): Promise<Map<string, Named>> {
+    const list = [...new Set(ids)];
+    if (list.length === 0) return new Map();
+    const rows = await db.select({ id: agencies.id, name: agencies.name }).from(agencies).where(inArray(agencies.id, list));
+    return new Map(rows.map((r) => [r.id, r]));
+  }
+  const named = (names: Map<string, Named>, id: string): Named => names.get(id) ?? { id, name: '(cơ quan không xác định)' };
+
+  async function province(s: Scope): Promise<StatRow[]> {
+    const cat = categorySql(s.window.asOf);
+    const rows = await db.select({ category: cat, n: sql<number>`count(*)::int` }).from(f).where(versionsIn(s)).groupBy(sql`1`);
+    return [{ key: null, counts: countsFrom(rows) }];
+  }
+
+  async function byLead(s: Scope): Promise<StatRow[]> {
+    const counts = await byLeadCounts(s);
+    const names = await agencyNames(counts.keys());
+    return [...counts].map(([id, c]) => ({ key: named(names, id), counts: c })).sort(byName);
+  }
+
+  async function byAssigned(s: Scope): Promise<StatRow[]> {
+    const cat = categorySql(s.window.asOf);
+    const coordinated = db
+      .select({ agencyId: sql<string>`unnest(${f.coordinatingAgencyIds})`.as('agency_id'), category: cat.as('category') })
+      .from(f)
+      .where(versionsIn(s))
+      .as('coordinated');
+    const [led, coordinating] = await Promise.all([
+      byLeadCounts(s),
+      db
+        .select({ key: coordinated.agencyId, category: coordinated.category, n: sql<number>`count(*)::int` })
+        .from(coordinated)
+        .groupBy(coordinated.agencyId, coordinated.category),
+    ]);
+    const by = new Map<string, { lead: Counts; coordinating: Counts }>();
+    const entry = (id: string) => by.get(id) ?? by.set(id, { lead: emptyCounts(), coordinating: emptyCounts() }).get(id)!;
+    for (const [id, c] of led) addCounts(entry(id).lead, c);
+    for (const r of coordinating) add(entry(r.key).coordinating, r.category, r.n);
+    // Scoped principals see the lines of the agencies in their scope.
+    if (s.visible !== null) for (const id of [...by.keys()]) if (!s.visible.includes(id)) by.delete(id);
+    const names = await agencyNames(by.keys());
+    return [...by]
+      .map(([id, e]) => ({ key: named(names, id), counts: addCounts(addCounts(emptyCounts(), e.lead), e.coordinating), lead: e.lead, coordinating: e.coordinating }))
+      .sort(byName);
+  }
+
+  async function bySupervisor(s: Scope): Promise<StatRow[]> {
+    const [counts, tree] = await Promise.all([byLeadCounts(s), agencyTree(db)]);
+    const supervisors = new Set([...tree.values()].map((a) => a.up).filter((id): id is string => id !== null && tree.has(id)));
+    const rows: StatRow[] = [];
+    for (const sup of supervisors) {
+      if (s.visible !== null && !s.visible.includes(sup)) continue;
+      const inside = subtreeOf(tree, sup);
+      const c = emptyCounts();
+      for (const [lead, n] of counts) if (inside.has(lead)) addCounts(c, n);
+      rows.push({ key: { id: sup, name: tree.get(sup)!.name }, counts: c });
+    }
+    return rows.filter((r) => r.counts.total + r.counts.cancelled > 0).sort(byName);
+  }
+
+  async function byConference(s: Scope): Promise<StatRow[]> {
+    const cat = categorySql(s.window.asOf);
+    const rows = await db
+      .select({ key: f.conferenceId, category: cat, n: sql<number>`count(*)::int` })
+      .from(f)
+      .where(versionsIn(s))
+      .groupBy(sql`1`, sql`2`);
+    const ids = [...new Set(rows.map((r) => r.key).filter((k): k is string => k !== null))];
+    const titles = ids.length ? await db.select({ id: conferences.id, name: conferences.title }).from(conferences).where(inArray(conferences.id, ids)) : [];
+    const names = new Map(titles.map((t) => [t.id, t]));
+    const by = new Map<string | null, Counts>();
+    for (const r of rows) {
+      const c = by.get(r.key) ?? emptyCounts();
+      add(c, r.category, r.n);
+      by.set(r.key, c);
+    }
+    return [...by]
+      .map(([id, c]) => ({ key: id === null ? { id: '', name: 'Không thuộc hội nghị' } : (names.get(id) ?? { id, name: id }), counts: c }))
+      .sort(byName);
+  }
+
+  const GROUPINGS: Record<StatGrouping, (s: Scope) => Promise<StatRow[]>> = {
+    province,
+    lead: byLead,
+    assigned: byAssigned,
+    supervisor: bySupervisor,
+    conference: byConference,
+  };
+
+  const totalOf = (rows: StatRow[]) => rows.reduce((c, r) => addCounts(c, r.counts), emptyCounts());
+
+  async function currentRule(): Promise<RuleVersion> {
+    const [row] = await db.select().from(scoringRules).orderBy(desc(scoringRules.id)).limit(1);
+    if (!row) return { version: 0, rule: DEFAULT_SCORING_RULE, savedAt: null, savedBy: null };
+    return { version: row.id, rule: row.rule, savedAt: row.createdAt.toISOString(), savedBy: row.createdBy };
+  }
+
+  function scorecardOf(assigned: StatRow[], rule: ScoringRule): ScorecardRow[] {
+    return rank(
+      assigned.map((r) => {
+        const score = scoreOf({ lead: r.lead!, coordinating: r.coordinating! }, rule);
+        return { agency: r.key!, name: r.key!.name, lead: r.lead!, coordinating: r.coordinating!, score, band: bandOf(score, rule) };
+      }),
+    ).map(({ name: _name, ...row }) => row);
+  }
+
+  /** The directives behind one number, as they stood at the moment counted. */
+  async function cell(principal: Principal, q: StatQuery, c: StatCell, page: { limit: number; offset: number }): Promise<{ total: number; items: CellDirective[] } & ReturnType<typeof meta>> {
+    const s = await scopeOf(principal, q);
+    const cat = categorySql(s.window.asOf);
+    let key: SQL | undefined;
+    if (c.grouping !== 'province' && c.key === undefined) throw invalid('/key', `A ${c.grouping} number needs the key of its line.`);
+    if (c.grouping === 'lead') key = eq(f.leadAgencyId, c.key!);
+    if (c.grouping === 'assigned') {
+      const lead = eq(f.leadAgencyId, c.key!);
+      const coordinating = sql`${c.key!}::uuid = any(${f.coordinatingAgencyIds})`;
+      key = c.role === 'lead' ? lead : c.role === 'coordinating' ? coordinating : or(lead, coordinating);
+    }
+    if (c.grouping === 'supervisor') key = inArray(f.leadAgencyId, [...subtreeOf(await agencyTree(db), c.key!)]);
+    if (c.grouping === 'conference') key = c.key === '' ? sql`${f.conferenceId} is null` : eq(f.conferenceId, c.key!);
+    const where = and(versionsIn(s), key, c.category ? sql`${cat} = ${c.category}` : undefined);
+    const [count] = await db.select({ n: sql<number>`count(*)::int` }).from(f).where(where);
+    const rows = await db
+      .select({
+        id: f.directiveId,
+        title: directives.title,
+        category: cat,
+        leadAgencyId: f.leadAgencyId,
+        coordinatingAgencyIds: f.coordinatingAgencyIds,
+        dueAt: f.dueAt,
+        completedAt: f.completedAt,
+      })
+      .from(f)
+      .innerJoin(directives, eq(directives.id, f.directiveId))
+      .where(where)
+      .orderBy(sql`${f.dueAt} asc nulls last`, directives.title, f.directiveId)
+      .limit(page.limit)
+      .offset(page.offset);
+    const names = await agencyNames(rows.flatMap((r) => [r.leadAgencyId, ...r.coordinatingAgencyIds]));
+    const asOfMs = s.window.asOf.getTime();
+    return {
+      ...meta(s, c.grouping),
+      total: count?.n ?? 0,
+      items: rows.map((r) => ({
+        id: r.id,
+        title: r.title,
+        category: r.category,
+        leadAgency: named(names, r.leadAgencyId),
+        coordinatingAgencies: r.coordinatingAgencyIds.map((a) => named(names, a)),
+        dueAt: r.dueAt?.toISOString() ?? null,
+        completedAt: r.completedAt?.toISOString() ?? null,
+        daysLate:
+          r.dueAt === null
+            ? null
+            : r.category === 'open_overdue'
+              ? daysLate(r.dueAt.toISOString(), asOfMs)
+              : r.category === 'completed_late' && r.completedAt
+                ? daysLate(r.dueAt.toISOString(), r.completedAt.getTime())
+                : null,
+      })),
+    };
+  }
+
+  /** Everything a period's reports show, for the principal's scope. */
+  async function report(principal: Principal, q: StatQuery, overdueLimit = 1000): Promise<PublishedReport & { overdueTotal: number }> {
+    const s = await scopeOf(principal, q);
+    const [byLeadRows, byAssignedRows, bySupervisorRows, byConferenceRows, rule, overdue] = await Promise.all([
+      byLead(s),
+      byAssigned(s),
+      bySupervisor(s),
+      byConference(s),
+      currentRule(),
+      cell(principal, q, { grouping: 'province', category: 'open_overdue' }, { limit: overdueLimit, offset: 0 }),
+    ]);
+    return {
+      period: s.window.period,
+      asOf: s.window.asOf.toISOString(),
+      start: s.window.start.toISOString(),
+      filters: s.filters,
+      totals: totalOf(byLeadRows),
+      byLead: byLeadRows,
+      byAssigned: byAssignedRows,
+      bySupervisor: bySupervisorRows,
+      byConference: byConferenceRows,
+      rule: rule.rule,
+      scorecard: scorecardOf(byAssignedRows, rule.rule),
+      overdue: overdue.items.map((i): OverdueItem => ({ directiveId: i.id, title: i.title, leadAgency: i.leadAgency, dueAt: i.dueAt!, daysOverdue: i.daysLate ?? 0 })),
+      overdueTotal: overdue.total,
+    };
+  }
+
+  const publishedView = (r: typeof publishedResults.$inferSelect, by: Named): PublishedView => ({
+    id: r.id,
+    period: r.period,
+    asOf: r.asOf.toISOString(),
+    ruleVersion: r.ruleVersion,
+    note: r.note,
+    publishedAt: r.publishedAt.toISOString(),
+    publishedBy: by,
+    report: r.report,
+  });
+
+  async function publisherNames(ids: string[]): Promise<Map<string, Named>> {
+    if (ids.length === 0) return new Map();
+    const rows = await db.select({ id: users.id, name: users.name }).from(users).where(inArray(users.id, [...new Set(ids)]));
+    return new Map(rows.map((r) => [r.id, r]));
+  }
+
+  /** The four categories (with standing and cancelled directives apart) as of the period's end, grouped. */
+  async function statistics(principal: Principal, q: StatQuery, grouping: StatGrouping): Promise<Statistics> {
+    const s = await scopeOf(principal, q);
+    const rows = await GROUPINGS[grouping](s);
+    // The assigned grouping counts a directive once per agency; the province's total counts it once.
+    const totals = grouping === 'assigned' ? (await province(s))[0]!.counts : totalOf(rows);
+    return { ...meta(s, grouping), rows, totals };
+  }
+
+
+  async function publishedOne(idOrPeriod: string): Promise<PublishedView> {
+    const isId = /^[0-9a-f-]{36}$/i.test(idOrPeriod);
+    const [row] = await db.select().from(publishedResults).where(isId ? eq(publishedResults.id, idOrPeriod) : eq(publishedResults.period, idOrPeriod));
+    if (!row) throw new ServiceFailure(FailureType.NotFound, `No published result ${idOrPeriod}.`);
+    const names = await publisherNames([row.publishedBy]);
+    return publishedView(row, names.get(row.publishedBy) ?? { id: row.publishedBy, name: '' });
+  }
+
+  return {
+    windowOf,
+
+    statistics,
+
+    /** The province's (or the scope's) four categories at the end of each quarter of a year begun so far. */
+    async series(principal: Principal, year: number, q: Omit<StatQuery, 'period' | 'asOf'>): Promise<Array<{ period: Period; asOf: string; counts: Counts }>> {
+      const visible = await visibleAgencies(db, principal);
+      const now = Date.now();
+      const out: Array<{ period: Period; asOf: string; counts: Counts }> = [];
+      for (const period of quartersOf(year)) {
+        const w = periodWindow(period, now);
+        if (!w) continue;
+        const s: Scope = { window: { period, start: w.start, asOf: w.asOf }, filters: { conferenceKind: q.conferenceKind, conferenceId: q.conferenceId, issuedBy: q.issuedBy }, visible };
+        out.push({ period, asOf: w.asOf.toISOString(), counts: (await province(s))[0]!.counts });
+      }
+      return out;
+    },
+
+    cell,
+
+    async scorecard(principal: Principal, q: StatQuery): Promise<ReturnType<typeof meta> & { rule: ScoringRule; ruleVersion: number; rows: ScorecardRow[] }> {
+      const s = await scopeOf(principal, q);
+      const [assigned, rule] = await Promise.all([byAssigned(s), currentRule()]);
+      return { ...meta(s, 'assigned'), rule: rule.rule, ruleVersion: rule.version, rows: scorecardOf(assigned, rule.rule) };
+    },
+
+    report,
+
+    /** A period's report as a file, for the principal's scope. */
+    async exportReport(principal: Principal, q: StatQuery, format: ReportFormat, o: ExportOptions = {}): Promise<Rendered> {
+      const { overdueTotal, ...r } = await report(principal, q);
+      return renderReport(r, format, { issuer, ...o, overdueTotal, name: `bao-cao-${r.period.label}` });
+    },
+
+    /** One grouping of a statistic as CSV. */
+    async exportStatistics(principal: Principal, q: StatQuery, grouping: StatGrouping): Promise<Rendered> {
+      const s = await statistics(principal, q, grouping);
+      return { body: statisticsCsv(s), contentType: 'text/csv; charset=utf-8', filename: `thong-ke-${s.period.label}-${grouping}.csv` };
+    },
+
+    /** A published result's report, exactly as it was frozen. */
+    async exportPublished(idOrPeriod: string, format: ReportFormat, o: ExportOptions = {}): Promise<Rendered> {
+      const p = await publishedOne(idOrPeriod);
+      return renderReport(p.report, format, { issuer, ...o, name: `ket-qua-${p.period}` });
+    },
+
+    rule: currentRule,
+
+    /** Saves a new version of the scoring rule (admin); published results keep the version they used. */
+    async saveRule(principal: Principal, rule: ScoringRule): Promise<RuleVersion> {
+      requirePermission(principal, 'editScoringRule');
+      const problems = ruleProblems(rule);
+      if (problems.length > 0)
+        throw new ServiceFailure(FailureType.Invalid, problems.join(' '), 'invalid-rule', problems.map((message) => ({ location: 'body', pointer: '', message })));
+      const [row] = await db.insert(scoringRules).values({ rule, createdBy: principal.userId }).returning();
+      return { version: row!.id, rule: row!.rule, savedAt: row!.createdAt.toISOString(), savedBy: row!.createdBy };
+    },
+
+    /**
+     * Freezes a period's province-wide result (leader): the rule in force and every number it used, kept as
+     * they were whatever changes later. Only a period that has ended, and only once.
+     */
+    async publish(principal: Principal, periodLabel: string, note: string | undefined): Promise<PublishedView> {
+      requirePermission(principal, 'publishResults');
+      const period = parsePeriod(periodLabel);
+      if (!period) throw invalid('/period', `"${periodLabel}" is not a period.`);
+      const w = periodWindow(period, Date.now());
+      if (!w || w.asOf < w.end)
+        throw new ServiceFailure(FailureType.InvalidState, `The period ${period.label} ends at 24:00 on ${period.to}; its result can be published after that.`);
+      const [existing] = await db.select({ id: publishedResults.id }).from(publishedResults).where(eq(publishedResults.period, period.label));
+      if (existing) throw new ServiceFailure(FailureType.Conflict, `The result of ${period.label} is already published.`, 'already-published');
+      // Province-wide whoever publishes: a published result is the province's.
+      const data = await report({ ...principal, role: 'leader', agencyId: null }, { period: period.label });
+      const { overdueTotal: _overdueTotal, ...frozen } = data;
+      const rule = await currentRule();
+      const [row] = await db
+        .insert(publishedResults)
+        .values({ period: period.label, asOf: new Date(data.asOf), ruleVersion: rule.version || null, rule: frozen.rule, report: frozen, note: note ?? null, publishedBy: principal.userId })
+        .onConflictDoNothing()
+        .returning();
+      if (!row) throw new ServiceFailure(FailureType.Conflict, `The result of ${period.label} is already published.`, 'already-published');
+      return publishedView(row, { id: principal.userId, name: principal.name });
+    },
+
+    async published(): Promise<Array<Omit<PublishedView, 'report'>>> {
+      const rows = await db.select().from(publishedResults).orderBy(desc(publishedResults.period));
+      const names = await publisherNames(rows.map((r) => r.publishedBy));
+      return rows.map((r) => {
+        const { report: _report, ...rest } = publishedView(r, names.get(r.publishedBy) ?? { id: r.publishedBy, name: '' });
+        return rest;
+      });
+    },
+
+    publishedOne,
+  };
+}
+
+export type StatisticsService = ReturnType<typeof statisticsService>;
+
+export const isStatCategory = (v: unknown): v is StatCategory => includes(STAT_CATEGORIES, v);
