@@ -1,5 +1,6 @@
 import { and, asc, eq, gt, inArray, lt, sql } from 'drizzle-orm';
 import type { DirectiveState } from '../domain/directive.js';
+import type { DirectiveEventType } from '../domain/events.js';
 import { foldFacts, sameFact, type DirectiveFact } from '../domain/statistics.js';
 import type { Database, Tx } from './database.js';
 import { storedEvent } from './events.js';
@@ -46,15 +47,17 @@ const row = (directiveId: string, seq: number, validFrom: Date, f: DirectiveFact
  * replayed from its events. An older event arriving after a newer one changes nothing: the newer snapshot
  * already holds its effect.
  */
-export async function recordFact(tx: Tx, input: { directiveId: string; seq: number; occurredAt: string; snapshot: DirectiveState }): Promise<void> {
+export async function recordFact(tx: Tx, input: { directiveId: string; type: DirectiveEventType; seq: number; occurredAt: string; snapshot: DirectiveState }): Promise<void> {
   const constants = { conferenceId: input.snapshot.conferenceId, issuedBy: input.snapshot.issuedBy };
   let [current] = await tx
     .select()
     .from(directiveFacts)
     .where(and(eq(directiveFacts.directiveId, input.directiveId), sql`${directiveFacts.validTo} = 'infinity'`))
     .for('update');
-  if (!current && input.seq > 1) {
-    await replay(tx, input.directiveId, constants, input.seq);
+  if (!current && input.type !== 'issued') {
+    // Recorded before versions existed, or taken while the workflow was still planning: in the second case
+    // nothing is replayed and the issued event, still to come, begins the first version.
+    if ((await replay(tx, input.directiveId, constants, input.seq)) === 0) return;
     [current] = await tx
       .select()
       .from(directiveFacts)

@@ -120,38 +120,48 @@ export type FoldedEvent = DirectiveEvent & { occurredAt: string; seq: number };
 /**
  * Replays a directive's recorded events into the versions a statistic reads, for directives recorded before
  * directive_facts existed. Live directives write their versions from the workflow's snapshot instead; a
- * test replays real histories through this and compares.
+ * test replays real histories through this and compares. The first version begins with the issued event:
+ * an Update can be taken while the workflow is still planning, so a few events may precede it in sequence;
+ * their effects are already in the state the issued event describes.
  */
 export function foldFacts(events: FoldedEvent[]): Array<DirectiveFact & { validFrom: string; seq: number }> {
   const versions: Array<DirectiveFact & { validFrom: string; seq: number }> = [];
   let current = null as DirectiveFact | null;
   let submittedAt: string | null = null;
-  for (const e of events) {
-    let next: DirectiveFact | null = null;
+  const early: FoldedEvent[] = [];
+  const step = (from: DirectiveFact, e: FoldedEvent): DirectiveFact => {
     switch (e.type) {
-      case 'issued':
-        next = { state: 'open', leadAgencyId: e.data.leadAgencyId, coordinatingAgencyIds: [...e.data.coordinatingAgencyIds], dueAt: e.data.dueAt, completedAt: null };
-        break;
       case 'replanned':
-        if (current && e.data.reason !== 'next_year') next = { ...current, dueAt: e.data.dueAt };
-        break;
+        return e.data.reason === 'next_year' ? from : { ...from, dueAt: e.data.dueAt };
       case 'reassigned':
-        if (current) next = { ...current, leadAgencyId: e.data.after.leadAgencyId, coordinatingAgencyIds: [...new Set(e.data.after.coordinatingAgencyIds)] };
-        break;
+        return { ...from, leadAgencyId: e.data.after.leadAgencyId, coordinatingAgencyIds: [...new Set(e.data.after.coordinatingAgencyIds)] };
       case 'completion_submitted':
         submittedAt = e.occurredAt;
-        break;
+        return from;
       case 'completion_reviewed':
-        if (current && e.data.accepted) next = { ...current, state: 'completed', completedAt: submittedAt ?? e.occurredAt };
-        if (!e.data.accepted) submittedAt = null;
-        break;
+        if (!e.data.accepted) {
+          submittedAt = null;
+          return from;
+        }
+        return { ...from, state: 'completed', completedAt: submittedAt ?? e.occurredAt };
       case 'cancelled':
-        if (current) next = { ...current, state: 'cancelled' };
-        break;
+        return { ...from, state: 'cancelled' };
       default:
-        break;
+        return from;
     }
-    if (next && (current === null || !sameFact(current, next))) {
+  };
+  for (const e of events) {
+    if (current === null) {
+      if (e.type !== 'issued') {
+        early.push(e);
+        continue;
+      }
+      current = early.reduce(step, { state: 'open', leadAgencyId: e.data.leadAgencyId, coordinatingAgencyIds: [...new Set(e.data.coordinatingAgencyIds)], dueAt: e.data.dueAt, completedAt: null });
+      versions.push({ ...current, validFrom: e.occurredAt, seq: e.seq });
+      continue;
+    }
+    const next = step(current, e);
+    if (!sameFact(current, next)) {
       versions.push({ ...next, validFrom: e.occurredAt, seq: e.seq });
       current = next;
     }

@@ -1,3 +1,5 @@
+import ExcelJS from 'exceljs';
+import JSZip from 'jszip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAgency, createUserWithId, expectProblem, freshDatabase, json, startWorld, type World } from './support.js';
 import { accepted, acknowledged, cancelled, endOf, extended, issued, reassigned, rejected, submitted, vn, writeConference, writeHistories } from './statistics-history.js';
@@ -239,5 +241,120 @@ describe('scorecards, ranking and published results', () => {
     expect(again.publishedBy.id).toBe(L1.id);
     const list = await get('/v1/published-results');
     expect(list.items.map((i: any) => i.period)).toEqual(['2025-Q3']);
+  });
+});
+
+describe('reports in the formats provinces use', () => {
+  const fetchFile = async (path: string) => {
+    const res = await call('GET', path);
+    expect(res.status, await res.clone().text()).toBe(200);
+    return { type: res.headers.get('content-type'), disposition: res.headers.get('content-disposition'), bytes: Buffer.from(await res.arrayBuffer()) };
+  };
+
+  it('writes an Excel workbook with a sheet per grouping, Vietnamese headers, formulas for totals and rates, and a frozen header row', async () => {
+    const file = await fetchFile('/v1/statistics/report?period=2025-Q3&format=xlsx');
+    expect(file.type).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    expect(file.disposition).toContain('bao-cao-2025-Q3.xlsx');
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(file.bytes as unknown as ArrayBuffer);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['Toàn tỉnh', 'Cơ quan chủ trì', 'Cơ quan được giao', 'Cơ quan theo dõi', 'Hội nghị', 'Xếp hạng', 'Quá hạn chưa hoàn thành']);
+
+    const lead = wb.getWorksheet('Cơ quan chủ trì')!;
+    expect(lead.getCell('A1').value).toBe('KẾT QUẢ THỰC HIỆN NHIỆM VỤ QUÝ III NĂM 2025');
+    expect(lead.getCell('A2').value).toBe('Kỳ báo cáo từ ngày 15/06/2025 đến ngày 14/09/2025; số liệu tính đến 24:00 ngày 14/09/2025.');
+    expect(lead.views[0]).toMatchObject({ state: 'frozen', ySplit: 4 });
+    expect((lead.getRow(4).values as unknown[]).slice(1, 9)).toEqual([
+      'STT',
+      'Cơ quan chủ trì',
+      'Tổng số',
+      'Hoàn thành đúng hạn',
+      'Hoàn thành quá hạn',
+      'Đang thực hiện trong hạn',
+      'Đang thực hiện quá hạn',
+      'Thường xuyên (không có thời hạn)',
+    ]);
+    // Lines by name: Cong an tinh (A), Thanh tra tinh (C), Toa an tinh (B).
+    const rowOf = (name: string) => [5, 6, 7, 8].map((n) => lead.getRow(n)).find((r) => r.getCell(2).value === name)!;
+    const a = rowOf('Cong an tinh');
+    expect(a.getCell(3).value).toEqual({ formula: `SUM(D${a.number}:H${a.number})`, result: 3 });
+    expect([4, 5, 6, 7, 8].map((c) => a.getCell(c).value)).toEqual([1, 0, 0, 1, 1]);
+    expect(a.getCell(9).value).toMatchObject({ formula: `IF(C${a.number}=0,"",(D${a.number}+E${a.number})/C${a.number})` });
+    expect((a.getCell(9).value as { result: number }).result).toBeCloseTo(1 / 3, 6);
+    expect(a.getCell(9).numFmt).toBe('0.0%');
+    const c = rowOf('Thanh tra tinh');
+    expect(c.getCell(12).value).toBe(1);
+    const totals = lead.getRow(8);
+    expect(totals.getCell(2).value).toBe('Tổng cộng');
+    expect(totals.getCell(4).value).toEqual({ formula: 'SUM(D5:D7)', result: 2 });
+    expect(totals.getCell(7).value).toEqual({ formula: 'SUM(G5:G7)', result: 2 });
+    expect(totals.getCell(3).value).toEqual({ formula: 'SUM(D8:H8)', result: 8 });
+
+    const assigned = wb.getWorksheet('Cơ quan được giao')!;
+    const lastTwo = [assigned.rowCount - 1, assigned.rowCount].map((n) => assigned.getRow(n));
+    expect(lastTwo.map((r) => r.getCell(2).value)).toEqual(['Tổng cộng (chủ trì)', 'Tổng cộng (phối hợp)']);
+    expect(lastTwo[0]!.getCell(5).value).toEqual({ formula: 'SUMIF(C5:C10,"Chủ trì",E5:E10)', result: 2 });
+    expect((lastTwo[1]!.getCell(4).value as { result: number }).result).toBe(2);
+
+    const overdue = wb.getWorksheet('Quá hạn chưa hoàn thành')!;
+    expect([5, 6].map((n) => [overdue.getRow(n).getCell(2).value, overdue.getRow(n).getCell(3).value, overdue.getRow(n).getCell(5).value])).toEqual([
+      ['D3', 'Toa an tinh', 35],
+      ['D2', 'Cong an tinh', 30],
+    ]);
+    const ranking = wb.getWorksheet('Xếp hạng')!;
+    expect([5, 6, 7].map((n) => ranking.getRow(n).getCell(2).value)).toEqual(['Thanh tra tinh', 'Toa an tinh', 'Cong an tinh']);
+  });
+
+  it('writes a Word report laid out as an official document: issuing body and national motto, number and symbol, place and date, the table and the overdue list', async () => {
+    const file = await fetchFile('/v1/statistics/report?period=2025-Q3&format=docx&number=15&date=2025-09-02');
+    expect(file.type).toBe('application/vnd.openxmlformats-officedocument.wordprocessingml.document');
+    const zip = await JSZip.loadAsync(file.bytes);
+    const xml = await zip.file('word/document.xml')!.async('string');
+    const texts = (fragment: string) => [...fragment.matchAll(/<w:t(?: [^>]*)?>([^<]*)<\/w:t>/g)].map((m) => m[1]).join('');
+    const all = texts(xml);
+    expect(all).toContain('TỈNH ỦY ĐỒNG THÁP');
+    expect(all).toContain('BAN NỘI CHÍNH');
+    expect(all).toContain('CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM');
+    expect(all).toContain('Độc lập - Tự do - Hạnh phúc');
+    expect(all).toContain('Số: 15/BC-BNCTU');
+    expect(all).toContain('Đồng Tháp, ngày 02 tháng 9 năm 2025');
+    expect(all).toContain('BÁO CÁOKết quả thực hiện nhiệm vụ được giao quý III năm 2025');
+    expect(all).toContain('số liệu tính đến 24:00 ngày 14/09/2025');
+    expect(all).toContain('Tổng số nhiệm vụ: 8');
+    const styles = await zip.file('word/styles.xml')!.async('string');
+    expect(styles).toMatch(/w:ascii="Times New Roman"/);
+
+    const tables = [...xml.matchAll(/<w:tbl>([\s\S]*?)<\/w:tbl>/g)].map((m) => [...m[1]!.matchAll(/<w:tr[ >][\s\S]*?<\/w:tr>/g)].map((r) => [...r[0].matchAll(/<w:tc>([\s\S]*?)<\/w:tc>/g)].map((c) => texts(c[1]!))));
+    const summary = tables.find((t) => t[0]?.[1] === 'Cơ quan chủ trì')!;
+    expect(summary.slice(1)).toEqual([
+      ['1', 'Cong an tinh', '3', '1', '0', '0', '1', '1'],
+      ['2', 'Thanh tra tinh', '2', '1', '1', '0', '0', '0'],
+      ['3', 'Toa an tinh', '3', '0', '0', '2', '1', '0'],
+      ['', 'Tổng cộng', '8', '2', '1', '2', '2', '1'],
+    ]);
+    const overdue = tables.find((t) => t[0]?.[1] === 'Nội dung nhiệm vụ')!;
+    expect(overdue.slice(1)).toEqual([
+      ['1', 'D3', 'Toa an tinh', '10/08/2025', '35'],
+      ['2', 'D2', 'Cong an tinh', '15/08/2025', '30'],
+    ]);
+    // The rule in force now (R2) bands A and B red; both still have overdue directives.
+    expect(all).toContain('Các cơ quan xếp loại đỏ (dưới 70 điểm theo quy tắc chấm điểm): Toa an tinh (69,7 điểm); Cong an tinh (50 điểm)');
+    expect(all).toContain('Các cơ quan còn nhiệm vụ đang thực hiện quá hạn: Cong an tinh (1 nhiệm vụ); Toa an tinh (1 nhiệm vụ)');
+  });
+
+  it('writes CSV: a grouping of a statistic, and the scorecard of a report', async () => {
+    const grouped = await fetchFile('/v1/statistics?period=2025-Q3&groupBy=lead&format=csv');
+    expect(grouped.type).toBe('text/csv; charset=utf-8');
+    const lines = grouped.bytes.toString('utf8').replace(/^\uFEFF/, '').trim().split('\n');
+    expect(lines[0]).toBe('Mã,Cơ quan chủ trì,Tổng số,Hoàn thành đúng hạn,Hoàn thành quá hạn,Đang thực hiện trong hạn,Đang thực hiện quá hạn,Thường xuyên (không có thời hạn),Đã hủy (không tính vào tổng số),Tỷ lệ hoàn thành,Tỷ lệ hoàn thành đúng hạn,Tỷ lệ quá hạn');
+    expect(lines).toContain(`${C.id},Thanh tra tinh,2,1,1,0,0,0,1,1.0000,0.5000,0.5000`);
+    const card = await fetchFile('/v1/statistics/report?period=2025-Q3&format=csv');
+    expect(card.bytes.toString('utf8').split('\n')[1]).toMatch(new RegExp(`^1,${C.id},Thanh tra tinh,78.26,Vàng,`));
+  });
+
+  it('exports a published result exactly as frozen', async () => {
+    const file = await fetchFile('/v1/published-results/2025-Q3/report?format=json');
+    const frozen = JSON.parse(file.bytes.toString('utf8'));
+    expect(frozen.scorecard[0]).toMatchObject({ agency: { id: C.id }, score: 80, band: 'green' });
+    expectProblem(await call('GET', '/v1/published-results/2025-Q4'), 404);
   });
 });
