@@ -57,7 +57,7 @@ export async function recordFact(tx: Tx, input: { directiveId: string; type: Dir
   if (!current && input.type !== 'issued') {
     // Recorded before versions existed, or taken while the workflow was still planning: in the second case
     // nothing is replayed and the issued event, still to come, begins the first version.
-    if ((await replay(tx, input.directiveId, constants, input.seq)) === 0) return;
+    if ((await replay(tx, [{ id: input.directiveId, ...constants }], input.seq)) === 0) return;
     [current] = await tx
       .select()
       .from(directiveFacts)
@@ -77,20 +77,31 @@ export async function recordFact(tx: Tx, input: { directiveId: string; type: Dir
   await tx.insert(directiveFacts).values(row(input.directiveId, input.seq, at, next, constants)).onConflictDoNothing();
 }
 
-/** Writes a directive's versions from its recorded events before `beforeSeq` (all of them when absent). */
-async function replay(tx: Tx | Database, directiveId: string, constants: Constants, beforeSeq?: number): Promise<number> {
+type Replayed = { id: string } & Constants;
+
+/** Writes directives' versions from their recorded events (before `beforeSeq`, for one directive), in one read and few writes. */
+async function replay(tx: Tx | Database, list: Replayed[], beforeSeq?: number): Promise<number> {
+  if (list.length === 0) return 0;
   const events = await tx
-    .select({ seq: directiveEvents.seq, type: directiveEvents.type, data: directiveEvents.data, occurredAt: directiveEvents.occurredAt })
+    .select({ directiveId: directiveEvents.directiveId, seq: directiveEvents.seq, type: directiveEvents.type, data: directiveEvents.data, occurredAt: directiveEvents.occurredAt })
     .from(directiveEvents)
-    .where(and(eq(directiveEvents.directiveId, directiveId), beforeSeq === undefined ? undefined : lt(directiveEvents.seq, beforeSeq)))
-    .orderBy(asc(directiveEvents.seq));
-  const versions = foldFacts(events.map((e) => ({ ...storedEvent(e), occurredAt: e.occurredAt.toISOString(), seq: e.seq })));
-  if (versions.length === 0) return 0;
-  const rows = versions.map((v, i) => ({
-    ...row(directiveId, v.seq, new Date(v.validFrom), v, constants),
-    validTo: i + 1 < versions.length ? new Date(versions[i + 1]!.validFrom) : sql`'infinity'::timestamptz`,
-  }));
-  await tx.insert(directiveFacts).values(rows).onConflictDoNothing();
+    .where(and(inArray(directiveEvents.directiveId, list.map((d) => d.id)), beforeSeq === undefined ? undefined : lt(directiveEvents.seq, beforeSeq)))
+    .orderBy(asc(directiveEvents.directiveId), asc(directiveEvents.seq));
+  const byDirective = new Map<string, typeof events>();
+  for (const e of events) {
+    const list = byDirective.get(e.directiveId);
+    if (list) list.push(e);
+    else byDirective.set(e.directiveId, [e]);
+  }
+  const rows = list.flatMap((d) => {
+    const versions = foldFacts((byDirective.get(d.id) ?? []).map((e) => ({ ...storedEvent(e), occurredAt: e.occurredAt.toISOString(), seq: e.seq })));
+    return versions.map((v, i) => ({
+      ...row(d.id, v.seq, new Date(v.validFrom), v, d),
+      validTo: i + 1 < versions.length ? new Date(versions[i + 1]!.validFrom) : sql`'infinity'::timestamptz`,
+    }));
+  });
+  // PostgreSQL takes at most 65,535 parameters a statement; a row has eleven.
+  for (let i = 0; i < rows.length; i += 4000) await tx.insert(directiveFacts).values(rows.slice(i, i + 4000)).onConflictDoNothing();
   return rows.length;
 }
 
@@ -122,10 +133,8 @@ export async function backfillFacts(db: Database, batchSize = 500): Promise<{ di
         .from(directives)
         .where(and(inArray(directives.id, batch.map((b) => b.id)), lacksFacts))
         .for('update');
-      for (const d of locked) {
-        versions += await replay(tx, d.id, d);
-        done++;
-      }
+      versions += await replay(tx, locked);
+      done += locked.length;
     });
   }
 }

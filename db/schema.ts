@@ -245,7 +245,10 @@ export const directiveFacts = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.directiveId, t.seq] }),
-    index('directive_facts_valid_idx').on(t.validTo, t.validFrom),
+    // What a statistic as of a moment reads (services/statistics.ts): the open versions still in force then,
+    // and the versions that closed a directive within the period.
+    index('directive_facts_open_idx').on(t.validTo, t.validFrom).where(sql`${t.state} = 'open'`),
+    index('directive_facts_closed_idx').on(t.validFrom).where(sql`${t.state} <> 'open'`),
     index('directive_facts_current_idx').on(t.directiveId).where(sql`${t.validTo} = 'infinity'`),
   ],
 );

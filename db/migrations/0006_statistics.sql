@@ -32,6 +32,7 @@ CREATE TABLE "scoring_rules" (
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
-CREATE INDEX "directive_facts_valid_idx" ON "directive_facts" USING btree ("valid_to","valid_from");--> statement-breakpoint
+CREATE INDEX "directive_facts_open_idx" ON "directive_facts" USING btree ("valid_to","valid_from") WHERE "directive_facts"."state" = 'open';--> statement-breakpoint
+CREATE INDEX "directive_facts_closed_idx" ON "directive_facts" USING btree ("valid_from") WHERE "directive_facts"."state" <> 'open';--> statement-breakpoint
 CREATE INDEX "directive_facts_current_idx" ON "directive_facts" USING btree ("directive_id") WHERE "directive_facts"."valid_to" = 'infinity';--> statement-breakpoint
 CREATE UNIQUE INDEX "published_results_period_key" ON "published_results" USING btree ("period");
