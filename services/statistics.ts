@@ -4,7 +4,7 @@
  * filtered and scoped like every other read; scored and ranked by the admin's rule; frozen when a leader
  * publishes a period's result.
  */
-import { and, desc, eq, gte, inArray, or, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
 import { agencies, conferences, directiveFacts as f, directives, publishedResults, scoringRules, users } from '../db/schema.js';
 import { visibleAgencies } from '../db/scope.js';
