@@ -160,7 +160,7 @@ export function statisticsApp({ services }: AppDeps) {
           }),
         },
         responses: {
-          200: { description: 'The directives', content: { 'application/json': { schema: z.object({ ...StatMeta, total: z.number().int(), items: z.array(CellDirective) }) } } },
+          200: { description: 'The directives', content: { 'application/json': { schema: z.object({ ...StatMeta, key: Named.nullable(), total: z.number().int(), items: z.array(CellDirective) }) } } },
           ...problems,
         },
       }),

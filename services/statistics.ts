@@ -318,7 +318,7 @@ export function statisticsService({ db, config }: ServiceDeps) {
   }
 
   /** The directives behind one number, as they stood at the moment counted. */
-  async function cell(principal: Principal, q: StatQuery, c: StatCell, page: { limit: number; offset: number }): Promise<{ total: number; items: CellDirective[] } & ReturnType<typeof meta>> {
+  async function cell(principal: Principal, q: StatQuery, c: StatCell, page: { limit: number; offset: number }): Promise<{ key: Named | null; total: number; items: CellDirective[] } & ReturnType<typeof meta>> {
     const s = await scopeOf(principal, q);
     const cat = categorySql(s.window.asOf);
     let key: SQL | undefined;
@@ -349,10 +349,17 @@ export function statisticsService({ db, config }: ServiceDeps) {
       .orderBy(sql`${f.dueAt} asc nulls last`, directives.title, f.directiveId)
       .limit(page.limit)
       .offset(page.offset);
-    const names = await agencyNames(rows.flatMap((r) => [r.leadAgencyId, ...r.coordinatingAgencyIds]));
+    const names = await agencyNames([...rows.flatMap((r) => [r.leadAgencyId, ...r.coordinatingAgencyIds]), ...(c.key && c.grouping !== 'conference' ? [c.key] : [])]);
     const asOfMs = s.window.asOf.getTime();
+    let line: Named | null = null;
+    if (c.grouping === 'conference' && c.key) {
+      const [k] = await db.select({ id: conferences.id, name: conferences.title }).from(conferences).where(eq(conferences.id, c.key));
+      line = k ?? null;
+    } else if (c.grouping === 'conference' && c.key === '') line = { id: '', name: 'Không thuộc hội nghị' };
+    else if (c.key) line = named(names, c.key);
     return {
       ...meta(s, c.grouping),
+      key: line,
       total: count?.n ?? 0,
       items: rows.map((r) => ({
         id: r.id,
@@ -485,6 +492,15 @@ export function statisticsService({ db, config }: ServiceDeps) {
     },
 
     rule: currentRule,
+
+    /** Who can have issued directives, for a filter: the leaders and admins. */
+    async issuers(): Promise<Named[]> {
+      return db
+        .select({ id: users.id, name: users.name })
+        .from(users)
+        .where(and(inArray(users.role, ['leader', 'admin']), sql`${users.revokedAt} is null`))
+        .orderBy(users.name);
+    },
 
     /** Saves a new version of the scoring rule (admin); published results keep the version they used. */
     async saveRule(principal: Principal, rule: ScoringRule): Promise<RuleVersion> {

@@ -17,7 +17,9 @@ import { directivePages } from './pages/directives.js';
 import { homePage } from './pages/home.js';
 import { inboxPages } from './pages/inbox.js';
 import { livePage } from './pages/live.js';
+import { scoringPages } from './pages/scoring.js';
 import { signInPages } from './pages/sign-in.js';
+import { statisticsPages } from './pages/statistics.js';
 import { ssoPages } from './pages/sso.js';
 import { browserContext, formTokens, requireSignIn } from './security.js';
 
@@ -39,6 +41,8 @@ export function webApp(deps: WebDeps) {
   app.route('/directives', directivePages(deps));
   app.route('/conferences', conferencePages(deps));
   app.route('/inbox', inboxPages(deps));
+  app.route('/statistics', statisticsPages(deps));
+  app.route('/admin/scoring', scoringPages(deps));
   app.route('/admin', adminPages(deps));
 
   const errorPage = (c: Parameters<Parameters<typeof app.notFound>[0]>[0], status: RefusalStatus | 500, message: string) => {

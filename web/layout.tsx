@@ -27,6 +27,7 @@ export const Layout: FC<PropsWithChildren<{ ctx: PageContext; title: string }>> 
     { href: '/directives', label: t.nav.directives },
     { href: '/conferences', label: t.nav.conferences },
     { href: '/inbox', label: t.nav.inbox },
+    { href: '/statistics', label: t.nav.statistics },
     { href: '/admin', label: t.nav.admin, roles: ['admin'] },
   ];
   const current = (href: string) => (href === '/' ? ctx.path === '/' : ctx.path.startsWith(href));

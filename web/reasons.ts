@@ -55,6 +55,17 @@ const VI: Array<[RegExp, (m: RegExpExecArray) => string]> = [
   [/^Another user has this email address\.$/, () => 'Địa chỉ thư điện tử này đã có người dùng khác.'],
   [/^A password has at least (\d+) characters\.$/, (m) => `Mật khẩu cần ít nhất ${m[1]} ký tự.`],
   [/^An agency cannot supervise or contain itself, directly or up the chain\.$/, () => 'Một cơ quan không thể theo dõi hay trực thuộc chính nó, trực tiếp hay qua cấp trên.'],
+  [/^"(.*)" is not a period: .+$/, (m) => `"${m[1]}" không phải là một kỳ báo cáo: ghi 2026-Q3, 2026-6M, 2026-9M, 2026 hoặc 2026-01-01..2026-03-31.`],
+  [/^"(.*)" is not a period\.$/, (m) => `"${m[1]}" không phải là một kỳ báo cáo.`],
+  [/^The period (.+) has not begun yet\.$/, (m) => `Kỳ ${m[1]} chưa bắt đầu.`],
+  [/^asOf must be an instant within the period (.+)\.$/, (m) => `Thời điểm tính phải nằm trong kỳ ${m[1]}.`],
+  [/^asOf cannot be in the future\.$/, () => 'Thời điểm tính không thể ở tương lai.'],
+  [/^The period (.+) ends at 24:00 on (\d{4})-(\d{2})-(\d{2}); .+$/, (m) => `Kỳ ${m[1]} kết thúc lúc 24:00 ngày ${m[4]}/${m[3]}/${m[2]}; chỉ công bố được kết quả sau thời điểm đó.`],
+  [/^The result of (.+) is already published\.$/, (m) => `Kết quả kỳ ${m[1]} đã được công bố.`],
+  [/^Points are numbers from 0 to 1000\.$/, () => 'Điểm là số từ 0 đến 1000.'],
+  [/^At least one category must earn points\.$/, () => 'Cần ít nhất một nhóm kết quả được tính điểm.'],
+  [/^The lead weight is above 0, .+$/, () => 'Hệ số chủ trì lớn hơn 0, hệ số phối hợp từ 0; cả hai không quá 10.'],
+  [/^Band thresholds satisfy .+$/, () => 'Ngưỡng xếp loại phải thỏa 0 ≤ vàng ≤ xanh ≤ 100.'],
 ];
 
 /** A reason as the person reads it: in Vietnamese when the page is, when the reason is known. */
