@@ -171,6 +171,8 @@ describe('in a real browser', () => {
     expect(await page.getByText('Việc riêng của Hòa Thành').count()).toBe(0);
     await expectAccessible(page, 'not found');
     await page.getByRole('button', { name: 'Đăng xuất' }).click();
+    // The sign-out is a form post: wait for it to land, or the next navigation cancels it and the session stays.
+    await page.waitForURL((u) => u.pathname === '/sign-in' && u.searchParams.has('signed-out'));
 
     for (let i = 0; i < 10; i++) {
       await page.goto(`${site.base}/sign-in`);
