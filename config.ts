@@ -25,6 +25,7 @@ const schema = z.object({
   ADMIN_TOKEN: optionalString.pipe(z.string().min(24, 'ADMIN_TOKEN must be at least 24 characters').optional()),
   TEMPORAL_UI_URL: optionalString,
   TEMPORAL_METRICS_ADDRESS: optionalString,
+  TEMPORAL_WORKFLOW_BUNDLE: optionalString,
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
   TRUSTED_PROXIES: z.coerce.number().int().min(0).max(10).default(0),
   PATH: z.string().default(''),
@@ -70,6 +71,8 @@ export type Config = {
     uiUrl: string | undefined;
     /** host:port where the worker's Temporal runtime serves Prometheus metrics; unset: not exported. */
     metricsAddress: string | undefined;
+    /** A workflow bundle file to run instead of the build's (a release drill); unset: the build's own. */
+    workflowBundle: string | undefined;
   };
   /** The OS search path, for finding the Temporal CLI and Go. */
   systemPath: string;
@@ -126,6 +129,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       devUiPort: e.TEMPORAL_UI_PORT,
       uiUrl: e.TEMPORAL_UI_URL,
       metricsAddress: e.TEMPORAL_METRICS_ADDRESS,
+      workflowBundle: e.TEMPORAL_WORKFLOW_BUNDLE,
     },
     systemPath: e.PATH,
     adminToken: e.ADMIN_TOKEN,

@@ -81,6 +81,59 @@ export function resolveTemporalCli(options: ResolveCliOptions = {}): string {
   return local;
 }
 
+/** The production topology's server: the same release the CLI embeds and the compose file's images run. */
+export const TEMPORAL_SERVER_VERSION = 'v1.29.1';
+const SERVER_TOOLS = [
+  { module: 'go.temporal.io/server/cmd/server', built: 'server', name: 'temporal-server' },
+  { module: 'go.temporal.io/server/cmd/tools/sql', built: 'sql', name: 'temporal-sql-tool' },
+] as const;
+
+export type ServerTools = {
+  /** `temporal-server`: frontend, history, matching and worker services, one per process. */
+  server: string;
+  /** `temporal-sql-tool`: creates and updates the schemas. */
+  sqlTool: string;
+  /** The release's PostgreSQL schemas (`temporal/versioned`, `visibility/versioned` inside). */
+  schemaDir: string;
+};
+
+/**
+ * The Temporal server and its SQL tool in .tools/bin under the names the official images give them, and the
+ * release's PostgreSQL schemas beside them: built with Go from the module proxy when missing.
+ */
+export function resolveTemporalServerTools(options: { pathVar?: string | undefined; toolsBin?: string; log?: Log } = {}): ServerTools {
+  const log = options.log ?? defaultLog;
+  const toolsBin = options.toolsBin ?? defaultToolsBin;
+  const tools: ServerTools = {
+    server: path.join(toolsBin, 'temporal-server'),
+    sqlTool: path.join(toolsBin, 'temporal-sql-tool'),
+    schemaDir: path.join(toolsBin, '..', `temporal-schema-${TEMPORAL_SERVER_VERSION}`, 'postgresql', 'v12'),
+  };
+  if (isExecutable(tools.server) && isExecutable(tools.sqlTool) && fs.existsSync(path.join(tools.schemaDir, 'temporal', 'versioned'))) return tools;
+
+  const go = findOnPath('go', options.pathVar);
+  if (!go) throw new ConfigError('The Temporal server is built with Go (https://go.dev/dl/), which is not installed.');
+  const started = Date.now();
+  const scratch = path.join(toolsBin, '..', 'build');
+  fs.mkdirSync(scratch, { recursive: true });
+  const modules = SERVER_TOOLS.map((t) => `${t.module}@${TEMPORAL_SERVER_VERSION}`);
+  log(`Building the Temporal server and SQL tool (go.temporal.io/server@${TEMPORAL_SERVER_VERSION}) into ${toolsBin}; the first build takes a few minutes…`);
+  const result = spawnSync(go, ['install', ...modules], { env: { ...process.env, GOBIN: scratch }, stdio: ['ignore', 'inherit', 'inherit'] });
+  if (result.status !== 0) throw new ConfigError(`\`go install ${modules.join(' ')}\` failed (exit ${result.status ?? result.signal}).`);
+  fs.mkdirSync(toolsBin, { recursive: true });
+  for (const t of SERVER_TOOLS) fs.renameSync(path.join(scratch, t.built), path.join(toolsBin, t.name));
+  const modCache = spawnSync(go, ['env', 'GOMODCACHE'], { encoding: 'utf8' }).stdout.trim();
+  const schemas = path.join(modCache, `go.temporal.io/server@${TEMPORAL_SERVER_VERSION}`, 'schema', 'postgresql', 'v12');
+  fs.rmSync(tools.schemaDir, { recursive: true, force: true });
+  fs.cpSync(schemas, tools.schemaDir, { recursive: true });
+  // The module cache is read-only, and so would the copy be.
+  for (const entry of fs.readdirSync(path.dirname(path.dirname(tools.schemaDir)), { recursive: true, withFileTypes: true })) {
+    fs.chmodSync(path.join(entry.parentPath, entry.name), entry.isDirectory() ? 0o755 : 0o644);
+  }
+  log(`Built the Temporal server in ${((Date.now() - started) / 1000).toFixed(1)} s: ${tools.server}`);
+  return tools;
+}
+
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
@@ -224,6 +277,11 @@ async function main(argv: string[]): Promise<void> {
   const cli = resolveTemporalCli({ explicit: config.temporal.cli, pathVar: config.systemPath });
   const version = spawnSync(cli, ['--version'], { encoding: 'utf8' });
   process.stdout.write(`${cli}: ${version.stdout.trim()}\n`);
+  // The production topology's server (npm run cluster and its tests).
+  const started = Date.now();
+  const tools = resolveTemporalServerTools({ pathVar: config.systemPath });
+  const serverVersion = spawnSync(tools.server, ['--version'], { encoding: 'utf8' });
+  process.stdout.write(`${tools.server}: ${serverVersion.stdout.trim()} (ready in ${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

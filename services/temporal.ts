@@ -44,6 +44,8 @@ export async function startDirectiveWorkflow(
       workflowIdConflictPolicy: 'USE_EXISTING',
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
       typedSearchAttributes: searchAttributesFor(initialState(input)),
+      // The Temporal UI lists runs by this, so an operator sees which directive a run is.
+      staticSummary: input.title,
     });
   } catch (err) {
     if (err instanceof WorkflowExecutionAlreadyStartedError) return null;
