@@ -38,6 +38,7 @@ const schema = z.object({
     .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'DIGEST_AT is a time of day, HH:MM (Vietnam time)')
     .default('07:30'),
   WEBHOOK_FAILURE_LIMIT: z.coerce.number().int().min(1).max(100).default(5),
+  WEBHOOK_ALLOW_PRIVATE_TARGETS: z.enum(['true', 'false', '1', '0']).default('false'),
   WEBHOOK_DISABLE_AFTER_MINUTES: z.coerce.number().int().min(0).max(10_080).default(60),
   OIDC_ISSUER: optionalString.pipe(z.url({ protocol: /^https?$/, message: 'OIDC_ISSUER must be an http(s) URL' }).optional()),
   OIDC_CLIENT_ID: optionalString,
@@ -92,6 +93,8 @@ export type Config = {
     webhookFailureLimit: number;
     /** …and only once the failures have gone on this long. */
     webhookDisableAfterSeconds: number;
+    /** Webhooks may target loopback, private and link-local addresses (a receiver on the same network). */
+    webhookAllowPrivateTargets: boolean;
   };
 };
 
@@ -150,14 +153,30 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       digestAt: { hour: Number(e.DIGEST_AT.slice(0, 2)), minute: Number(e.DIGEST_AT.slice(3)) },
       webhookFailureLimit: e.WEBHOOK_FAILURE_LIMIT,
       webhookDisableAfterSeconds: e.WEBHOOK_DISABLE_AFTER_MINUTES * 60,
+      webhookAllowPrivateTargets: e.WEBHOOK_ALLOW_PRIVATE_TARGETS === 'true' || e.WEBHOOK_ALLOW_PRIVATE_TARGETS === '1',
     },
   };
 }
+
+/**
+ * What an error may say in a log: a failed query's parameters (token and password hashes, addresses) and a
+ * connection URL's password are cut out of its message and stack.
+ */
+export function scrubbed(text: string): string {
+  return text.replace(/\nparams: [^\n]*/g, '\nparams: [redacted]').replace(/(\/\/[^:/@\s]+):[^@/\s]+@/g, '$1:[redacted]@');
+}
+
+const errSerializer = (err: unknown) => {
+  const out = pino.stdSerializers.err(err as Error) as unknown as Record<string, unknown>;
+  for (const key of ['message', 'stack']) if (typeof out[key] === 'string') out[key] = scrubbed(out[key]);
+  return out;
+};
 
 export function createLogger(config: Pick<Config, 'logLevel'>, name: string): Logger {
   return pino({
     name,
     level: config.logLevel,
+    serializers: { err: errSerializer },
     // Bearer tokens and cookies must never reach a log line.
     redact: { paths: ['req.headers.authorization', 'req.headers.cookie', '*.token', '*.adminToken', '*.secret', '*.smtpUrl'], censor: '[redacted]' },
   });

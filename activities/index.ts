@@ -24,6 +24,8 @@ export type NotifyOptions = {
   mailFrom: string;
   webhookFailureLimit: number;
   webhookDisableAfterSeconds: number;
+  /** Absent or false: a webhook whose host resolves to a non-public address is not called. */
+  allowPrivateWebhookTargets?: boolean;
   fetch?: typeof fetch;
 };
 

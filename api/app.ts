@@ -5,6 +5,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { ServiceFailure } from '../domain/failures.js';
+import { isDatabaseUnreachable } from '../services/index.js';
 import { agenciesApp } from './agencies.js';
 import { authenticate } from './auth.js';
 import { calendarApp } from './calendar.js';
@@ -96,6 +97,10 @@ export function createApp(deps: AppDeps) {
       return problemResponse(c, problem.status, problem.init, err.type === 'Unavailable' ? { 'retry-after': '5' } : {});
     }
     if (err instanceof ApiProblem) return problemResponse(c, err.status, err.init);
+    if (isDatabaseUnreachable(err)) {
+      deps.logger.warn({ requestId: c.get('requestId'), path: loggablePath(c.req.path), code: (err as { code?: string }).code }, 'database unreachable');
+      return problemResponse(c, 503, { detail: 'The database cannot be reached for the moment; try again shortly.' }, { 'retry-after': '5' });
+    }
     if (err instanceof HTTPException) {
       const headers: Record<string, string> = {};
       const challenge = err.getResponse().headers.get('www-authenticate');

@@ -51,8 +51,38 @@ function redact(url: string): string {
   }
 }
 
+/** Error codes of postgres.js and PostgreSQL that mean "the database cannot be reached", not "the query is wrong". */
+const UNREACHABLE = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'EPIPE',
+  'CONNECT_TIMEOUT',
+  'CONNECTION_CLOSED',
+  'CONNECTION_ENDED',
+  'CONNECTION_DESTROYED',
+  // admin_shutdown, crash_shutdown, cannot_connect_now, too_many_connections
+  '57P01',
+  '57P02',
+  '57P03',
+  '53300',
+]);
+
+/** Whether `err` (or what it wraps: drizzle wraps the driver's error) says the database is out of reach. */
+export function isDatabaseUnreachable(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && UNREACHABLE.has(code)) return true;
+  }
+  return false;
+}
+
+/** A connection attempt gives up after this long, so a request during an outage is answered, not left hanging. */
+const CONNECT_TIMEOUT_SECONDS = 5;
+
 function openPostgres(url: string, max: number): DatabaseHandle {
-  const client = postgres(url, { max, onnotice: () => {} });
+  const client = postgres(url, { max, connect_timeout: CONNECT_TIMEOUT_SECONDS, onnotice: () => {} });
   const db = drizzlePostgres(client, { schema }) as unknown as Database;
   return {
     db,

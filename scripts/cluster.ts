@@ -18,7 +18,7 @@ import YAML from 'yaml';
 import { loadConfig, runMain } from '../config.js';
 import { startMailCatcher, type MailCatcher } from './mail-catcher.js';
 import { stageRelease } from './release.js';
-import { freePort, resolveTemporalServerTools, type ServerTools } from './temporal-server.js';
+import { resolveTemporalServerTools, type ServerTools } from './temporal-server.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const TEMPORAL_CONFIG_DIR = path.join(root, 'scripts', 'cluster', 'temporal');
@@ -173,8 +173,29 @@ const DEFAULT_PORTS: ClusterPorts = {
   smtp: 1025,
 };
 
+/**
+ * A free port below 32768: Temporal keeps membership ports in a smallint column, and the kernel's ephemeral
+ * range (what port 0 gives) starts above it.
+ */
+async function lowFreePort(taken: Set<number>): Promise<number> {
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if (taken.has(port)) continue;
+    const free = await new Promise<boolean>((resolve) => {
+      const srv = net.createServer();
+      srv.once('error', () => resolve(false));
+      srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
+    });
+    if (free) {
+      taken.add(port);
+      return port;
+    }
+  }
+}
+
 async function freePorts(apis: number): Promise<ClusterPorts> {
-  const p = async () => freePort();
+  const taken = new Set<number>();
+  const p = async () => lowFreePort(taken);
   return {
     frontend: await p(),
     frontendHttp: await p(),
@@ -202,6 +223,8 @@ export type ClusterOptions = {
   /** Extra environment of the app processes (worker and API). */
   appEnv?: Record<string, string>;
   rebuild?: boolean;
+  /** Where the release is staged; default `<dataDir>/release`. Clusters may share one. */
+  releaseDir?: string;
   say?: Say;
 };
 
@@ -237,7 +260,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   const db = { temporal: `${options.name}_temporal`, visibility: `${options.name}_temporal_visibility`, app: `${options.name}_app` };
 
   say('Building and staging the release (dist/ with production dependencies only)…');
-  const release = await stageRelease({ dir: path.join(options.dataDir, 'release'), rebuild: options.rebuild ?? false, log: say });
+  const release = await stageRelease({ dir: options.releaseDir ?? path.join(options.dataDir, 'release'), rebuild: options.rebuild ?? true, log: say });
 
   const pathVar = [path.dirname(tools.server), process.env.PATH].join(path.delimiter);
   const baseEnv = { PATH: pathVar, HOME: process.env.HOME ?? '/tmp', LANG: 'C.UTF-8' };

@@ -15,7 +15,12 @@ export type ServiceDeps = {
   db: Database;
   temporal: Client;
   /** `report`: who the Word reports say issues them; the configuration's defaults when absent. */
-  config: { temporal: Pick<Config['temporal'], 'namespace' | 'taskQueue' | 'uiUrl'>; report?: Config['report'] | undefined };
+  config: {
+    temporal: Pick<Config['temporal'], 'namespace' | 'taskQueue' | 'uiUrl'>;
+    report?: Config['report'] | undefined;
+    /** Absent: webhooks may only target public addresses. */
+    notify?: Pick<Config['notify'], 'webhookAllowPrivateTargets'> | undefined;
+  };
   logger: Logger;
   /** LISTEN on the read model, for the web app's live pages; without it they do not update by themselves. */
   listen?: Listen | undefined;

@@ -18,6 +18,8 @@ import { statisticsService } from './statistics.js';
 import { userService } from './users.js';
 
 export type { Principal, ServiceDeps } from './context.js';
+/** An error that means the read model is out of reach: answered 503, retried by the caller, never a 500. */
+export { isDatabaseUnreachable } from '../db/client.js';
 
 export function createServices(deps: ServiceDeps) {
   const directives = directiveService(deps);

@@ -1,3 +1,4 @@
+import { lookup } from 'node:dns/promises';
 import { randomBytes } from 'node:crypto';
 import { and, desc, eq, inArray, type SQL } from 'drizzle-orm';
 import { agencies, notifications, webhooks } from '../db/schema.js';
@@ -8,6 +9,7 @@ import type { Principal, ServiceDeps } from './context.js';
 import { afterCursor, nextCursorOf } from './cursor.js';
 import { claimFor } from './idempotency.js';
 import { startDelivery } from './temporal.js';
+import { webhookTargetProblem } from '../domain/webhook-targets.js';
 
 export type WebhookView = {
   id: string;
@@ -78,6 +80,11 @@ const webhookView = ({ secret: _secret, ...w }: typeof webhooks.$inferSelect): W
 
 /** Agencies' webhook endpoints, managed by admins; the signing secret is shown when created or rotated, never again. */
 export function webhookService({ db, temporal, config }: ServiceDeps) {
+  /** A URL the worker may call: http(s), and (unless the operator allows it) a public address. */
+  const checkTarget = async (url: string) => {
+    const problem = await webhookTargetProblem(url, { allowPrivate: config.notify?.webhookAllowPrivateTargets ?? false, lookup: (host) => lookup(host, { all: true }).then((all) => all.map((a) => a.address)) });
+    if (problem) throw new ServiceFailure(FailureType.Invalid, `This webhook target is refused: ${problem}.`, 'webhook-target-refused', [{ location: 'body', pointer: '/url', message: problem }]);
+  };
   const find = async (id: string) => {
     const [row] = await db.select().from(webhooks).where(eq(webhooks.id, id));
     if (!row) throw new ServiceFailure(FailureType.NotFound, `No webhook ${id}.`);
@@ -96,6 +103,7 @@ export function webhookService({ db, temporal, config }: ServiceDeps) {
       const claim = await claimFor(db, `POST /v1/webhooks ${principal.userId}`, retry.idempotencyKey, body);
       const [existing] = claim.replayed ? await db.select().from(webhooks).where(eq(webhooks.id, claim.resourceId)) : [];
       if (existing) return { webhook: webhookView(existing), secret: null, replayed: true };
+      await checkTarget(body.url);
       const [agency] = await db.select({ id: agencies.id }).from(agencies).where(eq(agencies.id, body.agencyId));
       if (!agency) {
         throw new ServiceFailure(FailureType.Invalid, 'Unknown agency.', undefined, [{ location: 'body', pointer: '/agencyId', message: `No agency ${body.agencyId}` }]);
@@ -109,7 +117,10 @@ export function webhookService({ db, temporal, config }: ServiceDeps) {
       requirePermission(principal, 'administer');
       await find(id);
       const set: Partial<typeof webhooks.$inferInsert> = {};
-      if (patch.url !== undefined) set.url = patch.url;
+      if (patch.url !== undefined) {
+        await checkTarget(patch.url);
+        set.url = patch.url;
+      }
       if (patch.active === true) Object.assign(set, { active: true, consecutiveFailures: 0, failingSince: null, disabledAt: null });
       if (patch.active === false) Object.assign(set, { active: false, disabledAt: new Date() });
       if (Object.keys(set).length === 0) return webhookView(await find(id));

@@ -50,6 +50,8 @@ export async function startWorld(
     /** Where the app is reached (links, the OpenID redirect); `http://test` when it is only called in-process. */
     publicUrl?: string;
     oidc?: Config['oidc'];
+    /** Default true: the tests' receivers listen on loopback. */
+    allowPrivateWebhookTargets?: boolean;
   } = {},
 ): Promise<World> {
   quietTemporalRuntime();
@@ -66,7 +68,8 @@ export async function startWorld(
       taskQueue,
       db: database.db,
       workflowBundle: { codePath: inject('workflowBundlePath') },
-      notify: { ...NO_NOTIFY, publicUrl: 'http://test', ...options.notify },
+      // The tests' receivers listen on loopback; the refusal of such targets has tests of its own.
+      notify: { ...NO_NOTIFY, publicUrl: 'http://test', allowPrivateWebhookTargets: true, ...options.notify },
     });
     running = worker.run();
   };
@@ -83,7 +86,7 @@ export async function startWorld(
   const services = createServices({
     db: database.db,
     temporal: client,
-    config: { temporal: { namespace: 'default', taskQueue, uiUrl: 'http://ui.test' } },
+    config: { temporal: { namespace: 'default', taskQueue, uiUrl: 'http://ui.test' }, notify: { webhookAllowPrivateTargets: options.allowPrivateWebhookTargets ?? true } },
     logger,
     listen: database.listen,
   });

@@ -6,6 +6,7 @@ import { Hono } from 'hono';
 import { compress } from 'hono/compress';
 import { loggablePath } from '../config.js';
 import { HTTP_STATUS, ServiceFailure, type RefusalStatus } from '../domain/failures.js';
+import { isDatabaseUnreachable } from '../services/index.js';
 import { assetsApp } from './assets.js';
 import type { WebDeps, WebEnv } from './context.js';
 import { dictionary } from './i18n.js';
@@ -68,6 +69,7 @@ export function webApp(deps: WebDeps) {
     if (err instanceof ServiceFailure && err.type === 'Forbidden') return errorPage(c, 403, t.errors.forbidden);
     // Any other refusal that reached here (a cursor this site did not make, say) is the request's fault.
     if (err instanceof ServiceFailure) return errorPage(c, HTTP_STATUS[err.type], reasonIn(c.get('language') ?? 'vi', err.message));
+    if (isDatabaseUnreachable(err)) return errorPage(c, 503, t.errors.unavailable);
     deps.logger.error({ err, path: loggablePath(c.req.path) }, 'page failed');
     return errorPage(c, 500, t.errors.unexpected);
   });

@@ -76,6 +76,7 @@ export async function createConfiguredWorker(
       mailFrom: config.notify.mailFrom,
       webhookFailureLimit: config.notify.webhookFailureLimit,
       webhookDisableAfterSeconds: config.notify.webhookDisableAfterSeconds,
+      allowPrivateWebhookTargets: config.notify.webhookAllowPrivateTargets,
     },
   });
   return { worker, close: () => mailer?.close() };

@@ -1,11 +1,14 @@
+import { lookup } from 'node:dns/promises';
 import { Context, heartbeat } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { and, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { Transporter } from 'nodemailer';
 import { Webhook } from 'standardwebhooks';
 import type { Database } from '../../db/client.js';
+import { isDatabaseUnreachable } from '../../db/client.js';
 import { notifications, webhooks } from '../../db/schema.js';
 import { UNSENT_STATUSES } from '../../domain/lists.js';
+import { webhookTargetProblem } from '../../domain/webhook-targets.js';
 
 export type Mailer = Pick<Transporter, 'sendMail'>;
 
@@ -21,6 +24,8 @@ export type DeliveryDeps = {
   webhookFailureLimit: number;
   /** …that have gone on for at least this long. */
   webhookDisableAfterSeconds: number;
+  /** Webhooks may reach loopback, private and link-local addresses. */
+  allowPrivateWebhookTargets?: boolean;
   fetch?: typeof fetch;
 };
 
@@ -71,6 +76,17 @@ async function claimNext(db: Database, source: string, done: string[]): Promise<
  * activity sends only what is missing. Transient failures are kept for the next attempt and make the
  * activity fail, so Temporal retries it with backoff; so do rows another attempt still holds.
  */
+/** How long one attempt keeps trying to record a delivery while the database is out of reach. */
+const MARK_RETRY_MS = 90_000;
+
+/** What a delivery attempt heartbeats: the row in hand, and rows delivered but not yet recorded as such. */
+type DeliveryProgress = { row: string; delivered: string[] };
+
+function deliveredBefore(): string[] {
+  const details = Context.current().info.heartbeatDetails as Partial<DeliveryProgress> | undefined;
+  return Array.isArray(details?.delivered) ? details.delivered.filter((id): id is string => typeof id === 'string') : [];
+}
+
 export async function deliverNotifications(deps: DeliveryDeps, source: string): Promise<DeliveryResult> {
   const { db } = deps;
   const result: DeliveryResult = { sent: 0, failed: 0, skipped: 0 };
@@ -82,9 +98,34 @@ export async function deliverNotifications(deps: DeliveryDeps, source: string): 
       .set({ ...set, attempts: sql`${notifications.attempts} + 1`, lastAttemptAt: new Date(), leaseUntil: null })
       .where(eq(notifications.id, id));
 
+  // Rows an earlier attempt delivered but could not mark (the database was out of reach): marked, not resent.
+  const delivered = new Set<string>(deliveredBefore());
+  const progress = (row: string) => heartbeat({ row, delivered: [...delivered] } satisfies DeliveryProgress);
+  /**
+   * Records a delivery that happened. A database out of reach must not turn it into a second delivery: the
+   * write is retried here while the attempt lasts, and the row is named in the heartbeat so that a next
+   * attempt marks it instead of sending it again.
+   */
+  const markDelivered = async (id: string) => {
+    delivered.add(id);
+    const giveUpAt = Date.now() + MARK_RETRY_MS;
+    for (let wait = 250; ; wait = Math.min(wait * 2, 5000)) {
+      try {
+        await mark(id, { status: 'sent', sentAt: new Date(), lastError: null });
+        delivered.delete(id);
+        return;
+      } catch (err) {
+        if (!isDatabaseUnreachable(err) || Date.now() > giveUpAt) throw err;
+        progress(id);
+        await Context.current().sleep(wait);
+      }
+    }
+  };
+  for (const id of [...delivered]) await markDelivered(id);
+
   for (let row = await claimNext(db, source, done); row; row = await claimNext(db, source, done)) {
     done.push(row.id);
-    heartbeat(row.id);
+    progress(row.id);
     if (row.channel === 'email') {
       if (!deps.mailer) {
         await mark(row.id, { status: 'skipped', lastError: 'No SMTP server is configured (SMTP_URL).' });
@@ -102,14 +143,15 @@ export async function deliverNotifications(deps: DeliveryDeps, source: string): 
           messageId: `<${row.id}@directive-tracker>`,
           headers: row.directiveId ? { 'X-Directive-Id': row.directiveId } : {},
         });
-        await mark(row.id, { status: 'sent', sentAt: new Date(), lastError: null });
-        result.sent++;
       } catch (err) {
         const permanent = permanentMailError(err);
         await mark(row.id, { status: permanent ? 'failed' : 'retrying', lastError: describe(err) });
         if (permanent) result.failed++;
         else transient++;
+        continue;
       }
+      await markDelivered(row.id);
+      result.sent++;
       continue;
     }
 
@@ -122,8 +164,8 @@ export async function deliverNotifications(deps: DeliveryDeps, source: string): 
     }
     const error = await postWebhook(deps, hook, row.id, row.bodyText);
     if (!error) {
+      await markDelivered(row.id);
       await db.update(webhooks).set({ consecutiveFailures: 0, failingSince: null, lastDeliveryAt: new Date(), lastError: null }).where(eq(webhooks.id, hook.id));
-      await mark(row.id, { status: 'sent', sentAt: new Date(), lastError: null });
       result.sent++;
       continue;
     }
@@ -159,6 +201,9 @@ export async function deliverNotifications(deps: DeliveryDeps, source: string): 
 
 /** POSTs a signed payload (Standard Webhooks); returns why it failed, or null. */
 async function postWebhook(deps: DeliveryDeps, hook: { url: string; secret: string }, messageId: string, body: string): Promise<string | null> {
+  // Checked again at each delivery: the name may resolve elsewhere now than when the webhook was registered.
+  const refused = await webhookTargetProblem(hook.url, { allowPrivate: deps.allowPrivateWebhookTargets ?? false, lookup: (host) => lookup(host, { all: true }).then((all) => all.map((a) => a.address)) });
+  if (refused) return `refused target: ${refused}`;
   const timestamp = new Date();
   const signature = new Webhook(hook.secret).sign(messageId, timestamp, body);
   try {
