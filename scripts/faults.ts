@@ -192,7 +192,13 @@ async function acknowledgeAll(api: Api, org: Org, directives: Issued[]): Promise
   const one = async () => {
     while (i < todo.length) {
       const d = todo[i++]!;
-      const res = await api.call('POST', `/v1/directives/${d.id}/acknowledgements`, { token: org.officerTokens[d.lead]!, key: `ack-${d.id}` });
+      // The read model may trail a directive issued a moment ago (its agency's scope is checked there): 404 until then.
+      let res = await api.call('POST', `/v1/directives/${d.id}/acknowledgements`, { token: org.officerTokens[d.lead]!, key: `ack-${d.id}` });
+      for (const until = Date.now() + 60_000; res.status === 404 && Date.now() < until; ) {
+        await res.body?.cancel();
+        await sleep(1000);
+        res = await api.call('POST', `/v1/directives/${d.id}/acknowledgements`, { token: org.officerTokens[d.lead]!, key: `ack-${d.id}` });
+      }
       // A retry after the first landed is refused as a repeat: acknowledged either way.
       if (res.status >= 300 && res.status !== 409) throw new Error(`acknowledging ${d.id}: ${res.status} ${await res.text()}`);
       await res.body?.cancel();
@@ -329,7 +335,8 @@ async function scenario(env: Env, fault: string, opts: ScenarioOptions, during: 
   const acks = acknowledgeAll(env.api, env.org, directives);
   const notes = await during(window);
   await acks;
-  const { t, seconds } = await converge(env.sql, env.cluster.mail.dir, directives, window.end, 180_000);
+  // Deliveries an attempt held when its worker died wait for their lease and the retry's backoff.
+  const { t, seconds } = await converge(env.sql, env.cluster.mail.dir, directives, window.end, Math.max(240_000, directives.length * 600));
   env.last = directives;
   const row: FaultRow = { fault, directives: directives.length, ...t, convergeSeconds: Math.round(seconds * 10) / 10, notes };
   say(`${fault}: ${JSON.stringify(row)}`);
