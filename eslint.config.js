@@ -5,7 +5,7 @@ import { builtinModules } from 'node:module';
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '.data/', '.tools/', 'db/migrations/'] },
+  { ignores: ['node_modules/', '.data/', '.tools/', 'dist/', 'db/migrations/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
