@@ -189,7 +189,9 @@ export const loggablePath = (path: string): string => path.replace(/^\/invitatio
 /** Runs a process entry: a configuration error prints its message, anything else its stack; both exit 1. */
 export function runMain(main: () => Promise<void>): void {
   main().catch((err: unknown) => {
-    process.stderr.write(`${err instanceof ConfigError ? err.message : err instanceof Error ? err.stack : String(err)}\n`);
+    // The stack, scrubbed as log lines are, and what it was caused by (a failed query's driver error).
+    const cause = err instanceof Error && err.cause instanceof Error ? `\ncaused by: ${err.cause.message}` : '';
+    process.stderr.write(`${err instanceof ConfigError ? err.message : err instanceof Error ? scrubbed(`${err.stack ?? err.message}${cause}`) : String(err)}\n`);
     process.exit(1);
   });
 }

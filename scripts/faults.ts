@@ -437,11 +437,19 @@ export async function newRelease(env: Env, opts: ScenarioOptions & { bundleDir: 
     const connection = await Connection.connect({ address: env.cluster.temporalAddress });
     try {
       const client = new Client({ connection });
-      const histories = [];
-      for (const d of [directives[0]!, newer[0]!]) {
-        histories.push({ workflowId: `directive-${d.id}`, history: await client.workflow.getHandle(`directive-${d.id}`).fetchHistory() });
+      const markersOf = (h: Awaited<ReturnType<ReturnType<typeof client.workflow.getHandle>['fetchHistory']>>) =>
+        (h.events ?? []).filter((e) => e.markerRecordedEventAttributes).length;
+      const old = { workflowId: `directive-${directives[0]!.id}`, history: await client.workflow.getHandle(`directive-${directives[0]!.id}`).fetchHistory() };
+      // The new run's first workflow task, which records its patch markers, may not have completed yet.
+      const fresh = async () => ({ workflowId: `directive-${newer[0]!.id}`, history: await client.workflow.getHandle(`directive-${newer[0]!.id}`).fetchHistory() });
+      let recent = await fresh();
+      for (const until = Date.now() + 30_000; markersOf(recent.history) <= markersOf(old.history) && Date.now() < until; ) {
+        await sleep(500);
+        recent = await fresh();
       }
-      const markers = histories.map((h) => (h.history.events ?? []).filter((e) => e.markerRecordedEventAttributes).length);
+      const histories = [old, recent];
+      const markers = histories.map((h) => markersOf(h.history));
+      if (markers[1]! <= markers[0]!) throw new Error(`the new release's run carries no patch marker of its own (markers ${markers.join('/')})`);
       const replays: string[] = [];
       for (const [label, bundle] of [
         ['new release', v2],
