@@ -10,6 +10,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Connection } from '@temporalio/client';
@@ -111,8 +112,6 @@ const live = new Set<Supervised>();
 process.on('exit', () => {
   for (const p of live) p.kill('SIGKILL');
 });
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function tail(file: string, bytes = 3000): string {
   try {
@@ -240,6 +239,10 @@ export type Cluster = {
   workers: Supervised[];
   apis: Supervised[];
   databases: string[];
+  /** Starts the four Temporal services one at a time, in TEMPORAL_SERVICES order. */
+  startTemporal(): Promise<void>;
+  /** Stops them in the reverse order. */
+  stopTemporal(): Promise<void>;
   /** A further app process from the release, as compose's `service` runs it (a worker of a new release). */
   appProcess(service: 'worker' | 'api', name: string, env?: Record<string, string>): Supervised;
   stop(): Promise<void>;
@@ -323,7 +326,13 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     });
   }
   // One at a time: services that start together race to record the cluster's metadata.
-  for (const service of TEMPORAL_SERVICES) await temporal[service].start();
+  const startTemporal = async () => {
+    for (const service of TEMPORAL_SERVICES) await temporal[service].start();
+  };
+  const stopTemporal = async () => {
+    for (const service of [...TEMPORAL_SERVICES].reverse()) await temporal[service].stop();
+  };
+  await startTemporal();
   say(`Temporal services up: frontend ${frontendAddress}, history :${ports.history}, matching :${ports.matching}, worker :${ports.worker}`);
 
   const mail = await startMailCatcher({ port: ports.smtp, dir: path.join(options.dataDir, 'mail') });
@@ -347,7 +356,6 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   const databaseUrl = appUrl(pg.port);
   const appEnv = (extra: Record<string, string> = {}): Record<string, string> => ({
     ...baseEnv,
-    PATH: process.env.PATH ?? '',
     NODE_ENV: 'production',
     DATABASE_URL: appUrl(options.appDatabasePort ?? pg.port),
     TEMPORAL_ADDRESS: frontendAddress,
@@ -398,9 +406,11 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     apis,
     databases: [db.app, db.temporal, db.visibility],
     appProcess,
+    startTemporal,
+    stopTemporal,
     async stop() {
       await Promise.all([...apis, ...workers].map((p) => p.stop()));
-      for (const service of [...TEMPORAL_SERVICES].reverse()) await temporal[service].stop();
+      await stopTemporal();
       await mail.close();
     },
     async drop() {

@@ -11,6 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
@@ -21,7 +22,6 @@ import { writeWorkflowBundle } from './build.js';
 import { startCluster, type Cluster } from './cluster.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 type Say = (line: string) => void;
 
 /** A TCP proxy the test owns between the app processes and PostgreSQL: cut() drops every connection and refuses new ones. */
@@ -160,7 +160,7 @@ async function prepareOrg(api: Api): Promise<Org> {
 type Issued = { id: string; dueAt: number; lead: number; acknowledged: boolean };
 
 /** Issues `n` directives, 16 at a time over every API, due between `firstDue` and `firstDue + spread`. */
-async function issue(api: Api, org: Org, n: number, firstDue: number, spreadMs: number, timing: Timing): Promise<Issued[]> {
+async function issue(api: Api, org: Org, n: number, firstDue: number, spreadMs: number, timing: Timing, options: { acknowledging: boolean } = { acknowledging: true }): Promise<Issued[]> {
   const issued: Issued[] = [];
   const batch = randomUUID().slice(0, 8);
   let i = 0;
@@ -179,7 +179,7 @@ async function issue(api: Api, org: Org, n: number, firstDue: number, spreadMs: 
         body: { title: `Nhiệm vụ kiểm thử sự cố số ${k + 1}: rà soát, đôn đốc giải quyết đơn thư tồn đọng`, leadAgency: org.leadCodes[lead], dueAt: new Date(dueAt).toISOString(), policy },
       });
       // Every fourth is acknowledged by its agency while the fault runs: an Update that must land once.
-      issued.push({ id: body.id as string, dueAt, lead, acknowledged: k % 4 === 1 });
+      issued.push({ id: body.id as string, dueAt, lead, acknowledged: options.acknowledging && k % 4 === 1 });
     }
   };
   await Promise.all(Array.from({ length: 16 }, one));
@@ -262,11 +262,24 @@ function messageIds(dir: string): Map<string, number> {
   const seen = new Map<string, number>();
   if (!fs.existsSync(dir)) return seen;
   for (const file of fs.readdirSync(dir)) {
-    const head = fs.readFileSync(path.join(dir, file), 'utf8').split(/\r?\n\r?\n/, 1)[0] ?? '';
-    const id = /^message-id:\s*(\S+)/im.exec(head)?.[1];
+    const id = messageIdOf(path.join(dir, file));
     if (id) seen.set(id, (seen.get(id) ?? 0) + 1);
   }
   return seen;
+}
+
+/**
+ * The sink writes each message once and never changes it: a file whose id was found is not read again however
+ * often we count (one caught mid-write, without its headers yet, is read again next time).
+ */
+const idByFile = new Map<string, string>();
+function messageIdOf(file: string): string | undefined {
+  const known = idByFile.get(file);
+  if (known) return known;
+  const head = fs.readFileSync(file, 'utf8').split(/\r?\n\r?\n/, 1)[0] ?? '';
+  const id = /^message-id:\s*(\S+)/im.exec(head)?.[1];
+  if (id) idByFile.set(file, id);
+  return id;
 }
 
 async function converge(sql: postgres.Sql, mailDir: string, directives: Issued[], lastInstant: number, timeoutMs: number): Promise<{ t: Tally; seconds: number }> {
@@ -375,9 +388,9 @@ export async function temporalRestarts(env: Env, opts: ScenarioOptions): Promise
     const history = (Date.now() - t0) / 1000;
     await at(start + (end - start) * 0.6);
     const t1 = Date.now();
-    for (const s of ['worker', 'frontend', 'matching', 'history'] as const) await temporal[s].stop();
+    await env.cluster.stopTemporal();
     await sleep(5000);
-    for (const s of ['history', 'matching', 'frontend', 'worker'] as const) await temporal[s].start();
+    await env.cluster.startTemporal();
     return `history down ${history.toFixed(1)} s; whole server down ${((Date.now() - t1) / 1000).toFixed(1)} s`;
   });
 }
@@ -432,9 +445,8 @@ export async function newRelease(env: Env, opts: ScenarioOptions & { bundleDir: 
     for (const w of env.cluster.workers) await w.stop();
     env.cluster.workers.splice(0, env.cluster.workers.length, ...next);
     // Directives issued by the new release carry its marker; the old ones replay on it without.
-    const newer = await issue(env.api, env.org, Math.max(4, Math.round(directives.length / 10)), Date.now() + 25_000, 5_000, opts.timing ?? TIMING);
     // Acknowledgements went to the first batch only.
-    for (const d of newer) d.acknowledged = false;
+    const newer = await issue(env.api, env.org, Math.max(4, Math.round(directives.length / 10)), Date.now() + 25_000, 5_000, opts.timing ?? TIMING, { acknowledging: false });
     directives.push(...newer);
     const connection = await Connection.connect({ address: env.cluster.temporalAddress });
     try {
@@ -452,18 +464,18 @@ export async function newRelease(env: Env, opts: ScenarioOptions & { bundleDir: 
       const histories = [old, recent];
       const markers = histories.map((h) => markersOf(h.history));
       if (markers[1]! <= markers[0]!) throw new Error(`the new release's run carries no patch marker of its own (markers ${markers.join('/')})`);
+      const previous = path.join(env.cluster.releaseDir, 'dist', 'workflows', 'bundle.js');
+      // An old run replays on both releases; a new run (with its patch marker) only on the new one.
+      const checks = [
+        { run: 'old run', h: old, label: 'new release', bundle: v2 },
+        { run: 'new run', h: recent, label: 'new release', bundle: v2 },
+        { run: 'old run', h: old, label: 'old release', bundle: previous },
+      ];
       const replays: string[] = [];
-      for (const [label, bundle] of [
-        ['new release', v2],
-        ['old release', path.join(env.cluster.releaseDir, 'dist', 'workflows', 'bundle.js')],
-      ] as const) {
-        for (const [i, h] of histories.entries()) {
-          // An old run replays on both releases; a new run (with its patch marker) only on the new one.
-          if (label === 'old release' && i === 1) continue;
-          const results = Worker.runReplayHistories({ workflowBundle: { codePath: bundle } }, [h]);
-          for await (const r of results) if (r.error) throw new Error(`${h.workflowId} does not replay on the ${label}: ${String(r.error)}`);
-          replays.push(`${i === 0 ? 'old' : 'new'} run on the ${label}`);
-        }
+      for (const { run, h, label, bundle } of checks) {
+        const results = Worker.runReplayHistories({ workflowBundle: { codePath: bundle } }, [h]);
+        for await (const r of results) if (r.error) throw new Error(`${h.workflowId} does not replay on the ${label}: ${String(r.error)}`);
+        replays.push(`${run} on the ${label}`);
       }
       return `workers replaced before the first reminder; ${newer.length} issued after; markers ${markers.join('/')}; replayed: ${replays.join(', ')}`;
     } finally {
