@@ -166,20 +166,26 @@ export function scrubbed(text: string): string {
   return text.replace(/\nparams: [^\n]*/g, '\nparams: [redacted]').replace(/(\/\/[^:/@\s]+):[^@/\s]+@/g, '$1:[redacted]@');
 }
 
-const errSerializer = (err: unknown) => {
-  const out = pino.stdSerializers.err(err as Error) as unknown as Record<string, unknown>;
+/** A serialized error and the errors it wraps, without a failed query's parameters (drizzle keeps them as `params`). */
+function scrubError(out: Record<string, unknown>, depth = 0): Record<string, unknown> {
+  delete out.params;
   for (const key of ['message', 'stack']) if (typeof out[key] === 'string') out[key] = scrubbed(out[key]);
+  if (depth < 5 && out.cause && typeof out.cause === 'object') scrubError(out.cause as Record<string, unknown>, depth + 1);
   return out;
-};
+}
 
-export function createLogger(config: Pick<Config, 'logLevel'>, name: string): Logger {
-  return pino({
+const errSerializer = (err: unknown) => scrubError(pino.stdSerializers.err(err as Error) as unknown as Record<string, unknown>);
+
+/** A process's logger: one JSON line per entry on stdout, or on `destination` (tests). */
+export function createLogger(config: Pick<Config, 'logLevel'>, name: string, destination?: pino.DestinationStream): Logger {
+  const options: pino.LoggerOptions = {
     name,
     level: config.logLevel,
     serializers: { err: errSerializer },
     // Bearer tokens and cookies must never reach a log line.
     redact: { paths: ['req.headers.authorization', 'req.headers.cookie', '*.token', '*.adminToken', '*.secret', '*.smtpUrl'], censor: '[redacted]' },
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
 export type { Logger };
 

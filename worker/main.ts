@@ -3,6 +3,7 @@ import { Runtime } from '@temporalio/worker';
 import { ConfigError, createLogger, loadConfig, runMain } from '../config.js';
 import { openDatabase } from '../db/client.js';
 import { connectWorker, createConfiguredWorker } from './create-worker.js';
+import { sdkLogger } from './sdk-logger.js';
 
 async function main() {
   const config = loadConfig();
@@ -10,9 +11,10 @@ async function main() {
   if (!config.databaseUrl) {
     throw new ConfigError('DATABASE_URL is required for a standalone worker; `npm run dev` runs everything on the embedded database.');
   }
-  if (config.temporal.metricsAddress) {
-    Runtime.install({ telemetryOptions: { metrics: { prometheus: { bindAddress: config.temporal.metricsAddress } } } });
-  }
+  Runtime.install({
+    logger: sdkLogger(logger),
+    ...(config.temporal.metricsAddress ? { telemetryOptions: { metrics: { prometheus: { bindAddress: config.temporal.metricsAddress } } } } : {}),
+  });
   const database = await openDatabase({ databaseUrl: config.databaseUrl });
   await database.migrate();
   const connection = await connectWorker(config.temporal.address ?? 'localhost:7233');
