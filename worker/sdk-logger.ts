@@ -10,7 +10,8 @@ const LEVELS: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = 
  */
 export function sdkLogger(logger: Logger): SdkLogger {
   const log = (level: LogLevel, message: string, meta: LogMetadata = {}) => {
-    const { error, ...rest } = meta as LogMetadata & { error?: unknown };
+    // A task token completes the activity it names for whoever holds it: not a thing to write down.
+    const { error, taskToken: _taskToken, ...rest } = meta as LogMetadata & { error?: unknown; taskToken?: unknown };
     logger[LEVELS[level]]({ ...rest, ...(error !== undefined ? { err: error } : {}) }, message);
   };
   return {

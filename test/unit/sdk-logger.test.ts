@@ -26,7 +26,7 @@ function failedQuery(): Error {
 describe('the Temporal SDK’s log lines in a worker', () => {
   it('go through the process logger, with a failed activity’s error but without its query parameters', () => {
     const { lines, logger } = capture();
-    sdkLogger(logger).warn('Activity failed', { activityType: 'deliverNotifications', error: failedQuery() });
+    sdkLogger(logger).warn('Activity failed', { activityType: 'deliverNotifications', taskToken: 'CiRkNzRlN2QzMC05YThh', error: failedQuery() });
     expect(lines).toHaveLength(1);
     const entry = JSON.parse(lines[0]!) as { level: number; msg: string; activityType: string; err: Record<string, unknown> };
     expect(entry).toMatchObject({ level: 40, msg: 'Activity failed', activityType: 'deliverNotifications' });
@@ -34,6 +34,7 @@ describe('the Temporal SDK’s log lines in a worker', () => {
     expect(entry.err.params).toBeUndefined();
     expect(lines[0]).not.toContain('secret-hash');
     expect(lines[0]).not.toContain('event:abc:2');
+    expect(lines[0]).not.toContain('CiRkNzRlN2QzMC05YThh');
   });
 
   it('keeps the SDK’s levels', () => {
