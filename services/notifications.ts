@@ -8,7 +8,7 @@ import { requirePermission } from './auth.js';
 import type { Principal, ServiceDeps } from './context.js';
 import { afterCursor, nextCursorOf } from './cursor.js';
 import { claimFor } from './idempotency.js';
-import { startDelivery } from './temporal.js';
+import { redeliver } from './temporal.js';
 import { webhookTargetProblem } from '../domain/webhook-targets.js';
 
 export type WebhookView = {
@@ -131,7 +131,7 @@ export function webhookService({ db, temporal, config }: ServiceDeps) {
           .set({ status: 'pending', leaseUntil: null })
           .where(and(eq(notifications.webhookId, id), inArray(notifications.status, ['skipped', 'failed'])))
           .returning({ source: notifications.source });
-        for (const source of new Set(requeued.map((r) => r.source))) await startDelivery(temporal, config.temporal.taskQueue, source);
+        for (const source of new Set(requeued.map((r) => r.source))) await redeliver(temporal, config.temporal.taskQueue, source);
       }
       return webhookView(row!);
     },

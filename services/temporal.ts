@@ -18,7 +18,7 @@ import { FailureType, ServiceFailure } from '../domain/failures.js';
 import type { directiveWorkflow } from '../workflows/directive.js';
 import { searchAttributesFor } from '../workflows/search-attributes.js';
 import { initialState } from '../workflows/state.js';
-import { DIRECTIVE_WORKFLOW, workflowIdFor, type DirectiveInput } from '../workflows/types.js';
+import { DIRECTIVE_WORKFLOW, MORE_TO_DELIVER_SIGNAL, workflowIdFor, type DirectiveInput } from '../workflows/types.js';
 
 export async function connectClient(address: string, namespace: string): Promise<Client> {
   const connection = await Connection.connect({ address });
@@ -68,6 +68,20 @@ export async function startDelivery(client: Client, taskQueue: string, source: s
   } catch (err) {
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
   }
+}
+
+/**
+ * Delivers rows put back in the outbox of a source that may be in the middle of its delivery run (a
+ * re-enabled webhook): a running run is told to look again before it ends, an ended one is started anew.
+ */
+export async function redeliver(client: Client, taskQueue: string, source: string): Promise<void> {
+  await client.workflow.signalWithStart('notificationDeliveryWorkflow', {
+    taskQueue,
+    workflowId: `notify:${source}`,
+    args: [{ source }],
+    signal: MORE_TO_DELIVER_SIGNAL,
+    signalArgs: [],
+  });
 }
 
 /** How long a person waits for a directive's workflow to take a message before being told to retry. */

@@ -1,8 +1,9 @@
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
-import { proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { defineSignal, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import type { DeliveryResult } from '../activities/notify/deliver.js';
 import { vnDateOf } from '../domain/vn-time.js';
+import { MORE_TO_DELIVER_SIGNAL } from './types.js';
 
 /**
  * Delivery retries with backoff for as long as a channel is down: an outage delays a reminder, it must not
@@ -22,9 +23,27 @@ const { composeDigests } = proxyActivities<Activities>({
 
 export type DeliveryInput = { source: string };
 
+/**
+ * Rows of the source were put back in the outbox (a re-enabled webhook) while its delivery ran: a run that
+ * had already looked past them must look again before it ends, or they wait for nobody.
+ */
+export const moreToDeliverSignal = defineSignal(MORE_TO_DELIVER_SIGNAL);
+
 /** Sends the outbox rows of one source (one reminder or escalation event, or one day's digests). */
 export async function notificationDeliveryWorkflow(input: DeliveryInput): Promise<DeliveryResult> {
-  return deliverNotifications(input);
+  let more = false;
+  setHandler(moreToDeliverSignal, () => {
+    more = true;
+  });
+  const result = await deliverNotifications(input);
+  while (more && patched('delivery-looks-again-when-told')) {
+    more = false;
+    const again = await deliverNotifications(input);
+    result.sent += again.sent;
+    result.failed += again.failed;
+    result.skipped += again.skipped;
+  }
+  return result;
 }
 
 export type DigestInput = { date?: string };

@@ -28,3 +28,5 @@ export const workflowIdFor = (directiveId: string): string => `directive-${direc
 
 /** The workflow type name; a contract with running workflows. */
 export const DIRECTIVE_WORKFLOW = 'directiveWorkflow';
+/** The signal telling a running notification delivery that rows of its source were queued again. */
+export const MORE_TO_DELIVER_SIGNAL = 'moreToDeliver';
