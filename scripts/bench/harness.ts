@@ -1,0 +1,177 @@
+/**
+ * What every benchmark shares: percentiles, the machine's noise, and the one line each bar prints.
+ *
+ * A bar is a ratio against a limit measured in the same run (raw workflow starts, a bare Hono app, the same
+ * query written by hand) or against a fixed limit (100 ms, 2 s). Rounds alternate the product and its limit
+ * so that a machine that slows down in the middle slows both. A bar fails when its ratio misses the bound by
+ * more than the noise the run measured.
+ */
+import { createHash } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+
+export type Direction = 'atLeast' | 'atMost';
+
+export type BenchContext = {
+  /** CI's run: fewer and smaller rounds, the whole table under 3 minutes. */
+  quick: boolean;
+  /** Progress, on stderr. */
+  log(line: string): void;
+};
+/** One benchmark: brings up what it needs, measures, takes it down, and returns its bars. */
+export type BenchModule = { name: string; run(ctx: BenchContext): Promise<Bar[]> };
+
+export type Bar = {
+  /** e.g. `create.rate`. */
+  name: string;
+  /** The product's figure (median over rounds) and its unit. */
+  figure: number;
+  unit: string;
+  /** What it is measured against: the same run's limit, or the bar's fixed number. */
+  limit: number;
+  limitLabel: string;
+  /** figure ÷ limit must be ≥ (atLeast) or ≤ (atMost) this. */
+  bound: number;
+  direction: Direction;
+  /** The ratio of each round. */
+  rounds: number[];
+  /** Relative spread of the limit's own rounds (0 when the limit is a fixed number). */
+  limitNoise: number;
+  note?: string;
+};
+
+export type Verdict = Bar & { ratio: number; noise: number; pass: boolean };
+
+export function percentile(values: number[], p: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[rank]!;
+}
+
+export const median = (values: number[]) => percentile(values, 50);
+
+/** (max − min) ÷ median: how far apart the same measurement came out. */
+export function spread(values: number[]): number {
+  if (values.length < 2) return 0;
+  const m = median(values);
+  return m === 0 ? 0 : (Math.max(...values) - Math.min(...values)) / m;
+}
+
+/**
+ * The machine's noise: the same fixed CPU task (hashing) timed again and again. Sampled before and between
+ * benchmarks; its spread says how much a figure may move for reasons that are not the product's.
+ */
+export class NoiseMeter {
+  private readonly samples: number[] = [];
+
+  sample(times = 5): void {
+    for (let i = 0; i < times; i++) {
+      const t0 = performance.now();
+      let h = Buffer.alloc(64);
+      for (let n = 0; n < 20_000; n++) h = createHash('sha256').update(h).digest();
+      this.samples.push(performance.now() - t0);
+    }
+  }
+
+  /** Never below 5 %: two timings of anything on a shared machine differ by that much. */
+  get noise(): number {
+    return Math.max(0.05, spread(this.samples));
+  }
+
+  get count(): number {
+    return this.samples.length;
+  }
+}
+
+/** The noise a bar is judged with: the machine's or its limit's own spread, whichever is larger, at most 50 %. */
+export function judge(bar: Bar, machineNoise: number): Verdict {
+  const ratio = bar.figure / bar.limit;
+  const noise = Math.min(0.5, Math.max(machineNoise, bar.limitNoise));
+  const pass = bar.direction === 'atLeast' ? ratio >= bar.bound * (1 - noise) : ratio <= bar.bound * (1 + noise);
+  return { ...bar, ratio, noise, pass };
+}
+
+const fmt = (n: number) => (Math.abs(n) >= 100 ? n.toFixed(0) : Math.abs(n) >= 10 ? n.toFixed(1) : n.toFixed(2));
+
+export function formatVerdict(v: Verdict): string {
+  const rel = v.direction === 'atLeast' ? '≥' : '≤';
+  const min = Math.min(...v.rounds);
+  const max = Math.max(...v.rounds);
+  return [
+    v.pass ? 'PASS' : 'FAIL',
+    v.name.padEnd(30),
+    `${fmt(v.figure)} ${v.unit}`.padEnd(18),
+    `vs ${fmt(v.limit)} ${v.limitLabel}`.padEnd(34),
+    `ratio ${v.ratio.toFixed(2)} (bar ${rel} ${v.bound.toFixed(2)})`.padEnd(24),
+    `rounds ${min.toFixed(2)}–${max.toFixed(2)} ×${v.rounds.length}`.padEnd(20),
+    `noise ±${(v.noise * 100).toFixed(0)}%`,
+    v.note ? `  ${v.note}` : '',
+  ].join('  ');
+}
+
+/** A fixed limit (ms, s, MB, events): figure ÷ limit must stay ≤ 1. */
+export function fixedBar(name: string, values: number[], unit: string, limit: number, note?: string): Bar {
+  return {
+    name,
+    figure: median(values),
+    unit,
+    limit,
+    limitLabel: `${unit} (fixed)`,
+    bound: 1,
+    direction: 'atMost',
+    rounds: values.map((v) => v / limit),
+    limitNoise: 0,
+    ...(note ? { note } : {}),
+  };
+}
+
+/** A figure against a limit measured in the same rounds (`pairs`: [product, limit] per round). */
+export function relativeBar(
+  name: string,
+  pairs: Array<[number, number]>,
+  unit: string,
+  limitLabel: string,
+  bound: number,
+  direction: Direction,
+  note?: string,
+): Bar {
+  return {
+    name,
+    figure: median(pairs.map(([p]) => p)),
+    unit,
+    limit: median(pairs.map(([, l]) => l)),
+    limitLabel,
+    bound,
+    direction,
+    rounds: pairs.map(([p, l]) => p / l),
+    limitNoise: spread(pairs.map(([, l]) => l)),
+    ...(note ? { note } : {}),
+  };
+}
+
+/** Runs `fn` with at most `concurrency` calls in flight until `count` calls are done; the latency of each. */
+export async function pool(count: number, concurrency: number, fn: (i: number) => Promise<void>): Promise<{ latencies: number[]; seconds: number }> {
+  const latencies: number[] = [];
+  let next = 0;
+  const t0 = performance.now();
+  const lane = async () => {
+    for (let i = next++; i < count; i = next++) {
+      const s = performance.now();
+      await fn(i);
+      latencies.push(performance.now() - s);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, lane));
+  return { latencies, seconds: (performance.now() - t0) / 1000 };
+}
+
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** Polls until `check` returns true, failing after `timeoutMs`. */
+export async function until(check: () => Promise<boolean>, timeoutMs: number, what: string, intervalMs = 20): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`${what}: not reached in ${timeoutMs} ms`);
+    await sleep(intervalMs);
+  }
+}

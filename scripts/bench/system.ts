@@ -1,0 +1,106 @@
+/**
+ * The system a benchmark runs against, brought up by the benchmark itself as a new operator would: a fresh
+ * PostgreSQL database of its own on the machine's server, the Temporal dev server, migrations, one worker and
+ * the API on loopback, all in this process (the dev command's `startSystem`). Everything is removed afterwards.
+ */
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import postgres from 'postgres';
+import { loadConfig, type Config } from '../../config.js';
+import { hashToken, newToken } from '../../db/bootstrap.js';
+import { openDatabase, type DatabaseHandle } from '../../db/client.js';
+import { agencies, users } from '../../db/schema.js';
+import type { Role } from '../../domain/lists.js';
+import { startSystem, type RunningSystem } from '../system.js';
+import { freePort } from '../temporal-server.js';
+
+export type BenchDatabase = { url: string; name: string; handle: DatabaseHandle; drop(): Promise<void> };
+
+/** A migrated database of its own (`dt_bench_<what>_<time>`), dropped by `drop()`. */
+export async function benchDatabase(what: string, config: Config = loadConfig(), maxConnections = 10): Promise<BenchDatabase> {
+  const name = `dt_bench_${what}_${Date.now()}`;
+  const admin = postgres(config.testDatabaseAdminUrl, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database ${name}`);
+  const url = new URL(config.testDatabaseAdminUrl);
+  url.pathname = `/${name}`;
+  const handle = await openDatabase({ databaseUrl: url.toString(), maxConnections });
+  await handle.migrate();
+  return {
+    url: url.toString(),
+    name,
+    handle,
+    async drop() {
+      await handle.close();
+      await admin.unsafe(`drop database if exists ${name} with (force)`);
+      await admin.end();
+    },
+  };
+}
+
+export type BenchSystem = RunningSystem & {
+  config: Config;
+  db: DatabaseHandle['db'];
+  dataDir: string;
+  user(role: Role, agencyId?: string | null): Promise<{ id: string; token: string }>;
+  agency(name: string, supervisorId?: string | null): Promise<{ id: string; code: string }>;
+  /** fetch against the API with a bearer token (the admin's unless given). */
+  call(method: string, pathname: string, opts?: { body?: unknown; token?: string; headers?: Record<string, string> }): Promise<Response>;
+  down(): Promise<void>;
+};
+
+export async function startBenchSystem(what: string, env: Record<string, string> = {}): Promise<BenchSystem> {
+  const base = loadConfig();
+  const database = await benchDatabase(what, base, 2);
+  const dataDir = path.resolve('.data', `bench-${what}-${Date.now()}`);
+  const config = loadConfig({
+    ...process.env,
+    DATABASE_URL: database.url,
+    DATA_DIR: dataDir,
+    HOST: '127.0.0.1',
+    PORT: String(await freePort()),
+    TEMPORAL_PORT: String(await freePort()),
+    TEMPORAL_UI_PORT: String(await freePort()),
+    MAIL_CATCHER_PORT: String(await freePort()),
+    TEMPORAL_TASK_QUEUE: `bench-${randomUUID().slice(0, 8)}`,
+    LOG_LEVEL: 'warn',
+    // The benchmark is one client sending thousands of requests a minute; the limiter stays on, out of reach.
+    RATE_LIMIT_PER_MINUTE: '100000000',
+    ...env,
+  });
+  const system = await startSystem(config, () => {});
+  const own = await openDatabase({ databaseUrl: database.url, maxConnections: 2 });
+  const db = own.db;
+  let n = 0;
+  return {
+    ...system,
+    config,
+    db,
+    dataDir,
+    async user(role, agencyId = null) {
+      const token = newToken();
+      const [row] = await db.insert(users).values({ name: `${role} ${++n}`, role, agencyId, tokenHash: hashToken(token), email: `${role}${n}@bench.test` }).returning({ id: users.id });
+      return { id: row!.id, token };
+    },
+    async agency(name, supervisorId = null) {
+      const code = `B${++n}-${randomUUID().slice(0, 6)}`.toUpperCase();
+      const [row] = await db.insert(agencies).values({ code, name, supervisorId }).returning({ id: agencies.id, code: agencies.code });
+      return row!;
+    },
+    call(method, pathname, opts = {}) {
+      const headers: Record<string, string> = { authorization: `Bearer ${opts.token ?? system.adminToken}`, ...opts.headers };
+      let body: string | undefined;
+      if (opts.body !== undefined) {
+        body = JSON.stringify(opts.body);
+        headers['content-type'] = 'application/json';
+      }
+      return fetch(`${system.apiUrl}${pathname}`, { method, headers, ...(body ? { body } : {}) });
+    },
+    async down() {
+      await system.stop();
+      await own.close();
+      await database.drop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
