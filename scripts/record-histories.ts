@@ -35,6 +35,8 @@ type Scenario = {
   input: (now: number) => Partial<DirectiveInput>;
   drive?: (ctx: Ctx) => Promise<void>;
   doneWhen: (eventTypes: string[]) => boolean;
+  /** The directive also names a coordinating agency. */
+  coordinating?: boolean;
 };
 
 const FAST_POLICY: DeadlinePolicy = {
@@ -85,6 +87,17 @@ const scenarios: Scenario[] = [
     },
     doneWhen: (t) => t.includes('cancelled'),
   },
+  {
+    // Recorded with the reads and the recorder as local activities, and items due together fired together.
+    name: 'local-activities-two-agencies-escalated-then-reported',
+    coordinating: true,
+    input: (now) => ({ dueAt: at(now, 3600), policy: FAST_POLICY, regime: { kind: 'explicit', dueDates: [at(now, 4)] } }),
+    drive: async (ctx) => {
+      await waitFor(ctx, (t) => count(t, 'escalated') === 6);
+      await ctx.handle.executeUpdate(submitReportUpdate, { args: [{ actor: ctx.leadOfficer, deadlineKey: 'R1', summary: 'Báo cáo muộn' }] });
+    },
+    doneWhen: (t) => t.includes('escalation_resolved'),
+  },
 ];
 
 async function main() {
@@ -93,6 +106,10 @@ async function main() {
     const [lead] = await db
       .insert(agencies)
       .values({ code: 'CAT', name: 'Công an tỉnh', supervisorId: supervisor!.id })
+      .returning();
+    const [coordinating] = await db
+      .insert(agencies)
+      .values({ code: 'VKS', name: 'Viện kiểm sát nhân dân tỉnh', supervisorId: supervisor!.id })
       .returning();
     const [leaderRow] = await db
       .insert(users)
@@ -108,7 +125,7 @@ async function main() {
         title: 'Nâng cao chất lượng công tác thi hành án dân sự',
         body: '',
         leadAgencyId: lead!.id,
-        coordinatingAgencyIds: [],
+        coordinatingAgencyIds: s.coordinating ? [coordinating!.id] : [],
         conferenceId: null,
         dueAt: null,
         issuedBy: leaderId,

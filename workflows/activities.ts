@@ -1,13 +1,34 @@
-import { proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { patched, proxyActivities, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
-import type { DirectiveState } from '../domain/directive.js';
+import type { Plan, PlanInput } from '../domain/deadlines.js';
+import type { DirectiveState, EscalationTarget } from '../domain/directive.js';
+import type { EscalationLevel } from '../domain/lists.js';
 import type { Recorded } from './types.js';
 
-export const { recordEvent, planSchedule, resolveEscalationTarget } = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  // No maximumAttempts: a database outage delays the projection, it must never lose an event.
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-});
+// No maximumAttempts: a database outage delays the projection, it must never lose an event.
+const RETRY = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' } as const;
+
+const remote = proxyActivities<Activities>({ startToCloseTimeout: '30 seconds', retry: RETRY });
+
+/**
+ * The activities a directive calls run as local activities: in the worker, inside the workflow task, their
+ * result recorded as one marker. A remote activity costs the server a schedule, a dispatch, a start, a
+ * completion and one more workflow task; at a directive's start and at every reminder and rung that was most
+ * of the server's work and of the history's length. Local activities may run again after a crash, which is
+ * safe here: the reads only read, and recordEvent is a no-op for a sequence number already recorded.
+ */
+const local = proxyLocalActivities<Activities>({ startToCloseTimeout: '30 seconds', retry: RETRY });
+
+/** Runs started before it keep calling them as remote activities up to where they are, so replay matches. */
+export const LOCAL_READS_PATCH = 'reads-as-local-activities';
+export const LOCAL_RECORD_PATCH = 'record-as-local-activity';
+
+const recordEvent = (input: Parameters<Activities['recordEvent']>[0]) => (patched(LOCAL_RECORD_PATCH) ? local : remote).recordEvent(input);
+
+export const planSchedule = (input: PlanInput): Promise<Plan> => (patched(LOCAL_READS_PATCH) ? local : remote).planSchedule(input);
+
+export const resolveEscalationTarget = (input: { agencyId: string; level: EscalationLevel; issuedBy: string | null }): Promise<EscalationTarget> =>
+  (patched(LOCAL_READS_PATCH) ? local : remote).resolveEscalationTarget(input);
 
 export type Recorder = (recorded: Recorded) => Promise<void>;
 

@@ -33,6 +33,12 @@ import * as rules from './updates.js';
 
 /** Marks histories written by the full lifecycle; runs started before it continue on the first release's code. */
 export const LIFECYCLE_PATCH = 'directive-lifecycle-v1';
+/**
+ * Everything due by the time the timer fires is acted on together (the lead's and the coordinating agency's
+ * reminders of one deadline, rungs caught up after an outage): one timer, one workflow task, their activities
+ * side by side. Before it, one item per timer.
+ */
+export const FIRE_TOGETHER_PATCH = 'fire-due-items-together';
 
 /**
  * One workflow per directive (`directive-<id>`): the source of truth for its lifecycle and timers. This
@@ -196,7 +202,13 @@ export async function directiveWorkflow(input: DirectiveInput): Promise<Directiv
       const woke = await condition(() => dirty || isClosed(state.status), wait);
       if (woke) continue;
     }
-    await fire(next);
+    if (patched(FIRE_TOGETHER_PATCH)) {
+      const now = Math.max(next.at, Date.now());
+      // Sequence numbers are reserved in call order, so the events keep the order they were planned in.
+      await Promise.all(pendingTimers(state).filter((t) => t.at <= now).map(fire));
+    } else {
+      await fire(next);
+    }
   }
 
   await condition(allHandlersFinished);

@@ -48,7 +48,11 @@ export function percentile(values: number[], p: number): number {
   return sorted[rank]!;
 }
 
-export const median = (values: number[]) => percentile(values, 50);
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
 
 /** (max − min) ÷ median: how far apart the same measurement came out. */
 export function spread(values: number[]): number {
@@ -83,10 +87,10 @@ export class NoiseMeter {
   }
 }
 
-/** The noise a bar is judged with: the machine's or its limit's own spread, whichever is larger, at most 50 %. */
+/** The noise a bar is judged with: the machine's or its limit's own spread, whichever is larger, at most 30 %. */
 export function judge(bar: Bar, machineNoise: number): Verdict {
   const ratio = bar.figure / bar.limit;
-  const noise = Math.min(0.5, Math.max(machineNoise, bar.limitNoise));
+  const noise = Math.min(0.3, Math.max(machineNoise, bar.limitNoise));
   const pass = bar.direction === 'atLeast' ? ratio >= bar.bound * (1 - noise) : ratio <= bar.bound * (1 + noise);
   return { ...bar, ratio, noise, pass };
 }

@@ -6,12 +6,14 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import type { Client } from '@temporalio/client';
 import postgres from 'postgres';
 import { loadConfig, type Config } from '../../config.js';
 import { hashToken, newToken } from '../../db/bootstrap.js';
 import { openDatabase, type DatabaseHandle } from '../../db/client.js';
 import { agencies, users } from '../../db/schema.js';
 import type { Role } from '../../domain/lists.js';
+import { connectClient } from '../../services/temporal.js';
 import { startSystem, type RunningSystem } from '../system.js';
 import { freePort } from '../temporal-server.js';
 
@@ -41,6 +43,8 @@ export async function benchDatabase(what: string, config: Config = loadConfig(),
 export type BenchSystem = RunningSystem & {
   config: Config;
   db: DatabaseHandle['db'];
+  /** A Temporal client of the benchmark's own. */
+  client: Client;
   dataDir: string;
   user(role: Role, agencyId?: string | null): Promise<{ id: string; token: string }>;
   agency(name: string, supervisorId?: string | null): Promise<{ id: string; code: string }>;
@@ -65,17 +69,19 @@ export async function startBenchSystem(what: string, env: Record<string, string>
     TEMPORAL_TASK_QUEUE: `bench-${randomUUID().slice(0, 8)}`,
     LOG_LEVEL: 'warn',
     // The benchmark is one client sending thousands of requests a minute; the limiter stays on, out of reach.
-    RATE_LIMIT_PER_MINUTE: '100000000',
+    RATE_LIMIT_PER_MINUTE: '1000000',
     ...env,
   });
   const system = await startSystem(config, () => {});
   const own = await openDatabase({ databaseUrl: database.url, maxConnections: 2 });
   const db = own.db;
+  const client = await connectClient(system.temporalAddress, config.temporal.namespace);
   let n = 0;
   return {
     ...system,
     config,
     db,
+    client,
     dataDir,
     async user(role, agencyId = null) {
       const token = newToken();
@@ -97,6 +103,7 @@ export async function startBenchSystem(what: string, env: Record<string, string>
       return fetch(`${system.apiUrl}${pathname}`, { method, headers, ...(body ? { body } : {}) });
     },
     async down() {
+      await client.connection.close();
       await system.stop();
       await own.close();
       await database.drop();
