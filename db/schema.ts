@@ -175,11 +175,18 @@ export const directives = pgTable(
   (t) => [
     uniqueIndex('directives_workflow_id_key').on(t.workflowId),
     index('directives_status_idx').on(t.status),
-    index('directives_timeliness_idx').on(t.timeliness),
-    index('directives_lead_agency_idx').on(t.leadAgencyId),
     index('directives_due_at_idx').on(t.dueAt),
     index('directives_conference_idx').on(t.conferenceId),
-    index('directives_issued_at_id_idx').on(t.issuedAt, t.id),
+    // A list is newest first (services/directive-reads.ts). Walking this index, a due range or a status is checked
+    // in the index itself, so the rows a page skips cost no heap read (a due range matches old directives).
+    index('directives_issued_at_id_idx').on(t.issuedAt, t.id, t.dueAt, t.status),
+    // With each filter's column ahead of (issued_at, id), a page reads its own rows and stops, however old the
+    // rows that match (overdue ones are).
+    index('directives_timeliness_issued_at_idx').on(t.timeliness, t.issuedAt, t.id),
+    index('directives_lead_agency_issued_at_idx').on(t.leadAgencyId, t.issuedAt, t.id),
+    // `q` is ILIKE '%…%' on the folded text: trigrams find the few rows of a rare word without reading them all.
+    // pg_trgm ships with PostgreSQL; the migration skips this index where the extension cannot be created.
+    index('directives_search_text_trgm_idx').using('gin', t.searchText.op('gin_trgm_ops')),
   ],
 );
 
@@ -199,7 +206,11 @@ export const assignments = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.directiveId, t.agencyId, t.role, t.assignedAt] }),
-    index('assignments_agency_idx').on(t.agencyId).where(sql`${t.endedAt} is null`),
+    // An agency's current directives, from the index alone (a scope joined with the agency filter).
+    index('assignments_agency_idx').on(t.agencyId, t.directiveId).where(sql`${t.endedAt} is null`),
+    // "Assigned to one of these agencies" (an officer's scope, the agency filter) asks this for every directive
+    // a list looks at: answered from the index alone.
+    index('assignments_current_idx').on(t.directiveId, t.agencyId).where(sql`${t.endedAt} is null`),
   ],
 );
 

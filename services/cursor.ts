@@ -1,4 +1,4 @@
-import { and, eq, lt, or, type Column, type SQL } from 'drizzle-orm';
+import { sql, type Column, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { FailureType, ServiceFailure } from '../domain/failures.js';
 
@@ -21,11 +21,14 @@ export function decodeCursor(raw: string): Cursor {
   }
 }
 
-/** Rows after the cursor's boundary in (instant, id) descending order. */
+/**
+ * Rows after the cursor's boundary in (instant, id) descending order. A row comparison, not `instant < t or
+ * (instant = t and id < id')`: an index on (instant, id) starts the page at the boundary instead of reading
+ * and discarding every row before it.
+ */
 export function afterCursor(raw: string, instant: Column, id: Column): SQL | undefined {
   const cur = decodeCursor(raw);
-  const t = new Date(cur.t);
-  return or(lt(instant, t), and(eq(instant, t), lt(id, cur.id)));
+  return sql`(${instant}, ${id}) < (${new Date(cur.t).toISOString()}::timestamptz, ${cur.id}::uuid)`;
 }
 
 /** The cursor of the next page, when there is one: `rows` was fetched with one row more than the page holds. */
