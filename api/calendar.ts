@@ -13,10 +13,10 @@ const DateParam = z.object({ date: z.iso.date().openapi({ param: { name: 'date',
 
 /** The working-day calendar: computed holidays plus the per-year override table that admins edit. */
 export function calendarApp({ services }: AppDeps) {
-  const app = newApp();
-  app.use('/overrides/*', requirePermission('administer'));
-
-  return app
+  // The admin check sits on the two routes themselves: a wildcard middleware registered before `/{year}`
+  // would push Hono off its fastest router for every request the app serves.
+  const admin = requirePermission('administer');
+  return newApp()
     .openapi(
       createRoute({
         method: 'get',
@@ -39,6 +39,7 @@ export function calendarApp({ services }: AppDeps) {
       createRoute({
         method: 'put',
         path: '/overrides/{date}',
+        middleware: [admin] as const,
         tags: ['calendar'],
         summary: 'Set a day off or a make-up working day (admin)',
         security: bearerSecurity,
@@ -54,6 +55,7 @@ export function calendarApp({ services }: AppDeps) {
       createRoute({
         method: 'delete',
         path: '/overrides/{date}',
+        middleware: [admin] as const,
         tags: ['calendar'],
         summary: 'Remove an override (admin)',
         security: bearerSecurity,

@@ -19,6 +19,8 @@ import { resolveTemporalCli, startTemporalDevServer, type DevServer } from './te
 export type RunningSystem = {
   apiUrl: string;
   temporalAddress: string;
+  /** The dev server's process, when this system started one. */
+  temporalPid: number | undefined;
   uiUrl: string | undefined;
   database: string;
   /** Where mail goes: the SMTP server, and the folder when it is the embedded mail catcher. */
@@ -98,6 +100,7 @@ export async function startSystem(config: Config, say: (line: string) => void): 
   return {
     apiUrl: server.url,
     temporalAddress,
+    temporalPid: devServer?.process.pid,
     uiUrl,
     database: `${database.kind}: ${database.location}`,
     mail: catcher ? `${catcher.url}, kept as .eml files in ${catcher.dir}` : `${new URL(smtpUrl).host} (SMTP_URL)`,

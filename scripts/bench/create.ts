@@ -9,7 +9,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { inArray, sql } from 'drizzle-orm';
 import { directives } from '../../db/schema.js';
-import { fixedBar, percentile, pool, relativeBar, until, type Bar, type BenchModule } from './harness.js';
+import { cpuSplit, fixedBar, percentile, pool, relativeBar, until, type Bar, type BenchModule } from './harness.js';
 import { startBenchSystem, type BenchSystem } from './system.js';
 
 const CONCURRENCY = 16;
@@ -69,6 +69,7 @@ export const createBench: BenchModule = {
           await client.workflow.execute('benchEmptyWorkflow', { taskQueue: emptyQueue, workflowId: `empty-${randomUUID()}` });
         });
         const roundPosts: number[] = [];
+        const cpu = cpuSplit(sys.temporalPid);
         const product = await pool(perRound, CONCURRENCY, async (i) => {
           const t0 = performance.now();
           const res = await sys.call('POST', '/v1/directives', { token: leader.token, body: directiveBody(r * perRound + i, lead.code, [coord.code]) });
@@ -77,6 +78,7 @@ export const createBench: BenchModule = {
           const { id } = (await res.json()) as { id: string };
           await until(() => rowsExist(sys, [id]), 30_000, `the projection row of ${id}`, 10);
         });
+        ctx.log(`directives: ${cpu()}`);
         const rawRate = perRound / raw.seconds;
         const rate = perRound / product.seconds;
         pairs.push([rate, rawRate]);

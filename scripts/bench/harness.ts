@@ -7,6 +7,7 @@
  * more than the noise the run measured.
  */
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 
 export type Direction = 'atLeast' | 'atMost';
@@ -177,5 +178,43 @@ export async function until(check: () => Promise<boolean>, timeoutMs: number, wh
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`${what}: not reached in ${timeoutMs} ms`);
     await sleep(intervalMs);
+  }
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux); 0 when it cannot be read. */
+export function cpuSeconds(pid: number | undefined): number {
+  if (!pid) return 0;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return 0;
+  }
+}
+const CLOCK_TICKS = 100;
+
+/** Where the CPU went between `start()` and `stop()`: this process (API, worker, benchmark) and the Temporal server. */
+export function cpuSplit(temporalPid: number | undefined) {
+  const t0 = { self: process.cpuUsage(), temporal: cpuSeconds(temporalPid), wall: performance.now(), machine: machineCpu() };
+  return () => {
+    const self = process.cpuUsage(t0.self);
+    const wall = (performance.now() - t0.wall) / 1000;
+    const temporal = cpuSeconds(temporalPid) - t0.temporal;
+    const m = machineCpu();
+    const busy = m.busy - t0.machine.busy;
+    return `CPU over ${wall.toFixed(0)} s: node ${((self.user + self.system) / 1e6).toFixed(0)} s, Temporal server ${temporal.toFixed(0)} s, the whole machine ${busy.toFixed(0)} of ${(m.total - t0.machine.total).toFixed(0)} s`;
+  };
+}
+
+/** Busy and total CPU seconds of the whole machine so far (every core), from /proc/stat. */
+function machineCpu(): { busy: number; total: number } {
+  try {
+    const [, ...fields] = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/);
+    const n = fields.map(Number);
+    const total = n.reduce((a, b) => a + b, 0);
+    const idle = (n[3] ?? 0) + (n[4] ?? 0);
+    return { busy: (total - idle) / CLOCK_TICKS, total: total / CLOCK_TICKS };
+  } catch {
+    return { busy: 0, total: 0 };
   }
 }

@@ -1,0 +1,57 @@
+/**
+ * The product's speed and memory bars (DESIGN.md §7), each printed beside its limit measured in the same run.
+ *
+ *   npm run bench                       # the full table (about 20 minutes)
+ *   npm run bench -- --quick            # fewer and smaller rounds, for CI (under 3 minutes)
+ *   npm run bench -- --only create,http # some of them
+ *
+ * Each benchmark brings up its own system (a fresh database on the machine's PostgreSQL, the Temporal dev
+ * server, a worker and the API in this process) and takes it down again. The exit code is 1 when a bar misses
+ * its bound by more than the noise the run measured.
+ */
+import { parseArgs } from 'node:util';
+import { runMain } from '../config.js';
+import { formatVerdict, judge, NoiseMeter, type BenchContext, type BenchModule, type Verdict } from './bench/harness.js';
+import { createBench } from './bench/create.js';
+import { escalationBench } from './bench/escalation.js';
+import { httpBench } from './bench/http.js';
+import { listsBench } from './bench/lists.js';
+import { statisticsBench } from './bench/statistics.js';
+
+const MODULES: BenchModule[] = [createBench, httpBench, listsBench, escalationBench, statisticsBench];
+
+async function main() {
+  const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } } });
+  const only = values.only ? new Set(values.only.split(',').map((s) => s.trim())) : undefined;
+  const unknown = [...(only ?? [])].filter((n) => !MODULES.some((m) => m.name === n));
+  if (unknown.length) throw new Error(`Unknown benchmark ${unknown.join(', ')}; there are ${MODULES.map((m) => m.name).join(', ')}.`);
+  const ctx: BenchContext = { quick: values.quick, log: (line) => process.stderr.write(`  … ${line}\n`) };
+  const meter = new NoiseMeter();
+  meter.sample();
+  const verdicts: Verdict[] = [];
+  const started = Date.now();
+  for (const m of MODULES.filter((x) => !only || only.has(x.name))) {
+    process.stderr.write(`\n== ${m.name}${ctx.quick ? ' (quick)' : ''}\n`);
+    const t0 = Date.now();
+    const bars = await m.run(ctx);
+    meter.sample();
+    for (const bar of bars) {
+      const v = judge(bar, meter.noise);
+      verdicts.push(v);
+      process.stdout.write(`${formatVerdict(v)}\n`);
+    }
+    process.stderr.write(`  (${m.name} took ${((Date.now() - t0) / 1000).toFixed(0)} s)\n`);
+  }
+  const failed = verdicts.filter((v) => !v.pass);
+  process.stdout.write(
+    `\n${verdicts.length - failed.length} of ${verdicts.length} bars pass; machine noise ±${(meter.noise * 100).toFixed(0)}% (${meter.count} samples); ${((Date.now() - started) / 1000).toFixed(0)} s${ctx.quick ? ' (quick)' : ''}\n`,
+  );
+  if (failed.length) {
+    process.stdout.write(`failing: ${failed.map((v) => v.name).join(', ')}\n`);
+    process.exitCode = 1;
+  }
+  // Native handles (the Temporal runtime) may keep the event loop alive after everything is stopped.
+  setTimeout(() => process.exit(), 1000).unref();
+}
+
+runMain(main);
