@@ -299,7 +299,8 @@ export const listsBench: BenchModule = {
   async run(ctx) {
     const total = Number(process.env.BENCH_LISTS_DIRECTIVES ?? (ctx.quick ? 20_000 : 100_000));
     const rounds = ctx.quick ? 3 : 5;
-    const perRound = ctx.quick ? 15 : 40;
+    const perRound = ctx.quick ? 10 : 40;
+    const warmup = ctx.quick ? 3 : 5;
     ctx.log(`lists: ${total.toLocaleString('en')} directives; ${rounds} rounds × ${perRound} requests per side per case`);
     const sys = await startBenchSystem('lists');
     const raw = postgres(sys.config.databaseUrl!, { max: 1, onnotice: () => {} });
@@ -387,7 +388,7 @@ export const listsBench: BenchModule = {
       };
       const bars: Bar[] = [];
       for (const c of cases) {
-        for (let i = 0; i < 5; i++) {
+        for (let i = 0; i < warmup; i++) {
           await timeApi(c, i);
           await timeSql(c, i);
         }
