@@ -36,7 +36,22 @@ function nationalDayAdjacent(year: number): IsoDate {
   return weekday(d) === 2 ? `${year}-09-01` : `${year}-09-03`;
 }
 
-function statutoryHolidays(year: number): Holiday[] {
+/**
+ * A year's statutory days depend on the year alone, and date-holidays takes milliseconds to compute them
+ * (merging its data, parsing dates); every plan of every directive asks for a dozen years. Kept per year.
+ */
+const statutoryByYear = new Map<number, readonly Holiday[]>();
+
+function statutoryHolidays(year: number): readonly Holiday[] {
+  let days = statutoryByYear.get(year);
+  if (!days) {
+    days = Object.freeze(computeStatutoryHolidays(year).map((h) => Object.freeze(h)));
+    statutoryByYear.set(year, days);
+  }
+  return days;
+}
+
+function computeStatutoryHolidays(year: number): Holiday[] {
   // date-holidays lists Tết both as a 5-day range and as its first day: one entry per date.
   const days = new Map<IsoDate, Holiday>();
   for (const h of hd.getHolidays(year, 'vi')) {

@@ -11,6 +11,7 @@ import postgres from 'postgres';
 import { loadConfig, type Config } from '../../config.js';
 import { hashToken, newToken } from '../../db/bootstrap.js';
 import { openDatabase, type DatabaseHandle } from '../../db/client.js';
+import { EVENTS_CHANNEL, type EventAnnouncement } from '../../db/events.js';
 import { agencies, users } from '../../db/schema.js';
 import type { Role } from '../../domain/lists.js';
 import { connectClient } from '../../services/temporal.js';
@@ -48,6 +49,11 @@ export type BenchSystem = RunningSystem & {
   dataDir: string;
   user(role: Role, agencyId?: string | null): Promise<{ id: string; token: string }>;
   agency(name: string, supervisorId?: string | null): Promise<{ id: string; code: string }>;
+  /**
+   * Settles once the directive's event of `type` (default `issued`) is recorded, told by the NOTIFY the
+   * recording transaction sends: waiting costs nothing, where polling would load the system being measured.
+   */
+  recorded(directiveId: string, type?: string): Promise<void>;
   /** fetch against the API with a bearer token (the admin's unless given). */
   call(method: string, pathname: string, opts?: { body?: unknown; token?: string; headers?: Record<string, string> }): Promise<Response>;
   down(): Promise<void>;
@@ -76,6 +82,15 @@ export async function startBenchSystem(what: string, env: Record<string, string>
   const own = await openDatabase({ databaseUrl: database.url, maxConnections: 2 });
   const db = own.db;
   const client = await connectClient(system.temporalAddress, config.temporal.namespace);
+  const seen = new Set<string>();
+  const waiting = new Map<string, Array<() => void>>();
+  const unlisten = await own.listen(EVENTS_CHANNEL, (payload) => {
+    const { directiveId, type } = JSON.parse(payload) as EventAnnouncement;
+    const key = `${directiveId} ${type}`;
+    seen.add(key);
+    for (const resolve of waiting.get(key) ?? []) resolve();
+    waiting.delete(key);
+  });
   let n = 0;
   return {
     ...system,
@@ -93,6 +108,11 @@ export async function startBenchSystem(what: string, env: Record<string, string>
       const [row] = await db.insert(agencies).values({ code, name, supervisorId }).returning({ id: agencies.id, code: agencies.code });
       return row!;
     },
+    recorded(directiveId, type = 'issued') {
+      const key = `${directiveId} ${type}`;
+      if (seen.has(key)) return Promise.resolve();
+      return new Promise<void>((resolve) => waiting.set(key, [...(waiting.get(key) ?? []), resolve]));
+    },
     call(method, pathname, opts = {}) {
       const headers: Record<string, string> = { authorization: `Bearer ${opts.token ?? system.adminToken}`, ...opts.headers };
       let body: string | undefined;
@@ -103,6 +123,7 @@ export async function startBenchSystem(what: string, env: Record<string, string>
       return fetch(`${system.apiUrl}${pathname}`, { method, headers, ...(body ? { body } : {}) });
     },
     async down() {
+      await unlisten();
       await client.connection.close();
       await system.stop();
       await own.close();
