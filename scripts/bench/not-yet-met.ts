@@ -1,2 +1,29 @@
-/** The bars `npm run bench` reports without failing on, because the product does not meet them yet (see scripts/bench.ts). */
-export const NOT_YET_MET_BARS: string[] = [];
+/**
+ * The bars `npm run bench` reports without failing on, because the product does not meet them reliably on this
+ * machine yet (issue 14 stays open on them; `*` matches any part of a name). Each line says what was seen.
+ */
+export const NOT_YET_MET_BARS: string[] = [
+  // p50 85 ms but p95 175 ms on a quiet machine: the start RPC alone takes most of it on the dev server.
+  'create.postP95',
+  // 2.4 s quiet, 3.2–4.5 s with other load: within the noise, not yet under the bar.
+  'conference.50',
+  // 0.66× and 0.73× a bare Hono app: Node's header serialization and the stack's own headers remain.
+  'http.healthz',
+  'http.me',
+  // The hand SQL takes 1.5–5 ms; the request's fixed cost (HTTP, authentication, JSON; for a page the session,
+  // the agency list, rendering and gzip) is 6–13 ms on top, so cheap filters stay above 2×.
+  'lists.*.vsSql',
+  // An officer filtering by another big agency, and the officer's web search: 20–50 ms.
+  'lists.officer.agency.p95',
+  'lists.web.*agency.p95',
+  'lists.web.officer.q.*.p95',
+  'lists.web.cursor.p95',
+  // 0.45 s on a quiet machine, 3.4–5.2 s while another benchmark loaded it: met only when the worker has the
+  // machine to itself.
+  'escalation.lateP99',
+];
+
+/** Whether `name` is one of NOT_YET_MET_BARS. */
+export function notYetMet(name: string): boolean {
+  return NOT_YET_MET_BARS.some((pattern) => new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`).test(name));
+}
