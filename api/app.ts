@@ -2,6 +2,8 @@ import type { Context } from 'hono';
 import { loggablePath } from '../config.js';
 import { HTTPException } from 'hono/http-exception';
 import { bodyLimit } from 'hono/body-limit';
+import { requestId } from 'hono/request-id';
+import { secureHeaders } from 'hono/secure-headers';
 import { ServiceFailure } from '../domain/failures.js';
 import { isDatabaseUnreachable } from '../services/index.js';
 import { agenciesApp } from './agencies.js';
@@ -18,7 +20,7 @@ import { problemFor } from './failures.js';
 import { notificationsApp, webhooksApp } from './notifications.js';
 import { meApp, usersApp } from './users.js';
 import { newApp } from './openapi.js';
-import { mountDocs, mountMetrics, rateLimit, rejectNul, requestLog, stackHeaders } from './ops.js';
+import { mountDocs, mountMetrics, rateLimit, rejectNul, requestLog } from './ops.js';
 import { ApiProblem, problemResponse } from './problem.js';
 import { webApp } from '../web/app.js';
 
@@ -27,9 +29,10 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 export function createApp(deps: AppDeps) {
   const app = newApp();
 
-  // The request id and the security headers (same-origin referrers: see SECURITY_HEADERS).
-  app.use('*', stackHeaders());
+  app.use('*', requestId());
   app.use('*', requestLog(deps.logger));
+  // same-origin: our own forms name our origin (the pages' form check needs it), other sites learn nothing.
+  app.use('*', secureHeaders({ referrerPolicy: 'same-origin' }));
   mountMetrics(app, deps.config.temporal.metricsAddress);
   mountDocs(app);
   const limitBody = bodyLimit({

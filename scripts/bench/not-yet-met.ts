@@ -7,7 +7,7 @@ export const NOT_YET_MET_BARS: string[] = [
   'create.postP95',
   // 2.4 s quiet, 3.2–4.5 s with other load: within the noise, not yet under the bar.
   'conference.50',
-  // 0.66× and 0.73× a bare Hono app: Node's header serialization and the stack's own headers remain.
+  // Below 0.8× a bare Hono app: the rate limiter, the security headers and the HTTP metrics, each the library's.
   'http.healthz',
   'http.me',
   // The hand SQL takes 1.5–5 ms; the request's fixed cost (HTTP, authentication, JSON; for a page the session,
