@@ -42,6 +42,21 @@ export type Bar = {
 
 export type Verdict = Bar & { ratio: number; noise: number; pass: boolean };
 
+/** mulberry32, a small deterministic generator: two runs of a benchmark seed the same province. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A readable, deterministic UUID for seeded rows: `prefix` tells the tables apart, `n` the rows. */
+export const uuidOf = (prefix: number, n: number) => `${prefix.toString(16).padStart(8, '0')}-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
+
 export function percentile(values: number[], p: number): number {
   if (values.length === 0) return Number.NaN;
   const sorted = [...values].sort((a, b) => a - b);

@@ -17,7 +17,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import postgres from 'postgres';
 import { foldVietnamese } from '../../domain/text.js';
-import { fixedBar, percentile, relativeBar, type Bar, type BenchModule } from './harness.js';
+import { fixedBar, percentile, relativeBar, type Bar, type BenchModule, seededRandom, uuidOf } from './harness.js';
 import { startBenchSystem, type BenchSystem } from './system.js';
 
 const P95_LIMIT_MS = 25;
@@ -25,20 +25,6 @@ const VS_SQL_BOUND = 2;
 const DAY = 86_400_000;
 const API_LIMIT = 20; // the API's default page
 const WEB_LIMIT = 50; // the web page's
-
-/** mulberry32: two runs seed the same province. */
-function random(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const uuidOf = (prefix: number, n: number) => `${prefix.toString(16).padStart(8, '0')}-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
 
 const AGENCIES = [
   'Sở Kế hoạch và Đầu tư',
@@ -141,7 +127,7 @@ const pathOf = (door: 'api' | 'web', f: Filter) => {
 
 /** Seeds `total` directives (and their agencies, assignments and versions) into a migrated, empty database. */
 export async function seedLists(raw: postgres.Sql, total: number, log: (line: string) => void) {
-  const rand = random(20261414);
+  const rand = seededRandom(20261414);
   const agencyIds = AGENCIES.map((_, i) => uuidOf(0x11, i));
   await raw`insert into agencies ${raw(AGENCIES.map((name, i) => ({ id: agencyIds[i]!, code: `CQ${String(i + 1).padStart(2, '0')}`, name })))}`;
   const leaders = Array.from({ length: 3 }, (_, i) => uuidOf(0x12, i));

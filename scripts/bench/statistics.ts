@@ -20,25 +20,11 @@ import { backfillFacts } from '../../db/facts.js';
 import type { DirectiveStatus, Timeliness } from '../../domain/lists.js';
 import type { ServiceDeps } from '../../services/context.js';
 import { statisticsService } from '../../services/statistics.js';
-import { fixedBar, type BenchModule } from './harness.js';
+import { fixedBar, type BenchModule, seededRandom, uuidOf } from './harness.js';
 
 export const LIMIT_P95_MS = 200;
 const EVENTS_PER_DIRECTIVE = 10;
 const DAY = 86_400_000;
-
-/** A small deterministic generator (mulberry32), so two runs seed the same province. */
-function random(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const uuidOf = (prefix: number, n: number) => `${prefix.toString(16).padStart(8, '0')}-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
 
 type Event = { type: string; at: number; data: unknown };
 
@@ -64,7 +50,7 @@ export async function measureStatistics(options: { directives: number; runs: num
   const raw = postgres(url.toString(), { max: 2, onnotice: () => {} });
   try {
     await database.migrate();
-    const rand = random(20261202);
+    const rand = seededRandom(20261202);
     const pick = <T>(list: T[]) => list[Math.floor(rand() * list.length)]!;
 
     // The directory: the province, 8 supervising agencies, 6 agencies under each.
