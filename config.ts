@@ -26,6 +26,7 @@ const schema = z.object({
   TEMPORAL_UI_URL: optionalString,
   TEMPORAL_METRICS_ADDRESS: optionalString,
   TEMPORAL_WORKFLOW_BUNDLE: optionalString,
+  TEMPORAL_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(1000),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
   TRUSTED_PROXIES: z.coerce.number().int().min(0).max(10).default(0),
   PATH: z.string().default(''),
@@ -74,6 +75,11 @@ export type Config = {
     metricsAddress: string | undefined;
     /** A workflow bundle file to run instead of the build's (a release drill); unset: the build's own. */
     workflowBundle: string | undefined;
+    /**
+     * Workflow runs a worker keeps in memory between their tasks. A directive's run wakes days apart, so a cached
+     * run is memory held for nothing most of the time, and a miss costs one replay of its (≤ 1,000-event) history.
+     */
+    maxCachedWorkflows: number;
   };
   /** The OS search path, for finding the Temporal CLI and Go. */
   systemPath: string;
@@ -133,6 +139,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       uiUrl: e.TEMPORAL_UI_URL,
       metricsAddress: e.TEMPORAL_METRICS_ADDRESS,
       workflowBundle: e.TEMPORAL_WORKFLOW_BUNDLE,
+      maxCachedWorkflows: e.TEMPORAL_MAX_CACHED_WORKFLOWS,
     },
     systemPath: e.PATH,
     adminToken: e.ADMIN_TOKEN,

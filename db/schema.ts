@@ -406,6 +406,11 @@ export const notifications = pgTable(
     lastError: text('last_error'),
     /** Held by one delivery attempt until then; an attempt that overlaps another never takes the same row. */
     leaseUntil: timestamp('lease_until', { withTimezone: true }),
+    /**
+     * Times it was taken again from an attempt that ended holding it (its worker killed mid-send): that attempt
+     * may have been accepted before it died, so the receiver may hold it twice, under the same Message-ID.
+     */
+    resentInDoubt: integer('resent_in_doubt').notNull().default(0),
     createdAt: createdAt(),
     lastAttemptAt: timestamp('last_attempt_at', { withTimezone: true }),
     sentAt: timestamp('sent_at', { withTimezone: true }),

@@ -51,6 +51,13 @@ export async function visibleAgencies(db: Database, p: Scoped): Promise<string[]
   return [...seen];
 }
 
+/**
+ * Whether a list asks for an agency outside the principal's scope (an officer's own agency crossed with another):
+ * then both must hold, and that page is planned differently (services/directive-reads.ts).
+ */
+export const crossesScope = (scope: string[] | null, agency: string | undefined): boolean =>
+  scope !== null && agency !== undefined && !scope.includes(agency);
+
 /** SQL condition: the directive has a current assignment to one of `ids` (null: no restriction). */
 export function assignedToAny(ids: string[] | null): SQL | undefined {
   if (ids === null) return undefined;

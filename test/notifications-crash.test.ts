@@ -95,7 +95,8 @@ describe('a worker killed while it delivers', () => {
       .select()
       .from(notifications)
       .where(and(eq(notifications.directiveId, id), eq(notifications.recipientUserId, officer!.id)));
-    expect(row).toMatchObject({ status: 'sent' });
+    // Taken again from the attempt that died holding it: counted as resent in doubt, once.
+    expect(row).toMatchObject({ status: 'sent', resentInDoubt: 1 });
     // The first attempt died with its worker; the one that delivered was a retry, after the dead one's lease ran out.
     const { events } = await world.client.workflow.getHandle(`notify:${row!.source}`).fetchHistory();
     const attempts = (events ?? []).flatMap((e) => (e.activityTaskStartedEventAttributes ? [e.activityTaskStartedEventAttributes.attempt ?? 0] : []));

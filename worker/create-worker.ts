@@ -34,6 +34,8 @@ export type CreateWorkerOptions = {
   /** Prebuilt workflow bundle (tests build one per run); otherwise the worker bundles workflows/ itself. */
   workflowBundle?: { codePath: string };
   identity?: string;
+  /** Runs kept in memory between their tasks (TEMPORAL_MAX_CACHED_WORKFLOWS); unset: the SDK's default. */
+  maxCachedWorkflows?: number;
   /** Where reminders and escalations go; without it mail is recorded as skipped. */
   notify?: NotifyOptions;
 };
@@ -46,6 +48,7 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
     activities: createActivities({ db: options.db, startDelivery, ...(options.notify ? { notify: options.notify } : {}) }),
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
     ...(options.identity ? { identity: options.identity } : {}),
+    ...(options.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}),
   };
   return Worker.create(workerOptions);
 }
@@ -70,6 +73,7 @@ export async function createConfiguredWorker(
     taskQueue: config.temporal.taskQueue,
     db: deps.db,
     ...(bundle ? { workflowBundle: bundle } : {}),
+    maxCachedWorkflows: config.temporal.maxCachedWorkflows,
     notify: {
       publicUrl: config.http.publicUrl,
       mailer,

@@ -53,7 +53,11 @@ type Row = typeof notifications.$inferSelect;
 async function claimNext(db: Database, source: string, done: string[]): Promise<Row | undefined> {
   const [row] = await db
     .update(notifications)
-    .set({ leaseUntil: sql`now() + make_interval(secs => ${LEASE_SECONDS})` })
+    .set({
+      leaseUntil: sql`now() + make_interval(secs => ${LEASE_SECONDS})`,
+      // A lease still set was never given back: the attempt holding it ended without saying how it went.
+      resentInDoubt: sql`${notifications.resentInDoubt} + (${notifications.leaseUntil} is not null)::int`,
+    })
     .where(
       eq(
         notifications.id,

@@ -8,8 +8,10 @@ import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { inArray, sql } from 'drizzle-orm';
+import postgres from 'postgres';
 import { directives } from '../../db/schema.js';
 import { cpuSplit, fixedBar, percentile, pool, relativeBar, withTimeout, type Bar, type BenchModule } from './harness.js';
+import { seedLists } from './lists.js';
 import { startBenchSystem, type BenchSystem } from './system.js';
 
 const CONCURRENCY = 16;
@@ -39,6 +41,17 @@ export const createBench: BenchModule = {
     const rounds = ctx.quick ? 2 : 4;
     const conferences = ctx.quick ? 2 : 5;
     const sys = await startBenchSystem('create');
+    // How the rate grows with the table: BENCH_CREATE_EXISTING=100000 seeds that many directives first, as the
+    // lists benchmark seeds them (assignments, versions, 15 agencies), before anything is timed.
+    const existing = Number(process.env.BENCH_CREATE_EXISTING ?? 0);
+    if (existing > 0) {
+      const raw = postgres(sys.config.databaseUrl!, { max: 1, onnotice: () => {} });
+      try {
+        await seedLists(raw, existing, ctx.log);
+      } finally {
+        await raw.end();
+      }
+    }
     const connection = await NativeConnection.connect({ address: sys.temporalAddress });
     const emptyQueue = `bench-empty-${randomUUID().slice(0, 8)}`;
     const emptyWorker = await Worker.create({

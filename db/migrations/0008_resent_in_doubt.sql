@@ -1,0 +1,1 @@
+ALTER TABLE "notifications" ADD COLUMN "resent_in_doubt" integer DEFAULT 0 NOT NULL;
