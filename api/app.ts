@@ -96,7 +96,9 @@ export function createApp(deps: AppDeps) {
   app.all('/v1/*', noRoute);
   // Everything that is not the JSON API is the web app: its pages, their assets, signing in.
   const web = webApp({ services: deps.services, config: { http: deps.config.http }, logger: deps.logger, oidc: deps.config.oidc });
-  app.mount('/', web.fetch);
+  // Handed the request as it came: mounted at the root there is no prefix to strip, and the default rewrite built a
+  // whole new Request (and probed for an execution context node has none of) for every page.
+  app.mount('/', web.fetch, { replaceRequest: false, optionHandler: (c) => [c.env] });
   app.notFound(noRoute);
   app.onError((err, c) => {
     if (err instanceof ServiceFailure) {

@@ -4,7 +4,7 @@
  */
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import type { directives } from '../db/schema.js';
+import { directives } from '../db/schema.js';
 import type { DeadlinePolicy, Offset, PlannedDeadline, ReportingRegime } from '../domain/deadlines.js';
 import type { DirectiveState, ExtensionRequest, Report } from '../domain/directive.js';
 import type { DirectiveEvent } from '../domain/events.js';
@@ -90,7 +90,26 @@ export const instantOf = (v: string): Date => (v.includes('T') ? new Date(v) : v
 export const unknownAgency = (id: string): AgencySummary => ({ id, code: '?', name: '(unknown agency)' });
 export const notFound = (id: string) => new ServiceFailure(FailureType.NotFound, `No directive ${id}.`);
 
-export function rowToState(row: typeof directives.$inferSelect, coordinatingAgencyIds: string[]): DirectiveState {
+/** The projection's columns a directive's state is read from (not its folded search text or its bookkeeping). */
+export const STATE_COLUMNS = {
+  id: directives.id,
+  title: directives.title,
+  body: directives.body,
+  leadAgencyId: directives.leadAgencyId,
+  conferenceId: directives.conferenceId,
+  status: directives.status,
+  timeliness: directives.timeliness,
+  dueAt: directives.dueAt,
+  nextDeadlineAt: directives.nextDeadlineAt,
+  escalationLevel: directives.escalationLevel,
+  issuedBy: directives.issuedBy,
+  issuedAt: directives.issuedAt,
+  completedAt: directives.completedAt,
+  lastSeq: directives.lastSeq,
+};
+export type StateRow = Pick<typeof directives.$inferSelect, keyof typeof STATE_COLUMNS>;
+
+export function rowToState(row: StateRow, coordinatingAgencyIds: string[]): DirectiveState {
   return {
     directiveId: row.id,
     title: row.title,

@@ -24,6 +24,7 @@ import {
   instantOf,
   notFound,
   rowToState,
+  STATE_COLUMNS,
   unknownAgency,
   type DirectiveDetail,
   type DirectiveQuery,
@@ -159,7 +160,7 @@ export function directiveReads(deps: ServiceDeps) {
       const pageOf = (x: Database | Tx) =>
         x
           .select({
-            row: directives,
+            row: STATE_COLUMNS,
             leadCode: agencies.code,
             leadName: agencies.name,
             coordinating: sql<Array<{ id: string; code: string | null; name: string | null }>>`coalesce((
