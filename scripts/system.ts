@@ -10,7 +10,7 @@ import { createApp } from '../api/app.js';
 import { startHttpServer } from '../api/serve.js';
 import { BOOTSTRAP_ADMIN_ID, ensureBootstrapAdmin, ensureBootstrapAdminEmail, hasPassword, resolveAdminPassword, resolveAdminToken, seedAgenciesIfEmpty } from '../db/bootstrap.js';
 import { openDatabase } from '../db/client.js';
-import { createServices } from '../services/index.js';
+import { createServices, type Services } from '../services/index.js';
 import { connectClient, ensureDigestSchedule } from '../services/temporal.js';
 import { connectWorker, createConfiguredWorker } from '../worker/create-worker.js';
 import { startMailCatcher } from './mail-catcher.js';
@@ -31,6 +31,8 @@ export type RunningSystem = {
   adminSignIn: { email: string; password: string; file: string };
   /** Settles when the worker stops on its own (a fatal error). */
   workerRun: Promise<void>;
+  /** The application layer the API and the pages call (benchmarks time it without the door). */
+  services: Services;
   stop(): Promise<void>;
 };
 
@@ -108,6 +110,7 @@ export async function startSystem(config: Config, say: (line: string) => void): 
     adminTokenFile: admin.file,
     adminSignIn: { email: adminEmail, password: adminPassword.password, file: adminPassword.file },
     workerRun,
+    services,
     stop() {
       stopped ??= (async () => {
         await server.close();

@@ -51,6 +51,32 @@ function assignedInScope(scope: string[] | null, agency: string | undefined): SQ
     )}))`;
 }
 
+/**
+ * What a page's statement needs of the planner, set for that statement only:
+ * - a search: PostgreSQL plans a prepared statement (postgres.js prepares every query) generically after five
+ *   runs when they cost alike, and the generic plan of `ilike $1` walks the newest directives whatever the
+ *   phrase. Five searches for a common word then made a rare phrase walk the whole table on that connection
+ *   (50 ms instead of 8 at 100,000 directives, 160 ms for an officer): a search is planned for its own phrase.
+ * - a scope crossed with another agency: the planner walks the newest directives in parallel, and on two cores
+ *   its workers cost more to start than the walk (150 ms with two, 7 ms without). A rare search phrase is the
+ *   opposite (15 ms with them, 50–150 ms without): every other page keeps them.
+ */
+export function planSettingsFor(scope: string[] | null, q: { q?: string | undefined; agency?: string | undefined }): Array<[string, string]> {
+  return [
+    ...(q.q ? ([['plan_cache_mode', 'force_custom_plan']] as Array<[string, string]>) : []),
+    ...(crossesScope(scope, q.agency) ? ([['max_parallel_workers_per_gather', '0']] as Array<[string, string]>) : []),
+  ];
+}
+
+/** Runs `statement` with `settings` in force for it alone (set_config(…, true) lasts until its transaction ends). */
+async function withPlanSettings<T>(db: Database, settings: Array<[string, string]>, statement: (x: Database | Tx) => Promise<T>): Promise<T> {
+  if (settings.length === 0) return statement(db);
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`select ${sql.join(settings.map(([name, value]) => sql`set_config(${name}, ${value}, true)`), sql`, `)}`);
+    return statement(tx);
+  });
+}
+
 export function directiveReads(deps: ServiceDeps) {
   const { db, temporal, config, logger } = deps;
 
@@ -173,15 +199,7 @@ export function directiveReads(deps: ServiceDeps) {
           .where(and(...where))
           .orderBy(desc(directives.issuedAt), desc(directives.id))
           .limit(q.limit + 1);
-      // A scope crossed with another agency: the planner walks the newest directives in parallel, and on two cores
-      // its workers cost more to start than the walk (150 ms with two, 7 ms without), so that page runs without
-      // them. A rare search phrase is the opposite (15 ms with them, 50–150 ms without): every other page keeps them.
-      const rows = crossesScope(scope, q.agency)
-        ? await db.transaction(async (tx) => {
-            await tx.execute(sql`set local max_parallel_workers_per_gather = 0`);
-            return pageOf(tx);
-          })
-        : await pageOf(db);
+      const rows = await withPlanSettings(db, planSettingsFor(scope, q), pageOf);
       const page = rows.slice(0, q.limit);
       const named = new Map<string, AgencySummary>();
       for (const r of page) {

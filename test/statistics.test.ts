@@ -258,6 +258,8 @@ describe('reports in the formats provinces use', () => {
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(file.bytes as unknown as ArrayBuffer);
     expect(wb.worksheets.map((w) => w.name)).toEqual(['Toàn tỉnh', 'Cơ quan chủ trì', 'Cơ quan được giao', 'Cơ quan theo dõi', 'Hội nghị', 'Xếp hạng', 'Quá hạn chưa hoàn thành']);
+    // A formula whose value is 0 carries no cached result: the spreadsheet computes them all as it opens.
+    expect(await (await JSZip.loadAsync(file.bytes)).file('xl/workbook.xml')!.async('string')).toMatch(/<calcPr[^>]*fullCalcOnLoad="1"/);
 
     const lead = wb.getWorksheet('Cơ quan chủ trì')!;
     expect(lead.getCell('A1').value).toBe('KẾT QUẢ THỰC HIỆN NHIỆM VỤ QUÝ III NĂM 2025');

@@ -175,6 +175,9 @@ export async function reportWorkbook(r: PublishedReport, overdueTotal = r.overdu
   const wb = new ExcelJS.Workbook();
   wb.creator = 'Theo dõi thực hiện kết luận, chỉ đạo';
   wb.created = new Date(r.asOf);
+  // exceljs leaves out a formula's cached result when it is 0 or empty: the spreadsheet computes every formula as
+  // it opens, so no cell shows blank where its value is 0.
+  wb.calcProperties.fullCalcOnLoad = true;
   countsSheet(wb, r, 'province', [{ key: null, counts: r.totals }]);
   countsSheet(wb, r, 'lead', r.byLead);
   assignedSheet(wb, r);
