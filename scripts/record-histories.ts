@@ -98,6 +98,18 @@ const scenarios: Scenario[] = [
     },
     doneWhen: (t) => t.includes('escalation_resolved'),
   },
+  {
+    // Recorded with the run deciding in its first activation that it is local from the start.
+    name: 'local-from-start-two-agencies-escalated-then-reported',
+    coordinating: true,
+    input: (now) => ({ dueAt: at(now, 3600), policy: FAST_POLICY, regime: { kind: 'explicit', dueDates: [at(now, 4)] } }),
+    drive: async (ctx) => {
+      await ctx.handle.executeUpdate(acknowledgeUpdate, { args: [{ actor: ctx.leadOfficer }] });
+      await waitFor(ctx, (t) => count(t, 'escalated') === 6);
+      await ctx.handle.executeUpdate(submitReportUpdate, { args: [{ actor: ctx.leadOfficer, deadlineKey: 'R1', summary: 'Báo cáo muộn' }] });
+    },
+    doneWhen: (t) => t.includes('escalation_resolved'),
+  },
 ];
 
 async function main() {

@@ -25,6 +25,22 @@ describe('recorded workflow histories', () => {
     ).resolves.toBeUndefined();
   });
 
+  // A history the release drill (npm run faults) left stuck: under load the worker delivered the first
+  // planSchedule result in the workflow task after the one whose history holds its marker, and the code then asked
+  // patched('record-as-local-activity') lazily. Replay delivers that result a task earlier, before the server has
+  // told the code the patch is there, takes the remote branch and fails; the run is stuck at its next task.
+  const stuck = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', 'first-record-next-task');
+  it('could not replay a run whose first record followed its first local result into the next task, while patches were asked lazily', async () => {
+    const history = JSON.parse(fs.readFileSync(path.join(stuck, 'lazy-patches-stuck.json'), 'utf8'));
+    await expect(Worker.runReplayHistory({ workflowBundle: { codePath: inject('workflowBundlePath') } }, history, 'stuck')).rejects.toThrow(
+      /record-as-local-activity/,
+    );
+  });
+  it('replays the same history as a run decided in its first activation writes it (local-activities-from-start)', async () => {
+    const history = JSON.parse(fs.readFileSync(path.join(stuck, 'local-from-start.json'), 'utf8'));
+    await expect(Worker.runReplayHistory({ workflowBundle: { codePath: inject('workflowBundlePath') } }, history, 'from-start')).resolves.toBeUndefined();
+  });
+
   it('detects a workflow change that would break a running directive', async () => {
     const history = JSON.parse(fs.readFileSync(path.join(dir, 'directive-issued-then-overdue.json'), 'utf8'));
     // Swapping the first scheduled activity for another makes the recorded history inconsistent with the code.

@@ -23,12 +23,26 @@ const local = proxyLocalActivities<Activities>({ startToCloseTimeout: '30 second
 export const LOCAL_READS_PATCH = 'reads-as-local-activities';
 export const LOCAL_RECORD_PATCH = 'record-as-local-activity';
 
-const recordEvent = (input: Parameters<Activities['recordEvent']>[0]) => (patched(LOCAL_RECORD_PATCH) ? local : remote).recordEvent(input);
+/**
+ * How a run calls its activities, decided in its first activation (directive.ts, LOCAL_FROM_START_PATCH).
+ * A run that started local from the start never asks the two patches above. They were asked lazily, at a run's
+ * first read and first record, and the first record follows the first local activity's result: a worker may
+ * deliver that result in the next workflow task (it did under load, in the release drill) while replay
+ * delivers it in the task whose history holds its marker, before the server told the code that the record's
+ * patch is there. The replay then took the remote branch and the run could never be replayed again.
+ */
+export type ActivityMode = { localFromStart: boolean };
 
-export const planSchedule = (input: PlanInput): Promise<Plan> => (patched(LOCAL_READS_PATCH) ? local : remote).planSchedule(input);
+const recordEvent = (mode: ActivityMode, input: Parameters<Activities['recordEvent']>[0]) =>
+  (mode.localFromStart || patched(LOCAL_RECORD_PATCH) ? local : remote).recordEvent(input);
 
-export const resolveEscalationTarget = (input: { agencyId: string; level: EscalationLevel; issuedBy: string | null }): Promise<EscalationTarget> =>
-  (patched(LOCAL_READS_PATCH) ? local : remote).resolveEscalationTarget(input);
+export const planSchedule = (mode: ActivityMode, input: PlanInput): Promise<Plan> =>
+  (mode.localFromStart || patched(LOCAL_READS_PATCH) ? local : remote).planSchedule(input);
+
+export const resolveEscalationTarget = (
+  mode: ActivityMode,
+  input: { agencyId: string; level: EscalationLevel; issuedBy: string | null },
+): Promise<EscalationTarget> => (mode.localFromStart || patched(LOCAL_READS_PATCH) ? local : remote).resolveEscalationTarget(input);
 
 export type Recorder = (recorded: Recorded) => Promise<void>;
 
@@ -36,11 +50,11 @@ export type Recorder = (recorded: Recorded) => Promise<void>;
  * Sequence numbers are reserved before the activity runs so concurrent records never share one;
  * state.seq only advances once the event is durably recorded.
  */
-export function createRecorder(state: DirectiveState): Recorder {
+export function createRecorder(state: DirectiveState, mode: ActivityMode): Recorder {
   let nextSeq = state.seq;
   return async ({ event, actorId }) => {
     const seq = ++nextSeq;
-    await recordEvent({
+    await recordEvent(mode, {
       ...event,
       directiveId: state.directiveId,
       workflowId: workflowInfo().workflowId,

@@ -10,7 +10,8 @@ import {
 import type { UpdateDefinition } from '@temporalio/common';
 import type { DirectiveState } from '../domain/directive.js';
 import { isClosed, timelinessOf } from '../domain/timeliness.js';
-import { createRecorder, planSchedule, resolveEscalationTarget } from './activities.js';
+import type { PlanInput } from '../domain/deadlines.js';
+import { createRecorder, planSchedule as planScheduleActivity, resolveEscalationTarget, type ActivityMode } from './activities.js';
 import { legacyIssuedSlice } from './legacy-slice.js';
 import { escalationLevelOf, markFired, missedEvent, nextDeadlineOf, openEscalation, pendingTimers, reminderEvent, type TimerItem } from './lifecycle.js';
 import {
@@ -39,6 +40,11 @@ export const LIFECYCLE_PATCH = 'directive-lifecycle-v1';
  * side by side. Before it, one item per timer.
  */
 export const FIRE_TOGETHER_PATCH = 'fire-due-items-together';
+/**
+ * A run started with this release decides in its first activation what the three patches above decided lazily:
+ * its activities are local and due items fire together (activities.ts says why asking them lazily broke replay).
+ */
+export const LOCAL_FROM_START_PATCH = 'local-activities-from-start';
 
 /**
  * One workflow per directive (`directive-<id>`): the source of truth for its lifecycle and timers. This
@@ -49,7 +55,9 @@ export const FIRE_TOGETHER_PATCH = 'fire-due-items-together';
 export async function directiveWorkflow(input: DirectiveInput): Promise<DirectiveState> {
   const state: DirectiveState = input.resume ? resumedState(input.resume) : initialState(input);
   setHandler(stateQuery, () => state);
-  const record = createRecorder(state);
+  const mode: ActivityMode = { localFromStart: false };
+  const record = createRecorder(state, mode);
+  const planSchedule = (i: PlanInput) => planScheduleActivity(mode, i);
 
   const now = () => new Date().toISOString();
   let dirty = false;
@@ -155,6 +163,8 @@ export async function directiveWorkflow(input: DirectiveInput): Promise<Directiv
     await commit(applyUpgradePlan(state, plan, now(), outcome === 'upgrade_after_overdue'));
     upgraded = true;
   } else {
+    // Asked before any handler or activity can run, in the first activation, live and in replay alike.
+    mode.localFromStart = patched(LOCAL_FROM_START_PATCH);
     for (const u of updates) u.install();
     if (!input.resume) {
       const plan = await planSchedule(prepareIssue(state, input));
@@ -172,7 +182,7 @@ export async function directiveWorkflow(input: DirectiveInput): Promise<Directiv
     // A reminder changes nothing a search attribute shows, so it is recorded without a refresh.
     if (item.kind === 'reminder') return record(reminderEvent(item));
     if (item.kind === 'due') return commit(missedEvent(state, item));
-    const target = await resolveEscalationTarget({ agencyId: item.agencyId, level: item.level, issuedBy: state.issuedBy });
+    const target = await resolveEscalationTarget(mode, { agencyId: item.agencyId, level: item.level, issuedBy: state.issuedBy });
     // The missing report may have arrived while the target was being resolved: then nothing opens.
     await commit(openEscalation(state, item, target, now()));
   };
@@ -202,7 +212,7 @@ export async function directiveWorkflow(input: DirectiveInput): Promise<Directiv
       const woke = await condition(() => dirty || isClosed(state.status), wait);
       if (woke) continue;
     }
-    if (patched(FIRE_TOGETHER_PATCH)) {
+    if (mode.localFromStart || patched(FIRE_TOGETHER_PATCH)) {
       const now = Math.max(next.at, Date.now());
       // Sequence numbers are reserved in call order, so the events keep the order they were planned in.
       await Promise.all(pendingTimers(state).filter((t) => t.at <= now).map(fire));

@@ -112,6 +112,9 @@ export async function deliverNotifications(deps: DeliveryDeps, source: string): 
    */
   const markDelivered = async (id: string) => {
     delivered.add(id);
+    // Named at once, before the first write: a write that hangs on a cut connection (10–25 s in the fault run)
+    // outlasts the heartbeat timeout, and the attempt the server starts instead must know this one was sent.
+    progress(id);
     const giveUpAt = Date.now() + MARK_RETRY_MS;
     for (let wait = 250; ; wait = Math.min(wait * 2, 5000)) {
       try {
