@@ -10,8 +10,8 @@
  * its bound by more than the noise the run measured.
  */
 import { parseArgs } from 'node:util';
-import { runMain } from '../config.js';
-import { formatVerdict, judge, NoiseMeter, type BenchContext, type BenchModule, type Verdict } from './bench/harness.js';
+import { loadConfig, runMain } from '../config.js';
+import { formatVerdict, judge, NoiseMeter, settle, type BenchContext, type BenchModule, type Verdict } from './bench/harness.js';
 import { createBench } from './bench/create.js';
 import { escalationBench } from './bench/escalation.js';
 import { httpBench } from './bench/http.js';
@@ -28,6 +28,7 @@ async function main() {
   const unknown = [...(only ?? [])].filter((n) => !MODULES.some((m) => m.name === n));
   if (unknown.length) throw new Error(`Unknown benchmark ${unknown.join(', ')}; there are ${MODULES.map((m) => m.name).join(', ')}.`);
   const ctx: BenchContext = { quick: values.quick, log: (line) => process.stderr.write(`  … ${line}\n`) };
+  await settle(loadConfig().testDatabaseAdminUrl, ctx.log);
   const meter = new NoiseMeter();
   meter.sample();
   const verdicts: Verdict[] = [];

@@ -39,7 +39,7 @@ export const createBench: BenchModule = {
   async run(ctx) {
     const perRound = ctx.quick ? 80 : 500;
     const rounds = ctx.quick ? 2 : 4;
-    const conferences = ctx.quick ? 2 : 5;
+    const conferences = ctx.quick ? 3 : 5;
     const sys = await startBenchSystem('create');
     // How the rate grows with the table: BENCH_CREATE_EXISTING=100000 seeds that many directives first, as the
     // lists benchmark seeds them (assignments, versions, 15 agencies), before anything is timed.

@@ -8,6 +8,8 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import os from 'node:os';
+import postgres from 'postgres';
 import { performance } from 'node:perf_hooks';
 
 export type Direction = 'atLeast' | 'atMost';
@@ -101,6 +103,28 @@ export class NoiseMeter {
   get count(): number {
     return this.samples.length;
   }
+}
+
+/**
+ * Waits until the machine is quiet enough to measure: PostgreSQL has written its dirty buffers (a checkpoint;
+ * skipped where the role may not) and the load average of the last minute is under one busy core per two, for at
+ * most `maxMs`. `npm test` ends with the quick run right after the suite, whose last minutes (two hundred
+ * directives through a cluster, databases dropped) otherwise show up in the first benchmark's figures.
+ */
+export async function settle(adminUrl: string, log: (line: string) => void, maxMs = 90_000): Promise<void> {
+  const started = Date.now();
+  const sql = postgres(adminUrl, { max: 1, onnotice: () => {} });
+  try {
+    await sql`checkpoint`;
+  } catch {
+    // Not a superuser: the checkpointer catches up on its own.
+  } finally {
+    await sql.end();
+  }
+  const busyCores = () => os.loadavg()[0]!;
+  const quiet = os.cpus().length / 2;
+  while (busyCores() > quiet && Date.now() - started < maxMs) await new Promise((r) => setTimeout(r, 2000));
+  log(`machine settled in ${((Date.now() - started) / 1000).toFixed(0)} s (load ${busyCores().toFixed(2)}, quiet below ${quiet})`);
 }
 
 /** The noise a bar is judged with: the machine's or its limit's own spread, whichever is larger, at most 30 %. */

@@ -311,8 +311,8 @@ export const listsBench: BenchModule = {
   async run(ctx) {
     const total = Number(process.env.BENCH_LISTS_DIRECTIVES ?? (ctx.quick ? 20_000 : 100_000));
     const rounds = ctx.quick ? 3 : 5;
-    const perRound = ctx.quick ? 20 : 40;
-    const warmup = ctx.quick ? 3 : 5;
+    const perRound = ctx.quick ? 30 : 40;
+    const warmup = 10;
     ctx.log(`lists: ${total.toLocaleString('en')} directives; ${rounds} rounds × ${perRound} requests per side per case`);
     const sys = await startBenchSystem('lists');
     const raw = postgres(sys.config.databaseUrl!, { max: 1, onnotice: () => {} });
