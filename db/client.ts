@@ -81,8 +81,23 @@ export function isDatabaseUnreachable(err: unknown): boolean {
 /** A connection attempt gives up after this long, so a request during an outage is answered, not left hanging. */
 const CONNECT_TIMEOUT_SECONDS = 5;
 
+/**
+ * Settings of every session the product opens. postgres.js prepares every statement, and PostgreSQL keeps a
+ * generic plan for one after five runs that cost alike: planned without its values (a page's LIMIT, a filter's
+ * value, a search phrase) it walked the table where the values would have let it stop after a page. Five searches
+ * for a common word made a rare phrase take 50 ms instead of 8 at 100,000 directives (160 ms for an officer), on
+ * that connection, from then on. Every statement is planned for its own values; planning a page costs well under
+ * a millisecond.
+ */
+export const SESSION_SETTINGS = { plan_cache_mode: 'force_custom_plan' } as const;
+
 function openPostgres(url: string, max: number): DatabaseHandle {
-  const client = postgres(url, { max, connect_timeout: CONNECT_TIMEOUT_SECONDS, onnotice: () => {} });
+  const client = postgres(url, {
+    max,
+    connect_timeout: CONNECT_TIMEOUT_SECONDS,
+    onnotice: () => {},
+    connection: SESSION_SETTINGS,
+  });
   const db = drizzlePostgres(client, { schema }) as unknown as Database;
   return {
     db,

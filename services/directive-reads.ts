@@ -52,20 +52,13 @@ function assignedInScope(scope: string[] | null, agency: string | undefined): SQ
 }
 
 /**
- * What a page's statement needs of the planner, set for that statement only:
- * - a search: PostgreSQL plans a prepared statement (postgres.js prepares every query) generically after five
- *   runs when they cost alike, and the generic plan of `ilike $1` walks the newest directives whatever the
- *   phrase. Five searches for a common word then made a rare phrase walk the whole table on that connection
- *   (50 ms instead of 8 at 100,000 directives, 160 ms for an officer): a search is planned for its own phrase.
- * - a scope crossed with another agency: the planner walks the newest directives in parallel, and on two cores
- *   its workers cost more to start than the walk (150 ms with two, 7 ms without). A rare search phrase is the
- *   opposite (15 ms with them, 50–150 ms without): every other page keeps them.
+ * What a page's statement needs of the planner, set for that statement only. A scope crossed with another agency:
+ * the planner walks the newest directives in parallel, and on two cores its workers cost more to start than the
+ * walk (150 ms with two, 7 ms without). A rare search phrase is the opposite (15 ms with them, 50–150 ms without):
+ * every other page keeps them. (Every statement is planned for its own values: db/client.ts, SESSION_SETTINGS.)
  */
-export function planSettingsFor(scope: string[] | null, q: { q?: string | undefined; agency?: string | undefined }): Array<[string, string]> {
-  return [
-    ...(q.q ? ([['plan_cache_mode', 'force_custom_plan']] as Array<[string, string]>) : []),
-    ...(crossesScope(scope, q.agency) ? ([['max_parallel_workers_per_gather', '0']] as Array<[string, string]>) : []),
-  ];
+export function planSettingsFor(scope: string[] | null, q: { agency?: string | undefined }): Array<[string, string]> {
+  return crossesScope(scope, q.agency) ? [['max_parallel_workers_per_gather', '0']] : [];
 }
 
 /** Runs `statement` with `settings` in force for it alone (set_config(…, true) lasts until its transaction ends). */

@@ -105,6 +105,11 @@ export class NoiseMeter {
   }
 }
 
+/** A full collection, where the process was started with --expose-gc (`npm run bench` is); otherwise nothing. */
+export function collectGarbage(): void {
+  (globalThis as { gc?: () => void }).gc?.();
+}
+
 /**
  * Waits until the machine is quiet enough to measure: PostgreSQL has written its dirty buffers (a checkpoint;
  * skipped where the role may not) and the load average of the last minute is under one busy core per two, for at

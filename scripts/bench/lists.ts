@@ -13,7 +13,7 @@
  *   page call, with its scope, its drizzle query, its plan settings and its mapping) against the same page
  *   written by hand in SQL, at most 2×. The door's fixed cost (HTTP, the middleware, JSON
  *   or rendering) is the HTTP bars' to judge, against a bare Hono app: a hand-written query has no door.
- * Rounds alternate the request, the read and the hand-written SQL. Before timing, every case checks that the
+ * Within a round the request, the read and the hand-written SQL take turns, one sample each. Before timing, every case checks that the
  * API (or the page) and the read show exactly the rows the hand-written SQL returns, so they are the same query.
  *
  * BENCH_LISTS_DIRECTIVES overrides the number of directives (e.g. 10000 or 1000000 for how cost grows).
@@ -24,9 +24,10 @@ import postgres from 'postgres';
 import type { Principal as Person } from '../../services/context.js';
 import type { DirectiveQuery } from '../../services/directive-model.js';
 import { planSettingsFor } from '../../services/directive-reads.js';
+import { SESSION_SETTINGS } from '../../db/client.js';
 import type { Timeliness } from '../../domain/lists.js';
 import { foldVietnamese } from '../../domain/text.js';
-import { fixedBar, median, percentile, relativeBar, type Bar, type BenchModule, seededRandom, uuidOf } from './harness.js';
+import { collectGarbage, fixedBar, median, percentile, relativeBar, type Bar, type BenchModule, seededRandom, uuidOf } from './harness.js';
 import { startBenchSystem, type BenchSystem } from './system.js';
 
 const P95_LIMIT_MS = 25;
@@ -310,12 +311,13 @@ export const listsBench: BenchModule = {
   name: 'lists',
   async run(ctx) {
     const total = Number(process.env.BENCH_LISTS_DIRECTIVES ?? (ctx.quick ? 20_000 : 100_000));
-    const rounds = ctx.quick ? 3 : 5;
+    const rounds = 5;
     const perRound = ctx.quick ? 30 : 40;
     const warmup = 10;
     ctx.log(`lists: ${total.toLocaleString('en')} directives; ${rounds} rounds × ${perRound} requests per side per case`);
     const sys = await startBenchSystem('lists');
-    const raw = postgres(sys.config.databaseUrl!, { max: 1, onnotice: () => {} });
+    // The hand-written SQL goes through the same driver with the same session settings as the product.
+    const raw = postgres(sys.config.databaseUrl!, { max: 1, onnotice: () => {}, connection: SESSION_SETTINGS });
     try {
       const { agencyIds, now } = await seedLists(raw, total, ctx.log);
       const { admin, officers } = await principals(sys, raw, agencyIds);
@@ -326,9 +328,8 @@ export const listsBench: BenchModule = {
           : fetch(`${sys.apiUrl}${pathOf('web', v.filter)}`, { headers: { cookie: `dt_session=${v.who.session}` } });
       const sqlOf = async (door: 'api' | 'web', v: Variant) => {
         const { text, params } = handSql(v, door === 'api' ? API_LIMIT : WEB_LIMIT);
-        // The same plan settings as the product's page (services/directive-reads.ts: a search planned for its own
-        // phrase, a scope crossed with another agency without parallel workers), so the ratio is the request's
-        // cost and not a planner setting.
+        // The same plan settings as the product's page (services/directive-reads.ts: a scope crossed with another
+        // agency without parallel workers), so the ratio is the read's cost and not a planner setting.
         const settings = planSettingsFor(v.who.agencyId ? [v.who.agencyId] : null, v.filter);
         if (settings.length === 0) return raw.unsafe(text, params as never[]);
         return raw.begin(async (tx) => {
@@ -429,10 +430,20 @@ export const listsBench: BenchModule = {
         const doors: number[] = [];
         const pairs: Array<[number, number]> = [];
         for (let r = 0; r < rounds; r++) {
+          // Each round starts from a collected heap (npm run bench exposes gc): the garbage of the seeding and of the
+          // cases before would otherwise be collected inside this round's samples, on whichever side ran then.
+          collectGarbage();
           const timed = { door: [] as number[], read: [] as number[], hand: [] as number[] };
-          const order = r % 2 === 0 ? (['door', 'read', 'hand'] as const) : (['hand', 'read', 'door'] as const);
+          const sides = ['door', 'read', 'hand'] as const;
           const timer = { door: timeApi, read: timeRead, hand: timeSql };
-          for (const side of order) for (let i = 0; i < perRound; i++) timed[side].push(await timer[side](c, i));
+          // Interleaved, one of each in turn and the order turning: a collection of the garbage a page left falls
+          // on whichever side runs next, so in blocks the read paid for the door's.
+          for (let i = 0; i < perRound; i++) {
+            for (let k = 0; k < sides.length; k++) {
+              const side = sides[(i + r + k) % sides.length]!;
+              timed[side].push(await timer[side](c, i));
+            }
+          }
           doors.push(percentile(timed.door, 95));
           pairs.push([percentile(timed.read, 95), percentile(timed.hand, 95)]);
         }
