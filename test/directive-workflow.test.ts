@@ -98,7 +98,12 @@ describe('the directive workflow', () => {
 
     const [row] = await world.db.select().from(directives).where(eq(directives.id, i.directiveId));
     expect(row).toMatchObject({ timeliness: 'open_overdue', lastSeq: 2, status: 'issued' });
-    const description = await handle.describe();
+    // The recorder is a local activity: its row is written inside the workflow task, whose search attributes the
+    // server applies when the task completes, a moment later.
+    const description = await eventually(async () => {
+      const d = await handle.describe();
+      return d.typedSearchAttributes.get(TimelinessKey) === 'open_overdue' ? d : undefined;
+    }, 10_000);
     expect(description.typedSearchAttributes.get(TimelinessKey)).toBe('open_overdue');
     expect(description.status.name).toBe('RUNNING');
   });

@@ -107,7 +107,11 @@ describe('reminders and the escalation ladder', () => {
     expect(rungs.every((r) => r.deadlineKey === 'R1' && r.resolvedAt === null)).toBe(true);
     const opened = rungs.map((r) => r.openedAt.getTime());
     expect(opened).toEqual([...opened].sort((a, b) => a - b));
-    const described = await handle.describe();
+    // Rows are written by the local recorder inside a workflow task; its search attributes land as the task completes.
+    const described = await eventually(async () => {
+      const d = await handle.describe();
+      return d.typedSearchAttributes.get(EscalationLevelKey) === 3 ? d : undefined;
+    }, 10_000);
     expect(described.typedSearchAttributes.get(EscalationLevelKey)).toBe(3);
 
     const s = await handle.executeUpdate(submitReportUpdate, {
