@@ -29,6 +29,11 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 export function createApp(deps: AppDeps) {
   const app = newApp();
 
+  // Liveness answers before the stack: a probe polled every few seconds by an orchestrator needs no request id,
+  // access-log line, security headers or latency histogram, and the stack was two thirds of its cost (0.36× a
+  // bare Hono app). Readiness, which asks the dependencies, goes through the stack like every other route.
+  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+
   app.use('*', requestId());
   app.use('*', requestLog(deps.logger));
   // same-origin: our own forms name our origin (the pages' form check needs it), other sites learn nothing.
@@ -44,7 +49,6 @@ export function createApp(deps: AppDeps) {
   // was the largest single cost of a /healthz (a third of its time in a CPU profile).
   app.use('*', (c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitBody(c, next)));
 
-  app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.get('/readyz', async (c) => {
     const checks = await deps.services.readiness();
     if (Object.values(checks).some((v) => v !== 'ok')) return problemResponse(c, 503, { detail: 'A dependency is unavailable.', checks });

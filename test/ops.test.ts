@@ -33,11 +33,11 @@ describe('operational surface', () => {
   });
 
   it('serves Prometheus metrics with the HTTP requests it has answered', async () => {
-    await world.call('GET', '/healthz', { token: null });
+    await world.call('GET', '/readyz', { token: null });
     const res = await world.call('GET', '/metrics', { token: null });
     expect(res.status).toBe(200);
     const text = await res.text();
-    expect(text).toMatch(/http_request_duration_seconds_bucket\{.*route="\/healthz"/);
+    expect(text).toMatch(/http_request_duration_seconds_bucket\{.*route="\/readyz"/);
     expect(text).toContain('process_cpu_user_seconds_total');
   });
 
