@@ -9,11 +9,16 @@ const Agency = z
     code: z.string(),
     name: z.string(),
     shortName: z.string().nullable(),
+    aliases: z.array(z.string()).openapi({ description: 'Other names conclusions use for it; the importer matches them.' }),
     parentId: z.uuid().nullable(),
     supervisorId: z.uuid().nullable(),
     active: z.boolean(),
   })
   .openapi('Agency');
+const NewAlias = z
+  .object({ alias: z.string().trim().min(2).max(200).openapi({ example: 'Tòa án tỉnh' }) })
+  .strict()
+  .openapi('AgencyAlias');
 
 const Code = z.string().trim().min(1).max(50).regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, . _ -');
 const NewAgency = z
@@ -42,6 +47,7 @@ export function agenciesApp({ services }: AppDeps) {
   const app = newApp();
   app.post('/', requirePermission('administer'));
   app.patch('/:id', requirePermission('administer'));
+  app.post('/:id/aliases', requirePermission('importConclusions'));
 
   return app
     .openapi(
@@ -86,5 +92,17 @@ export function agenciesApp({ services }: AppDeps) {
         responses: { 200: { description: 'Updated', content: { 'application/json': { schema: Agency } } }, ...problems },
       }),
       async (c) => c.json(await services.agencies.update(c.get('principal'), c.req.valid('param').id, c.req.valid('json')), 200),
+    )
+    .openapi(
+      createRoute({
+        method: 'post',
+        path: '/{id}/aliases',
+        tags: ['agencies'],
+        summary: 'Remember another name of an agency, as a conclusion wrote it (leader, admin); the importer matches it from then on',
+        security: bearerSecurity,
+        request: { params: IdParam, body: { content: { 'application/json': { schema: NewAlias } }, required: true } },
+        responses: { 200: { description: 'The agency with its aliases (adding one it has already changes nothing)', content: { 'application/json': { schema: Agency } } }, ...problems },
+      }),
+      async (c) => c.json(await services.agencies.addAlias(c.get('principal'), c.req.valid('param').id, c.req.valid('json').alias), 200),
     );
 }

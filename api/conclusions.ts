@@ -54,6 +54,13 @@ const Draft = z
     leadAgency: AgencyPick.nullable(),
     coordinatingAgencies: z.array(AgencyPick),
     deadline: DeadlineHint.nullable(),
+    deadlineFrom: z.enum(['item', 'passage']).nullable().openapi({ description: "Whether the deadline is the draft's own or its passage's time frame" }),
+    timeFrame: DeadlineHint.nullable().openapi({ description: 'The time frame set once for the passage the draft stands in ("Trong quý IV, …:")' }),
+    addressee: z
+      .object({ text: z.string(), span: Span, matched: z.boolean() })
+      .nullable()
+      .openapi({ description: 'The body the draft is addressed to by its lead-in, heading or paragraph; `matched` when the directory knows it' }),
+    passage: z.number().int().openapi({ description: 'Which passage of tasks the draft belongs to, 1-based' }),
     regime: RegimeKind.nullable(),
     suggested: z
       .object({
@@ -75,6 +82,14 @@ const ImportResult = z
     drafts: z.array(Draft),
     references: z.array(DocumentRef),
     warnings: z.array(z.object({ code: z.string(), message: z.string(), span: Span.optional() })),
+    listKind: z.string().nullable().openapi({ description: 'The form of the first task list: parenthesised, numbered, lettered, bulleted, or sentences (prose)' }),
+    referenceDate: z.string().nullable(),
+    passages: z
+      .array(z.object({ kind: z.enum(['tasks', 'assessment', 'closing']), span: Span, excerpt: z.string() }))
+      .openapi({ description: 'The text in order: what was read as tasks, skipped as assessment, or the closing' }),
+    unmatchedMentions: z
+      .array(z.object({ text: z.string(), span: Span }))
+      .openapi({ description: 'Addressed bodies the directory does not know: map each once (`POST /v1/agencies/{id}/aliases`)' }),
   })
   .openapi('ConclusionImport');
 const ImportBody = z

@@ -55,6 +55,8 @@ export const agencies = pgTable(
     code: text('code').notNull(),
     name: text('name').notNull(),
     shortName: text('short_name'),
+    /** Other names the agency goes by in conclusions ("Tòa án tỉnh", "CA tỉnh"), mapped once by a leader. */
+    aliases: text('aliases').array().notNull().default(sql`'{}'::text[]`),
     parentId: uuid('parent_id').references((): AnyPgColumn => agencies.id),
     supervisorId: uuid('supervisor_id').references((): AnyPgColumn => agencies.id),
     successorId: uuid('successor_id').references((): AnyPgColumn => agencies.id),

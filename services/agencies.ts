@@ -1,4 +1,5 @@
-import { asc, eq } from 'drizzle-orm';
+import { asc, eq, sql } from 'drizzle-orm';
+import { foldVietnamese } from '../domain/text.js';
 import { agencies } from '../db/schema.js';
 import { FailureType, ServiceFailure } from '../domain/failures.js';
 import { requirePermission } from './auth.js';
@@ -10,6 +11,7 @@ export type AgencyView = {
   code: string;
   name: string;
   shortName: string | null;
+  aliases: string[];
   parentId: string | null;
   supervisorId: string | null;
   active: boolean;
@@ -28,6 +30,7 @@ const columns = {
   code: agencies.code,
   name: agencies.name,
   shortName: agencies.shortName,
+  aliases: agencies.aliases,
   parentId: agencies.parentId,
   supervisorId: agencies.supervisorId,
   active: agencies.active,
@@ -79,6 +82,31 @@ export function agencyService({ db }: ServiceDeps) {
         .returning(columns);
       if (!row) throw new ServiceFailure(FailureType.Conflict, `An agency with code ${body.code} already exists.`);
       return { agency: row, replayed: false };
+    },
+
+    /**
+     * Remembers another name of an agency, as a conclusion wrote it ("Tòa án tỉnh", "Cục THADS"): the importer
+     * matches it from then on. A leader maps it from the drafts; a name that already names another agency is refused.
+     */
+    async addAlias(principal: Principal, id: string, alias: string): Promise<AgencyView> {
+      requirePermission(principal, 'importConclusions');
+      const name = alias.normalize('NFC').replace(/\s+/g, ' ').trim();
+      const key = foldVietnamese(name);
+      if (!/[\p{L}\p{N}]/u.test(key)) {
+        throw new ServiceFailure(FailureType.Invalid, 'An alias needs letters.', undefined, [{ location: 'body', pointer: '/alias', message: 'An alias needs letters.' }]);
+      }
+      const all = await db.select(columns).from(agencies);
+      const current = all.find((a) => a.id === id);
+      if (!current) throw new ServiceFailure(FailureType.NotFound, `No agency ${id}.`);
+      const owner = all.find((a) => [a.name, a.shortName, ...a.aliases].some((n) => n !== null && foldVietnamese(n) === key));
+      if (owner && owner.id !== id) throw new ServiceFailure(FailureType.Conflict, `"${name}" already names ${owner.name} (${owner.code}).`);
+      if (owner) return current;
+      const [row] = await db
+        .update(agencies)
+        .set({ aliases: sql`array_append(${agencies.aliases}, ${name}::text)` })
+        .where(eq(agencies.id, id))
+        .returning(columns);
+      return row!;
     },
 
     async update(principal: Principal, id: string, patch: AgencyPatch): Promise<AgencyView> {

@@ -34,7 +34,10 @@ const FAILURE_FOR: Record<ConclusionInputError['code'], { type: FailureType; cod
 /** A conference's conclusion into draft directives, against the live directory; nothing is issued. */
 export function conclusionService({ db }: ServiceDeps) {
   const directory = (): Promise<DirectoryAgency[]> =>
-    db.select({ id: agencies.id, code: agencies.code, name: agencies.name, shortName: agencies.shortName }).from(agencies).where(eq(agencies.active, true));
+    db
+      .select({ id: agencies.id, code: agencies.code, name: agencies.name, shortName: agencies.shortName, aliases: agencies.aliases })
+      .from(agencies)
+      .where(eq(agencies.active, true));
 
   return {
     async importText(principal: Principal, text: string, heldOn?: string): Promise<ImportedConclusion> {

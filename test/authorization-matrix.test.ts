@@ -185,6 +185,14 @@ const cells: Cell[] = [
   { op: 'GET /v1/agencies', path: () => '/v1/agencies', expect: everyone(200) },
   { op: 'POST /v1/agencies', path: () => '/v1/agencies', body: () => ({ code: `M-${randomUUID().slice(0, 8)}`, name: 'Cơ quan mới' }), expect: adminOnly(201) },
   { op: 'PATCH /v1/agencies/{id}', path: (id) => `/v1/agencies/${id}`, fixture: agency, body: () => ({ name: 'Cơ quan đổi tên' }), expect: adminOnly(200) },
+  // Each principal its own alias (a name that named another agency would be a 409).
+  {
+    op: 'POST /v1/agencies/{id}/aliases',
+    path: (id) => `/v1/agencies/${id}/aliases`,
+    fixture: agency,
+    body: () => ({ alias: `Tên khác ${randomUUID().slice(0, 8)}` }),
+    expect: row([200, 200, 403, 403, 403, 403, 403, 401]),
+  },
   { op: 'GET /v1/users', path: () => '/v1/users', expect: adminOnly(200) },
   { op: 'POST /v1/users', path: () => '/v1/users', body: () => ({ name: 'Người mới', role: 'leader' }), expect: adminOnly(201) },
   { op: 'POST /v1/users/{id}/token', path: (id) => `/v1/users/${id}/token`, fixture: user, expect: adminOnly(200) },

@@ -76,6 +76,39 @@ describe('POST /v1/conferences/import', () => {
     expectProblem(await importText({ text: 'a\u0000b' }), 400);
   });
 
+  it('reads a conclusion in running prose, names the bodies it cannot match, and matches one once a leader maps it', async () => {
+    const inspectorate = await createAgency(world.db, 'Thanh tra tinh thu');
+    const prose = [
+      'Phát biểu kết luận, đồng chí Bí thư ghi nhận, đánh giá cao kết quả các cơ quan đã đạt được, đã phát hiện, xử lý 15 vụ việc.',
+      '',
+      'Về nhiệm vụ năm 2027, đồng chí đề nghị Tổ Thanh tra số 3 tăng cường kiểm tra việc kê khai tài sản; rà soát các vụ việc khiếu nại kéo dài, báo cáo trước ngày 15/3/2027.',
+    ].join('\n');
+    const first = await json(await importText({ text: prose, heldOn: '2026-12-01' }));
+    expect(first.drafts.map((d: any) => d.title)).toEqual(['tăng cường kiểm tra việc kê khai tài sản', 'rà soát các vụ việc khiếu nại kéo dài, báo cáo trước ngày 15/3/2027']);
+    expect(first.drafts.map((d: any) => [d.deadline?.dueDate, d.deadlineFrom])).toEqual([
+      ['2027-12-31', 'passage'],
+      ['2027-03-15', 'item'],
+    ]);
+    expect(first.drafts[0].addressee).toMatchObject({ text: 'Tổ Thanh tra số 3', matched: false });
+    expect(first.drafts[0].leadAgency).toBeNull();
+    expect(first.unmatchedMentions.map((m: any) => m.text)).toEqual(['Tổ Thanh tra số 3']);
+    expect(first.passages.map((p: any) => p.kind)).toEqual(['assessment', 'tasks']);
+
+    // The leader maps the name once: the agency keeps it, and the next import matches it.
+    const mapped = await world.call('POST', `/v1/agencies/${inspectorate.id}/aliases`, { token: leader, body: { alias: 'Tổ Thanh tra số 3' } });
+    expect(mapped.status).toBe(200);
+    expect((await json(mapped)).aliases).toEqual(['Tổ Thanh tra số 3']);
+    const again = await json(await importText({ text: prose, heldOn: '2026-12-01' }));
+    expect(again.drafts.map((d: any) => d.leadAgency?.code)).toEqual([inspectorate.code, inspectorate.code]);
+    expect(again.unmatchedMentions).toEqual([]);
+
+    // The same name again changes nothing; a name another agency has is refused; an officer may not map.
+    expect((await json(await world.call('POST', `/v1/agencies/${inspectorate.id}/aliases`, { token: leader, body: { alias: 'to thanh tra so 3' } }))).aliases).toHaveLength(1);
+    expectProblem(await world.call('POST', `/v1/agencies/${lead.id}/aliases`, { token: leader, body: { alias: 'Tổ Thanh tra số 3' } }), 409);
+    expectProblem(await world.call('POST', `/v1/agencies/${lead.id}/aliases`, { token: leader, body: { alias: '--' } }), 422);
+    expectProblem(await world.call('POST', `/v1/agencies/${lead.id}/aliases`, { token: officer, body: { alias: 'Tổ khác' } }), 403);
+  });
+
   it('is for leaders and admins', async () => {
     expectProblem(await importText({ text }, officer), 403);
     expectProblem(await importText({ text }, null), 401);

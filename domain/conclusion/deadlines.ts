@@ -58,6 +58,40 @@ function tetDeadline(ref: RefDate | null): string | null {
 const endOfMonth = (y: number, m: number): string => isoDate(y, m, daysInMonth(y, m))!;
 
 /**
+ * A year's work is due on its last working day: 31 December, or the Friday before when it falls on a weekend
+ * (31 December is never a public holiday; the product's calendar moves it further if an override says so).
+ */
+export function lastWorkingDayOfYear(y: number): string {
+  const weekday = new Date(Date.UTC(y, 11, 31)).getUTCDay();
+  return isoDate(y, 12, weekday === 6 ? 30 : weekday === 0 ? 29 : 31)!;
+}
+
+const STEMS = ['giap', 'at', 'binh', 'dinh', 'mau', 'ky', 'canh', 'tan', 'nham', 'quy'];
+const BRANCHES = ['ty', 'suu', 'dan', 'mao', 'thin', 'ty', 'ngo', 'mui', 'than', 'dau', 'tuat', 'hoi'];
+
+/**
+ * The Gregorian year whose lunar new year carries a sexagenary name ("Bính Ngọ" → 2026), the one nearest the
+ * reference year. Folded, Tý (rat) and Tỵ (snake) are both "ty": a stem pairs only with branches of its parity.
+ */
+export function yearOfLunarName(stem: string, branch: string, near: number): number | null {
+  const s = STEMS.indexOf(stem);
+  const b = branch === 'meo' ? 3 : branch === 'ty' ? (s % 2 === 0 ? 0 : 5) : BRANCHES.indexOf(branch);
+  if (s < 0 || b < 0 || s % 2 !== b % 2) return null;
+  let best: number | null = null;
+  for (let y = near - 31; y <= near + 31; y++) {
+    if ((((y - 4) % 10) + 10) % 10 === s && (((y - 4) % 12) + 12) % 12 === b && (best === null || Math.abs(y - near) < Math.abs(best - near))) best = y;
+  }
+  return best;
+}
+
+/** The eve of the named lunar year's Tết. */
+function namedTetDeadline(stem: string, branch: string, ref: RefDate | null): string | null {
+  const y = yearOfLunarName(stem, branch, ref?.y ?? new Date().getUTCFullYear());
+  const day = y === null ? null : lunarNewYear(y);
+  return day ? dayBefore(day) : null;
+}
+
+/**
  * A period written without a year is taken as the next one that has not ended by the reference date:
  * "quý I" said in October means next year's first quarter.
  */
@@ -162,6 +196,13 @@ const RULES: Rule[] = [
   },
   {
     kind: 'tet',
+    pattern: re(
+      `${B}(?:(?:truoc|dip|trong dip|vao dip|den|sau)[ ]+)?tet(?:[ ]+nguyen[ ]+dan)?[ ]+(giap|at|binh|dinh|mau|ky|canh|tan|nham|quy)[ ]+(ty|suu|dan|mao|meo|thin|ngo|mui|than|dau|tuat|hoi)${E}(?:[ ]+(?:nam[ ]+)?\\d{4}${E})?`,
+    ),
+    build: (m, ref) => ({ dueDate: namedTetDeadline(m[1]!, m[2]!, ref), regime: null }),
+  },
+  {
+    kind: 'tet',
     pattern: re(`${B}(?:(truoc|dip|trong dip|vao dip|den)[ ]+)?tet(?:[ ]+(nguyen[ ]+dan))?${E}(?![ ]+(?:duong|trung|doan|nguyen tieu|thieu nhi)${E})`),
     build: (m, ref) => (m[1] || m[2] ? { dueDate: tetDeadline(ref), regime: null } : null),
   },
@@ -171,7 +212,7 @@ const RULES: Rule[] = [
     build: (m, _ref, before) => {
       // "ngày 5 tháng 6 năm 2024" is a date, not a year-long period.
       if (/thang[ ]{1,3}\d{1,2}[ ]{1,3}$/.test(before)) return null;
-      return { dueDate: `${m[1]}-12-31`, regime: null };
+      return { dueDate: lastWorkingDayOfYear(Number(m[1])), regime: null };
     },
   },
   {
@@ -179,7 +220,7 @@ const RULES: Rule[] = [
     pattern: re(
       `${B}(?:trong|cuoi|het|den het|den cuoi)[ ]+nam(?:[ ]+nay)?${E}(?![ ]+(?:\\d|ngay|thang|nam|nhiem|noi|giai|van|nhom|muc|cong|dieu|diem|lan|qua|truoc|toi)${E})`,
     ),
-    build: (_m, ref) => ({ dueDate: ref ? `${ref.y}-12-31` : null, regime: null }),
+    build: (_m, ref) => ({ dueDate: ref ? lastWorkingDayOfYear(ref.y) : null, regime: null }),
   },
 ];
 

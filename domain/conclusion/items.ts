@@ -119,6 +119,22 @@ export class ListFinder {
     }
   }
 
+  /** Every numbered, lettered, parenthesised or bulleted list, nested ones included. */
+  marked(): Candidate[] {
+    const all: Candidate[] = [];
+    all.push(...this.chains(this.parenOccurrences()));
+    const groups = new Map<string, Occurrence[]>();
+    for (const o of this.lineMarkers) {
+      if (!o || o.kind === 'parenthesised') continue;
+      const key = `${o.kind}|${o.style}`;
+      const g = groups.get(key);
+      if (g) g.push(o);
+      else groups.set(key, [o]);
+    }
+    for (const occ of groups.values()) all.push(...this.chains(occ));
+    return all;
+  }
+
   candidates(): Candidate[] {
     const all: Candidate[] = [];
     all.push(...this.chains(this.parenOccurrences()));

@@ -1,10 +1,11 @@
-import { type Ambiguity, AgencyMatcher, assignRoles, type RawMention } from './agencies.js';
+import { type Ambiguity, AgencyMatcher, assignRoles } from './agencies.js';
 import { findDeadlineHints, firstWrittenDate, pickDeadline, pickRegime, toRefDate } from './deadlines.js';
-import { chooseCandidate, ListFinder } from './items.js';
+import { ListFinder } from './items.js';
+import { ProseReader } from './prose.js';
+import { buildUnits, dedupe, mentionsIn, readUnits } from './reading.js';
 import { findReferences } from './references.js';
 import { foldInPlace, hasWordChar, isAbbreviationDot, nestingMask, splitLines, tokenize, within } from './text.js';
 import type {
-  AgencyMention,
   DraftDirective,
   ListKind,
   ParseOptions,
@@ -24,8 +25,10 @@ export type {
   ParseOptions,
   ParseResult,
   ParseWarning,
+  Passage,
   Regime,
   Span,
+  UnmatchedMention,
 } from './types.js';
 
 export class ConclusionInputError extends Error {
@@ -64,9 +67,13 @@ export function parseConclusion(input: string, options: ParseOptions = {}): Pars
   }
   refDate ??= firstWrittenDate(folded);
 
-  const chosen = chooseCandidate(new ListFinder(text, folded, lines, mask).candidates());
-  if (!chosen) {
-    warnings.push({ code: 'no_list', message: 'No numbered, lettered, bulleted or sentence list of tasks was found.' });
+  const finder = new ListFinder(text, folded, lines, mask);
+  const reader = new ProseReader(text, folded, mask, mentions.map((m) => m.span));
+  const units = buildUnits(text, folded, finder, reader, lines);
+  const read = readUnits(units, { text, folded, reader, mentions, references, refDate });
+
+  if (read.drafts.length === 0) {
+    warnings.push({ code: 'no_list', message: 'No list of tasks and no passage of instructions was found; the text reads as assessment or report.' });
     return {
       text,
       statedCount: null,
@@ -77,16 +84,17 @@ export function parseConclusion(input: string, options: ParseOptions = {}): Pars
       warnings,
       listKind: null,
       referenceDate: refDate?.iso ?? null,
+      passages: read.passages,
+      unmatchedMentions: [],
     };
   }
 
-  const leadIn = chosen.leadIn ? { text: text.slice(chosen.leadIn.start, chosen.leadIn.end), span: chosen.leadIn } : null;
+  const first = read.drafts[0]!;
+  const leadIn = first.leadIn ? { text: text.slice(first.leadIn.start, first.leadIn.end), span: first.leadIn } : null;
   const statedCount = leadIn ? statedCountOf(folded.slice(leadIn.span.start, leadIn.span.end)) : null;
   const addressees = leadIn ? assignRoles(folded, mentionsIn(mentions, leadIn.span), leadIn.span) : [];
-  const addresseeIds = [...new Set(addressees.map((a) => a.agencyId))];
-  const addressee = addresseeIds.length === 1 ? addressees[0]! : null;
-
-  const n = chosen.items.length;
+  const underLeadIn = read.drafts.filter((d) => d.passage === first.passage && d.leadIn === first.leadIn);
+  const n = underLeadIn.length;
   if (statedCount !== null && statedCount !== n) {
     warnings.push({
       code: 'count_mismatch',
@@ -94,16 +102,18 @@ export function parseConclusion(input: string, options: ParseOptions = {}): Pars
       span: leadIn!.span,
     });
   }
-  if (chosen.kind === 'sentences') {
+  const prose = read.drafts.filter((d) => d.kind === 'sentences');
+  if (prose.length > 0) {
     warnings.push({
       code: 'low_confidence',
-      message: 'The tasks were split from running sentences, so check where each one starts and ends.',
-      span: chosen.extent,
+      message: `${prose.length === read.drafts.length ? 'The tasks were' : `${prose.length} tasks were`} split from running sentences, so check where each one starts and ends.`,
+      span: { start: prose[0]!.span.start, end: prose[prose.length - 1]!.span.end },
     });
   }
 
-  const base = baseConfidence(chosen.kind, statedCount, n);
-  const drafts: DraftDirective[] = chosen.items.map((item, k) => {
+  const listSizes = new Map<unknown, number>();
+  for (const d of read.drafts) if (d.list) listSizes.set(d.list, (listSizes.get(d.list) ?? 0) + 1);
+  const drafts: DraftDirective[] = read.drafts.map((item, k) => {
     const span = item.span;
     const itemRefs = references.filter((r) => within(r.span, span));
     const agencies = assignRoles(folded, mentionsIn(mentions, span), span);
@@ -112,8 +122,12 @@ export function parseConclusion(input: string, options: ParseOptions = {}): Pars
     if (truncated) {
       warnings.push({ code: 'truncated_title', message: `The title of item ${k + 1} was cut to ${MAX_TITLE} characters.`, span });
     }
-    const lead = agencies.find((a) => a.role === 'lead') ?? addressee;
-    const coordinating = dedupe(agencies.filter((a) => a.role === 'coordinating' && a.agencyId !== lead?.agencyId));
+    const addressed = item.addressee?.agencies ?? [];
+    const lead = agencies.find((a) => a.role === 'lead') ?? addressed[0] ?? null;
+    const coordinating = dedupe([...agencies.filter((a) => a.role === 'coordinating'), ...addressed.slice(1)].filter((a) => a.agencyId !== lead?.agencyId));
+    const stated = item.leadIn === first.leadIn && item.passage === first.passage ? statedCount : null;
+    const base = item.kind === 'sentences' ? (item.instructs ? 0.5 : 0.4) : baseConfidence(item.kind, stated, listSizes.get(item.list) ?? 1);
+    const own = pickDeadline(hints);
     return {
       index: k + 1,
       marker: item.marker,
@@ -125,14 +139,19 @@ export function parseConclusion(input: string, options: ParseOptions = {}): Pars
       agencies,
       leadAgency: lead ? { agencyId: lead.agencyId, code: lead.code } : null,
       coordinatingAgencies: coordinating.map((a) => ({ agencyId: a.agencyId, code: a.code })),
-      deadline: pickDeadline(hints),
+      deadline: own ?? item.frame,
+      deadlineFrom: own ? 'item' : item.frame ? 'passage' : null,
+      timeFrame: item.frame,
       regime: pickRegime(hints),
       deadlineHints: hints,
       titleTruncated: truncated,
+      addressee: item.addressee ? { text: item.addressee.text, span: item.addressee.span, matched: item.addressee.agencies.length > 0 } : null,
+      passage: item.passage,
     };
   });
 
-  warnings.push(...ambiguityWarnings(ambiguities, [...(leadIn ? [leadIn.span] : []), ...chosen.items.map((i) => i.span)]));
+  const inDrafts = [...(leadIn ? [leadIn.span] : []), ...read.drafts.map((d) => d.span), ...read.drafts.flatMap((d) => (d.addressee ? [d.addressee.span] : []))];
+  warnings.push(...ambiguityWarnings(ambiguities, inDrafts));
 
   return {
     text,
@@ -142,8 +161,10 @@ export function parseConclusion(input: string, options: ParseOptions = {}): Pars
     drafts,
     references,
     warnings,
-    listKind: chosen.kind,
+    listKind: first.kind,
     referenceDate: refDate?.iso ?? null,
+    passages: read.passages,
+    unmatchedMentions: read.unmatched,
   };
 }
 
@@ -235,25 +256,6 @@ function mergeSpans(spans: Span[]): Span[] {
     else out.push({ ...s });
   }
   return out;
-}
-
-/** Mentions are sorted by offset: binary search for the first one inside `span`. */
-function mentionsIn(mentions: RawMention[], span: Span): RawMention[] {
-  let lo = 0;
-  let hi = mentions.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (mentions[mid]!.span.start < span.start) lo = mid + 1;
-    else hi = mid;
-  }
-  const out: RawMention[] = [];
-  for (let i = lo; i < mentions.length && mentions[i]!.span.start < span.end; i++) if (mentions[i]!.span.end <= span.end) out.push(mentions[i]!);
-  return out;
-}
-
-function dedupe(mentions: AgencyMention[]): AgencyMention[] {
-  const seen = new Set<string>();
-  return mentions.filter((m) => !seen.has(m.agencyId) && seen.add(m.agencyId));
 }
 
 function ambiguityWarnings(ambiguities: Ambiguity[], spans: Span[]): ParseWarning[] {

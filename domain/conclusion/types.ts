@@ -76,8 +76,22 @@ export type DraftDirective = {
   regime: Regime | null;
   /** Every deadline and reporting hint found in the item, in text order. */
   deadlineHints: DeadlineHint[];
+  /** Whether `deadline` is the item's own or the time frame set for its passage ("Trong quý IV, …:"). */
+  deadlineFrom: 'item' | 'passage' | null;
+  /** The time frame of the lead-in, heading or paragraph the item stands under, if any. */
+  timeFrame: DeadlineHint | null;
   titleTruncated: boolean;
+  /** The body the item is addressed to by its lead-in, heading or paragraph; `matched` when the directory knows it. */
+  addressee: { text: string; span: Span; matched: boolean } | null;
+  /** Which passage of tasks the item belongs to (1-based, in text order). */
+  passage: number;
 };
+
+/** How the reader took a stretch of the text: tasks it read, assessment it skipped, the closing. */
+export type Passage = { kind: 'tasks' | 'assessment' | 'closing'; span: Span; excerpt: string };
+
+/** A body addressed in the text that no directory agency matches: the leader maps it once (an alias). */
+export type UnmatchedMention = { text: string; span: Span };
 
 export type ParseWarning = {
   code: 'count_mismatch' | 'no_list' | 'empty' | 'low_confidence' | 'truncated_title' | (string & {});
@@ -99,6 +113,10 @@ export type ParseResult = {
   listKind: ListKind | null;
   /** The date used to complete dates written without a year, ISO; null when none was known. */
   referenceDate: string | null;
+  /** The text in order: the passages read as tasks, skipped as assessment, or the closing. */
+  passages: Passage[];
+  /** Addressed bodies the directory does not know. */
+  unmatchedMentions: UnmatchedMention[];
 };
 
 export type ParseOptions = {

@@ -188,7 +188,8 @@ describe('list forms', () => {
     expect(r.listKind).toBe('lettered');
     expect(r.drafts.map((d) => d.marker)).toEqual(['a)', 'b)', 'c)', 'd)', 'đ)']);
     expect(r.drafts.map((d) => d.confidence)).toEqual([0.75, 0.75, 0.75, 0.75, 0.75]);
-    expect(r.drafts[0]!.leadAgency).toBeNull();
+    // Each item names its subject first: that body is the suggested lead.
+    expect(r.drafts.map((d) => d.leadAgency?.code ?? null)).toEqual(['THADS', 'TAND', 'VKSND', 'CAT', null]);
     expect(r.drafts.map((d) => d.agencies[0]?.agencyId)).toEqual(['thads', 'ta', 'vks', 'ca', undefined]);
   });
 
@@ -396,7 +397,8 @@ describe('agencies', () => {
   it('maps the common abbreviations to the directory', () => {
     expect(agencyIds(r.drafts[1]!)).toEqual(['thads:lead', 'ub:mentioned', 'hd:mentioned']);
     expect(agencyIds(r.drafts[2]!)).toEqual(['mt:mentioned', 'bcd:coordinating']);
-    expect(r.drafts[2]!.leadAgency).toBeNull();
+    // No "chủ trì" and no "giao": the clause's subject is the suggested lead.
+    expect(r.drafts[2]!.leadAgency).toEqual({ agencyId: 'mt', code: 'MTTQ' });
     expect(r.drafts[1]!.agencies.map((a) => a.matched)).toEqual(['Cục THADS tỉnh', 'UBND tỉnh', 'HĐND tỉnh']);
   });
 

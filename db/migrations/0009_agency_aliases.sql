@@ -1,0 +1,1 @@
+ALTER TABLE "agencies" ADD COLUMN "aliases" text[] DEFAULT '{}'::text[] NOT NULL;
