@@ -15,11 +15,12 @@ import { formatVerdict, judge, NoiseMeter, settle, type BenchContext, type Bench
 import { createBench } from './bench/create.js';
 import { escalationBench } from './bench/escalation.js';
 import { httpBench } from './bench/http.js';
+import { importerBench } from './bench/importer.js';
 import { listsBench } from './bench/lists.js';
 import { statisticsBench } from './bench/statistics.js';
 import { notYetMet } from './bench/not-yet-met.js';
 
-const MODULES: BenchModule[] = [createBench, httpBench, listsBench, escalationBench, statisticsBench];
+const MODULES: BenchModule[] = [importerBench, createBench, httpBench, listsBench, escalationBench, statisticsBench];
 
 
 async function main() {

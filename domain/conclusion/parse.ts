@@ -70,7 +70,7 @@ export function parseConclusion(input: string, options: ParseOptions = {}): Pars
   const finder = new ListFinder(text, folded, lines, mask);
   const reader = new ProseReader(text, folded, mask, mentions.map((m) => m.span));
   const units = buildUnits(text, folded, finder, reader, lines);
-  const read = readUnits(units, { text, folded, reader, mentions, references, refDate });
+  const read = readUnits(units, { text, folded, reader, mentions, references, refDate, lines });
 
   if (read.drafts.length === 0) {
     warnings.push({ code: 'no_list', message: 'No list of tasks and no passage of instructions was found; the text reads as assessment or report.' });

@@ -16,6 +16,18 @@ const B = '(?<![\\p{L}\\p{N}])';
  */
 export const INSTRUCTION_VERBS = [
   'tiep tuc',
+  'tien hanh',
+  'lap',
+  'phan cong',
+  'thanh lap',
+  'cong khai',
+  'kiem diem',
+  'bo sung',
+  'dieu chinh',
+  'tap huan',
+  'giu vung',
+  'chuan hoa',
+  'so hoa',
   'huy dong',
   'mo dot',
   'tan cong',
@@ -141,6 +153,9 @@ const FILLER = `(?:(?:dong thoi|ngoai ra|ben canh do|mat khac|cung|tiep den|sau 
 const VERB_AT = new RegExp(`^${FILLER}(?:${INSTRUCTION_VERBS.map((v) => v.replace(/ /g, '[ ]+')).join('|')})${W}`, 'u');
 const VERB_ANYWHERE = new RegExp(`${B}(?:${INSTRUCTION_VERBS.filter((v) => v.length > 3).map((v) => v.replace(/ /g, '[ ]+')).join('|')})${W}`, 'gu');
 
+const NOUN_AFTER_TO_CHUC = /^[ ]+(?:dang|doan the|chinh tri|co so dang|bo may|hanh nghe|tin dung|ton giao|xa hoi|quoc te|phi chinh phu|cong doan)(?![\p{L}\p{N}])/u;
+const MODAL = /(?<![\p{L}\p{N}])(?:can|phai)(?![\p{L}\p{N}])/u;
+
 /** Heads of the names of bodies: a verb right after one of them is part of the name ("Ban Tổ chức"). */
 const NAME_HEAD = new RegExp(`${B}(?:ban|uy ban|so|to|cuc|chi cuc|phong|vien|hoi|doan|khoi|nganh|co quan)[ ]+$`, 'u');
 
@@ -152,7 +167,7 @@ const BODY_START = new RegExp(
 
 /** Who speaks, then the verb that instructs: "Đồng chí đề nghị", "Hội nghị yêu cầu", "Ban Thường vụ giao". */
 const CUE = new RegExp(
-  `${B}(?<!(?:hop|nghi|lich|cuoc|tri|ky|buoi|phien|co|theo|cac|nhung|moi|dap ung|dung)[ ]+)(?:de nghi|yeu cau|giao(?![ ]+(?:thong|luu|dich|tiep|duc|nhan|khoan|quyen|dat|ket)${W})(?:[ ]+cho)?|luu y|nhan manh|dat ra yeu cau)${W}[ ]*:?[ ]*`,
+  `${B}(?:(?<=(?:dong chi|hoi nghi|tinh uy|thuong truc|chu tich|bi thu|lanh dao tinh)(?:[ ]+(?:cung|da|con|dong thoi))?[ ]+)chi dao${W}|(?<!(?:hop|nghi|lich|cuoc|tri|ky|buoi|phien|co|theo|cac|nhung|moi|dap ung|dung)[ ]+)(?:de nghi|yeu cau|giao(?![ ]+(?:thong|luu|dich|tiep|duc|nhan|khoan|quyen|dat|ket)${W})(?:[ ]+cho)?|luu y|nhan manh|dat ra yeu cau)${W})[ ]*:?[ ]*`,
   'u',
 );
 
@@ -179,7 +194,7 @@ const FRAME_LEAD = /^(?:(?:ve nhiem vu|ve phuong huong|nhiem vu|trong|den|tu nay
 
 /** The assessment: praise, results, shortcomings. */
 const ASSESSMENT = new RegExp(
-  `${B}(?:ghi nhan|danh gia cao|bieu duong|bieu duong|chuc mung|bay to|bien ban|dat duoc|da dat|da dat duoc|ket qua dat duoc|nhin chung|tuy nhien|ben canh (?:nhung|do)|han che(?:,)? (?:nhu|la)|con (?:mot so )?han che|con ton tai|ton tai,? han che|van con|con cham|chua (?:dap ung|dong bo|kip thoi|quyet liet|cao|dat|triet de)|kho khan|vuong mac|co chuyen bien|chuyen bien tich cuc|dat ty le|tang \\d|giam \\d|so voi cung ky)${W}`,
+  `${B}(?:ghi nhan|danh gia cao|bieu duong|bieu duong|chuc mung|bay to|bien ban|dat duoc|da dat|da dat duoc|ket qua dat duoc|nhin chung|tuy nhien|ben canh (?:nhung|do)|han che(?:,)? (?:nhu|la)|con (?:mot so )?han che|con ton tai|ton tai,? han che|van con|con cham|chua (?:dap ung|dong bo|kip thoi|quyet liet|cao|dat|triet de)|kho khan|vuong mac|co chuyen bien|chuyen bien tich cuc|dat ty le|tang \\d|giam \\d|so voi cung ky|tuy vay|van chiem|van con|con nhieu|chua duoc|con xay ra|van dien bien|con tiem an|tiem an nguy co)${W}`,
   'u',
 );
 /** Report tense at a clause's start: "đã …", "được …", "đã được …", and results counted in figures. */
@@ -255,18 +270,20 @@ export class ProseReader {
   /** The first instruction verb at or after `from` (within `to`) that is not part of a name. */
   private verbFrom(from: number, to: number): number {
     const f = this.folded.slice(from, to);
+    let found = -1;
     VERB_ANYWHERE.lastIndex = 0;
     for (let m = VERB_ANYWHERE.exec(f); m; m = VERB_ANYWHERE.exec(f)) {
       const at = from + m.index;
       if (this.inName(at)) continue;
       if (NAME_HEAD.test(this.folded.slice(Math.max(0, at - 12), at))) continue;
-      return at;
+      // "tổ chức đảng", "tổ chức chính trị - xã hội" are bodies, not the verb "tổ chức".
+      if (m[0] === 'to chuc' && NOUN_AFTER_TO_CHUC.test(f.slice(m.index + m[0].length, m.index + m[0].length + 20))) continue;
+      found = at;
+      break;
     }
-    for (const modal of [/(?<![\p{L}\p{N}])(?:can|phai)(?![\p{L}\p{N}])/u]) {
-      const m = modal.exec(f);
-      if (m && !this.inName(from + m.index)) return from + m.index;
-    }
-    return -1;
+    const modal = MODAL.exec(found === -1 ? f : f.slice(0, found - from));
+    if (modal && !this.inName(from + modal.index)) return from + modal.index;
+    return found;
   }
 
   /** Reads a clause's lead-in: frame, cue, addressee, and where its task text starts. */
@@ -317,6 +334,8 @@ export class ProseReader {
       const b = this.text.indexOf('an', span.start + at + cueMatch.index + 4) - 1;
       if (this.text.charAt(b) === 'b') cueMatch = null;
     }
+    // "Ban Chỉ đạo …", "Trưởng Ban Chỉ đạo" name a body, they ask nothing.
+    if (cueMatch && NAME_HEAD.test(f.slice(Math.max(0, at + cueMatch.index - 12), at + cueMatch.index))) cueMatch = null;
     if (cueMatch && at + cueMatch.index <= 90 && !/(?:^|[ ])(?:da|duoc)[ ]+$/.test(f.slice(Math.max(0, at + cueMatch.index - 8), at + cueMatch.index))) {
       cue = true;
       const afterCue = at + cueMatch.index + cueMatch[0].length;
@@ -329,6 +348,9 @@ export class ProseReader {
           if (following) name = { start: name.start, end: following.end };
           next = following!;
         }
+        // "Giao Ban Nội chính Tỉnh ủy (Cơ quan Thường trực Ban Chỉ đạo) theo dõi …": the aside is part of the name.
+        const aside = /^[ ]*\([^()]{0,100}\)/u.exec(this.folded.slice(name.end, span.end));
+        if (aside) name = { start: name.start, end: name.end + aside[0].length };
         const rest = this.folded.slice(name.end, span.end);
         if (!/^[ ]*(?:chu tri|phoi hop|va|cung|,)/u.test(rest) && !/^[ ]*:/.test(rest)) {
           return { bodyStart: name.end + (rest.length - rest.trimStart().length), addressee: name, cue: true, frame };

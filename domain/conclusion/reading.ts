@@ -48,9 +48,12 @@ export function buildUnits(text: string, folded: string, finder: ListFinder, rea
     const multiLine = firstLine.end < item.span.end;
     // A one-line item that reads as a heading ("1. Về tình hình, kết quả công tác năm 2022") is read as prose.
     if (!hasChildren && !multiLine && !/[.;:!?…]$/.test(folded.slice(item.span.start, item.span.end)) && words(folded.slice(item.span.start, item.span.end)) <= 20) {
-      const after = /^[ \t]*\n[ \t]*\n\s*(\S[^\n]{0,6})/.exec(text.slice(item.span.end, item.span.end + 200));
+      const after = /^[ \t]*\n(?:[ \t]*\n)?\s*(\S[^\n]{0,6})/.exec(text.slice(item.span.end, item.span.end + 200));
+      const blank = after !== null && /^[ \t]*\n[ \t]*\n/.test(text.slice(item.span.end, item.span.end + 200));
       const nextIsItem = after !== null && /^(?:\(\d|\d{1,2}[.)]|[a-zđ]\)|[-+•–][ \t])/u.test(after[1]!);
-      if (after !== null && !nextIsItem && (reader.kind(item.span, reader.head(item.span)) !== 'instruction' || words(folded.slice(item.span.start, item.span.end)) <= 8)) continue;
+      const nextUpper = after !== null && after[1]!.charAt(0) !== after[1]!.charAt(0).toLowerCase();
+      const short = words(folded.slice(item.span.start, item.span.end)) <= 8;
+      if (after !== null && !nextIsItem && (blank || (nextUpper && short)) && (reader.kind(item.span, reader.head(item.span)) !== 'instruction' || short)) continue;
     }
     if (hasChildren || multiLine) {
       const head = reader.head(firstLine);
@@ -91,6 +94,7 @@ type Context = {
   mentions: RawMention[];
   references: DocumentRef[];
   refDate: RefDate | null;
+  lines: Line[];
 };
 
 const words = (s: string): number => (s.match(/[\p{L}\p{N}]+/gu) ?? []).length;
@@ -137,9 +141,9 @@ export function readUnits(units: Unit[], ctx: Context): { drafts: ReadDraft[]; p
     for (const p of parts) {
       const t = trimSpan(text, p.start, p.end);
       // The joins around a directory name are not a body: "và", "cùng", ",".
-      const lead = /^(?:[,;]|\s|và\b|cùng\b|với\b)+/u.exec(text.slice(t.start, t.end));
+      const lead = /^(?:[,;]|\s|(?:và|cùng|với)(?=\s|$))+/u.exec(text.slice(t.start, t.end));
       if (lead) t.start += lead[0].length;
-      const tail = /(?:[,;]|\s|và|cùng|với)+$/u.exec(text.slice(t.start, t.end));
+      const tail = /(?:[,;]|\s|(?<=\s)(?:và|cùng|với))+$/u.exec(text.slice(t.start, t.end));
       if (tail) t.end -= tail[0].length;
       if (t.end <= t.start || words(text.slice(t.start, t.end)) === 0) continue;
       const key = folded.slice(t.start, t.end);
@@ -180,11 +184,16 @@ export function readUnits(units: Unit[], ctx: Context): { drafts: ReadDraft[]; p
     const isLeadIn =
       (u.leadIn && (head.cue || TASK_LEAD_IN.test(f) || kind !== 'instruction' || words(folded.slice(head.bodyStart, u.span.end)) === 0)) ||
       (u.kind === 'sentences' && kind !== 'report' && reader.announces(u.span));
-    const lineStart = text.lastIndexOf('\n', u.span.start - 1) + 1;
-    const lineEnd = text.indexOf('\n', u.span.end);
+    const line = ctx.lines[lineIndexAt(ctx.lines, u.span.start)]!;
+    const lineEnd = ctx.lines[lineIndexAt(ctx.lines, u.span.end)]!.end;
     const wholeLine =
-      /^\s*(?:[IVXivx]+[.)]|\d{1,2}[.)]|[a-zđ][.)]|[-+•–])?\s*$/u.test(text.slice(lineStart, u.span.start)) && !/\S/.test(text.slice(u.span.end, lineEnd === -1 ? text.length : lineEnd));
-    const headingLike = u.kind === 'sentences' && wholeLine && !/[.;:!?…]\s*$/.test(f) && words(f) <= 20 && !/^\d/.test(f);
+      u.span.start - line.start <= 8 &&
+      /^\s*(?:[IVXivx]+[.)]|\d{1,2}[.)]|[a-zđ][.)]|[-+•–])?\s*$/u.test(text.slice(line.start, u.span.start)) &&
+      !/\S/.test(text.slice(u.span.end, lineEnd));
+    // A heading: a whole line without a full stop, numbered, in capitals, or standing alone between blank lines.
+    const marked = /\S/.test(text.slice(line.start, u.span.start)) || !/\p{Ll}/u.test(text.slice(u.span.start, u.span.end));
+    const alone = /\n[ \t]*\n[ \t]*$|^\s*$/.test(text.slice(Math.max(0, line.start - 4), line.start)) && /^[ \t]*(?:\n[ \t]*\n|\s*$)/.test(text.slice(lineEnd, lineEnd + 4));
+    const headingLike = u.kind === 'sentences' && wholeLine && (marked || alone) && !/[.;:!?…]\s*$/.test(f) && words(f) <= 20 && !/^\d/.test(f);
     const taskHeading =
       TASK_HEADING_START.test(f) || ((isLeadIn || headingLike) && TASK_LEAD_IN.test(f)) || (isLeadIn && kind !== 'report' && isRecognisedLeadIn(text, folded, u.span));
     const opens = (head.cue || taskHeading) && (!closed || taskHeading) && sentenceMode !== 'report' && (kind !== 'report' || u.leadIn || headingLike);
@@ -200,8 +209,10 @@ export function readUnits(units: Unit[], ctx: Context): { drafts: ReadDraft[]; p
       sentenceMode = 'task';
     }
     if (opens && u.list === null) {
-      const leadPart: Span = isLeadIn ? u.span : { start: u.span.start, end: Math.max(u.span.start, head.bodyStart) };
-      const hint = frameIn(head.frame ?? leadPart);
+      // A lead-in's or heading's frame is every hint in it ("2. Về nhiệm vụ bảo đảm an ninh, trật tự dịp Tết …");
+      // a clause's, what stands before its task ("Từ nay đến hết quý I/2026, …", "Về nhiệm vụ năm 2027, đề nghị").
+      const leadPart: Span = isLeadIn || headingLike ? u.span : { start: u.span.start, end: Math.max(u.span.start, head.bodyStart) };
+      const hint = frameIn(leadPart) ?? (head.frame ? frameIn(head.frame) : null);
       if (hint) {
         if (isLeadIn || headingLike || taskHeading) frame = hint;
         else paragraphFrame = { paragraph: u.paragraph, hint };
@@ -214,7 +225,12 @@ export function readUnits(units: Unit[], ctx: Context): { drafts: ReadDraft[]; p
     }
     if (isLeadIn) leadIn = u.span;
 
-    if (isLeadIn || (headingLike && !subjectStyle && kind !== 'instruction')) {
+    // "Từ nay đến hết quý I/2026, tập trung …" in a passage: the frame holds for the rest of the paragraph.
+    if (!opens && inPassage && u.list === null && head.frame) {
+      const hint = frameIn(head.frame);
+      if (hint) paragraphFrame = { paragraph: u.paragraph, hint };
+    }
+    if (isLeadIn || (headingLike && !subjectStyle)) {
       if (!opens && (kind === 'report' || /^(?:[ivx]+[.)][ ]*|\d{1,2}[.)][ ]*)?(?:ve[ ]+)?(?:ket qua|danh gia|tinh hinh)/u.test(f))) {
         endPassage();
         assessing = true;
@@ -225,6 +241,12 @@ export function readUnits(units: Unit[], ctx: Context): { drafts: ReadDraft[]; p
     }
 
     let task = false;
+    // A clause that asks but says no task ("Tuy vậy, đồng chí lưu ý tai nạn … vẫn chiếm tỷ lệ cao") only opens.
+    if (opens && u.list === null && kind !== 'instruction' && !subjectStyle) {
+      label(u.span, 'tasks');
+      lastWasDraft = false;
+      continue;
+    }
     if (kind === 'report') {
       if (newParagraph && !opens) endPassage();
       sentenceMode = 'report';

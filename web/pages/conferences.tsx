@@ -108,18 +108,63 @@ type DraftsProps = {
   defaultLead: string;
   errors?: Map<number, string[]>;
   error?: string;
+  done?: string;
 };
 
-const DraftsPage: FC<DraftsProps> = ({ ctx, meta, imported, drafts, agencies, retry, defaultLead, errors, error }) => {
+/**
+ * The bodies the text addresses that the directory does not know: a leader maps each once to its agency, which
+ * keeps the name as an alias, and the text is read again with it.
+ */
+const Unmatched: FC<{ ctx: PageContext; meta: Meta; imported: ImportedConclusion; agencies: AgencyView[] }> = ({ ctx, meta, imported, agencies }) => {
   const { t } = ctx;
+  if (imported.unmatchedMentions.length === 0) return null;
+  return (
+    <section aria-labelledby="unmatched">
+      <h3 id="unmatched">{t.conferences.unmatched}</h3>
+      <p>{t.conferences.unmatchedHelp}</p>
+      {imported.unmatchedMentions.map((m, i) => (
+        <form method="post" action="/conferences/new/alias">
+          <Csrf ctx={ctx} />
+          <MetaFields ctx={ctx} meta={meta} hidden />
+          <input type="hidden" name="mention" value={m.text} />
+          <label>
+            {t.conferences.mapTo(m.text)}
+            <select name="agency" id={`unmatched-${i}`}>
+              {agencies.map((a) => (
+                <option value={a.id}>{a.name}</option>
+              ))}
+            </select>
+          </label>
+          <button type="submit">{t.conferences.remember}</button>
+        </form>
+      ))}
+    </section>
+  );
+};
+
+const DraftsPage: FC<DraftsProps> = ({ ctx, meta, imported, drafts, agencies, retry, defaultLead, errors, error, done }) => {
+  const { t } = ctx;
+  const skipped = imported.passages.filter((p) => p.kind !== 'tasks');
   return (
     <Layout ctx={ctx} title={t.conferences.new}>
       <h1>{meta.title || t.conferences.new}</h1>
       <p>{t.conferences.stated(imported.statedCount, imported.drafts.length)}</p>
+      {done ? <Notice kind="ok">{done}</Notice> : null}
       {imported.warnings.map((w) => (
         <Notice kind="error">{w.message}</Notice>
       ))}
       {error ? <Notice kind="error">{reasonIn(ctx.language, error)}</Notice> : null}
+      {skipped.length > 0 ? (
+        <details>
+          <summary>{t.conferences.skipped(skipped.length)}</summary>
+          <ul>
+            {skipped.map((p) => (
+              <li>{p.excerpt}</li>
+            ))}
+          </ul>
+        </details>
+      ) : null}
+      <Unmatched ctx={ctx} meta={meta} imported={imported} agencies={agencies} />
       <div class="side-by-side">
         <section aria-labelledby="text">
           <h2 id="text">{t.conferences.text}</h2>
@@ -152,6 +197,7 @@ const DraftsPage: FC<DraftsProps> = ({ ctx, meta, imported, drafts, agencies, re
                     <a href={`#span-${i + 1}`} hx-boost="false">
                       {imported.drafts[i]?.marker || `(${i + 1})`}
                     </a>
+                    {imported.drafts[i]?.addressee ? ` · ${t.conferences.addressedTo(imported.drafts[i]!.addressee!.text)}` : null}
                   </legend>
                   {mine ? <Notice kind="error">{mine.map((m) => reasonIn(ctx.language, m)).join(' ')}</Notice> : null}
                   <label>
@@ -272,10 +318,21 @@ export function conferencePages({ services }: WebDeps) {
   app.get('/new', (c) => c.html(<NewPage ctx={pageContext(c)} meta={metaFrom({})} />));
 
   /** Step one: the text is read into drafts, nothing is issued yet. */
-  app.post('/new', async (c) => {
+  app.post('/new', async (c) => readDrafts(c, metaFrom(await formFields(c))));
+
+  /** A name the directory did not know, mapped to its agency once; the text is read again with it. */
+  app.post('/new/alias', async (c) => {
+    const f = await formFields(c);
+    const meta = metaFrom(f);
+    const agency = (await services.agencies.list(personOf(c))).find((a) => a.id === f.agency);
+    const mapped = await attempt(() => services.agencies.addAlias(personOf(c), f.agency ?? '', f.mention ?? ''));
+    if (!mapped.ok) return readDrafts(c, meta, { error: mapped.failure.message, status: mapped.status });
+    return readDrafts(c, meta, { done: pageContext(c).t.conferences.remembered(f.mention ?? '', agency?.name ?? '') });
+  });
+
+  async function readDrafts(c: Context<WebEnv>, meta: Meta, after: { done?: string; error?: string; status?: RefusalStatus } = {}) {
     const ctx = pageContext(c);
     const person = personOf(c);
-    const meta = metaFrom(await formFields(c));
     const result = await attempt(() => services.conclusions.importText(person, meta.text, meta.heldOn || undefined));
     if (!result.ok) return c.html(<NewPage ctx={ctx} meta={meta} error={result.failure.message} />, result.status, { 'hx-replace-url': '/conferences/new' });
     const imported = result.value;
@@ -292,8 +349,22 @@ export function conferencePages({ services }: WebDeps) {
     }));
     const agencies = (await services.agencies.list(person)).filter((a) => a.active);
     const addressee = imported.addressees[0]?.code ?? '';
-    return c.html(<DraftsPage ctx={ctx} meta={meta} imported={imported} drafts={drafts} agencies={agencies} retry={randomUUID()} defaultLead={addressee} />);
-  });
+    return c.html(
+      <DraftsPage
+        ctx={ctx}
+        meta={meta}
+        imported={imported}
+        drafts={drafts}
+        agencies={agencies}
+        retry={randomUUID()}
+        defaultLead={addressee}
+        {...(after.done ? { done: after.done } : {})}
+        {...(after.error ? { error: after.error } : {})}
+      />,
+      after.status ?? 200,
+      { 'hx-replace-url': '/conferences/new' },
+    );
+  }
 
   /** Step two: the reviewed drafts issued in one idempotent call; a retried submit issues nothing twice. */
   app.post('/', async (c) => {
