@@ -52,6 +52,33 @@ describe('with JavaScript disabled', () => {
     await close();
   }, 120_000);
 
+  it('a leader reads a conclusion in prose and maps a name the directory did not know, once', async () => {
+    const leader = await person(site, 'leader', 'Lãnh đạo đọc văn xuôi', 'lanhdao.prose@noichinh.test');
+    const { page, close } = await noScript(leader.email);
+    await page.goto(`${site.base}/conferences/new`);
+    await page.getByLabel('Tên hội nghị').fill('Kết luận đọc từ văn xuôi');
+    await page
+      .getByLabel('Dán nội dung kết luận')
+      .fill(
+        'Phát biểu kết luận, đồng chí Bí thư ghi nhận, đánh giá cao kết quả các tổ công tác đã đạt được.\n\n' +
+          'Về nhiệm vụ năm 2027, đồng chí đề nghị Tổ công tác đặc biệt số 7 tăng cường kiểm tra việc kê khai tài sản; rà soát các vụ việc khiếu nại kéo dài.',
+      );
+    await page.getByRole('button', { name: 'Đọc văn bản' }).click();
+    expect(await textOf(page.locator('main > p').first())).toBe('Đọc được 2 nhiệm vụ.');
+    await visible(page.getByText('1 đoạn được bỏ qua (đánh giá kết quả, phần kết)'));
+    expect(await page.locator('select[name="d0.lead"]').inputValue()).toBe('');
+    await page.getByLabel('«Tổ công tác đặc biệt số 7» là').selectOption({ label: 'Tổ công tác huyện Bến Cầu' });
+    await page.getByRole('button', { name: 'Ghi nhớ' }).click();
+    expect(await textOf(page.getByRole('status'))).toBe('Đã ghi nhớ «Tổ công tác đặc biệt số 7» là Tổ công tác huyện Bến Cầu; văn bản đã được đọc lại.');
+    // Read again with the name remembered: both drafts suggest the agency, and nothing is left to map.
+    expect(await page.locator('select[name="d0.lead"]').inputValue()).toBe('TCT-BC');
+    expect(await page.locator('select[name="d1.lead"]').inputValue()).toBe('TCT-BC');
+    expect(await page.getByRole('button', { name: 'Ghi nhớ' }).count()).toBe(0);
+    const [mapped] = await site.world.db.select({ aliases: agencies.aliases }).from(agencies).where(eq(agencies.code, 'TCT-BC'));
+    expect(mapped!.aliases).toEqual(['Tổ công tác đặc biệt số 7']);
+    await close();
+  }, 120_000);
+
   it('an officer acknowledges and reports', async () => {
     const lead = await agencyId(site, 'TCT-TrB');
     const officer = await person(site, 'officer', 'Cán bộ Trảng Bàng', 'trangbang.nojs@noichinh.test', lead);
