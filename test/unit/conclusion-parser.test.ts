@@ -633,3 +633,87 @@ describe('bad and odd input', () => {
     fc.assert(fc.property(textish, checkResult), { numRuns: 500 });
   });
 });
+
+describe('running prose', () => {
+  const dir: DirectoryAgency[] = [
+    { id: 'tt', code: 'TT', name: 'Thanh tra tỉnh', shortName: null },
+    { id: 'stp', code: 'STP', name: 'Sở Tư pháp', shortName: null },
+    { id: 'ca', code: 'CA', name: 'Công an tỉnh', shortName: null },
+  ];
+  const speech = [
+    'Phát biểu kết luận, đồng chí Bí thư ghi nhận, đánh giá cao các cơ quan đã phát hiện, xử lý 15 vụ việc; tỷ lệ giải quyết án đạt 98,7%.',
+    'Tuy nhiên, vẫn còn hạn chế: một số vụ việc khiếu nại chưa được giải quyết dứt điểm.',
+    'Về nhiệm vụ năm 2027, đồng chí đề nghị Sở Tư pháp và UBND các xã tăng cường phổ biến pháp luật; kiện toàn đội ngũ hòa giải viên, hoàn thành trước ngày 31/3/2027.',
+    'Các cơ quan tiến hành tố tụng cần nâng cao chất lượng điều tra, truy tố, xét xử, nhất là các vụ án tham nhũng.',
+    'Thanh tra tỉnh chủ động rà soát các vụ việc phức tạp; phối hợp với Công an tỉnh xử lý các trường hợp lợi dụng khiếu nại để gây rối.',
+    'Văn phòng Tỉnh ủy thông báo để các cơ quan, đơn vị biết, thực hiện.',
+  ].join('\n\n');
+  const r = parseConclusion(speech, { directory: dir, referenceDate: '2026-12-10' });
+
+  it('skips the praise, the results and the shortcomings, and reads the tasks after them', () => {
+    expect(r.drafts.map((d) => d.title)).toEqual([
+      'tăng cường phổ biến pháp luật',
+      'kiện toàn đội ngũ hòa giải viên, hoàn thành trước ngày 31/3/2027',
+      'Các cơ quan tiến hành tố tụng cần nâng cao chất lượng điều tra, truy tố, xét xử, nhất là các vụ án tham nhũng',
+      'Thanh tra tỉnh chủ động rà soát các vụ việc phức tạp',
+      'phối hợp với Công an tỉnh xử lý các trường hợp lợi dụng khiếu nại để gây rối',
+    ]);
+    expect(r.passages.map((p) => p.kind)).toEqual(['assessment', 'tasks', 'closing']);
+    expect(r.listKind).toBe('sentences');
+  });
+
+  it('gives each draft the body its lead-in or paragraph names until another is named', () => {
+    expect(r.drafts.map((d) => d.addressee?.text)).toEqual([
+      'Sở Tư pháp và UBND các xã',
+      'Sở Tư pháp và UBND các xã',
+      'Các cơ quan tiến hành tố tụng',
+      'Thanh tra tỉnh',
+      'Thanh tra tỉnh',
+    ]);
+    expect(r.drafts.map((d) => d.leadAgency?.code ?? null)).toEqual(['STP', 'STP', null, 'TT', 'TT']);
+    expect(r.drafts[4]!.coordinatingAgencies.map((a) => a.code)).toEqual(['CA']);
+    expect(r.unmatchedMentions.map((m) => m.text)).toEqual(['UBND các xã', 'Các cơ quan tiến hành tố tụng']);
+  });
+
+  it("takes the passage's time frame as the deadline of a draft without its own", () => {
+    expect(r.drafts.map((d) => [d.deadline?.dueDate, d.deadlineFrom])).toEqual([
+      ['2027-12-31', 'passage'],
+      ['2027-03-31', 'item'],
+      ['2027-12-31', 'passage'],
+      ['2027-12-31', 'passage'],
+      ['2027-12-31', 'passage'],
+    ]);
+  });
+
+  it('reads groups after "Đối với …:" headings, each addressed to its group', () => {
+    const g = parseConclusion(
+      ['Hội nghị thống nhất một số nhiệm vụ như sau:', 'Đối với khối Mặt trận và các đoàn thể: tăng cường giám sát; vận động nhân dân tố giác tội phạm.', 'Đối với Công an tỉnh: đẩy mạnh tấn công trấn áp tội phạm.'].join('\n'),
+      { directory: dir },
+    );
+    expect(g.drafts.map((d) => [d.title, d.addressee?.text, d.leadAgency?.code ?? null])).toEqual([
+      ['tăng cường giám sát', 'khối Mặt trận và các đoàn thể', null],
+      ['vận động nhân dân tố giác tội phạm', 'khối Mặt trận và các đoàn thể', null],
+      ['đẩy mạnh tấn công trấn áp tội phạm', 'Công an tỉnh', 'CA'],
+    ]);
+  });
+
+  it('resolves the Tết of a named lunar year to its eve, a year to its last working day', () => {
+    const due = (line: string, ref = '2025-10-01') => parseConclusion(`Đề nghị các đơn vị:\n- ${line}`, { referenceDate: ref }).drafts[0]!.deadline?.dueDate;
+    expect(due('Bảo đảm an ninh trật tự trong dịp Tết Nguyên đán Bính Ngọ.')).toBe('2026-02-16');
+    expect(due('Chi trả đủ chế độ trước Tết Đinh Mùi.')).toBe('2027-02-05');
+    expect(due('Tổng kết trước Tết Giáp Thìn.', '2023-09-01')).toBe('2024-02-09');
+    expect(due('Hoàn thành chỉ tiêu năm 2028.')).toBe('2028-12-29');
+    expect(due('Hoàn thành chỉ tiêu năm 2027.')).toBe('2027-12-31');
+  });
+
+  it('keeps the frame of a heading for the items under it', () => {
+    const h = parseConclusion(['II. NHIỆM VỤ TRỌNG TÂM NĂM 2023', '', 'a) Công an tỉnh tăng cường tuần tra;', 'b) Sở Tư pháp rà soát văn bản trong quý II/2023.'].join('\n'), {
+      directory: dir,
+      referenceDate: '2023-02-15',
+    });
+    expect(h.drafts.map((d) => [d.marker, d.deadline?.dueDate, d.deadlineFrom])).toEqual([
+      ['a)', '2023-12-29', 'passage'],
+      ['b)', '2023-06-30', 'item'],
+    ]);
+  });
+});
