@@ -5,8 +5,39 @@ import type { AppDeps } from './context.js';
 import { bearerSecurity, newApp, problems } from './openapi.js';
 
 const OverrideKind = z.enum(CALENDAR_OVERRIDE_KINDS);
-const Override = z.object({ date: z.iso.date(), kind: OverrideKind, note: z.string().nullable() }).openapi('CalendarOverride');
-const Holiday = z.object({ date: z.iso.date(), name: z.string(), kind: z.enum(HOLIDAY_KINDS) });
+const Source = z
+  .object({
+    kind: z.enum(['statute', 'computed', 'decision', 'admin']),
+    document: z.string().nullable().optional().openapi({ example: 'Công văn số 8662/VPCP-KGVX' }),
+    issuer: z.string().nullable().optional(),
+    date: z.string().nullable().optional().openapi({ description: 'As the source states it' }),
+    title: z.string().nullable().optional(),
+    url: z.string().nullable().optional().openapi({ description: 'The page that was read' }),
+  })
+  .openapi('CalendarSource', { description: 'Where a day off or a working day comes from' });
+const Override = z.object({ date: z.iso.date(), kind: OverrideKind, note: z.string().nullable(), source: Source.nullable() }).openapi('CalendarOverride');
+const Holiday = z.object({ date: z.iso.date(), name: z.string(), kind: z.enum(HOLIDAY_KINDS), source: Source, decidedBy: Source.nullable() });
+const Occasion = z
+  .object({
+    occasion: z.string(),
+    daysOff: z.array(z.iso.date()),
+    makeUpWorkingDays: z.array(z.iso.date()),
+    source: Source,
+    verified: z.boolean(),
+    notes: z.string().nullable().optional(),
+  })
+  .openapi('CalendarOccasion');
+const CalendarYear = z
+  .object({
+    year: z.number(),
+    verified: z.boolean().openapi({ description: "Whether the year's days were checked against the Government's decisions; false: computed from the statutes" }),
+    note: z.string().nullable(),
+    occasions: z.array(Occasion),
+    holidays: z.array(Holiday),
+    workingDays: z.array(Override),
+    overrides: z.array(Override),
+  })
+  .openapi('CalendarYear');
 
 const YearParam = z.object({ year: z.coerce.number().int().min(2000).max(2100).openapi({ param: { name: 'year', in: 'path' } }) });
 const DateParam = z.object({ date: z.iso.date().openapi({ param: { name: 'date', in: 'path' } }) });
@@ -22,13 +53,13 @@ export function calendarApp({ services }: AppDeps) {
         method: 'get',
         path: '/{year}',
         tags: ['calendar'],
-        summary: "A year's days off (besides weekends) and the overrides in force",
+        summary: "A year's days off (besides weekends) with their sources, whether the year was verified against the decisions, and the overrides in force",
         security: bearerSecurity,
         request: { params: YearParam },
         responses: {
           200: {
             description: 'The calendar',
-            content: { 'application/json': { schema: z.object({ year: z.number(), holidays: z.array(Holiday), overrides: z.array(Override) }) } },
+            content: { 'application/json': { schema: CalendarYear } },
           },
           ...problems,
         },

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
+import { loadCalendarOfRecord } from './calendar-of-record.js';
 import { backfillFacts } from './facts.js';
 import * as schema from './schema.js';
 
@@ -111,6 +112,7 @@ function openPostgres(url: string, max: number): DatabaseHandle {
         try {
           await migratePostgres(drizzlePostgres(lockClient), { migrationsFolder });
           await backfillFacts(db);
+          await loadCalendarOfRecord(db);
         } finally {
           await lockClient`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`;
         }
@@ -148,6 +150,7 @@ async function openPglite(dir: string | undefined): Promise<DatabaseHandle> {
       // PGlite is single-connection and in-process: nothing else can migrate concurrently.
       await migrate(drizzle(client), { migrationsFolder });
       await backfillFacts(db);
+      await loadCalendarOfRecord(db);
     },
     async ping() {
       await client.query('select 1');

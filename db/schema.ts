@@ -16,6 +16,7 @@ import {
   uuid,
   type AnyPgColumn,
 } from 'drizzle-orm/pg-core';
+import type { CalendarSource, RecordedOccasion } from '../domain/calendar.js';
 import type { DirectiveEvent, DirectiveEventType } from '../domain/events.js';
 import {
   ASSIGNMENT_ROLES,
@@ -312,7 +313,18 @@ export const calendarOverrides = pgTable('calendar_overrides', {
   date: date('date').primaryKey(),
   kind: text('kind', { enum: CALENDAR_OVERRIDE_KINDS }).notNull(),
   note: text('note'),
+  /** The decision an override of record comes from (db/calendar-of-record.json); null for an admin's own. */
+  source: jsonb('source').$type<CalendarSource>(),
   createdAt: createdAt(),
+});
+
+/** The calendar of record per year: whether its decisions were verified, and the occasions with their sources. */
+export const calendarYears = pgTable('calendar_years', {
+  year: integer('year').primaryKey(),
+  verified: boolean('verified').notNull(),
+  note: text('note'),
+  occasions: jsonb('occasions').$type<RecordedOccasion[]>().notNull(),
+  loadedAt: timestamp('loaded_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
 /** One rung of the ladder fired for one agency and one due instant; resolved by the report or completion. */

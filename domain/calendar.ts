@@ -17,7 +17,67 @@ import { DAY_MS, vnDateOf, vnEndOfDay, type IsoDate } from './vn-time.js';
  * Days are calendar dates `YYYY-MM-DD` in Asia/Ho_Chi_Minh (UTC+7, no daylight saving).
  */
 
-export type CalendarOverride = { date: IsoDate; kind: CalendarOverrideKind; note?: string | null };
+/** Where a day off or a make-up working day comes from: the statute, the computation, a decision, an admin. */
+export type CalendarSource = {
+  kind: 'statute' | 'computed' | 'decision' | 'admin';
+  document?: string | null;
+  issuer?: string | null;
+  /** As the source states it (a day, or only a month when that is all it says). */
+  date?: string | null;
+  title?: string | null;
+  url?: string | null;
+};
+
+export type CalendarOverride = { date: IsoDate; kind: CalendarOverrideKind; note?: string | null; source?: CalendarSource | null };
+
+export const STATUTE: CalendarSource = { kind: 'statute', document: 'Bộ luật Lao động 2019, Điều 111–112', issuer: 'Quốc hội' };
+const COMPUTED: CalendarSource = { kind: 'computed', document: 'Nghỉ bù khi ngày lễ trùng ngày nghỉ hằng tuần (Bộ luật Lao động 2019, Điều 112 khoản 3)' };
+
+/** One holiday of a year as the Government decided or announced it (db/calendar-of-record.json). */
+export type RecordedOccasion = {
+  occasion: string;
+  /** Every calendar day off of the break, weekends included. */
+  daysOff: IsoDate[];
+  /** Saturdays or Sundays worked in exchange for a weekday off. */
+  makeUpWorkingDays: IsoDate[];
+  source: CalendarSource;
+  verified: boolean;
+  notes?: string | null;
+};
+export type RecordedYear = { year: number; verified: boolean; occasions: RecordedOccasion[]; note?: string | null };
+
+/**
+ * The overrides that make the computed calendar say what the decisions of record say, for each verified year: a
+ * weekday off the computation does not give (Tết from 29 Chạp, a bridge day) becomes a day off; a day the
+ * computation gives off that the decision does not list (a compensatory day moved elsewhere) becomes a working
+ * day; a make-up Saturday becomes a working day. Each names its decision. An unverified year adds nothing.
+ */
+export function overridesOfRecord(years: RecordedYear[]): Array<Required<CalendarOverride>> {
+  const computed = new WorkingCalendar([]);
+  const recorded = new Map<IsoDate, RecordedOccasion>();
+  for (const y of years) if (y.verified) for (const o of y.occasions) for (const d of o.daysOff) recorded.set(d, o);
+  const out = new Map<IsoDate, Required<CalendarOverride>>();
+  const label = (o: RecordedOccasion) => (o.source.kind === 'decision' && o.source.document ? ` (${o.source.document})` : '');
+  for (const y of years) {
+    if (!y.verified) continue;
+    for (const o of y.occasions) {
+      for (const d of o.daysOff) {
+        if (!isWeekend(d) && computed.isWorkingDay(d)) out.set(d, { date: d, kind: 'day_off', note: `Nghỉ ${o.occasion}${label(o)}`, source: o.source });
+      }
+      for (const d of o.makeUpWorkingDays) out.set(d, { date: d, kind: 'working_day', note: `Làm bù ${o.occasion}${label(o)}`, source: o.source });
+    }
+    for (const h of computed.holidays(y.year)) {
+      if (recorded.has(h.date)) continue;
+      // The occasion the computed day belongs to: the recorded break nearest to it that year.
+      const near = y.occasions
+        .map((o) => ({ o, gap: Math.min(...o.daysOff.map((d) => Math.abs(toDayNumber(d) - toDayNumber(h.date)))) }))
+        .sort((a, b) => a.gap - b.gap)[0]?.o;
+      if (!near) continue;
+      out.set(h.date, { date: h.date, kind: 'working_day', note: `Đi làm: ${h.name} không phải ngày nghỉ theo lịch ${near.occasion}${label(near)}`, source: near.source });
+    }
+  }
+  return [...out.values()].sort((a, b) => a.date.localeCompare(b.date));
+}
 
 const toDayNumber = (d: IsoDate): number => Date.parse(`${d}T00:00:00Z`) / DAY_MS;
 const fromDayNumber = (n: number): IsoDate => new Date(n * DAY_MS).toISOString().slice(0, 10);
@@ -25,7 +85,7 @@ export const addDays = (d: IsoDate, n: number): IsoDate => fromDayNumber(toDayNu
 const weekday = (d: IsoDate): number => new Date(`${d}T00:00:00Z`).getUTCDay();
 const isWeekend = (d: IsoDate): boolean => [0, 6].includes(weekday(d));
 
-export type Holiday = { date: IsoDate; name: string; kind: HolidayKind };
+export type Holiday = { date: IsoDate; name: string; kind: HolidayKind; source: CalendarSource };
 
 const hd = new Holidays('VN');
 
@@ -60,11 +120,11 @@ function computeStatutoryHolidays(year: number): Holiday[] {
     const last = vnDateOf(new Date(h.end.getTime() - 1));
     for (let d = first; d <= last; d = addDays(d, 1)) {
       const known = days.get(d);
-      if (!known || first === last) days.set(d, { date: d, name: h.name, kind: 'statutory' });
+      if (!known || first === last) days.set(d, { date: d, name: h.name, kind: 'statutory', source: STATUTE });
     }
   }
   const adjacent = nationalDayAdjacent(year);
-  days.set(adjacent, { date: adjacent, name: 'Nghỉ liền kề Quốc khánh', kind: 'statutory' });
+  days.set(adjacent, { date: adjacent, name: 'Nghỉ liền kề Quốc khánh', kind: 'statutory', source: STATUTE });
   return [...days.values()];
 }
 
@@ -90,11 +150,11 @@ export class WorkingCalendar {
       let d = addDays(h.date, 1);
       while (isWeekend(d) || taken.has(d)) d = addDays(d, 1);
       taken.add(d);
-      this.daysOff.set(d, { date: d, name: `Nghỉ bù ${h.name}`, kind: 'compensatory' });
+      this.daysOff.set(d, { date: d, name: `Nghỉ bù ${h.name}`, kind: 'compensatory', source: COMPUTED });
     }
     for (const o of this.overrides) {
       if (o.kind === 'day_off' && o.date.startsWith(`${year}-`)) {
-        this.daysOff.set(o.date, { date: o.date, name: o.note ?? 'Nghỉ theo quyết định', kind: 'override' });
+        this.daysOff.set(o.date, { date: o.date, name: o.note ?? 'Nghỉ theo quyết định', kind: 'override', source: o.source ?? { kind: 'admin' } });
       }
     }
   }

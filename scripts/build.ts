@@ -15,7 +15,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const distDir = path.join(root, 'dist');
 
 /** Files the compiled modules open at run time, relative to the module that opens them. */
-const RUNTIME_FILES = ['db/migrations', 'web/assets'];
+const RUNTIME_FILES = ['db/migrations', 'db/calendar-of-record.json', 'web/assets'];
 
 const quiet = { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} };
 

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadCalendarOfRecord } from '../db/calendar-of-record.js';
 import { createUser, json, startWorld, type World } from './support.js';
 
 let world: World;
@@ -16,6 +17,36 @@ describe('the working-day calendar over HTTP', () => {
     expect(cal.overrides).toEqual(
       expect.arrayContaining([expect.objectContaining({ date: '2026-01-10', kind: 'working_day' })]),
     );
+  });
+
+  it('answers each day off with its source, and says whether the year was checked against the decisions', async () => {
+    const cal = await json(await world.call('GET', '/v1/calendar/2024'));
+    expect(cal.verified).toBe(true);
+    expect(cal.occasions.map((o: { occasion: string }) => o.occasion)).toEqual(expect.arrayContaining(['Tết Nguyên đán', 'Quốc khánh 2/9']));
+    const day = (date: string) => cal.holidays.find((h: { date: string }) => h.date === date);
+    // 29 Chạp Quý Mão: not a statutory day, the Prime Minister's decision made it one.
+    expect(day('2024-02-08')).toMatchObject({ kind: 'override', source: { kind: 'decision', document: expect.stringContaining('8662/VPCP-KGVX') } });
+    // Mùng 1: the statute's day, which the same decision lists.
+    expect(day('2024-02-10')).toMatchObject({ kind: 'statutory', source: { kind: 'statute' }, decidedBy: { kind: 'decision' } });
+    // The computed compensatory day after Tết was a working day; the make-up Saturday for 29/4 too.
+    expect(day('2024-02-15')).toBeUndefined();
+    expect(cal.workingDays.map((o: { date: string }) => o.date)).toEqual(['2024-02-15', '2024-05-04']);
+    const unknown = await json(await world.call('GET', '/v1/calendar/2027'));
+    expect(unknown).toMatchObject({ verified: false, occasions: [] });
+    expect(unknown.holidays.every((h: { source: { kind: string } }) => h.source.kind === 'statute' || h.source.kind === 'computed')).toBe(true);
+  });
+
+  it("keeps an admin's own override on a day of record when the record is loaded again, and loads nothing twice", async () => {
+    expect(await loadCalendarOfRecord(world.db)).toEqual([]);
+    const put = await world.call('PUT', '/v1/calendar/overrides/2024-05-04', { body: { kind: 'day_off', note: 'Tỉnh cho nghỉ' } });
+    expect(await json(put)).toMatchObject({ kind: 'day_off', source: null });
+    expect(await loadCalendarOfRecord(world.db)).toEqual([]);
+    const cal = await json(await world.call('GET', '/v1/calendar/2024'));
+    expect(cal.holidays.find((h: { date: string }) => h.date === '2024-05-04')).toMatchObject({ source: { kind: 'admin' } });
+    // Removed, the day of record comes back at the next load.
+    expect((await world.call('DELETE', '/v1/calendar/overrides/2024-05-04')).status).toBe(204);
+    expect(await loadCalendarOfRecord(world.db)).toEqual(['2024-05-04']);
+    expect((await json(await world.call('GET', '/v1/calendar/2024'))).workingDays.map((o: { date: string }) => o.date)).toContain('2024-05-04');
   });
 
   it('lets admins, and only admins, add and remove an override', async () => {

@@ -326,12 +326,16 @@ export function adminPages({ services, config }: WebDeps) {
             </label>
           </form>
           <h3>{t.admin.holidays}</h3>
+          <p>{cal.verified ? t.admin.calendarVerified : t.admin.calendarUnverified}</p>
           <ul>
-            {cal.holidays.map((h) => (
-              <li>
-                {formatDay(h.date)} · {h.name}
-              </li>
-            ))}
+            {cal.holidays.map((h) => {
+              const source = h.decidedBy ?? h.source;
+              return (
+                <li>
+                  {formatDay(h.date)} · {h.name} · <small>{source.document ?? t.admin.sourceKinds[source.kind]}</small>
+                </li>
+              );
+            })}
           </ul>
           <h3>{t.admin.dayOff} / {t.admin.workingDay}</h3>
           <ul>
