@@ -186,7 +186,14 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
     ...(registerSearchAttributes
       ? SEARCH_ATTRIBUTE_DEFINITIONS.flatMap((sa) => ['--search-attribute', `${sa.name}=${sa.type}`])
       : []),
-    ...(options.dynamicConfig ?? []).flatMap((kv) => ['--dynamic-config-value', kv]),
+    // One partition per task queue. With the dev server's default of four, a task written to a partition no
+    // poller is waiting on sits there until it is forwarded: 50 directives of a conference were all recorded in
+    // about 1 s, except a few that came 1.7 s later, and an empty workflow's round trip swung between 64 and 24
+    // a second (npm run bench -- --only create, 2026-12-05). One process per queue needs no partitions.
+    ...['matching.numTaskqueueReadPartitions=1', 'matching.numTaskqueueWritePartitions=1', ...(options.dynamicConfig ?? [])].flatMap((kv) => [
+      '--dynamic-config-value',
+      kv,
+    ]),
   ];
   if (options.dbFile) fs.mkdirSync(path.dirname(options.dbFile), { recursive: true });
   const child = spawn(options.cli, args, { stdio: ['ignore', 'pipe', 'pipe'] });
