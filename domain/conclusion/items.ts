@@ -1,18 +1,12 @@
-import { isAbbreviationDot, type Line, lineIndexAt, trimSpan } from './text.js';
+import { isAbbreviationDot, type Line, trimSpan } from './text.js';
 import type { ListKind, Span } from './types.js';
 
 export type RawItem = { marker: string; span: Span };
 
-export type Candidate = {
-  kind: ListKind;
-  items: RawItem[];
-  leadIn: Span | null;
-  recognised: boolean;
-  /** From the first marker to the end of the last item. */
-  extent: Span;
-};
-
 type MarkerKind = Exclude<ListKind, 'sentences'>;
+
+/** A list of consecutive markers: its kind and its items. */
+export type Candidate = { kind: MarkerKind; items: RawItem[] };
 
 type Occurrence = {
   kind: MarkerKind;
@@ -133,22 +127,6 @@ export class ListFinder {
     }
     for (const occ of groups.values()) all.push(...this.chains(occ));
     return all;
-  }
-
-  candidates(): Candidate[] {
-    const all: Candidate[] = [];
-    all.push(...this.chains(this.parenOccurrences()));
-    const groups = new Map<string, Occurrence[]>();
-    for (const o of this.lineMarkers) {
-      if (!o || o.kind === 'parenthesised') continue;
-      const key = `${o.kind}|${o.style}`;
-      const g = groups.get(key);
-      if (g) g.push(o);
-      else groups.set(key, [o]);
-    }
-    for (const occ of groups.values()) all.push(...this.chains(occ));
-    all.push(...this.sentenceLists());
-    return dropNested(all);
   }
 
   private hasWord(start: number, end: number): boolean {
@@ -273,7 +251,7 @@ export class ListFinder {
     const leadIn = this.leadInBefore(chain[0]!);
     const recognised = leadIn !== null && isRecognisedLeadIn(this.text, this.folded, leadIn);
     if (items.length < (recognised ? 1 : 2)) return null;
-    return { kind, items, leadIn, recognised, extent: { start: chain[0]!.markerStart, end: items[items.length - 1]!.span.end } };
+    return { kind, items };
   }
 
   private endsSentence(lineIdx: number): boolean {
@@ -305,7 +283,7 @@ export class ListFinder {
    * (wrapped text, a nested list announced by ':'). A blank line, a line of the same list kind, or a new
    * capitalised line after a finished sentence (a byline such as "Tấn Phước") ends it.
    */
-  private itemEnd(startLine: number, kind: ListKind, style: string): number {
+  private itemEnd(startLine: number, kind: MarkerKind, style: string): number {
     let end = this.lines[startLine]!.end;
     let sawColon = this.endsWithColon(startLine);
     let prev = startLine;
@@ -314,13 +292,11 @@ export class ListFinder {
       if (line.blank) break;
       const mk = this.lineMarkers[L];
       if (mk) {
-        if (kind === 'sentences') break;
         if (mk.kind === kind && (kind === 'parenthesised' || mk.style === style)) break;
         const nested = sawColon || (kind === 'bulleted' && mk.kind === 'bulleted');
         if (!nested) break;
       } else {
         if (this.endsSentence(prev) && !this.startsLowercase(L)) break;
-        if (kind === 'sentences' && this.endsWithColon(L)) break;
       }
       end = line.end;
       prev = L;
@@ -358,116 +334,4 @@ export class ListFinder {
     const endsColon = this.text.charAt(span.end - 1) === ':';
     return endsColon || mentionsTasks(this.folded, span) ? span : null;
   }
-
-  /**
-   * Lists without markers: the text after a lead-in ending with ':', split on sentences or on ';'. A region
-   * ends where the next lead-in sentence starts, so regions never overlap and the scan stays linear.
-   */
-  private sentenceLists(): Candidate[] {
-    const colons: { at: number; line: number; leadStart: number }[] = [];
-    let lastColon = 0;
-    for (let c = this.text.indexOf(':'); c !== -1; c = this.text.indexOf(':', c + 1)) {
-      const qualifies = !this.mask[c] && /^(\s|$)/.test(this.text.charAt(c + 1)) && this.hasWord(lastColon, c);
-      lastColon = c;
-      if (!qualifies) continue;
-      const line = lineIndexAt(this.lines, c);
-      colons.push({ at: c, line, leadStart: this.sentenceStart(c + 1, this.lines[line]!.start) });
-    }
-    const out: Candidate[] = [];
-    for (let k = 0; k < colons.length; k++) {
-      const { at: c, line: lineIdx, leadStart } = colons[k]!;
-      const line = this.lines[lineIdx]!;
-      let regionStart: number;
-      let startLine: number;
-      if (this.hasWord(c + 1, line.end)) {
-        const rest = this.text.slice(c + 1, Math.min(line.end, c + 41));
-        if (LINE_MARKER.test(rest) || /^\s*\(\d{1,2}\)/.test(rest)) continue;
-        regionStart = trimSpan(this.text, c + 1, line.end).start;
-        startLine = lineIdx;
-      } else {
-        let n = lineIdx + 1;
-        if (n < this.lines.length && this.lines[n]!.blank) n++;
-        const next = this.lines[n];
-        if (!next || next.blank || this.lineMarkers[n]) continue;
-        regionStart = trimSpan(this.text, next.start, next.end).start;
-        startLine = n;
-      }
-      const nextLead = colons[k + 1]?.leadStart ?? this.text.length;
-      const regionEnd = Math.min(this.itemEnd(startLine, 'sentences', ''), Math.max(regionStart, nextLead));
-      const leadIn = trimSpan(this.text, leadStart, c + 1);
-      if (!this.hasWord(leadIn.start, leadIn.end)) continue;
-      const recognised = isRecognisedLeadIn(this.text, this.folded, leadIn);
-      const items = this.splitSentences(regionStart, regionEnd);
-      if (items.length < (recognised ? 1 : 3)) continue;
-      out.push({ kind: 'sentences', items, leadIn, recognised, extent: { start: items[0]!.span.start, end: items[items.length - 1]!.span.end } });
-    }
-    return out;
-  }
-
-  private splitSentences(start: number, end: number): RawItem[] {
-    const sentences: number[] = [];
-    const semicolons: number[] = [];
-    for (let i = start; i < end; i++) {
-      if (this.mask[i]) continue;
-      const ch = this.text.charAt(i);
-      if (ch === ';') semicolons.push(i + 1);
-      else if (SENTENCE_END.test(ch) && !this.isAbbreviation(i)) {
-        let k = i + 1;
-        while (k < end && CLOSERS.test(this.text.charAt(k))) k++;
-        if (k < end && /\s/.test(this.text.charAt(k))) {
-          let n = k;
-          while (n < end && /\s/.test(this.text.charAt(n))) n++;
-          const next = this.text.charAt(n);
-          if (n < end && (next !== next.toLowerCase() || /[\d(“"]/.test(next) || this.text.slice(k, n).includes('\n'))) sentences.push(k);
-        }
-      }
-    }
-    const cuts = sentences.length > 0 ? sentences : semicolons;
-    const items: RawItem[] = [];
-    let from = start;
-    for (const cut of [...cuts, end]) {
-      const to = cuts === semicolons && cut !== end ? cut - 1 : cut;
-      const span = trimSpan(this.text, from, to);
-      if (this.hasWord(span.start, span.end)) items.push({ marker: '', span });
-      from = cut;
-    }
-    return items;
-  }
-}
-
-/**
- * Removes candidates lying inside another one (a nested a)/b) list under item (1) stays in that item). A
- * nested marked list with a recognised lead-in survives inside an unrecognised one: numbered section
- * headings ("1. Kết quả", "2. Nhiệm vụ thời gian tới", "- …") must not hide the task list. A nested sentence
- * list never does: "(1) Đề nghị các đơn vị: a; b" is one task with details.
- */
-function dropNested(all: Candidate[]): Candidate[] {
-  const sorted = [...all].sort((a, b) => a.extent.start - b.extent.start || b.extent.end - a.extent.end || markerFirst(a, b));
-  const kept: Candidate[] = [];
-  let maxEnd = -1;
-  let maxRecognisedEnd = -1;
-  for (const c of sorted) {
-    const nested = c.extent.end <= maxEnd;
-    if (c.extent.end <= maxRecognisedEnd || (nested && (!c.recognised || c.kind === 'sentences'))) continue;
-    kept.push(c);
-    maxEnd = Math.max(maxEnd, c.extent.end);
-    if (c.recognised) maxRecognisedEnd = Math.max(maxRecognisedEnd, c.extent.end);
-  }
-  return kept;
-}
-
-const markerFirst = (a: Candidate, b: Candidate): number => Number(a.kind === 'sentences') - Number(b.kind === 'sentences');
-
-/** A list after a recognised lead-in wins; then marked lists over sentence lists; then the longest. */
-export function chooseCandidate(candidates: Candidate[]): Candidate | null {
-  let best: Candidate | null = null;
-  for (const c of candidates) if (!best || better(c, best)) best = c;
-  return best;
-}
-
-function better(a: Candidate, b: Candidate): boolean {
-  if (a.recognised !== b.recognised) return a.recognised;
-  if ((a.kind === 'sentences') !== (b.kind === 'sentences')) return b.kind === 'sentences';
-  if (a.items.length !== b.items.length) return a.items.length > b.items.length;
-  return a.extent.end - a.extent.start > b.extent.end - b.extent.start;
 }

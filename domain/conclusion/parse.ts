@@ -2,12 +2,11 @@ import { type Ambiguity, AgencyMatcher, assignRoles } from './agencies.js';
 import { findDeadlineHints, firstWrittenDate, pickDeadline, pickRegime, toRefDate } from './deadlines.js';
 import { ListFinder } from './items.js';
 import { ProseReader } from './prose.js';
-import { buildUnits, dedupe, mentionsIn, readUnits } from './reading.js';
+import { buildUnits, dedupe, mentionsIn, type ReadDraft, readUnits } from './reading.js';
 import { findReferences } from './references.js';
 import { foldInPlace, hasWordChar, isAbbreviationDot, nestingMask, splitLines, tokenize, within } from './text.js';
 import type {
   DraftDirective,
-  ListKind,
   ParseOptions,
   ParseResult,
   ParseWarning,
@@ -126,7 +125,7 @@ export function parseConclusion(input: string, options: ParseOptions = {}): Pars
     const lead = agencies.find((a) => a.role === 'lead') ?? addressed[0] ?? null;
     const coordinating = dedupe([...agencies.filter((a) => a.role === 'coordinating'), ...addressed.slice(1)].filter((a) => a.agencyId !== lead?.agencyId));
     const stated = item.leadIn === first.leadIn && item.passage === first.passage ? statedCount : null;
-    const base = item.kind === 'sentences' ? (item.instructs ? 0.5 : 0.4) : baseConfidence(item.kind, stated, listSizes.get(item.list) ?? 1);
+    const base = baseConfidence(item, stated, listSizes.get(item.list) ?? 1);
     const own = pickDeadline(hints);
     return {
       index: k + 1,
@@ -207,13 +206,16 @@ function statedCountOf(foldedLeadIn: string): number | null {
 /**
  * How much the split can be trusted, before per-item deductions. Consecutive numbers rarely happen by
  * accident, and a stated count that matches confirms the split (0.9; 0.8 with no count; 0.6 when the count
- * disagrees). Letters are sequential too but often mark sub-points (0.75); bullets carry no order (0.65);
- * a sentence list depends on punctuation alone (0.5). For those, a matching count adds 0.05 and a
- * disagreeing one takes 0.2. Each item then loses 0.1 if its title had to be cut.
+ * disagrees). Letters are sequential too but often mark sub-points (0.75); bullets carry no order (0.65); for
+ * those, a matching count adds 0.05 and a disagreeing one takes 0.2. A clause of prose depends on punctuation
+ * alone: 0.5 when it opens with a verb of instruction, 0.4 when its passage alone made it a task. Each item then
+ * loses 0.1 if its title had to be cut.
  */
-function baseConfidence(kind: ListKind, stated: number | null, count: number): number {
+function baseConfidence(item: ReadDraft, stated: number | null, count: number): number {
+  const kind = item.kind;
+  if (kind === 'sentences') return item.instructs ? 0.5 : 0.4;
   if (kind === 'parenthesised' || kind === 'numbered') return stated === null ? 0.8 : stated === count ? 0.9 : 0.6;
-  const base = kind === 'lettered' ? 0.75 : kind === 'bulleted' ? 0.65 : 0.5;
+  const base = kind === 'lettered' ? 0.75 : 0.65;
   return stated === null ? base : stated === count ? base + 0.05 : base - 0.2;
 }
 
