@@ -241,8 +241,8 @@ export class ProseReader {
     private readonly named: Span[],
   ) {}
 
-  /** Whether `pos` lies inside a directory agency's name. */
-  private inName(pos: number): boolean {
+  /** The directory name that holds `pos`, if any (the names are sorted and do not overlap). */
+  private nameHolding(pos: number): Span | null {
     let lo = 0;
     let hi = this.named.length;
     while (lo < hi) {
@@ -251,20 +251,17 @@ export class ProseReader {
       else hi = mid;
     }
     const n = this.named[lo];
-    return n !== undefined && n.start <= pos && pos < n.end;
+    return n !== undefined && n.start <= pos ? n : null;
+  }
+
+  private inName(pos: number): boolean {
+    return this.nameHolding(pos) !== null;
   }
 
   /** The directory name that starts at `pos`, if any. */
   private nameAt(pos: number): Span | null {
-    let lo = 0;
-    let hi = this.named.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (this.named[mid]!.end <= pos) lo = mid + 1;
-      else hi = mid;
-    }
-    const n = this.named[lo];
-    return n !== undefined && n.start === pos ? n : null;
+    const n = this.nameHolding(pos);
+    return n?.start === pos ? n : null;
   }
 
   /** The first instruction verb at or after `from` (within `to`) that is not part of a name. */
@@ -370,7 +367,7 @@ export class ProseReader {
 
     // The clause names its subject: "Thanh tra tỉnh chủ động …", "Các cơ quan tiến hành tố tụng cần …".
     const rest = f.slice(at).replace(/^[ ]+/, '');
-    const restStart = span.start + f.length - (f.length - at) + (f.slice(at).length - rest.length);
+    const restStart = span.end - rest.length;
     if (BODY_START.test(rest) || this.inName(restStart)) {
       const verb = this.verbFrom(restStart, Math.min(span.end, restStart + 140));
       const name = this.nameAt(restStart);
@@ -386,7 +383,7 @@ export class ProseReader {
         }
       }
     }
-    return { bodyStart: span.start + at + (f.slice(at).length - f.slice(at).trimStart().length), addressee, cue, frame };
+    return { bodyStart: restStart, addressee, cue, frame };
   }
 
   /** Instruction, report or neither, from the clause's own words (its lead-in already read by `head`). */
