@@ -8,7 +8,8 @@ import type { AgencyMention, DeadlineHint, DocumentRef, ListKind, Passage, Span,
 /** A piece of the text that may be a task: an item of a marked list, or a clause of the prose around them. */
 export type Unit = { span: Span; marker: string; kind: ListKind; list: Candidate | null; leadIn: boolean; paragraph: number };
 
-export type Addressee = { text: string; span: Span; agencies: AgencyMention[] };
+/** A body a lead-in, heading or paragraph addresses: the directory agencies in it, and the parts none covers. */
+export type Addressee = { text: string; span: Span; agencies: AgencyMention[]; unmatched: UnmatchedMention[] };
 
 export type ReadDraft = {
   span: Span;
@@ -110,7 +111,6 @@ export function readUnits(units: Unit[], ctx: Context): { drafts: ReadDraft[]; p
   const { text, folded, reader } = ctx;
   const drafts: ReadDraft[] = [];
   const labels: { span: Span; kind: Passage['kind'] }[] = [];
-  const unmatched = new Map<string, UnmatchedMention>();
 
   let inPassage = false;
   /** Under an assessment lead-in or heading ("Kết quả đạt được:"), until a passage of tasks opens. */
@@ -138,6 +138,7 @@ export function readUnits(units: Unit[], ctx: Context): { drafts: ReadDraft[]; p
       at = m.span.end;
     }
     parts.push({ start: at, end: span.end });
+    const unmatched: UnmatchedMention[] = [];
     for (const p of parts) {
       const t = trimSpan(text, p.start, p.end);
       // The joins around a directory name are not a body: "và", "cùng", ",".
@@ -146,10 +147,9 @@ export function readUnits(units: Unit[], ctx: Context): { drafts: ReadDraft[]; p
       const tail = /(?:[,;]|\s|(?<=\s)(?:và|cùng|với))+$/u.exec(text.slice(t.start, t.end));
       if (tail) t.end -= tail[0].length;
       if (t.end <= t.start || words(text.slice(t.start, t.end)) === 0) continue;
-      const key = folded.slice(t.start, t.end);
-      if (!unmatched.has(key)) unmatched.set(key, { text: text.slice(t.start, t.end), span: t });
+      unmatched.push({ text: text.slice(t.start, t.end), span: t });
     }
-    return { text: text.slice(span.start, span.end), span, agencies };
+    return { text: text.slice(span.start, span.end), span, agencies, unmatched };
   };
   const frameIn = (span: Span): DeadlineHint | null =>
     span.end > span.start ? pickDeadline(findDeadlineHints(text, folded, span, ctx.references.map((r) => r.span), ctx.refDate)) : null;
@@ -220,7 +220,7 @@ export function readUnits(units: Unit[], ctx: Context): { drafts: ReadDraft[]; p
       if (head.addressee && !subjectStyle) addressee = resolve(head.addressee);
       else if (isLeadIn) {
         const named = dedupe(assignRoles(folded, mentionsIn(ctx.mentions, u.span), u.span));
-        addressee = named.length === 1 ? { text: named[0]!.matched, span: named[0]!.span, agencies: named } : null;
+        addressee = named.length === 1 ? { text: named[0]!.matched, span: named[0]!.span, agencies: named, unmatched: [] } : null;
       } else if (!subjectStyle && head.bodyStart > u.span.start) addressee = null;
     }
     if (isLeadIn) leadIn = u.span;
@@ -319,9 +319,13 @@ export function readUnits(units: Unit[], ctx: Context): { drafts: ReadDraft[]; p
     const t = text.slice(p.span.start, p.span.end).replace(/\s+/g, ' ');
     p.excerpt = t.length > 100 ? `${t.slice(0, t.lastIndexOf(' ', 99) > 50 ? t.lastIndexOf(' ', 99) : 99)}…` : t;
   }
-  const named = new Set(drafts.flatMap((d) => (d.addressee ? [d.addressee.text] : [])));
-  const unmatchedInDrafts = [...unmatched.values()].filter((m) => [...named].some((n) => n.includes(m.text)));
-  return { drafts, passages, unmatched: unmatchedInDrafts };
+  // The names the drafts are addressed to that the directory does not know, each once.
+  const unmatched = new Map<string, UnmatchedMention>();
+  for (const m of drafts.flatMap((d) => d.addressee?.unmatched ?? [])) {
+    const key = folded.slice(m.span.start, m.span.end);
+    if (!unmatched.has(key)) unmatched.set(key, m);
+  }
+  return { drafts, passages, unmatched: [...unmatched.values()] };
 }
 
 /** Mentions are sorted by offset: binary search for the first one inside `span`. */
