@@ -3,42 +3,11 @@
  * with what a careful reader takes from it, written by hand. `scoreCorpus` parses each against the corpus's
  * directory and scores the drafts against those expectations.
  */
-import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { type DirectoryAgency, type DraftDirective, parseConclusion, type ParseResult } from '../domain/conclusion/parse.js';
 import { foldVietnamese } from '../domain/text.js';
+import { corpusDirectory, type ExpectedTask, type Fixture, loadCorpus } from '../scripts/bench/conclusion-corpus.js';
 
-export const CORPUS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', 'conclusions');
-
-export type ExpectedTask = { opening: string; lead: string | null; addressee: string | null; dueDate: string | null; references: string[] };
-export type Expectation = {
-  title: string;
-  province: string;
-  form: string;
-  heldOn: string;
-  taskCount: { min: number; max: number };
-  tasks: ExpectedTask[];
-  notTasks: string[];
-};
-export type Fixture = { name: string; text: string; expected: Expectation };
-
-export function corpusDirectory(): DirectoryAgency[] {
-  const raw = JSON.parse(fs.readFileSync(path.join(CORPUS_DIR, 'directory.json'), 'utf8')) as { code: string; name: string; shortName: string | null; aliases?: string[] }[];
-  return raw.map((a) => ({ id: a.code, code: a.code, name: a.name, shortName: a.shortName, ...(a.aliases ? { aliases: a.aliases } : {}) }));
-}
-
-export function loadCorpus(): Fixture[] {
-  return fs
-    .readdirSync(CORPUS_DIR)
-    .filter((f) => /^\d{2}-.*\.txt$/.test(f))
-    .sort()
-    .map((f) => ({
-      name: f.replace(/\.txt$/, ''),
-      text: fs.readFileSync(path.join(CORPUS_DIR, f), 'utf8'),
-      expected: JSON.parse(fs.readFileSync(path.join(CORPUS_DIR, f.replace(/\.txt$/, '.json')), 'utf8')) as Expectation,
-    }));
-}
+export { corpusDirectory, loadCorpus };
 
 const tokens = (s: string): string[] => foldVietnamese(s).split(/[^\p{L}\p{N}]+/u).filter(Boolean);
 

@@ -4,30 +4,11 @@
  * to 200,000 characters, and from its paragraph-form speeches alone, the form that walks the most prose. Each
  * round parses the whole text against the corpus's directory after warm-up rounds, in this process.
  */
-import fs from 'node:fs';
-import path from 'node:path';
-import { MAX_CONCLUSION_CHARS, parseConclusion, type DirectoryAgency } from '../../domain/conclusion/parse.js';
+import { MAX_CONCLUSION_CHARS, parseConclusion } from '../../domain/conclusion/parse.js';
+import { corpusDirectory, loadCorpus } from './conclusion-corpus.js';
 import { fixedBar, type Bar, type BenchModule } from './harness.js';
 
 const LIMIT_MS = 200;
-const CORPUS = path.resolve('test', 'fixtures', 'conclusions');
-
-function readCorpus(): { texts: { name: string; text: string; form: string }[]; directory: DirectoryAgency[] } {
-  if (!fs.existsSync(CORPUS)) throw new Error(`The importer benchmark reads the conclusion corpus in ${CORPUS}, which is missing.`);
-  const directory = (JSON.parse(fs.readFileSync(path.join(CORPUS, 'directory.json'), 'utf8')) as { code: string; name: string; shortName: string | null }[]).map(
-    (a) => ({ id: a.code, code: a.code, name: a.name, shortName: a.shortName }),
-  );
-  const texts = fs
-    .readdirSync(CORPUS)
-    .filter((f) => /^\d{2}-.*\.txt$/.test(f))
-    .sort()
-    .map((f) => ({
-      name: f,
-      text: fs.readFileSync(path.join(CORPUS, f), 'utf8'),
-      form: (JSON.parse(fs.readFileSync(path.join(CORPUS, f.replace(/\.txt$/, '.json')), 'utf8')) as { form: string }).form,
-    }));
-  return { texts, directory };
-}
 
 /** Whole texts, one after another, to the limit: a conclusion of many conferences, as long as one can be. */
 function upTo(texts: string[], chars: number): string {
@@ -42,10 +23,15 @@ function upTo(texts: string[], chars: number): string {
 export const importerBench: BenchModule = {
   name: 'importer',
   async run(ctx) {
-    const { texts, directory } = readCorpus();
+    const texts = loadCorpus();
+    const directory = corpusDirectory();
     const shapes = [
       { bar: 'importer.corpus200k', text: upTo(texts.map((t) => t.text), MAX_CONCLUSION_CHARS), what: 'every form of the corpus' },
-      { bar: 'importer.prose200k', text: upTo(texts.filter((t) => t.form === 'paragraph').map((t) => t.text), MAX_CONCLUSION_CHARS), what: 'paragraph speeches only' },
+      {
+        bar: 'importer.prose200k',
+        text: upTo(texts.filter((t) => t.expected.form === 'paragraph').map((t) => t.text), MAX_CONCLUSION_CHARS),
+        what: 'paragraph speeches only',
+      },
     ];
     const rounds = ctx.quick ? 5 : 15;
     const bars: Bar[] = [];

@@ -324,11 +324,17 @@ export function conferencePages({ services }: WebDeps) {
   app.post('/new/alias', async (c) => {
     const f = await formFields(c);
     const meta = metaFrom(f);
-    const agency = (await services.agencies.list(personOf(c))).find((a) => a.id === f.agency);
     const mapped = await attempt(() => services.agencies.addAlias(personOf(c), f.agency ?? '', f.mention ?? ''));
     if (!mapped.ok) return readDrafts(c, meta, { error: mapped.failure.message, status: mapped.status });
-    return readDrafts(c, meta, { done: pageContext(c).t.conferences.remembered(f.mention ?? '', agency?.name ?? '') });
+    return readDrafts(c, meta, { done: pageContext(c).t.conferences.remembered(f.mention ?? '', mapped.value.name) });
   });
+
+  /** The drafts page, with the agencies a draft may be given; it answers at the new-conference address. */
+  async function showDrafts(c: Context<WebEnv>, props: Omit<DraftsProps, 'ctx' | 'agencies'>, status: RefusalStatus | 200) {
+    const agencies = (await services.agencies.list(personOf(c))).filter((a) => a.active);
+    // The reviewed drafts answer at the address they were posted to; history keeps the new-conference page.
+    return c.html(<DraftsPage ctx={pageContext(c)} agencies={agencies} {...props} />, status, { 'hx-replace-url': '/conferences/new' });
+  }
 
   async function readDrafts(c: Context<WebEnv>, meta: Meta, after: { done?: string; error?: string; status?: RefusalStatus } = {}) {
     const ctx = pageContext(c);
@@ -347,22 +353,18 @@ export function conferencePages({ services }: WebDeps) {
       dueDate: d.suggested.dueDate && d.suggested.dueDate > today ? d.suggested.dueDate : '',
       regime: d.suggested.regime?.kind ?? 'none',
     }));
-    const agencies = (await services.agencies.list(person)).filter((a) => a.active);
-    const addressee = imported.addressees[0]?.code ?? '';
-    return c.html(
-      <DraftsPage
-        ctx={ctx}
-        meta={meta}
-        imported={imported}
-        drafts={drafts}
-        agencies={agencies}
-        retry={randomUUID()}
-        defaultLead={addressee}
-        {...(after.done ? { done: after.done } : {})}
-        {...(after.error ? { error: after.error } : {})}
-      />,
+    return showDrafts(
+      c,
+      {
+        meta,
+        imported,
+        drafts,
+        retry: randomUUID(),
+        defaultLead: imported.addressees[0]?.code ?? '',
+        ...(after.done ? { done: after.done } : {}),
+        ...(after.error ? { error: after.error } : {}),
+      },
       after.status ?? 200,
-      { 'hx-replace-url': '/conferences/new' },
     );
   }
 
@@ -404,26 +406,20 @@ export function conferencePages({ services }: WebDeps) {
         regime: regimeOf(d.regime),
       })),
     };
-    const again = async (status: RefusalStatus, error?: string, errors?: Map<number, string[]>) => {
-      const imported = await services.conclusions.importText(person, meta.text, meta.heldOn || undefined);
-      const agencies = (await services.agencies.list(person)).filter((a) => a.active);
-      return c.html(
-        <DraftsPage
-          ctx={ctx}
-          meta={meta}
-          imported={imported}
-          drafts={drafts}
-          agencies={agencies}
-          retry={f._retry || randomUUID()}
-          defaultLead={defaultLead}
-          {...(errors ? { errors } : {})}
-          {...(error ? { error } : {})}
-        />,
+    const again = async (status: RefusalStatus, error?: string, errors?: Map<number, string[]>) =>
+      showDrafts(
+        c,
+        {
+          meta,
+          imported: await services.conclusions.importText(person, meta.text, meta.heldOn || undefined),
+          drafts,
+          retry: f._retry || randomUUID(),
+          defaultLead,
+          ...(errors ? { errors } : {}),
+          ...(error ? { error } : {}),
+        },
         status,
-        // The reviewed drafts answer at the issuing address; history keeps the new-conference page.
-        { 'hx-replace-url': '/conferences/new' },
       );
-    };
     if (!meta.title || chosen.length === 0 || chosen.some(({ d }) => !d.title)) return again(422, ctx.t.conferences.name);
     const result = await attempt(() => services.conferences.issue(person, body, { idempotencyKey: f._retry || undefined }));
     if (!result.ok) {
