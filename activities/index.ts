@@ -1,17 +1,17 @@
 import { Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
-import { and, eq, isNull, lt, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, gte, isNull, lt, lte, notInArray, sql } from 'drizzle-orm';
 import { loadOverrides } from '../db/calendar.js';
 import type { Database, Tx } from '../db/client.js';
 import { EVENTS_CHANNEL, type EventAnnouncement } from '../db/events.js';
 import { recordFact } from '../db/facts.js';
-import { agencies, assignments, directiveEvents, directives, escalations, reports, users } from '../db/schema.js';
+import { agencies, assignments, calendarChanges, directiveEvents, directives, escalations, reports, users } from '../db/schema.js';
 import { WorkingCalendar } from '../domain/calendar.js';
-import type { Plan, PlanInput } from '../domain/deadlines.js';
+import type { Plan, PlanInput, PlannedDeadline, ReplanInput } from '../domain/deadlines.js';
 import type { Escalation, EscalationTarget } from '../domain/directive.js';
 import { NOTIFYING_EVENTS } from '../domain/events.js';
-import type { AssignmentRole, EscalationLevel } from '../domain/lists.js';
-import { planSchedule } from '../domain/schedule.js';
+import { CLOSED_STATUSES, type AssignmentRole, type EscalationLevel } from '../domain/lists.js';
+import { planSchedule, planSpanOf, replanDeadlines } from '../domain/schedule.js';
 import { foldVietnamese } from '../domain/text.js';
 import type { RecordEventInput, RecordEventResult } from './types.js';
 import { deliverNotifications, type DeliveryResult, type Mailer } from './notify/deliver.js';
@@ -32,12 +32,18 @@ export type NotifyOptions = {
 /** Starts the delivery run of one outbox source (services/temporal.ts), through the activity's own client. */
 export type StartDelivery = (client: Client, taskQueue: string, source: string) => Promise<void>;
 
-export type ActivityDeps = { db: Database; notify?: NotifyOptions; startDelivery: StartDelivery };
+/**
+ * Sends one directive the `replan` Update of a calendar change (services/temporal.ts), through the activity's
+ * own client: 'closed' when the directive has ended and has nothing to move.
+ */
+export type SendReplan = (client: Client, directiveId: string, args: { changeId: string; cause: string }) => Promise<'replanned' | 'closed'>;
+
+export type ActivityDeps = { db: Database; notify?: NotifyOptions; startDelivery: StartDelivery; sendReplan: SendReplan };
 
 export const NO_NOTIFY: NotifyOptions = { publicUrl: 'http://localhost:3000', mailer: undefined, mailFrom: 'directive-tracker@localhost', webhookFailureLimit: 5, webhookDisableAfterSeconds: 3600 };
 
 /** Every activity is idempotent: Temporal may run one more than once. */
-export function createActivities({ db, notify = NO_NOTIFY, startDelivery }: ActivityDeps) {
+export function createActivities({ db, notify = NO_NOTIFY, startDelivery, sendReplan }: ActivityDeps) {
   /** The delivery run of one source is a workflow of its own, so its retries never hold up the directive. */
   const startDeliveryHere = (source: string) => {
     const ctx = Context.current();
@@ -81,6 +87,8 @@ export function createActivities({ db, notify = NO_NOTIFY, startDelivery }: Acti
           issuedBy: s.issuedBy,
           issuedAt: new Date(s.issuedAt),
           completedAt: s.completedAt ? new Date(s.completedAt) : null,
+          plannedFrom: planSpanOf(s.deadlines ?? []).from,
+          plannedUntil: planSpanOf(s.deadlines ?? []).until,
           lastSeq: input.seq,
           updatedAt: sql`now()`,
         };
@@ -120,6 +128,60 @@ export function createActivities({ db, notify = NO_NOTIFY, startDelivery }: Acti
     async planSchedule(input: PlanInput): Promise<Plan> {
       const firstYear = Number(input.from.slice(0, 4)) - 1;
       return planSchedule(new WorkingCalendar(await loadOverrides(db, firstYear, firstYear + 12)), input);
+    },
+
+    /** The same deadlines placed again on the calendar as it is now (domain/schedule.ts replanDeadlines). */
+    async replanSchedule(input: ReplanInput): Promise<PlannedDeadline[]> {
+      const years = input.deadlines.flatMap((d) => [d.dueAt, ...d.reminders, ...d.escalations]).map((x) => Number(x.slice(0, 4)));
+      if (input.dueDate) years.push(Number(input.dueDate.slice(0, 4)));
+      if (years.length === 0) return [];
+      const overrides = await loadOverrides(db, Math.min(...years) - 1, Math.max(...years) + 1);
+      return replanDeadlines(new WorkingCalendar(overrides), input);
+    },
+
+    /** One page of the open directives whose plan spans [from, to], in id order after `after`. */
+    async affectedDirectives(input: { from: string; to: string; after: string | null; limit: number }): Promise<string[]> {
+      const rows = await db
+        .select({ id: directives.id })
+        .from(directives)
+        .where(
+          and(
+            notInArray(directives.status, [...CLOSED_STATUSES]),
+            gte(directives.plannedUntil, new Date(input.from)),
+            lte(directives.plannedFrom, new Date(input.to)),
+            input.after ? gt(directives.id, input.after) : undefined,
+          ),
+        )
+        .orderBy(asc(directives.id))
+        .limit(input.limit);
+      return rows.map((r) => r.id);
+    },
+
+    /**
+     * Asks one directive to re-plan for a calendar change; whether it moved is read back from its history
+     * (the Update records the move before it answers), so a retry answers the same.
+     */
+    async replanDirective(input: { directiveId: string; changeId: string; cause: string }): Promise<{ moved: boolean; closed: boolean }> {
+      const outcome = await sendReplan(Context.current().client, input.directiveId, { changeId: input.changeId, cause: input.cause });
+      const [row] = await db
+        .select({ id: directiveEvents.id })
+        .from(directiveEvents)
+        .where(
+          and(
+            eq(directiveEvents.directiveId, input.directiveId),
+            eq(directiveEvents.type, 'replanned'),
+            sql`${directiveEvents.data}->>'changeId' = ${input.changeId}`,
+          ),
+        )
+        .limit(1);
+      return { moved: row !== undefined, closed: outcome === 'closed' };
+    },
+
+    async finishCalendarChange(input: { changeId: string; examined: number; moved: number }): Promise<void> {
+      await db
+        .update(calendarChanges)
+        .set({ finishedAt: sql`now()`, examined: input.examined, moved: input.moved })
+        .where(eq(calendarChanges.id, input.changeId));
     },
 
     /**

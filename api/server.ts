@@ -11,6 +11,9 @@ async function main() {
   const app = createApp({ services: opened.services, config, logger });
   const server = await startHttpServer(app, config.http.host, config.http.port);
   logger.info({ url: server.url }, 'API listening');
+  // Calendar changes the migrator loaded (a year of record) or that Temporal missed: their directives are re-planned.
+  const started = await opened.services.calendar.startPendingChanges();
+  if (started > 0) logger.info({ changes: started }, 'calendar re-plans started');
 
   const shutdown = async () => {
     await server.close();

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { and, eq, isNotNull, notInArray, sql } from 'drizzle-orm';
 import { overridesOfRecord, type RecordedYear } from '../domain/calendar.js';
 import type { Database } from './database.js';
+import { recordCalendarChange } from './calendar.js';
 import { calendarOverrides, calendarYears } from './schema.js';
 
 /** The reviewable data: each year's days off and make-up days as the Government decided them, with sources. */
@@ -50,8 +51,24 @@ export async function loadCalendarOfRecord(db: Database, record: CalendarOfRecor
       .where(and(isNotNull(calendarOverrides.source), keep.length > 0 ? notInArray(calendarOverrides.date, keep) : undefined))
       .returning({ date: calendarOverrides.date });
     for (const r of stale) changed.add(r.date);
-    return [...changed].sort();
+    const days = [...changed].sort();
+    // The directives already planned across these days are re-planned (services/calendar.ts starts the run).
+    if (days.length > 0) await recordCalendarChange(tx, days, causeOf(record.years, days));
+    return days;
   });
+}
+
+/** The end of the history's sentence for a loaded schedule: "… do lịch nghỉ Tết Nguyên đán 2027". */
+export function causeOf(years: RecordedYear[], days: string[]): string {
+  const DAY = 86_400_000;
+  const near = (a: string, b: string) => Math.abs(Date.parse(a) - Date.parse(b)) <= 10 * DAY;
+  const names = new Set<string>();
+  for (const d of days) {
+    const year = years.find((y) => y.year === Number(d.slice(0, 4)));
+    const occasion = year?.occasions.find((o) => [...o.daysOff, ...o.makeUpWorkingDays].some((x) => x === d || near(x, d)));
+    names.add(occasion ? `${occasion.occasion} ${year!.year}` : `năm ${d.slice(0, 4)}`);
+  }
+  return `lịch nghỉ ${[...names].join(', ')} theo quyết định của Chính phủ`;
 }
 
 /** jsonb hands keys back in its own order: compare sources key by key. */

@@ -171,6 +171,12 @@ export const directives = pgTable(
     issuedBy: uuid('issued_by'),
     issuedAt: timestamp('issued_at', { withTimezone: true }).notNull(),
     completedAt: timestamp('completed_at', { withTimezone: true }),
+    /**
+     * The first and the last instant the plan in force holds (due instants, reminders, rungs): a calendar change
+     * reaches a directive only when its days fall between them, give or take the offsets (workflows/calendar-replan.ts).
+     */
+    plannedFrom: timestamp('planned_from', { withTimezone: true }),
+    plannedUntil: timestamp('planned_until', { withTimezone: true }),
     /** Sequence number of the last event applied; projections only move forward. */
     lastSeq: integer('last_seq').notNull(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
@@ -325,6 +331,25 @@ export const calendarYears = pgTable('calendar_years', {
   note: text('note'),
   occasions: jsonb('occasions').$type<RecordedOccasion[]>().notNull(),
   loadedAt: timestamp('loaded_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/**
+ * A change of the working calendar whose open directives must be re-planned: written with the change itself
+ * (an admin's override, a year of record loaded), so a change is never lost when Temporal is down; its
+ * re-plan run (`calendar-replan-<id>`) is started from here and marks it finished.
+ */
+export const calendarChanges = pgTable('calendar_changes', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  /** The days whose override changed. */
+  dates: jsonb('dates').$type<string[]>().notNull(),
+  /** The end of the history's sentence: "hạn … chuyển từ … sang … do <cause>". */
+  cause: text('cause').notNull(),
+  createdAt: createdAt(),
+  startedAt: timestamp('started_at', { withTimezone: true }),
+  finishedAt: timestamp('finished_at', { withTimezone: true }),
+  /** Directives the run asked, and how many of them moved. */
+  examined: integer('examined'),
+  moved: integer('moved'),
 });
 
 /** One rung of the ladder fired for one agency and one due instant; resolved by the report or completion. */

@@ -48,3 +48,14 @@ export type PlanInput = {
 };
 
 export type Plan = { finalDueAt: string | null; deadlines: PlannedDeadline[]; horizonEnd: string | null };
+
+/** What a re-plan starts from: the deadlines in force and what they were planned from. */
+export type ReplanInput = {
+  deadlines: PlannedDeadline[];
+  /** Keys whose due instant stays (it passed, fired or was met); only their unfired rungs may move. */
+  fixed: string[];
+  regime: ReportingRegime;
+  policy: DeadlinePolicy;
+  /** The final deadline as the day it was given (issued or extended to); null: it was an instant, which stays. */
+  dueDate: string | null;
+};

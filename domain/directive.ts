@@ -67,6 +67,13 @@ export type DirectiveState = {
   regime?: ReportingRegime;
   policy?: DeadlinePolicy;
   plannedAt?: string;
+  /**
+   * The final deadline as the day it was given (at issue, or by the extension approved last), so a calendar
+   * change can place it again; null when it was given as an instant. Absent in runs started before it.
+   */
+  dueDate?: string | null;
+  /** Calendar changes already applied (their ids, the latest few): a second `replan` of one change is a no-op. */
+  calendarChanges?: string[];
   deadlines?: PlannedDeadline[];
   acknowledgements?: Array<{ agencyId: string; at: string; by: string }>;
   reports?: Report[];

@@ -9,6 +9,9 @@
 import type { ReportingRegime, PlannedDeadline } from './deadlines.js';
 import type { Escalation, Report, StoredExtensionRequest } from './directive.js';
 
+/** One deadline whose due instant a re-plan moved, for the history's sentence ("hạn … chuyển từ … sang … do …"). */
+export type DeadlineMove = { deadlineKey: string; kind: PlannedDeadline['kind']; label: string; from: string; to: string };
+
 type Ownership = { leadAgencyId: string; coordinatingAgencyIds: string[] };
 
 export type EventPayloads = {
@@ -29,7 +32,9 @@ export type EventPayloads = {
     | { reason: 'extension'; requestId: string; dueAt: string | null; deadlines: PlannedDeadline[] }
     | { reason: 'next_year'; deadlines: PlannedDeadline[] }
     /** A directive of the first release moved onto the full lifecycle. */
-    | { reason: 'lifecycle_upgrade'; dueAt: string | null; deadlines: PlannedDeadline[] };
+    | { reason: 'lifecycle_upgrade'; dueAt: string | null; deadlines: PlannedDeadline[] }
+    /** The working calendar changed (a decision loaded, an override set or removed): unfired instants moved. */
+    | { reason: 'calendar'; changeId: string; cause: string; dueAt: string | null; deadlines: PlannedDeadline[]; moves: DeadlineMove[] };
   completion_submitted: { summary: string };
   completion_reviewed: { accepted: boolean; note: string };
   reassigned: { before: Ownership; after: Ownership; reason: string };

@@ -1,6 +1,6 @@
 import { parse as parseDuration, toSeconds } from 'iso8601-duration';
 import type { WorkingCalendar } from './calendar.js';
-import type { Offset, Plan, PlanInput, PlannedDeadline, ReportingRegime } from './deadlines.js';
+import type { DeadlinePolicy, Offset, Plan, PlanInput, PlannedDeadline, ReplanInput, ReportingRegime } from './deadlines.js';
 import { vnAt, vnDateOf, type IsoDate } from './vn-time.js';
 
 const REMINDER_HOUR = 8;
@@ -22,8 +22,10 @@ function after(cal: WorkingCalendar, dueAt: Date, offset: Offset): Date {
   return vnAt(cal.addWorkingDays(dueDayOf(dueAt), offset.workingDays), REMINDER_HOUR);
 }
 
+type PeriodicKind = Exclude<ReportingRegime['kind'], 'none' | 'explicit'>;
+
 /** Decree 09/2019/NĐ-CP: every period's data cut-off is the 14th of its last month. */
-function cutoffMonths(kind: Exclude<ReportingRegime['kind'], 'none' | 'explicit'>): number[] {
+function cutoffMonths(kind: PeriodicKind): number[] {
   switch (kind) {
     case 'monthly':
       return [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
@@ -56,6 +58,39 @@ function periodLabel(kind: string, year: number, month: number): { key: string; 
   }
 }
 
+/** One deadline with its reminders and escalation ladder, all placed by the calendar and the policy. */
+function placed(cal: WorkingCalendar, policy: DeadlinePolicy, key: string, kind: PlannedDeadline['kind'], label: string, dueAt: Date): PlannedDeadline {
+  return {
+    key,
+    kind,
+    label,
+    dueAt: dueAt.toISOString(),
+    reminders: policy.reminders.map((o) => before(cal, dueAt, o).toISOString()),
+    escalations: policy.escalations.map((o) => after(cal, dueAt, o).toISOString()),
+  };
+}
+
+/** The report of the period whose data cut-off is the 14th of `month`: due `submitAfterCutoff` after it. */
+function periodDue(cal: WorkingCalendar, regime: { submitAfterCutoff?: Offset | undefined }, year: number, month: number): { cutoffEnd: Date; due: Date } {
+  const submit = regime.submitAfterCutoff ?? { workingDays: 3 };
+  const cutoff: IsoDate = `${year}-${String(month).padStart(2, '0')}-14`;
+  const cutoffEnd = cal.deadline(cutoff);
+  const due =
+    'duration' in submit ? new Date(cutoffEnd.getTime() + durationMs(submit.duration)) : cal.deadline(cal.addWorkingDays(cal.onOrAfter(cutoff), submit.workingDays));
+  return { cutoffEnd, due };
+}
+
+/** The period a report key of periodLabel names: its year and the month of its cut-off. */
+function periodOfKey(kind: PeriodicKind, key: string): { year: number; month: number } | null {
+  const m = /^([MQHNY])(\d{4})(?:-(\d{1,2}))?$/.exec(key);
+  if (!m) return null;
+  const year = Number(m[2]);
+  const n = m[3] === undefined ? null : Number(m[3]);
+  const month = m[1] === 'M' ? n : m[1] === 'Q' ? (n ?? 0) * 3 : m[1] === 'H' ? (n ?? 0) * 6 : m[1] === 'N' ? 9 : 12;
+  if (month === null || month < 1 || month > 12 || !cutoffMonths(kind).includes(month)) return null;
+  return { year, month };
+}
+
 /**
  * Turns a directive's regime and policy into absolute instants: every report due instant from `from` on,
  * the final deadline, and the reminders and escalation ladder of each. Pure apart from the calendar.
@@ -66,16 +101,7 @@ export function planSchedule(cal: WorkingCalendar, input: PlanInput): Plan {
   const horizonEnd = finalDue ?? new Date(Date.parse(input.issuedAt) + STANDING_HORIZON_DAYS * 86_400_000);
 
   const deadlines: PlannedDeadline[] = [];
-  const push = (key: string, kind: PlannedDeadline['kind'], label: string, dueAt: Date) => {
-    deadlines.push({
-      key,
-      kind,
-      label,
-      dueAt: dueAt.toISOString(),
-      reminders: input.policy.reminders.map((o) => before(cal, dueAt, o).toISOString()),
-      escalations: input.policy.escalations.map((o) => after(cal, dueAt, o).toISOString()),
-    });
-  };
+  const push = (key: string, kind: PlannedDeadline['kind'], label: string, dueAt: Date) => deadlines.push(placed(cal, input.policy, key, kind, label, dueAt));
 
   const regime = input.regime;
   if (regime.kind === 'explicit') {
@@ -84,20 +110,14 @@ export function planSchedule(cal: WorkingCalendar, input: PlanInput): Plan {
       if (due > from && due <= horizonEnd) push(`R${i + 1}`, 'report', `Báo cáo lần ${i + 1}`, due);
     });
   } else if (regime.kind !== 'none') {
-    const submit = regime.submitAfterCutoff ?? { workingDays: 3 };
     const months = cutoffMonths(regime.kind);
     const firstYear = Number(vnDateOf(from).slice(0, 4));
     const lastYear = Number(vnDateOf(horizonEnd).slice(0, 4));
     for (let year = firstYear; year <= lastYear; year++) {
       for (const month of months) {
-        const cutoff: IsoDate = `${year}-${String(month).padStart(2, '0')}-14`;
-        const cutoffEnd = cal.deadline(cutoff);
+        const { cutoffEnd, due } = periodDue(cal, regime, year, month);
         // A period that ends after the final deadline is covered by the completion itself.
         if (cutoffEnd > horizonEnd) continue;
-        const due =
-          'duration' in submit
-            ? new Date(cutoffEnd.getTime() + durationMs(submit.duration))
-            : cal.deadline(cal.addWorkingDays(cal.onOrAfter(cutoff), submit.workingDays));
         if (due <= from) continue;
         const { key, label } = periodLabel(regime.kind, year, month);
         push(key, 'report', label, due);
@@ -113,3 +133,33 @@ export function planSchedule(cal: WorkingCalendar, input: PlanInput): Plan {
   };
 }
 
+
+/**
+ * The same deadlines placed again on the calendar as it is now (a holiday added, a make-up day, a removed
+ * override): each keeps its key and label; a due instant that came from a day (a report period's cut-off, an
+ * explicit day, the final day) is placed again, one given as an instant stays; reminders and rungs follow.
+ */
+export function replanDeadlines(cal: WorkingCalendar, input: ReplanInput): PlannedDeadline[] {
+  const fixed = new Set(input.fixed);
+  const regime = input.regime;
+  const nominalDue = (d: PlannedDeadline): Date | null => {
+    if (d.kind === 'final') return input.dueDate ? cal.deadline(input.dueDate) : null;
+    if (regime.kind === 'explicit') {
+      const day = /^R(\d+)$/.exec(d.key) ? regime.dueDates[Number(d.key.slice(1)) - 1] : undefined;
+      return day && !day.includes('T') ? cal.deadline(day) : null;
+    }
+    if (regime.kind === 'none') return null;
+    const period = periodOfKey(regime.kind, d.key);
+    return period ? periodDue(cal, regime, period.year, period.month).due : null;
+  };
+  return input.deadlines.map((d) => {
+    const due = (fixed.has(d.key) ? null : nominalDue(d)) ?? new Date(d.dueAt);
+    return placed(cal, input.policy, d.key, d.kind, d.label, due);
+  });
+}
+
+/** The first and the last instant a plan holds (null, null when it has none): what a calendar change can reach. */
+export function planSpanOf(deadlines: PlannedDeadline[]): { from: Date | null; until: Date | null } {
+  const instants = deadlines.flatMap((d) => [d.dueAt, ...d.reminders, ...d.escalations]).sort();
+  return { from: instants.length ? new Date(instants[0]!) : null, until: instants.length ? new Date(instants.at(-1)!) : null };
+}

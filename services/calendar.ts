@@ -1,12 +1,14 @@
-import { eq } from 'drizzle-orm';
-import { loadOverrides } from '../db/calendar.js';
+import { eq, sql } from 'drizzle-orm';
+import { loadOverrides, recordCalendarChange, unstartedCalendarChanges, type CalendarChange } from '../db/calendar.js';
 import { recordedYear } from '../db/calendar-of-record.js';
-import { calendarOverrides } from '../db/schema.js';
+import { calendarChanges, calendarOverrides } from '../db/schema.js';
 import { WorkingCalendar, type CalendarSource, type Holiday, type RecordedOccasion } from '../domain/calendar.js';
 import { FailureType, ServiceFailure } from '../domain/failures.js';
 import type { CalendarOverrideKind } from '../domain/lists.js';
+import { DAY_MS, formatDay, vnEndOfDay, vnStartOfDay } from '../domain/vn-time.js';
 import { requirePermission } from './auth.js';
 import type { Principal, ServiceDeps } from './context.js';
+import { startCalendarReplan } from './temporal.js';
 
 export type CalendarOverrideView = { date: string; kind: CalendarOverrideKind; note: string | null; source: CalendarSource | null };
 
@@ -25,7 +27,31 @@ export type CalendarYearView = {
 };
 
 /** The working-day calendar: computed holidays plus the per-year override table that admins edit. */
-export function calendarService({ db }: ServiceDeps) {
+/**
+ * How far after a changed day a plan can begin and still depend on it: a report due some working days after
+ * its period's cut-off, with its reminders a few working days before that due, all after a changed day between
+ * the cut-off and the due. Ninety days covers offsets of some sixty working days, beyond any policy in use.
+ */
+const OFFSET_REACH_DAYS = 90;
+
+export function calendarService({ db, temporal, config, logger }: ServiceDeps) {
+  /**
+   * The change is saved before this runs; when Temporal cannot be reached it stays unstarted and the next
+   * start of the API starts it (startPendingChanges), so the admin's change is never refused for it.
+   */
+  const startReplan = async (change: CalendarChange): Promise<void> => {
+    try {
+      await startCalendarReplan(temporal, config.temporal.taskQueue, {
+        changeId: change.id,
+        from: vnStartOfDay(change.dates[0]!).toISOString(),
+        to: new Date(vnEndOfDay(change.dates.at(-1)!).getTime() + OFFSET_REACH_DAYS * DAY_MS).toISOString(),
+        cause: change.cause,
+      });
+      await db.update(calendarChanges).set({ startedAt: sql`now()` }).where(eq(calendarChanges.id, change.id));
+    } catch (err) {
+      logger.warn({ err, changeId: change.id }, 'calendar re-plan not started; it starts with the API next time');
+    }
+  };
   return {
     async year(_principal: Principal, year: number): Promise<CalendarYearView> {
       const overrides = (await loadOverrides(db, year, year)).map((o) => ({ ...o, source: o.source ?? null }));
@@ -43,22 +69,43 @@ export function calendarService({ db }: ServiceDeps) {
       };
     },
 
+    /** Sets a day off or a make-up working day; the open directives planned across it are re-planned. */
     async setOverride(principal: Principal, date: string, body: { kind: CalendarOverrideKind; note?: string | undefined }): Promise<CalendarOverrideView> {
       requirePermission(principal, 'administer');
       const note = body.note ?? null;
-      const [row] = await db
-        .insert(calendarOverrides)
-        .values({ date, kind: body.kind, note })
-        // An admin's override is the admin's (no source), even on a day the calendar of record set.
-        .onConflictDoUpdate({ target: calendarOverrides.date, set: { kind: body.kind, note, source: null } })
-        .returning({ date: calendarOverrides.date, kind: calendarOverrides.kind, note: calendarOverrides.note, source: calendarOverrides.source });
-      return row!;
+      const { row, change } = await db.transaction(async (tx) => {
+        const [row] = await tx
+          .insert(calendarOverrides)
+          .values({ date, kind: body.kind, note })
+          // An admin's override is the admin's (no source), even on a day the calendar of record set.
+          .onConflictDoUpdate({ target: calendarOverrides.date, set: { kind: body.kind, note, source: null } })
+          .returning({ date: calendarOverrides.date, kind: calendarOverrides.kind, note: calendarOverrides.note, source: calendarOverrides.source });
+        const what = body.kind === 'day_off' ? `lịch nghỉ ngày ${formatDay(date)}` : `ngày làm việc bù ${formatDay(date)}`;
+        return { row: row!, change: await recordCalendarChange(tx, [date], note ? `${what} (${note})` : what) };
+      });
+      await startReplan(change);
+      return row;
     },
 
+    /** Removes an override: the day is what the statutes make it again, and the directives follow. */
     async removeOverride(principal: Principal, date: string): Promise<void> {
       requirePermission(principal, 'administer');
-      const deleted = await db.delete(calendarOverrides).where(eq(calendarOverrides.date, date)).returning();
-      if (deleted.length === 0) throw new ServiceFailure(FailureType.NotFound, `No override on ${date}.`);
+      const change = await db.transaction(async (tx) => {
+        const deleted = await tx.delete(calendarOverrides).where(eq(calendarOverrides.date, date)).returning();
+        if (deleted.length === 0) throw new ServiceFailure(FailureType.NotFound, `No override on ${date}.`);
+        return recordCalendarChange(tx, [date], `bỏ điều chỉnh lịch ngày ${formatDay(date)}`);
+      });
+      await startReplan(change);
+    },
+
+    /**
+     * Starts the re-plan of every change not started yet: the migrator's (a year of record loaded) and any an
+     * admin made while Temporal was down. Called when the API starts; a change already started is joined.
+     */
+    async startPendingChanges(): Promise<number> {
+      const pending = await unstartedCalendarChanges(db);
+      for (const change of pending) await startReplan(change);
+      return pending.length;
     },
   };
 }

@@ -10,12 +10,17 @@ import {
   ScheduleOverlapPolicy,
   ServiceError,
   WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
   WorkflowUpdateRPCTimeoutOrCancelledError,
   type ScheduleOptions,
   type WorkflowHandle,
 } from '@temporalio/client';
 import { FailureType, ServiceFailure } from '../domain/failures.js';
+import { ApplicationFailure } from '@temporalio/common';
+import type { CalendarReplanInput, calendarReplanWorkflow } from '../workflows/calendar-replan.js';
 import type { directiveWorkflow } from '../workflows/directive.js';
+import { replanUpdate, type ReplanArgs } from '../workflows/messages.js';
 import { searchAttributesFor } from '../workflows/search-attributes.js';
 import { initialState } from '../workflows/state.js';
 import { DIRECTIVE_WORKFLOW, MORE_TO_DELIVER_SIGNAL, workflowIdFor, type DirectiveInput } from '../workflows/types.js';
@@ -82,6 +87,39 @@ export async function redeliver(client: Client, taskQueue: string, source: strin
     signal: MORE_TO_DELIVER_SIGNAL,
     signalArgs: [],
   });
+}
+
+/** A calendar change's re-plan run: one per change, so starting it again joins it, and a finished change never runs twice. */
+export const calendarReplanWorkflowId = (changeId: string): string => `calendar-replan-${changeId}`;
+
+export async function startCalendarReplan(client: Client, taskQueue: string, input: CalendarReplanInput): Promise<void> {
+  try {
+    await client.workflow.start<typeof calendarReplanWorkflow>('calendarReplanWorkflow', {
+      taskQueue,
+      workflowId: calendarReplanWorkflowId(input.changeId),
+      args: [input],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      staticSummary: `Re-plan: ${input.cause}`,
+    });
+  } catch (err) {
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+  }
+}
+
+/**
+ * One directive's `replan` Update for a calendar change. The update id is the change's, so a retried send
+ * while the run lasts gets the first answer; across continue-as-new the directive remembers the change.
+ */
+export async function sendReplan(client: Client, directiveId: string, args: ReplanArgs): Promise<'replanned' | 'closed'> {
+  try {
+    await client.workflow.getHandle(workflowIdFor(directiveId)).executeUpdate(replanUpdate, { args: [args], updateId: `replan-${args.changeId}` });
+    return 'replanned';
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return 'closed';
+    if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure && err.cause.type === FailureType.InvalidState) return 'closed';
+    throw err;
+  }
 }
 
 /** How long a person waits for a directive's workflow to take a message before being told to retry. */

@@ -63,6 +63,8 @@ const vi = {
   },
   directives: {
     title: 'Nhiệm vụ',
+    moved: (final: boolean, label: string, from: string, to: string, cause: string) =>
+      `${final ? 'hạn hoàn thành' : `hạn báo cáo “${label}”`} chuyển từ ${from} sang ${to} do ${cause}`,
     search: 'Tìm (có dấu hoặc không dấu)',
     status: 'Trạng thái',
     timeliness: 'Tiến độ',
@@ -324,6 +326,8 @@ const en: Dictionary = {
   },
   directives: {
     title: 'Directives',
+    moved: (final: boolean, label: string, from: string, to: string, cause: string) =>
+      `${final ? 'completion deadline' : `report deadline “${label}”`} moved from ${from} to ${to} because of ${cause}`,
     search: 'Search (with or without diacritics)',
     status: 'Status',
     timeliness: 'Timeliness',

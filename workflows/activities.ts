@@ -1,6 +1,6 @@
 import { patched, proxyActivities, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
-import type { Plan, PlanInput } from '../domain/deadlines.js';
+import type { Plan, PlanInput, PlannedDeadline, ReplanInput } from '../domain/deadlines.js';
 import type { DirectiveState, EscalationTarget } from '../domain/directive.js';
 import type { EscalationLevel } from '../domain/lists.js';
 import type { Recorded } from './types.js';
@@ -38,6 +38,9 @@ const recordEvent = (mode: ActivityMode, input: Parameters<Activities['recordEve
 
 export const planSchedule = (mode: ActivityMode, input: PlanInput): Promise<Plan> =>
   (mode.localFromStart || patched(LOCAL_READS_PATCH) ? local : remote).planSchedule(input);
+
+/** New with the calendar re-plan: no run called it before, so it is local from the start. */
+export const replanSchedule = (input: ReplanInput): Promise<PlannedDeadline[]> => local.replanSchedule(input);
 
 export const resolveEscalationTarget = (
   mode: ActivityMode,

@@ -11,7 +11,7 @@ import type { UpdateDefinition } from '@temporalio/common';
 import type { DirectiveState } from '../domain/directive.js';
 import { isClosed, timelinessOf } from '../domain/timeliness.js';
 import type { PlanInput } from '../domain/deadlines.js';
-import { createRecorder, planSchedule as planScheduleActivity, resolveEscalationTarget, type ActivityMode } from './activities.js';
+import { createRecorder, planSchedule as planScheduleActivity, replanSchedule, resolveEscalationTarget, type ActivityMode } from './activities.js';
 import { legacyIssuedSlice } from './legacy-slice.js';
 import { escalationLevelOf, markFired, missedEvent, nextDeadlineOf, openEscalation, pendingTimers, reminderEvent, type TimerItem } from './lifecycle.js';
 import {
@@ -20,13 +20,25 @@ import {
   cancelUpdate,
   decideExtensionUpdate,
   reassignUpdate,
+  replanUpdate,
   requestExtensionUpdate,
   reviewCompletionUpdate,
   stateQuery,
   submitCompletionUpdate,
   submitReportUpdate,
 } from './messages.js';
-import { appendNextYear, applyIssuePlan, applyUpgradePlan, needsNextYear, nextYearPlanInput, prepareIssue, upgradePlanInput } from './plans.js';
+import {
+  appendNextYear,
+  applyCalendarPlan,
+  applyIssuePlan,
+  applyUpgradePlan,
+  calendarReplanInput,
+  hasApplied,
+  needsNextYear,
+  nextYearPlanInput,
+  prepareIssue,
+  upgradePlanInput,
+} from './plans.js';
 import { searchAttributesFor } from './search-attributes.js';
 import { initialState, resumedState } from './state.js';
 import type { DirectiveInput, Recorded } from './types.js';
@@ -146,6 +158,19 @@ export async function directiveWorkflow(input: DirectiveInput): Promise<Directiv
     await commit(rules.cancel(state, a, now()));
     await resolve(() => true, 'cancelled', a.actor.userId);
     return state;
+  });
+  // New handlers need no patch: a run only meets one in a message sent after this release.
+  on(replanUpdate, (a) => rules.validateReplan(state, a), async (a) => {
+    await condition(() => planned);
+    if (hasApplied(state, a.changeId) || isClosed(state.status)) return state;
+    for (;;) {
+      const sent = calendarReplanInput(state, input, Date.now());
+      const replanned = await replanSchedule(sent);
+      // Another message (an extension, a deadline passing) may have changed the plan while the calendar was read.
+      if (JSON.stringify(calendarReplanInput(state, input, Date.now())) !== JSON.stringify(sent)) continue;
+      await commit(applyCalendarPlan(state, a, replanned, now()));
+      return state;
+    }
   });
   on(acknowledgeEscalationUpdate, (a) => rules.validateAcknowledgeEscalation(state, a), async (a) => {
     await commit(rules.acknowledgeEscalation(state, a, now()));

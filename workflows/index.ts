@@ -1,3 +1,4 @@
 // The worker's workflow bundle entry: every workflow the task queue serves is exported here.
+export { calendarReplanWorkflow } from './calendar-replan.js';
 export { directiveWorkflow } from './directive.js';
 export { dailyDigestWorkflow, notificationDeliveryWorkflow } from './notifications.js';

@@ -28,3 +28,10 @@ export const cancelUpdate = defineUpdate<DirectiveState, [CancelArgs]>('cancel')
 
 export type AcknowledgeEscalationArgs = { actor: Actor; escalation: EscalationRef };
 export const acknowledgeEscalationUpdate = defineUpdate<DirectiveState, [AcknowledgeEscalationArgs]>('acknowledgeEscalation');
+
+/**
+ * The working calendar changed: place the unfired deadlines again. `changeId` names the change, so sending it
+ * twice (a retried coordinator) re-plans once; `cause` ends the history's sentence ("… do lịch nghỉ Tết").
+ */
+export type ReplanArgs = { changeId: string; cause: string };
+export const replanUpdate = defineUpdate<DirectiveState, [ReplanArgs]>('replan');

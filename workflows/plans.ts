@@ -3,15 +3,18 @@
  * first-release directive gets when it moves onto the full lifecycle. Calendar math itself stays in the
  * planSchedule activity; these only place its instants into the state and name the event.
  */
-import { DEFAULT_POLICY, type Plan, type PlanInput } from '../domain/deadlines.js';
+import { DEFAULT_POLICY, type Plan, type PlanInput, type PlannedDeadline, type ReplanInput } from '../domain/deadlines.js';
 import type { DirectiveState } from '../domain/directive.js';
-import { stampOf } from './lifecycle.js';
+import type { DeadlineMove } from '../domain/events.js';
+import { isSatisfied, ownersOf, stampOf } from './lifecycle.js';
+import type { ReplanArgs } from './messages.js';
 import type { DirectiveInput, Recorded } from './types.js';
 
 /** A new directive takes its regime and policy from its input, and is planned from the moment it was issued. */
 export function prepareIssue(s: DirectiveState, input: DirectiveInput): PlanInput {
   s.regime = input.regime ?? { kind: 'none' };
   s.policy = input.policy ?? DEFAULT_POLICY;
+  s.dueDate = input.dueDate ?? null;
   return {
     issuedAt: s.issuedAt,
     from: s.issuedAt,
@@ -77,4 +80,69 @@ export function applyUpgradePlan(s: DirectiveState, plan: Plan, at: string, over
   s.fired = overdueRecorded ? plan.deadlines.filter((d) => d.kind === 'final').map((d) => `${stampOf(d)}|due`) : [];
   s.escalations = [];
   return { event: { type: 'replanned', data: { reason: 'lifecycle_upgrade', dueAt: s.dueAt, deadlines: s.deadlines } }, actorId: null };
+}
+
+// --- a calendar change: what already happened stays, what is still planned is placed again ----------------
+
+/**
+ * The day the final deadline was given as. Runs started before the state kept it: the day of the extension
+ * approved last, or else the day the directive was issued with; null when it was an instant.
+ */
+export function nominalDueDateOf(s: DirectiveState, input: Pick<DirectiveInput, 'dueDate'>): string | null {
+  if (s.dueDate !== undefined) return s.dueDate;
+  const approved = (s.extensions ?? []).filter((x) => x.decision?.approved);
+  return approved.length > 0 ? approved.at(-1)!.proposedDueDate : (input.dueDate ?? null);
+}
+
+/**
+ * A deadline stays where it is once its due instant passed or was acted on, or every owner has met it: the
+ * past is not rewritten and a met deadline has nothing left to plan. Its unfired rungs may still move.
+ */
+export function calendarReplanInput(s: DirectiveState, input: Pick<DirectiveInput, 'dueDate'>, nowMs: number): ReplanInput {
+  const fired = new Set(s.fired ?? []);
+  const deadlines = s.deadlines ?? [];
+  const fixed = deadlines.filter(
+    (d) => fired.has(`${stampOf(d)}|due`) || Date.parse(d.dueAt) <= nowMs || ownersOf(s, d).every((a) => isSatisfied(s, d, a)),
+  );
+  return {
+    deadlines,
+    fixed: fixed.map((d) => d.key),
+    regime: s.regime ?? { kind: 'none' },
+    policy: s.policy ?? DEFAULT_POLICY,
+    dueDate: nominalDueDateOf(s, input),
+  };
+}
+
+/** How many calendar changes a directive remembers having applied; a change is re-sent within minutes, if at all. */
+const REMEMBERED_CHANGES = 32;
+
+export const hasApplied = (s: DirectiveState, changeId: string): boolean => (s.calendarChanges ?? []).includes(changeId);
+
+/**
+ * Puts the re-placed deadlines into the state. A reminder already sent for a deadline that moves is marked
+ * sent for its moved instant too, so nobody is reminded twice of one deadline; a moved deadline's rungs have
+ * not fired (it had not passed). Null when the calendar change moved nothing of this directive.
+ */
+export function applyCalendarPlan(s: DirectiveState, args: ReplanArgs, replanned: PlannedDeadline[], at: string): Recorded | null {
+  s.calendarChanges = [...(s.calendarChanges ?? []), args.changeId].slice(-REMEMBERED_CHANGES);
+  const before = s.deadlines ?? [];
+  if (JSON.stringify(before) === JSON.stringify(replanned)) return null;
+  const moves: DeadlineMove[] = [];
+  const carried: string[] = [];
+  replanned.forEach((d, i) => {
+    const old = before[i]!;
+    if (old.dueAt === d.dueAt) return;
+    moves.push({ deadlineKey: d.key, kind: d.kind, label: d.label, from: old.dueAt, to: d.dueAt });
+    const oldStamp = `${stampOf(old)}|`;
+    for (const mark of s.fired ?? []) if (mark.startsWith(oldStamp) && !mark.endsWith('|due')) carried.push(`${stampOf(d)}|${mark.slice(oldStamp.length)}`);
+  });
+  s.deadlines = replanned;
+  const final = replanned.find((d) => d.kind === 'final');
+  if (final) s.dueAt = final.dueAt;
+  s.plannedAt = at;
+  s.fired = [...(s.fired ?? []), ...carried];
+  return {
+    event: { type: 'replanned', data: { reason: 'calendar', changeId: args.changeId, cause: args.cause, dueAt: s.dueAt, deadlines: replanned, moves } },
+    actorId: null,
+  };
 }

@@ -21,6 +21,7 @@ import type {
   CancelArgs,
   DecideExtensionArgs,
   ReassignArgs,
+  ReplanArgs,
   RequestExtensionArgs,
   ReviewCompletionArgs,
   SubmitCompletionArgs,
@@ -57,6 +58,13 @@ const findEscalation = (s: DirectiveState, r: EscalationRef): Escalation | undef
   (s.escalations ?? []).find((e) => e.deadlineKey === r.deadlineKey && e.dueAt === r.dueAt && e.agencyId === r.agencyId && e.level === r.level);
 
 // --- validators: run before the Update is accepted; they only read the state --------------------------------
+
+/** A calendar change is the system's, not a person's: it names itself and its cause, and a closed directive has nothing to move. */
+export function validateReplan(s: DirectiveState, { changeId, cause }: ReplanArgs): void {
+  requireOpen(s);
+  if (typeof changeId !== 'string' || changeId.length === 0 || changeId.length > 200) reject(FailureType.Invalid, 'A re-plan names its calendar change.');
+  if (typeof cause !== 'string' || cause.length === 0 || cause.length > 500) reject(FailureType.Invalid, 'A re-plan says what changed in the calendar.');
+}
 
 export function validateAcknowledge(s: DirectiveState, { actor }: AcknowledgeArgs): void {
   requireOpen(s);
@@ -196,6 +204,7 @@ export function applyExtensionPlan(s: DirectiveState, requestId: string, plan: P
   const keep = new Set(passed.map((d) => d.key));
   s.deadlines = [...passed, ...plan.deadlines.filter((d) => !keep.has(d.key))];
   s.dueAt = plan.finalDueAt;
+  s.dueDate = findExtension(s, requestId)!.proposedDueDate;
   s.plannedAt = at;
   return { event: { type: 'replanned', data: { reason: 'extension', requestId, dueAt: s.dueAt, deadlines: s.deadlines } }, actorId };
 }

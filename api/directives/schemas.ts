@@ -176,6 +176,16 @@ export const DirectiveEvent = z
         z.object({ reason: z.literal('extension'), requestId: z.string(), dueAt: z.string().nullable(), deadlines: z.array(PlannedDeadline) }),
         z.object({ reason: z.literal('next_year'), deadlines: z.array(PlannedDeadline) }),
         z.object({ reason: z.literal('lifecycle_upgrade'), dueAt: z.string().nullable(), deadlines: z.array(PlannedDeadline) }),
+        z.object({
+          reason: z.literal('calendar'),
+          changeId: z.string(),
+          cause: z.string().openapi({ example: 'lịch nghỉ Tết Nguyên đán 2027 theo quyết định của Chính phủ' }),
+          dueAt: z.string().nullable(),
+          deadlines: z.array(PlannedDeadline),
+          moves: z.array(
+            z.object({ deadlineKey: z.string(), kind: z.enum(['report', 'final']), label: z.string(), from: z.string(), to: z.string() }).openapi('DeadlineMove'),
+          ),
+        }),
       ]),
     ),
     event('completion_submitted', z.object({ summary: z.string() })),

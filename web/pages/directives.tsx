@@ -3,7 +3,7 @@ import { Hono, type Context } from 'hono';
 import type { FC } from 'hono/jsx';
 import { DIRECTIVE_STATUSES, includes, TIMELINESS, type Language } from '../../domain/lists.js';
 import { may } from '../../domain/policy.js';
-import { formatDay, formatDue } from '../../domain/vn-time.js';
+import { formatDay, formatDue, vnDateOf } from '../../domain/vn-time.js';
 import type { ServiceFailure, RefusalStatus } from '../../domain/failures.js';
 import type { AgencyView } from '../../services/agencies.js';
 import type { DirectiveDetail, StoredEventView } from '../../services/directives.js';
@@ -30,6 +30,9 @@ const Refused: FC<{ t: Dictionary; refusal: Refusal | undefined; action: Action;
       {t.actions.refused}: {reasonIn(language, refusal.failure.message)}
     </Notice>
   ) : null;
+
+/** The day a due instant (24:00 of its day) belongs to, as dd/mm. */
+const dueDay = (iso: string): string => formatDay(vnDateOf(new Date(Date.parse(iso) - 1))).slice(0, 5);
 
 function describe(t: Dictionary, e: StoredEventView, agencyName: (id: string) => string): string {
   switch (e.type) {
@@ -62,6 +65,11 @@ function describe(t: Dictionary, e: StoredEventView, agencyName: (id: string) =>
       return `${agencyName(e.data.after.leadAgencyId)}: ${e.data.reason}`;
     case 'cancelled':
       return e.data.reason;
+    case 'replanned': {
+      if (e.data.reason !== 'calendar') return '';
+      const { cause } = e.data;
+      return e.data.moves.map((m) => t.directives.moved(m.kind === 'final', m.label, dueDay(m.from), dueDay(m.to), cause)).join('; ');
+    }
     default:
       return '';
   }

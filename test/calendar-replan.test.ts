@@ -1,0 +1,202 @@
+import { randomUUID } from 'node:crypto';
+import { and, count, desc, eq, inArray, sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { calendarChanges, directiveEvents, directives } from '../db/schema.js';
+import { DEFAULT_POLICY, type DeadlinePolicy } from '../domain/deadlines.js';
+import type { EventOf } from '../domain/events.js';
+import { vnEndOfDay } from '../domain/vn-time.js';
+import { calendarReplanWorkflowId, startDirectiveWorkflow } from '../services/temporal.js';
+import type { CalendarReplanResult, calendarReplanWorkflow } from '../workflows/calendar-replan.js';
+import { pendingTimers, stampOf } from '../workflows/lifecycle.js';
+import { stateQuery } from '../workflows/messages.js';
+import { createOrg, eventsOf, startDirective, waitForEvents, type Org } from './lifecycle-support.js';
+import { json, startWorld, type World } from './support.js';
+
+/**
+ * A calendar change re-plans the open directives planned across it, on the real Temporal server and
+ * PostgreSQL: through the admin's override routes, the coordinator workflow, and each directive's `replan`.
+ * The days are in 2030 and 2031, where no other test file plans anything.
+ */
+let world: World;
+let org: Org;
+beforeAll(async () => {
+  world = await startWorld();
+  org = await createOrg(world);
+});
+afterAll(async () => world?.close());
+
+/** The change the last override route recorded, once its re-plan run has finished. */
+async function lastChangeFinished(): Promise<{ id: string; result: CalendarReplanResult }> {
+  const [change] = await world.db.select().from(calendarChanges).orderBy(desc(calendarChanges.createdAt)).limit(1);
+  const handle = world.client.workflow.getHandle<typeof calendarReplanWorkflow>(calendarReplanWorkflowId(change!.id));
+  return { id: change!.id, result: await handle.result() };
+}
+
+async function override(date: string, kind: 'day_off' | 'working_day' | null) {
+  const res = kind ? await world.call('PUT', `/v1/calendar/overrides/${date}`, { body: { kind } }) : await world.call('DELETE', `/v1/calendar/overrides/${date}`);
+  expect(res.status).toBe(kind ? 200 : 204);
+  return lastChangeFinished();
+}
+
+const calendarMoves = async (id: string) =>
+  (await eventsOf(world, id))
+    .filter((e) => e.type === 'replanned' && (e.data as { reason: string }).reason === 'calendar')
+    .map((e) => (e as unknown as EventOf<'replanned'> & { data: { reason: 'calendar' } }).data);
+
+/** Starts `n` directives due on `dueDate` (default policy), 50 at a time; resolves once all are in the read model. */
+async function issueMany(n: number, dueDate: string): Promise<string[]> {
+  const ids: string[] = [];
+  for (let i = 0; i < n; i += 50) {
+    const batch = Array.from({ length: Math.min(50, n - i) }, () => randomUUID());
+    await Promise.all(
+      batch.map((directiveId) =>
+        startDirectiveWorkflow(world.client, world.taskQueue, {
+          directiveId,
+          title: `Nhiệm vụ ${directiveId.slice(0, 8)}`,
+          body: '',
+          leadAgencyId: org.lead.id,
+          coordinatingAgencyIds: [],
+          conferenceId: null,
+          dueAt: vnEndOfDay(dueDate).toISOString(),
+          dueDate,
+          issuedBy: org.leaderId,
+          issuedAt: new Date().toISOString(),
+          regime: { kind: 'none' },
+          policy: DEFAULT_POLICY,
+        }),
+      ),
+    );
+    ids.push(...batch);
+  }
+  const issued = async () => (await world.db.select({ n: count() }).from(directives).where(inArray(directives.id, ids)))[0]!.n;
+  while ((await issued()) < n) await new Promise((r) => setTimeout(r, 200));
+  return ids;
+}
+
+/** How many `replanned` events each directive has for the change. */
+const replansPerDirective = (changeId: string) =>
+  world.db
+    .select({ directiveId: directiveEvents.directiveId, n: count() })
+    .from(directiveEvents)
+    .where(and(eq(directiveEvents.type, 'replanned'), sql`${directiveEvents.data}->>'changeId' = ${changeId}`))
+    .groupBy(directiveEvents.directiveId);
+
+describe('re-planning running directives when the calendar changes', () => {
+  it('moves a deadline on a new holiday, a report when a make-up Saturday shortens its window, and back when removed; a sent reminder is not sent again', async () => {
+    // Final deadline Wednesday 10/4/2030; the first quarter's report due Tuesday 19/3 (cut-off Thursday 14/3, 3 working days).
+    const planned = await startDirective(world, org, {
+      dueAt: vnEndOfDay('2030-04-10').toISOString(),
+      dueDate: '2030-04-10',
+      regime: { kind: 'quarterly' },
+      policy: DEFAULT_POLICY,
+    });
+    // A reminder due two seconds from now, one second before the deadline: the first is sent before the change.
+    const dueMs = vnEndOfDay('2030-04-10').getTime();
+    const soon: DeadlinePolicy = {
+      reminders: [{ duration: `PT${Math.round((dueMs - Date.now()) / 1000) - 2}S` }, { duration: 'PT1S' }],
+      escalations: [{ duration: 'PT1S' }, { duration: 'PT2S' }, { duration: 'PT3S' }],
+    };
+    const reminded = await startDirective(world, org, { dueAt: vnEndOfDay('2030-04-10').toISOString(), dueDate: '2030-04-10', policy: soon });
+    await waitForEvents(world, reminded.id, (e) => e.some((x) => x.type === 'reminder_due'));
+
+    const holiday = await override('2030-04-10', 'day_off');
+    expect(holiday.result.moved).toBeGreaterThanOrEqual(2);
+    const [first] = await calendarMoves(planned.id);
+    expect(first).toMatchObject({
+      changeId: holiday.id,
+      cause: 'lịch nghỉ ngày 10/04/2030',
+      dueAt: vnEndOfDay('2030-04-11').toISOString(),
+      moves: [{ deadlineKey: 'final', kind: 'final', from: vnEndOfDay('2030-04-10').toISOString(), to: vnEndOfDay('2030-04-11').toISOString() }],
+    });
+    const [row] = await world.db.select().from(directives).where(eq(directives.id, planned.id));
+    expect(row!.dueAt?.toISOString()).toBe(vnEndOfDay('2030-04-11').toISOString());
+    // The history over HTTP carries the move.
+    const history = await json(await world.call('GET', `/v1/directives/${planned.id}/events`));
+    expect(JSON.stringify(history)).toContain('lịch nghỉ ngày 10/04/2030');
+
+    // The reminder already sent is marked sent for the moved deadline: only the second is still to come, once.
+    const state = await world.client.workflow.getHandle(`directive-${reminded.id}`).query(stateQuery);
+    const final = state.deadlines!.find((d) => d.key === 'final')!;
+    expect(final.dueAt).toBe(vnEndOfDay('2030-04-11').toISOString());
+    expect(state.fired).toContain(`${stampOf(final)}|${org.lead.id}|r0`);
+    expect(pendingTimers(state).filter((t) => t.kind === 'reminder').map((t) => t.id)).toEqual([`${stampOf(final)}|${org.lead.id}|r1`]);
+    expect((await eventsOf(world, reminded.id)).filter((e) => e.type === 'reminder_due')).toHaveLength(1);
+
+    const saturday = await override('2030-03-16', 'working_day');
+    const [, second] = await calendarMoves(planned.id);
+    expect(second).toMatchObject({
+      changeId: saturday.id,
+      cause: 'ngày làm việc bù 16/03/2030',
+      moves: [{ deadlineKey: 'Q2030-1', kind: 'report', from: vnEndOfDay('2030-03-19').toISOString(), to: vnEndOfDay('2030-03-18').toISOString() }],
+    });
+    // Nothing of the reminded directive (no report periods) spans 16/3: asked, it records nothing.
+    expect(await calendarMoves(reminded.id)).toHaveLength(1);
+
+    await override('2030-03-16', null);
+    await override('2030-04-10', null);
+    const moves = await calendarMoves(planned.id);
+    expect(moves.map((m) => m.moves.map((x) => [x.deadlineKey, x.to]))).toEqual([
+      [['final', vnEndOfDay('2030-04-11').toISOString()]],
+      [['Q2030-1', vnEndOfDay('2030-03-18').toISOString()]],
+      [['Q2030-1', vnEndOfDay('2030-03-19').toISOString()]],
+      [['final', vnEndOfDay('2030-04-10').toISOString()]],
+    ]);
+    const back = await world.client.workflow.getHandle(`directive-${planned.id}`).query(stateQuery);
+    const issued = (await eventsOf(world, planned.id)).find((e) => e.type === 'issued') as unknown as EventOf<'issued'>;
+    expect(back.deadlines).toEqual(issued.data.deadlines);
+  });
+
+  it('re-plans 500 open directives, each exactly once, even when the change is sent again', async () => {
+    const N = 500;
+    const started = Date.now();
+    const ids = await issueMany(N, '2031-05-14');
+    const issuedIn = Date.now() - started;
+
+    const t0 = Date.now();
+    const change = await override('2031-05-14', 'day_off');
+    const replannedIn = Date.now() - t0;
+    expect(change.result).toEqual({ changeId: change.id, examined: N, moved: N });
+
+    // The same change sent again (a coordinator started anew after a crash): every directive knows it and records
+    // nothing more; the run counts the directives the change has moved, once each.
+    const again = await world.client.workflow.execute<typeof calendarReplanWorkflow>('calendarReplanWorkflow', {
+      taskQueue: world.taskQueue,
+      workflowId: `again-${change.id}`,
+      args: [{ changeId: change.id, from: vnEndOfDay('2031-05-13').toISOString(), to: vnEndOfDay('2031-08-14').toISOString(), cause: 'x', pageSize: 128 }],
+    });
+    expect(again).toEqual({ changeId: change.id, examined: N, moved: N });
+
+    const counts = await replansPerDirective(change.id);
+    expect(new Set(counts.map((c) => c.directiveId))).toEqual(new Set(ids));
+    expect(counts.every((c) => c.n === 1)).toBe(true);
+    const [finished] = await world.db.select().from(calendarChanges).where(eq(calendarChanges.id, change.id));
+    expect(finished).toMatchObject({ examined: N, moved: N });
+    expect(finished!.finishedAt).not.toBeNull();
+    console.log(`calendar re-plan: ${N} directives issued in ${(issuedIn / 1000).toFixed(1)} s; re-planned, each once, in ${(replannedIn / 1000).toFixed(1)} s (8 at a time, pages of 200)`);
+    await override('2031-05-14', null);
+  }, 240_000);
+
+  it('resumes a re-plan whose worker stopped half-way, moving each directive once', async () => {
+    const ids = await issueMany(40, '2031-06-11');
+    const changeId = randomUUID();
+    const handle = await world.client.workflow.start<typeof calendarReplanWorkflow>('calendarReplanWorkflow', {
+      taskQueue: world.taskQueue,
+      workflowId: `resume-${changeId}`,
+      args: [{ changeId, from: vnEndOfDay('2031-06-10').toISOString(), to: vnEndOfDay('2031-09-11').toISOString(), cause: 'lịch nghỉ thử', pageSize: 10, concurrency: 2 }],
+    });
+    // The calendar does not change here: the directives are asked, record nothing, and remember the change.
+    const asked = async () => {
+      let n = 0;
+      for (const id of ids) if ((await world.client.workflow.getHandle(`directive-${id}`).query(stateQuery)).calendarChanges?.includes(changeId)) n++;
+      return n;
+    };
+    let before = 0;
+    while ((before = await asked()) < 10) await new Promise((r) => setTimeout(r, 50));
+    await world.stopWorker();
+    await world.startWorker();
+    expect(await handle.result()).toEqual({ changeId, examined: 40, moved: 0 });
+    expect(before).toBeLessThan(40);
+    expect(await asked()).toBe(40);
+    expect(await replansPerDirective(changeId)).toEqual([]);
+  }, 120_000);
+});
