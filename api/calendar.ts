@@ -39,6 +39,19 @@ const CalendarYear = z
   })
   .openapi('CalendarYear');
 
+const Change = z
+  .object({
+    id: z.uuid(),
+    dates: z.array(z.iso.date()),
+    cause: z.string().openapi({ example: 'lịch nghỉ ngày 10/04/2030' }),
+    createdAt: z.string(),
+    startedAt: z.string().nullable().openapi({ description: 'When its re-plan run started; null while Temporal could not be reached' }),
+    finishedAt: z.string().nullable(),
+    examined: z.number().int().nullable().openapi({ description: 'Open directives whose plan spans the changed days, asked to re-plan' }),
+    moved: z.number().int().nullable().openapi({ description: 'Of them, those whose deadlines moved' }),
+  })
+  .openapi('CalendarChange');
+
 const YearParam = z.object({ year: z.coerce.number().int().min(2000).max(2100).openapi({ param: { name: 'year', in: 'path' } }) });
 const DateParam = z.object({ date: z.iso.date().openapi({ param: { name: 'date', in: 'path' } }) });
 
@@ -48,6 +61,18 @@ export function calendarApp({ services }: AppDeps) {
   // would push Hono off its fastest router for every request the app serves.
   const admin = requirePermission('administer');
   return newApp()
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: '/changes',
+        middleware: [admin] as const,
+        tags: ['calendar'],
+        summary: 'The latest calendar changes and their re-plan of the running directives (admin)',
+        security: bearerSecurity,
+        responses: { 200: { description: 'Newest first', content: { 'application/json': { schema: z.array(Change) } } }, ...problems },
+      }),
+      async (c) => c.json(await services.calendar.changes(c.get('principal')), 200),
+    )
     .openapi(
       createRoute({
         method: 'get',

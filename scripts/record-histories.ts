@@ -10,13 +10,16 @@ import { fileURLToPath } from 'node:url';
 import type { WorkflowHandle } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { eq } from 'drizzle-orm';
-import { agencies, directiveEvents, users } from '../db/schema.js';
+import type { Database } from '../db/client.js';
+import { agencies, calendarOverrides, directiveEvents, users } from '../db/schema.js';
+import { vnEndOfDay } from '../domain/vn-time.js';
 import { startDirectiveWorkflow } from '../services/temporal.js';
 import {
   acknowledgeUpdate,
   cancelUpdate,
   decideExtensionUpdate,
   requestExtensionUpdate,
+  replanUpdate,
   reviewCompletionUpdate,
   submitCompletionUpdate,
   submitReportUpdate,
@@ -29,7 +32,7 @@ import { withScratchSystem } from './scratch-system.js';
 
 const outDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'test', 'histories');
 
-type Ctx = { handle: WorkflowHandle; leadOfficer: Actor; supervisor: Actor; leader: Actor; events: () => Promise<string[]> };
+type Ctx = { handle: WorkflowHandle; db: Database; leadOfficer: Actor; supervisor: Actor; leader: Actor; events: () => Promise<string[]> };
 type Scenario = {
   name: string;
   input: (now: number) => Partial<DirectiveInput>;
@@ -110,6 +113,23 @@ const scenarios: Scenario[] = [
     },
     doneWhen: (t) => t.includes('escalation_resolved'),
   },
+  {
+    // A calendar change re-plans it (the final day becomes a holiday), the same change is sent again, then it is cancelled.
+    name: 'calendar-replan-moved-then-cancelled',
+    input: () => ({ dueDate: '2031-05-14', dueAt: vnEndOfDay('2031-05-14').toISOString(), policy: FAST_POLICY }),
+    drive: async (ctx) => {
+      // Planned before the day changes.
+      await waitFor(ctx, (t) => t.includes('issued'));
+      await ctx.db.insert(calendarOverrides).values({ date: '2031-05-14', kind: 'day_off', note: 'recorded history' }).onConflictDoNothing();
+      const args = { changeId: 'recorded-change', cause: 'lịch nghỉ ngày 14/05/2031' };
+      await ctx.handle.executeUpdate(replanUpdate, { args: [args] });
+      await ctx.handle.executeUpdate(replanUpdate, { args: [args] });
+      await ctx.handle.executeUpdate(cancelUpdate, { args: [{ actor: ctx.leader, reason: 'Hết hiệu lực' }] });
+      await ctx.handle.result();
+      await ctx.db.delete(calendarOverrides).where(eq(calendarOverrides.date, '2031-05-14'));
+    },
+    doneWhen: (t) => t.includes('replanned') && t.includes('cancelled'),
+  },
 ];
 
 async function main() {
@@ -147,6 +167,7 @@ async function main() {
       const handle = (await startDirectiveWorkflow(client, taskQueue, input))!;
       const ctx: Ctx = {
         handle,
+        db,
         leadOfficer: { userId: randomUUID(), role: 'officer', agencyId: lead!.id },
         supervisor: { userId: randomUUID(), role: 'supervisor', agencyId: supervisor!.id },
         leader: { userId: leaderId, role: 'leader', agencyId: null },
@@ -157,7 +178,7 @@ async function main() {
       };
       await s.drive?.(ctx);
       await waitFor(ctx, s.doneWhen);
-      if (!s.doneWhen(await ctx.events())) throw new Error(`scenario ${s.name} did not reach its end state`);
+      if (!s.doneWhen(await ctx.events())) throw new Error(`scenario ${s.name} did not reach its end state: ${(await ctx.events()).join(", ")}`);
       // Let the last workflow task complete so the history ends on a settled decision.
       await new Promise((r) => setTimeout(r, 500));
       const history = await handle.fetchHistory();

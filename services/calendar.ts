@@ -1,4 +1,4 @@
-import { eq, sql } from 'drizzle-orm';
+import { desc, eq, sql } from 'drizzle-orm';
 import { loadOverrides, recordCalendarChange, unstartedCalendarChanges, type CalendarChange } from '../db/calendar.js';
 import { recordedYear } from '../db/calendar-of-record.js';
 import { calendarChanges, calendarOverrides } from '../db/schema.js';
@@ -26,7 +26,19 @@ export type CalendarYearView = {
   overrides: CalendarOverrideView[];
 };
 
-/** The working-day calendar: computed holidays plus the per-year override table that admins edit. */
+/** A change of the working calendar and its re-plan of the running directives. */
+export type CalendarChangeView = {
+  id: string;
+  dates: string[];
+  cause: string;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  /** Directives asked to re-plan, and how many the change moved; null until the run finishes. */
+  examined: number | null;
+  moved: number | null;
+};
+
 /**
  * How far after a changed day a plan can begin and still depend on it: a report due some working days after
  * its period's cut-off, with its reminders a few working days before that due, all after a changed day between
@@ -34,6 +46,7 @@ export type CalendarYearView = {
  */
 const OFFSET_REACH_DAYS = 90;
 
+/** The working-day calendar: computed holidays plus the per-year override table that admins edit. */
 export function calendarService({ db, temporal, config, logger }: ServiceDeps) {
   /**
    * The change is saved before this runs; when Temporal cannot be reached it stays unstarted and the next
@@ -96,6 +109,22 @@ export function calendarService({ db, temporal, config, logger }: ServiceDeps) {
         return recordCalendarChange(tx, [date], `bỏ điều chỉnh lịch ngày ${formatDay(date)}`);
       });
       await startReplan(change);
+    },
+
+    /** The latest calendar changes and how far their re-plan got: started, finished, directives asked and moved. */
+    async changes(principal: Principal, limit = 20): Promise<CalendarChangeView[]> {
+      requirePermission(principal, 'administer');
+      const rows = await db.select().from(calendarChanges).orderBy(desc(calendarChanges.createdAt)).limit(limit);
+      return rows.map((r) => ({
+        id: r.id,
+        dates: r.dates,
+        cause: r.cause,
+        createdAt: r.createdAt.toISOString(),
+        startedAt: r.startedAt?.toISOString() ?? null,
+        finishedAt: r.finishedAt?.toISOString() ?? null,
+        examined: r.examined,
+        moved: r.moved,
+      }));
     },
 
     /**

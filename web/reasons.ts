@@ -29,6 +29,8 @@ const VI: Array<[RegExp, (m: RegExpExecArray) => string]> = [
   [/^Give the proposed deadline as a date or an instant\.$/, () => 'Cần nêu hạn đề nghị: một ngày hoặc một thời điểm.'],
   [/^The proposed deadline must be later than the one in force\.$/, () => 'Hạn đề nghị phải muộn hơn hạn đang áp dụng.'],
   [/^An extension request is already awaiting a decision\.$/, () => 'Đã có một đề nghị gia hạn đang chờ quyết định.'],
+  [/^A re-plan names its calendar change\.$/, () => 'Việc lập lại kế hoạch phải nêu điều chỉnh lịch.'],
+  [/^A re-plan says what changed in the calendar\.$/, () => 'Việc lập lại kế hoạch phải nêu lịch đã thay đổi thế nào.'],
   [/^No extension request "(.+)"\.$/, (m) => `Không có đề nghị gia hạn "${m[1]}".`],
   [/^This extension request has already been decided\.$/, () => 'Đề nghị gia hạn này đã được quyết định.'],
   [/^A completion report needs a summary\.$/, () => 'Báo cáo hoàn thành cần có nội dung.'],

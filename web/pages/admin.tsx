@@ -312,6 +312,7 @@ export function adminPages({ services, config }: WebDeps) {
     const { t } = ctx;
     const year = Math.min(2100, Math.max(2000, Number(c.req.query('year')) || new Date().getUTCFullYear()));
     const cal = await services.calendar.year(personOf(c), year);
+    const changes = await services.calendar.changes(personOf(c), 10);
     return c.html(
       page(
         ctx,
@@ -374,6 +375,24 @@ export function adminPages({ services, config }: WebDeps) {
             </label>
             <button type="submit">{t.admin.save}</button>
           </form>
+          <h3>{t.admin.calendarChanges}</h3>
+          <p>
+            <small>{t.admin.calendarChangesHelp}</small>
+          </p>
+          <ul>
+            {changes.map((ch) => (
+              <li>
+                {ch.dates.length > 3 ? `${formatDay(ch.dates[0]!)} … ${formatDay(ch.dates.at(-1)!)}` : ch.dates.map(formatDay).join(', ')} · {ch.cause} ·{' '}
+                <small>
+                  {ch.finishedAt
+                    ? t.admin.replanned(ch.examined ?? 0, ch.moved ?? 0)
+                    : ch.startedAt
+                      ? t.admin.replanRunning
+                      : t.admin.replanPending}
+                </small>
+              </li>
+            ))}
+          </ul>
         </>,
       ),
     );
