@@ -6,7 +6,10 @@ import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { ServiceFailure } from '../domain/failures.js';
 import { isDatabaseUnreachable } from '../services/index.js';
+import { routePath } from 'hono/route';
+import { clientAddress } from '../services/request-address.js';
 import { agenciesApp } from './agencies.js';
+import { auditApp } from './audit.js';
 import { authenticate, PrincipalCache } from './auth.js';
 import { calendarApp } from './calendar.js';
 import { conclusionImportApp } from './conclusions.js';
@@ -78,6 +81,20 @@ export function createApp(deps: AppDeps) {
     await next();
     if (c.req.method !== 'GET' && c.req.method !== 'HEAD') principals.clear();
   });
+  // Every write is audited once it has answered, refused ones too (a 401 names nobody): who, what, outcome, from where.
+  app.use('/v1/*', async (c, next) => {
+    if (c.req.method === 'GET' || c.req.method === 'HEAD' || c.req.method === 'OPTIONS') return next();
+    await next();
+    await deps.services.audit.record({
+      principal: c.get('principal') ?? null,
+      action: `${c.req.method} ${routePath(c)}`,
+      path: c.req.path,
+      status: c.res.status,
+      address: clientAddress(c, deps.config.http.trustedProxies),
+      door: 'api',
+      requestId: c.get('requestId') ?? null,
+    });
+  });
   app.use('/v1/*', authenticate(principals));
   // Chained so that the routes' types accumulate into AppType, which the typed client (api/client.ts) reads.
   const routes = app
@@ -94,7 +111,8 @@ export function createApp(deps: AppDeps) {
     .route('/v1/notifications', notificationsApp(deps))
     .route('/v1/statistics', statisticsApp(deps))
     .route('/v1/scoring-rule', scoringRuleApp(deps))
-    .route('/v1/published-results', publishedResultsApp(deps));
+    .route('/v1/published-results', publishedResultsApp(deps))
+    .route('/v1/audit', auditApp(deps));
 
   const noRoute = (c: Context) => problemResponse(c, 404, { detail: `No route ${c.req.method} ${c.req.path}.` });
   app.all('/v1/*', noRoute);

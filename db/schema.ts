@@ -352,6 +352,33 @@ export const calendarChanges = pgTable('calendar_changes', {
   moved: integer('moved'),
 });
 
+/**
+ * Every write made through the API or the web app (and, with confidential directives, every read of one):
+ * who, in which role and agency, what, on which path, with what outcome, from which address. Append-only: a
+ * trigger refuses UPDATE, DELETE and TRUNCATE (migration 0012), and the application has no route that changes it.
+ */
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+    actorId: uuid('actor_id'),
+    actorName: text('actor_name'),
+    role: text('role'),
+    agencyId: uuid('agency_id'),
+    /** `POST /v1/directives/:id/reports`: the method and the route as registered. */
+    action: text('action').notNull(),
+    /** The path as requested: it names the resource (a directive's id). */
+    path: text('path').notNull(),
+    status: integer('status').notNull(),
+    address: text('address').notNull(),
+    /** `api` or `web`. */
+    door: text('door').$type<'api' | 'web'>().notNull(),
+    requestId: text('request_id'),
+  },
+  (t) => [index('audit_log_at_idx').on(t.at), index('audit_log_actor_idx').on(t.actorId, t.id)],
+);
+
 /** One rung of the ladder fired for one agency and one due instant; resolved by the report or completion. */
 export const escalations = pgTable(
   'escalations',

@@ -12,6 +12,8 @@ export const MAY = {
   reassign: ['leader', 'admin'],
   cancel: ['leader', 'admin'],
   administer: ['admin'],
+  /** Who did what, when, from where: the admins' record (and the oversight role's, when it exists). */
+  readAuditLog: ['admin'],
   editScoringRule: ['admin'],
   /** Freezing a period's result is the province leadership's act. */
   publishResults: ['leader'],

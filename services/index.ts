@@ -4,6 +4,7 @@
  */
 import { sql } from 'drizzle-orm';
 import { accountService } from './accounts.js';
+import { auditService } from './audit.js';
 import { agencyService } from './agencies.js';
 import { principalForToken } from './auth.js';
 import { calendarService } from './calendar.js';
@@ -36,6 +37,7 @@ export function createServices(deps: ServiceDeps) {
     webhooks: webhookService(deps),
     auth: { principalForToken: (token: string) => principalForToken(deps.db, token) },
     accounts: accountService(deps),
+    audit: auditService(deps),
     live: liveService(deps, deps.listen),
     /** Whether the read model and Temporal answer, each within two seconds. */
     async readiness(): Promise<{ database: 'ok' | 'unavailable'; temporal: 'ok' | 'unavailable' }> {

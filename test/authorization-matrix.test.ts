@@ -206,6 +206,10 @@ const cells: Cell[] = [
   // --- the calendar ---
   { op: 'GET /v1/calendar/{year}', path: () => '/v1/calendar/2026', expect: everyone(200) },
   { op: 'GET /v1/calendar/changes', path: () => '/v1/calendar/changes', expect: adminOnly(200) },
+
+  // --- the audit log: the admins' to read, nobody's to change ---
+  { op: 'GET /v1/audit', path: () => '/v1/audit', expect: adminOnly(200) },
+  { op: 'GET /v1/audit/export', path: () => '/v1/audit/export', expect: adminOnly(200) },
   { op: 'PUT /v1/calendar/overrides/{date}', path: () => '/v1/calendar/overrides/2098-01-05', body: () => ({ kind: 'day_off' }), expect: adminOnly(200) },
   { op: 'DELETE /v1/calendar/overrides/{date}', path: (date) => `/v1/calendar/overrides/${date}`, fixture: override, expect: adminOnly(204) },
 

@@ -23,12 +23,28 @@ import { signInPages } from './pages/sign-in.js';
 import { statisticsPages } from './pages/statistics.js';
 import { ssoPages } from './pages/sso.js';
 import { browserContext, formTokens, requireSignIn } from './security.js';
+import { clientAddress } from './page.js';
+import { routePath } from 'hono/route';
 
 export function webApp(deps: WebDeps) {
   const app = new Hono<WebEnv>();
   app.use('*', compress());
   app.route('/assets', assetsApp());
   app.use('*', browserContext(deps.services));
+  // Every form posted is a write: audited once it has answered, as the JSON API's are (api/app.ts).
+  app.use('*', async (c, next) => {
+    if (c.req.method !== 'POST') return next();
+    await next();
+    await deps.services.audit.record({
+      principal: c.get('person') ?? null,
+      action: `POST ${routePath(c)}`,
+      path: new URL(c.req.url).pathname,
+      status: c.res.status,
+      address: clientAddress(c, deps.config.http.trustedProxies),
+      door: 'web',
+      requestId: null,
+    });
+  });
   app.use('*', formTokens(deps.config.http.publicUrl));
   app.route('/', signInPages(deps));
   app.route('/sso', ssoPages(deps));

@@ -161,6 +161,11 @@ const vi = {
   inbox: { title: 'Chuyển cấp', acknowledge: 'Đã xem', missed: 'Chưa có', to: 'Gửi', none: 'Không có chuyển cấp nào.' },
   admin: {
     title: 'Quản trị',
+    audit: 'Nhật ký thao tác',
+    auditHelp: 'Mọi thao tác ghi (ai, vai trò, việc gì, lúc nào, từ địa chỉ nào), mới nhất trước; không ai sửa hay xóa được.',
+    auditExport: 'Tải CSV',
+    auditOlder: 'Cũ hơn',
+    auditColumns: ['Lúc', 'Người', 'Vai trò', 'Thao tác', 'Kết quả', 'Địa chỉ', 'Kênh'],
     agencies: 'Cơ quan',
     users: 'Người dùng',
     calendarVerified: 'Đã đối chiếu với văn bản của Chính phủ về lịch nghỉ năm này.',
@@ -429,6 +434,11 @@ const en: Dictionary = {
   inbox: { title: 'Escalations', acknowledge: 'Seen', missed: 'Missing', to: 'To', none: 'No escalations.' },
   admin: {
     title: 'Administration',
+    audit: 'Audit log',
+    auditHelp: 'Every write (who, role, what, when, from which address), newest first; nobody can change or delete it.',
+    auditExport: 'Download CSV',
+    auditOlder: 'Older',
+    auditColumns: ['When', 'Who', 'Role', 'Action', 'Outcome', 'Address', 'Door'],
     agencies: 'Agencies',
     users: 'Users',
     calendarVerified: "Checked against the Government's documents on this year's days off.",

@@ -57,18 +57,7 @@ export async function formList(c: Context<WebEnv>, name: string): Promise<string
 export const safeNext = (next: string | undefined): string =>
   next && next.startsWith('/') && !['/', '\\'].includes(next[1] ?? '') && ![...next].some((ch) => ch === '\\' || ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f) ? next : '/';
 
-/**
- * The client's address for counting failed sign-ins: the socket's, or, behind `trustedProxies` proxies, the
- * entry they added to X-Forwarded-For (never one the client wrote itself).
- */
-export function clientAddress(c: Context<WebEnv>, trustedProxies: number, socket: () => string | undefined): string {
-  if (trustedProxies > 0) {
-    const hops = (c.req.header('x-forwarded-for') ?? '').split(',').map((h) => h.trim()).filter(Boolean);
-    const added = hops[hops.length - trustedProxies];
-    if (added) return added.slice(0, 100);
-  }
-  return (socket() ?? 'unknown').slice(0, 100);
-}
+export { clientAddress } from '../services/request-address.js';
 
 const FLASH_COOKIE = 'dt_flash';
 export type Flash = { error?: string | undefined; ok?: string | undefined };

@@ -2,7 +2,7 @@ import { Hono, type Context } from 'hono';
 import type { Child, FC } from 'hono/jsx';
 import { CALENDAR_OVERRIDE_KINDS, includes, LANGUAGES, ROLES, type Language, type Role } from '../../domain/lists.js';
 import { FailureType, ServiceFailure } from '../../domain/failures.js';
-import { formatDay } from '../../domain/vn-time.js';
+import { formatDay, formatDue } from '../../domain/vn-time.js';
 import type { AgencyView } from '../../services/agencies.js';
 import type { WebDeps, WebEnv } from '../context.js';
 import type { Dictionary } from '../i18n.js';
@@ -19,6 +19,7 @@ const SubNav: FC<{ t: Dictionary; current: string }> = ({ t, current }) => (
           ['users', t.admin.users],
           ['calendar', t.admin.calendar],
           ['webhooks', t.admin.webhooks],
+          ['audit', t.admin.audit],
         ] as const
       ).map(([k, label]) => (
         <li>
@@ -405,6 +406,60 @@ export function adminPages({ services, config }: WebDeps) {
   post('/calendar/:date{\\d{4}-\\d{2}-\\d{2}}/remove', '/admin/calendar', async (c) => {
     await services.calendar.removeOverride(personOf(c), c.req.param('date')!);
   });
+
+  app.get('/audit', async (c) => {
+    const ctx = pageContext(c);
+    const { t } = ctx;
+    const cursor = c.req.query('cursor');
+    const { items, nextCursor } = await services.audit.list(personOf(c), { limit: 100, ...(cursor && /^[0-9a-z]{1,20}$/.test(cursor) ? { cursor } : {}) });
+    return c.html(
+      page(
+        ctx,
+        'audit',
+        t.admin.audit,
+        <>
+          <p>
+            <small>{t.admin.auditHelp}</small> <a href="/admin/audit/export">{t.admin.auditExport}</a>
+          </p>
+          <div class="overflow-auto">
+            <table>
+              <thead>
+                <tr>
+                  {t.admin.auditColumns.map((h) => (
+                    <th scope="col">{h}</th>
+                  ))}
+                </tr>
+              </thead>
+              <tbody>
+                {items.map((e) => (
+                  <tr>
+                    <td>{formatDue(e.at)}</td>
+                    <td>{e.actorName ?? '—'}</td>
+                    <td>{e.role ?? '—'}</td>
+                    <td>
+                      <code>{e.action}</code>
+                      <br />
+                      <small>{e.path}</small>
+                    </td>
+                    <td>{e.status}</td>
+                    <td>{e.address}</td>
+                    <td>{e.door}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          {nextCursor ? <a href={`/admin/audit?cursor=${nextCursor}`}>{t.admin.auditOlder}</a> : null}
+        </>,
+      ),
+    );
+  });
+  app.get('/audit/export', async (c) =>
+    c.body(await services.audit.exportCsv(personOf(c), {}), 200, {
+      'content-type': 'text/csv; charset=utf-8',
+      'content-disposition': 'attachment; filename="audit-log.csv"',
+    }),
+  );
 
   const webhooksPage = async (c: Context<WebEnv>, secret?: string) => {
     const ctx = pageContext(c);

@@ -1,5 +1,4 @@
 import { Hono } from 'hono';
-import { getConnInfo } from '@hono/node-server/conninfo';
 import type { FC } from 'hono/jsx';
 import { includes, LANGUAGES } from '../../domain/lists.js';
 import type { WebDeps, WebEnv } from '../context.js';
@@ -7,15 +6,6 @@ import { Csrf, Layout, Notice, type PageContext } from '../layout.js';
 import { attempt, clientAddress, formFields, pageContext, safeNext, seeOther } from '../page.js';
 import { reasonIn } from '../reasons.js';
 import { clearSessionCookie, setLanguageCookie, setSessionCookie } from '../security.js';
-
-const socketAddress = (c: Parameters<typeof getConnInfo>[0]) => () => {
-  try {
-    return getConnInfo(c).remote.address;
-  } catch {
-    // Not on a Node socket (in-process requests in tests).
-    return undefined;
-  }
-};
 
 const SignInForm: FC<{ ctx: PageContext; next: string; email?: string; error?: string; notice?: string; sso: boolean }> = ({ ctx, next, email, error, notice, sso }) => {
   const { t } = ctx;
@@ -93,7 +83,7 @@ export function signInPages({ services, oidc, config }: WebDeps) {
     const f = await formFields(c);
     const ctx = pageContext(c);
     const next = safeNext(f.next);
-    const result = await attempt(() => services.accounts.signIn(f.email ?? '', f.password ?? '', clientAddress(c, config.http.trustedProxies, socketAddress(c))));
+    const result = await attempt(() => services.accounts.signIn(f.email ?? '', f.password ?? '', clientAddress(c, config.http.trustedProxies)));
     if (!result.ok) {
       const error = result.failure.type === 'TooManyAttempts' ? ctx.t.signIn.locked : ctx.t.signIn.failed;
       return c.html(<SignInForm ctx={ctx} next={next} email={f.email ?? ''} error={error} sso={sso} />, result.status);
