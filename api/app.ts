@@ -6,8 +6,7 @@ import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { ServiceFailure } from '../domain/failures.js';
 import { isDatabaseUnreachable } from '../services/index.js';
-import { routePath } from 'hono/route';
-import { clientAddress } from '../services/request-address.js';
+import { actionOf, clientAddress } from '../services/request-address.js';
 import { agenciesApp } from './agencies.js';
 import { auditApp } from './audit.js';
 import { authenticate, PrincipalCache } from './auth.js';
@@ -87,7 +86,7 @@ export function createApp(deps: AppDeps) {
     await next();
     await deps.services.audit.record({
       principal: c.get('principal') ?? null,
-      action: `${c.req.method} ${routePath(c)}`,
+      action: actionOf(c),
       path: c.req.path,
       status: c.res.status,
       address: clientAddress(c, deps.config.http.trustedProxies),

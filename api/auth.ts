@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Context } from 'hono';
 import { bearerAuth } from 'hono/bearer-auth';
 import { createMiddleware } from 'hono/factory';
-import { MAY, type Permission } from '../domain/policy.js';
+import { MAY, readsOnly, type Permission } from '../domain/policy.js';
 import type { Principal } from '../services/index.js';
 import type { AppEnv } from './context.js';
 import { ApiProblem } from './problem.js';
@@ -64,7 +64,13 @@ export function authenticate(principals: PrincipalCache) {
     verifyToken: async (token, c) => {
       const principal = await principals.principalFor(token);
       if (!principal) return false;
+      // The oversight role reads and changes nothing: its writes are refused here, before any route reads them.
+      // Its own notification preferences are its own.
       (c as Context<AppEnv>).set('principal', principal);
+      const method = c.req.method;
+      if (readsOnly(principal.role) && method !== 'GET' && method !== 'HEAD' && method !== 'OPTIONS' && !(method === 'PUT' && c.req.path === '/v1/me/preferences')) {
+        throw new ApiProblem(403, { detail: 'The oversight role reads; it changes nothing.' });
+      }
       return true;
     },
   });

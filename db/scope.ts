@@ -26,11 +26,12 @@ export async function supervises(db: Database, supervisorAgencyId: string, agenc
 }
 
 /**
- * The agencies whose directives a principal may see: null for province-wide roles (leader, admin), the
- * officer's own agency, or a supervisor's agency and everything it supervises below it.
+ * The agencies whose directives a principal may see: null for province-wide roles (leader, admin, an oversight
+ * body of the province), the officer's own agency, or a supervisor's (or an agency's oversight body's) agency
+ * and everything it supervises below it.
  */
 export async function visibleAgencies(db: Database, p: Scoped): Promise<string[] | null> {
-  if (p.role === 'leader' || p.role === 'admin') return null;
+  if (p.role === 'leader' || p.role === 'admin' || (p.role === 'oversight' && !p.agencyId)) return null;
   if (!p.agencyId) return [];
   if (p.role === 'officer') return [p.agencyId];
   const all = await db.select({ id: agencies.id, supervisorId: agencies.supervisorId, parentId: agencies.parentId }).from(agencies);

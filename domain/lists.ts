@@ -4,7 +4,11 @@
  * Pure and import-free: the workflow bundle uses it too.
  */
 
-export const ROLES = ['leader', 'officer', 'supervisor', 'admin'] as const;
+/**
+ * `oversight`: the inspection commission and its like (Regulation 08-QC/TW): reads everything in its scope
+ * (the province, or its agency's subtree), statistics included, and changes nothing.
+ */
+export const ROLES = ['leader', 'officer', 'supervisor', 'admin', 'oversight'] as const;
 export type Role = (typeof ROLES)[number];
 /** Roles that act for an agency; the others act for the whole province. */
 export const AGENCY_ROLES = ['officer', 'supervisor'] as const satisfies readonly Role[];

@@ -13,7 +13,7 @@ export const MAY = {
   cancel: ['leader', 'admin'],
   administer: ['admin'],
   /** Who did what, when, from where: the admins' record (and the oversight role's, when it exists). */
-  readAuditLog: ['admin'],
+  readAuditLog: ['admin', 'oversight'],
   editScoringRule: ['admin'],
   /** Freezing a period's result is the province leadership's act. */
   publishResults: ['leader'],
@@ -21,3 +21,6 @@ export const MAY = {
 export type Permission = keyof typeof MAY;
 
 export const may = (role: Role, what: Permission): boolean => (MAY[what] as readonly Role[]).includes(role);
+
+/** The oversight role reads and changes nothing; what it may still post is its own session and language. */
+export const readsOnly = (role: Role): boolean => role === 'oversight';

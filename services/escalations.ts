@@ -26,7 +26,7 @@ export type EscalationView = {
 
 /** Whose inbox a rung is in: its target agency's people, the targeted leader, or (unaddressed) every leader. */
 function inboxOf(p: Principal): SQL | undefined {
-  if (p.role === 'admin') return undefined;
+  if (p.role === 'admin' || (p.role === 'oversight' && !p.agencyId)) return undefined;
   if (p.role === 'leader') {
     return or(eq(escalations.targetUserId, p.userId), and(isNull(escalations.targetUserId), isNull(escalations.targetAgencyId)));
   }

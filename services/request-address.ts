@@ -1,5 +1,6 @@
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context } from 'hono';
+import { matchedRoutes, routePath } from 'hono/route';
 
 /**
  * The client's address, for the audit log and for counting failed sign-ins: the socket's, or, behind
@@ -24,4 +25,14 @@ function socketAddress(c: Context<any>): string | undefined {
     // Not on a Node socket (in-process requests in tests).
     return undefined;
   }
+}
+
+/**
+ * What a request does, for the audit log: its method and the route registered for it (`POST /v1/agencies`),
+ * also when a middleware refused it before that route ran; a path no route has is named by the catch-all.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- as above
+export function actionOf(c: Context<any>): string {
+  const route = matchedRoutes(c).filter((r) => r.method === c.req.method).at(-1);
+  return `${c.req.method} ${route?.path ?? routePath(c)}`;
 }

@@ -125,3 +125,49 @@ describe('the audit log', () => {
     expect((await world.call('DELETE', '/v1/audit')).status).toBe(404);
   });
 });
+
+describe('the oversight role', () => {
+  it('reads the audit log, statistics and every directive, and is refused every write through either door, each refusal audited', async () => {
+    const oversight = await createUserWithId(world.db, { role: 'oversight' });
+    expect((await call('GET', '/v1/audit?limit=5', oversight.token)).status).toBe(200);
+    expect((await call('GET', '/v1/statistics?period=2025-Q3', oversight.token)).status).toBe(200);
+    expect((await call('GET', '/v1/directives', oversight.token)).status).toBe(200);
+    const refused = await call('POST', '/v1/agencies', oversight.token, { code: `OV-${randomUUID().slice(0, 6)}`, name: 'Không được' });
+    expect(refused.status).toBe(403);
+    expect((await json(refused)).detail).toBe('The oversight role reads; it changes nothing.');
+    const [entry] = await world.db.select().from(auditLog).where(eq(auditLog.actorId, oversight.id)).orderBy(desc(auditLog.id)).limit(1);
+    expect(entry).toMatchObject({ role: 'oversight', action: 'POST /v1/agencies', status: 403 });
+
+    // In the web app: the audit page opens, a form posted is refused with the reason.
+    const email = `oversight-${oversight.id.slice(0, 8)}@example.vn`;
+    await world.db.update(users).set({ email }).where(eq(users.id, oversight.id));
+    await world.services.accounts.setPassword({ userId: randomUUID(), name: 'admin', role: 'admin', agencyId: null }, oversight.id, 'một mật khẩu đủ dài');
+    const jar = new Map<string, string>();
+    const keep = (res: Response) => {
+      for (const c of res.headers.getSetCookie()) {
+        const [k, v] = c.split(';')[0]!.split('=') as [string, string];
+        jar.set(k, v);
+      }
+      return res;
+    };
+    const cookie = () => [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
+    const signInForm = keep(await fetch(`${server.url}/sign-in`, { headers: { accept: 'text/html' } }));
+    let csrf = /name="_csrf" value="([^"]+)"/.exec(await signInForm.text())![1]!;
+    const post = (path: string, fields: Record<string, string>) =>
+      fetch(`${server.url}${path}`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { cookie: cookie(), 'content-type': 'application/x-www-form-urlencoded', origin: server.url },
+        body: new URLSearchParams({ ...fields, _csrf: csrf }).toString(),
+      });
+    expect(keep(await post('/sign-in', { email, password: 'một mật khẩu đủ dài', next: '/' })).status).toBe(303);
+    const auditPage = await fetch(`${server.url}/admin/audit`, { headers: { cookie: cookie(), accept: 'text/html' } });
+    expect(auditPage.status).toBe(200);
+    // Signed in, forms carry a token of the session: read it from a page, as a browser would.
+    csrf = /name="_csrf" value="([^"]+)"/.exec(await auditPage.text())![1]!;
+    expect((await fetch(`${server.url}/admin/users`, { headers: { cookie: cookie(), accept: 'text/html' } })).status).toBe(403);
+    const form = await post('/statistics/publish', { period: '2024-Q3' });
+    expect(form.status).toBe(403);
+    expect(await form.text()).toContain('Vai trò kiểm tra, giám sát chỉ xem; không thay đổi gì.');
+  });
+});

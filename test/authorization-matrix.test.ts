@@ -8,8 +8,8 @@ import { createAgency, createUser, eventually, json, startWorld, type World } fr
  * principal (a directive with lead agency L and coordinating agency C, both supervised by S; O is outside
  * S's subtree), so one principal's action never decides another's answer.
  */
-type Who = 'admin' | 'leader' | 'supervisorInScope' | 'supervisorOutOfScope' | 'leadOfficer' | 'coordinatingOfficer' | 'outsideOfficer' | 'anonymous';
-const WHO: Who[] = ['admin', 'leader', 'supervisorInScope', 'supervisorOutOfScope', 'leadOfficer', 'coordinatingOfficer', 'outsideOfficer', 'anonymous'];
+type Who = 'admin' | 'leader' | 'supervisorInScope' | 'supervisorOutOfScope' | 'leadOfficer' | 'coordinatingOfficer' | 'outsideOfficer' | 'anonymous' | 'oversight';
+const WHO: Who[] = ['admin', 'leader', 'supervisorInScope', 'supervisorOutOfScope', 'leadOfficer', 'coordinatingOfficer', 'outsideOfficer', 'anonymous', 'oversight'];
 
 let world: World;
 const tokens = {} as Record<Who, string | null>;
@@ -32,6 +32,8 @@ beforeAll(async () => {
   tokens.coordinatingOfficer = await createUser(world.db, { role: 'officer', agencyId: C.id });
   tokens.outsideOfficer = await createUser(world.db, { role: 'officer', agencyId: O.id });
   tokens.anonymous = null;
+  // The province's inspection commission: reads the whole province, changes nothing.
+  tokens.oversight = await createUser(world.db, { role: 'oversight' });
 });
 afterAll(async () => world?.close());
 
@@ -97,12 +99,15 @@ async function override(): Promise<string> {
 }
 
 type Cell = { op: string; path: (x: string) => string; fixture?: Fixture; body?: () => unknown; expect: Record<Who, number> };
-const row = (statuses: number[]): Record<Who, number> => Object.fromEntries(WHO.map((w, i) => [w, statuses[i]!])) as Record<Who, number>;
+/** Eight statuses, and the oversight role's when it is not what reading-only makes it (see `withOversight`). */
+const row = (statuses: number[]): Record<Who, number> => Object.fromEntries(WHO.map((w, i) => [w, statuses[i]!]).filter(([, v]) => v !== undefined)) as Record<Who, number>;
 const adminOnly = (ok: number) => row([ok, 403, 403, 403, 403, 403, 403, 401]);
 const everyone = (ok: number) => row([ok, ok, ok, ok, ok, ok, ok, 401]);
+/** The oversight role reads what a leader reads (the whole province) and is refused every write. */
+const withOversight = (c: Cell): Cell => (c.expect.oversight !== undefined ? c : { ...c, expect: { ...c.expect, oversight: c.op.startsWith('GET ') ? c.expect.leader : 403 } });
 
-//                                                                          admin leader supIn supOut lead coord out anon
-const cells: Cell[] = [
+//                                                                          admin leader supIn supOut lead coord out anon (oversight)
+const cells: Cell[] = ([
   // --- directives: reads and actions, each on a fresh directive ---
   { op: 'GET /v1/directives/{id}', path: (id) => `/v1/directives/${id}`, fixture: directive, expect: row([200, 200, 200, 404, 200, 200, 404, 401]) },
   { op: 'GET /v1/directives/{id}/events', path: (id) => `/v1/directives/${id}/events`, fixture: directive, expect: row([200, 200, 200, 404, 200, 200, 404, 401]) },
@@ -201,15 +206,16 @@ const cells: Cell[] = [
   { op: 'POST /v1/users/{id}/invitation', path: (id) => `/v1/users/${id}/invitation`, fixture: user, expect: adminOnly(201) },
   { op: 'GET /v1/me', path: () => '/v1/me', expect: everyone(200) },
   { op: 'GET /v1/me/preferences', path: () => '/v1/me/preferences', expect: everyone(200) },
-  { op: 'PUT /v1/me/preferences', path: () => '/v1/me/preferences', body: () => ({ channels: ['email'], language: 'vi', delivery: 'immediate' }), expect: everyone(200) },
+  // Its own preferences are the one thing the oversight role may change.
+  { op: 'PUT /v1/me/preferences', path: () => '/v1/me/preferences', body: () => ({ channels: ['email'], language: 'vi', delivery: 'immediate' }), expect: row([200, 200, 200, 200, 200, 200, 200, 401, 200]) },
 
   // --- the calendar ---
   { op: 'GET /v1/calendar/{year}', path: () => '/v1/calendar/2026', expect: everyone(200) },
   { op: 'GET /v1/calendar/changes', path: () => '/v1/calendar/changes', expect: adminOnly(200) },
 
   // --- the audit log: the admins' to read, nobody's to change ---
-  { op: 'GET /v1/audit', path: () => '/v1/audit', expect: adminOnly(200) },
-  { op: 'GET /v1/audit/export', path: () => '/v1/audit/export', expect: adminOnly(200) },
+  { op: 'GET /v1/audit', path: () => '/v1/audit', expect: row([200, 403, 403, 403, 403, 403, 403, 401, 200]) },
+  { op: 'GET /v1/audit/export', path: () => '/v1/audit/export', expect: row([200, 403, 403, 403, 403, 403, 403, 401, 200]) },
   { op: 'PUT /v1/calendar/overrides/{date}', path: () => '/v1/calendar/overrides/2098-01-05', body: () => ({ kind: 'day_off' }), expect: adminOnly(200) },
   { op: 'DELETE /v1/calendar/overrides/{date}', path: (date) => `/v1/calendar/overrides/${date}`, fixture: override, expect: adminOnly(204) },
 
@@ -239,7 +245,7 @@ const cells: Cell[] = [
   { op: 'PATCH /v1/webhooks/{id}', path: (id) => `/v1/webhooks/${id}`, fixture: webhook, body: () => ({ active: false }), expect: adminOnly(200) },
   { op: 'DELETE /v1/webhooks/{id}', path: (id) => `/v1/webhooks/${id}`, fixture: webhook, expect: adminOnly(204) },
   { op: 'POST /v1/webhooks/{id}/secret', path: (id) => `/v1/webhooks/${id}/secret`, fixture: webhook, expect: adminOnly(200) },
-];
+] as Cell[]).map(withOversight);
 
 describe('the authorization matrix', () => {
   it('has a row for every operation the OpenAPI document describes, and none for an operation it does not', async () => {

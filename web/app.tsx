@@ -23,8 +23,7 @@ import { signInPages } from './pages/sign-in.js';
 import { statisticsPages } from './pages/statistics.js';
 import { ssoPages } from './pages/sso.js';
 import { browserContext, formTokens, requireSignIn } from './security.js';
-import { clientAddress } from './page.js';
-import { routePath } from 'hono/route';
+import { actionOf, clientAddress } from './page.js';
 
 export function webApp(deps: WebDeps) {
   const app = new Hono<WebEnv>();
@@ -37,7 +36,7 @@ export function webApp(deps: WebDeps) {
     await next();
     await deps.services.audit.record({
       principal: c.get('person') ?? null,
-      action: `POST ${routePath(c)}`,
+      action: actionOf(c),
       path: new URL(c.req.url).pathname,
       status: c.res.status,
       address: clientAddress(c, deps.config.http.trustedProxies),
@@ -50,7 +49,10 @@ export function webApp(deps: WebDeps) {
   app.route('/sso', ssoPages(deps));
   app.use('*', requireSignIn);
   app.use('/admin/*', async (c, next) => {
-    if (c.get('person')?.role !== 'admin') throw new ServiceFailure('Forbidden', c.get('t').errors.forbidden);
+    const role = c.get('person')?.role;
+    // The audit log is the oversight role's to read as well (its writes are refused before this).
+    const audit = role === 'oversight' && new URL(c.req.url).pathname.startsWith('/admin/audit');
+    if (role !== 'admin' && !audit) throw new ServiceFailure('Forbidden', c.get('t').errors.forbidden);
     await next();
   });
   app.route('/', homePage(deps));
@@ -82,7 +84,7 @@ export function webApp(deps: WebDeps) {
     const t = c.get('t') ?? dictionary('vi');
     // Something outside the person's scope is answered like something that does not exist.
     if (err instanceof ServiceFailure && err.type === 'NotFound') return errorPage(c, 404, t.errors.notFound);
-    if (err instanceof ServiceFailure && err.type === 'Forbidden') return errorPage(c, 403, t.errors.forbidden);
+    if (err instanceof ServiceFailure && err.type === 'Forbidden') return errorPage(c, 403, err.code === 'reads-only' ? t.errors.readsOnly : t.errors.forbidden);
     // Any other refusal that reached here (a cursor this site did not make, say) is the request's fault.
     if (err instanceof ServiceFailure) return errorPage(c, HTTP_STATUS[err.type], reasonIn(c.get('language') ?? 'vi', err.message));
     if (isDatabaseUnreachable(err)) return errorPage(c, 503, t.errors.unavailable);

@@ -9,7 +9,7 @@ const vi = {
   skip: 'Bỏ qua, đến nội dung chính',
   nav: { home: 'Việc của tôi', directives: 'Nhiệm vụ', conferences: 'Hội nghị', inbox: 'Chuyển cấp', statistics: 'Thống kê', admin: 'Quản trị', signOut: 'Đăng xuất' },
   language: { label: 'Ngôn ngữ', vi: 'Tiếng Việt', en: 'English' },
-  roles: { leader: 'Lãnh đạo', officer: 'Cán bộ', supervisor: 'Theo dõi, đôn đốc', admin: 'Quản trị' } satisfies Record<Role, string>,
+  roles: { leader: 'Lãnh đạo', officer: 'Cán bộ', supervisor: 'Theo dõi, đôn đốc', admin: 'Quản trị', oversight: 'Kiểm tra, giám sát' } satisfies Record<Role, string>,
   status: {
     issued: 'Mới giao',
     in_progress: 'Đang thực hiện',
@@ -273,6 +273,7 @@ const vi = {
   errors: {
     notFound: 'Không tìm thấy trang này, hoặc bạn không có quyền xem.',
     forbidden: 'Bạn không có quyền thực hiện việc này.',
+    readsOnly: 'Vai trò kiểm tra, giám sát chỉ xem; không thay đổi gì.',
     csrf: 'Biểu mẫu đã hết hiệu lực. Vui lòng tải lại trang và gửi lại.',
     unexpected: 'Đã có lỗi ngoài dự kiến; lỗi đã được ghi lại.',
     unavailable: 'Hệ thống tạm thời không truy cập được cơ sở dữ liệu. Vui lòng thử lại sau ít phút; dữ liệu đã gửi không bị mất.',
@@ -288,7 +289,7 @@ const en: Dictionary = {
   skip: 'Skip to the main content',
   nav: { home: 'My work', directives: 'Directives', conferences: 'Conferences', inbox: 'Escalations', statistics: 'Statistics', admin: 'Administration', signOut: 'Sign out' },
   language: { label: 'Language', vi: 'Tiếng Việt', en: 'English' },
-  roles: { leader: 'Leader', officer: 'Officer', supervisor: 'Supervisor', admin: 'Admin' },
+  roles: { leader: 'Leader', officer: 'Officer', supervisor: 'Supervisor', admin: 'Admin', oversight: 'Oversight' },
   status: { issued: 'Issued', in_progress: 'In progress', completion_submitted: 'Completion under review', completed: 'Completed', cancelled: 'Cancelled' },
   timeliness: {
     open_on_time: 'Open, on time',
@@ -546,6 +547,7 @@ const en: Dictionary = {
   errors: {
     notFound: 'No such page, or you may not see it.',
     forbidden: 'You may not do this.',
+    readsOnly: 'The oversight role reads; it changes nothing.',
     csrf: 'The form has expired. Please reload the page and send it again.',
     unexpected: 'Something went wrong; it has been logged.',
     unavailable: 'The database cannot be reached for the moment. Please try again in a few minutes; nothing you sent is lost.',

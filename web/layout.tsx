@@ -29,6 +29,7 @@ export const Layout: FC<PropsWithChildren<{ ctx: PageContext; title: string }>> 
     { href: '/inbox', label: t.nav.inbox },
     { href: '/statistics', label: t.nav.statistics },
     { href: '/admin', label: t.nav.admin, roles: ['admin'] },
+    { href: '/admin/audit', label: t.admin.audit, roles: ['oversight'] },
   ];
   const current = (href: string) => (href === '/' ? ctx.path === '/' : ctx.path.startsWith(href));
   return (

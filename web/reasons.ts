@@ -5,7 +5,7 @@
  */
 import type { Language, Role } from '../domain/lists.js';
 
-const ROLE_VI: Record<Role, string> = { leader: 'lãnh đạo', officer: 'cán bộ', supervisor: 'cơ quan theo dõi, đôn đốc', admin: 'quản trị viên' };
+const ROLE_VI: Record<Role, string> = { leader: 'lãnh đạo', officer: 'cán bộ', supervisor: 'cơ quan theo dõi, đôn đốc', admin: 'quản trị viên', oversight: 'cơ quan kiểm tra, giám sát' };
 const roles = (list: string) =>
   list
     .split(/, | or /)

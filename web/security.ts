@@ -6,7 +6,9 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { createMiddleware } from 'hono/factory';
+import { FailureType, ServiceFailure } from '../domain/failures.js';
 import { includes, LANGUAGES, type Language } from '../domain/lists.js';
+import { readsOnly } from '../domain/policy.js';
 import type { Session } from '../services/accounts.js';
 import type { Services } from '../services/index.js';
 import type { WebEnv } from './context.js';
@@ -98,7 +100,12 @@ function refuse(c: Context<WebEnv>) {
 
 /** Pages behind it need a signed-in person; the others are sent to sign in and brought back. */
 export const requireSignIn = createMiddleware<WebEnv>(async (c, next) => {
-  if (c.get('person')) return next();
+  const person = c.get('person');
+  if (person) {
+    // The oversight role reads and changes nothing; its session and language are posted before this (sign-in pages).
+    if (c.req.method !== 'GET' && c.req.method !== 'HEAD' && readsOnly(person.role)) throw new ServiceFailure(FailureType.Forbidden, c.get('t').errors.readsOnly, 'reads-only');
+    return next();
+  }
   const back = c.req.method === 'GET' ? new URL(c.req.url).pathname + new URL(c.req.url).search : '/';
   const target = `/sign-in?next=${encodeURIComponent(back)}`;
   if (c.req.header('hx-request')) return c.body(null, 200, { 'hx-redirect': target });
