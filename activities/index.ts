@@ -5,7 +5,7 @@ import { loadOverrides } from '../db/calendar.js';
 import type { Database, Tx } from '../db/client.js';
 import { EVENTS_CHANNEL, type EventAnnouncement } from '../db/events.js';
 import { recordFact } from '../db/facts.js';
-import { agencies, assignments, calendarChanges, directiveEvents, directives, escalations, reports, users } from '../db/schema.js';
+import { agencies, assignments, calendarChanges, directiveEvents, directives, escalations, reorganisations, reports, users } from '../db/schema.js';
 import { WorkingCalendar } from '../domain/calendar.js';
 import type { Plan, PlanInput, PlannedDeadline, ReplanInput } from '../domain/deadlines.js';
 import type { Escalation, EscalationTarget } from '../domain/directive.js';
@@ -38,12 +38,19 @@ export type StartDelivery = (client: Client, taskQueue: string, source: string) 
  */
 export type SendReplan = (client: Client, directiveId: string, args: { changeId: string; cause: string }) => Promise<'replanned' | 'closed'>;
 
-export type ActivityDeps = { db: Database; notify?: NotifyOptions; startDelivery: StartDelivery; sendReplan: SendReplan };
+/** Sends one directive the `transfer` Update of a reorganisation (services/temporal.ts). */
+export type SendTransfer = (
+  client: Client,
+  directiveId: string,
+  args: { changeId: string; fromAgencyId: string; toAgencyId: string; reason: string },
+) => Promise<'transferred' | 'closed'>;
+
+export type ActivityDeps = { db: Database; notify?: NotifyOptions; startDelivery: StartDelivery; sendReplan: SendReplan; sendTransfer: SendTransfer };
 
 export const NO_NOTIFY: NotifyOptions = { publicUrl: 'http://localhost:3000', mailer: undefined, mailFrom: 'directive-tracker@localhost', webhookFailureLimit: 5, webhookDisableAfterSeconds: 3600 };
 
 /** Every activity is idempotent: Temporal may run one more than once. */
-export function createActivities({ db, notify = NO_NOTIFY, startDelivery, sendReplan }: ActivityDeps) {
+export function createActivities({ db, notify = NO_NOTIFY, startDelivery, sendReplan, sendTransfer }: ActivityDeps) {
   /** The delivery run of one source is a workflow of its own, so its retries never hold up the directive. */
   const startDeliveryHere = (source: string) => {
     const ctx = Context.current();
@@ -175,6 +182,44 @@ export function createActivities({ db, notify = NO_NOTIFY, startDelivery, sendRe
         )
         .limit(1);
       return { moved: row !== undefined, closed: outcome === 'closed' };
+    },
+
+    /** One page of the open directives an agency currently has a place in (lead or coordinating), in id order. */
+    async directivesAssignedTo(input: { agencyId: string; after: string | null; limit: number }): Promise<string[]> {
+      const rows = await db
+        .selectDistinct({ id: assignments.directiveId })
+        .from(assignments)
+        .innerJoin(directives, eq(directives.id, assignments.directiveId))
+        .where(
+          and(
+            eq(assignments.agencyId, input.agencyId),
+            isNull(assignments.endedAt),
+            notInArray(directives.status, [...CLOSED_STATUSES]),
+            input.after ? gt(assignments.directiveId, input.after) : undefined,
+          ),
+        )
+        .orderBy(asc(assignments.directiveId))
+        .limit(input.limit);
+      return rows.map((r) => r.id);
+    },
+
+    /** Moves one directive's place from the predecessor to the successor; whether it moved is read from its history. */
+    async transferDirective(input: { directiveId: string; changeId: string; fromAgencyId: string; toAgencyId: string; reason: string }): Promise<{ moved: boolean }> {
+      const { directiveId, ...args } = input;
+      await sendTransfer(Context.current().client, directiveId, args);
+      const [row] = await db
+        .select({ id: directiveEvents.id })
+        .from(directiveEvents)
+        .where(and(eq(directiveEvents.directiveId, directiveId), eq(directiveEvents.type, 'reassigned'), sql`${directiveEvents.data}->'transfer'->>'changeId' = ${args.changeId}`))
+        .limit(1);
+      return { moved: row !== undefined };
+    },
+
+    async finishReorganisation(input: { changeId: string; examined: number; moved: number }): Promise<void> {
+      await db
+        .update(reorganisations)
+        .set({ finishedAt: sql`now()`, examined: input.examined, moved: input.moved })
+        .where(eq(reorganisations.id, input.changeId));
     },
 
     async finishCalendarChange(input: { changeId: string; examined: number; moved: number }): Promise<void> {

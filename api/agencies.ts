@@ -3,6 +3,21 @@ import { requirePermission } from './auth.js';
 import type { AppDeps } from './context.js';
 import { bearerSecurity, createdHeaders, createResponses, IdempotencyHeaders, IdParam, newApp, problems } from './openapi.js';
 
+const Reorganisation = z
+  .object({
+    id: z.uuid(),
+    kind: z.enum(['merge']),
+    fromAgencyId: z.uuid(),
+    toAgencyId: z.uuid(),
+    reason: z.string(),
+    createdAt: z.string(),
+    startedAt: z.string().nullable(),
+    finishedAt: z.string().nullable(),
+    examined: z.number().int().nullable().openapi({ description: "The predecessor's open directives asked to move" }),
+    moved: z.number().int().nullable(),
+  })
+  .openapi('Reorganisation');
+
 const Agency = z
   .object({
     id: z.uuid(),
@@ -104,5 +119,29 @@ export function agenciesApp({ services }: AppDeps) {
         responses: { 200: { description: 'The agency with its aliases (adding one it has already changes nothing)', content: { 'application/json': { schema: Agency } } }, ...problems },
       }),
       async (c) => c.json(await services.agencies.addAlias(c.get('principal'), c.req.valid('param').id, c.req.valid('json').alias), 200),
+    )
+    .openapi(
+      createRoute({
+        method: 'post',
+        path: '/{id}/merge',
+        tags: ['agencies'],
+        summary:
+          "Merge an agency into its successor (admin): it becomes inactive, its sub-units, users and webhooks move, and its open directives move through their workflows (reason 'sáp nhập')",
+        security: bearerSecurity,
+        request: { params: IdParam, body: { content: { 'application/json': { schema: z.object({ successorId: z.uuid() }).strict() } }, required: true } },
+        responses: { 202: { description: 'Merged; the directives are moving', content: { 'application/json': { schema: Reorganisation } } }, ...problems },
+      }),
+      async (c) => c.json(await services.agencies.merge(c.get('principal'), c.req.valid('param').id, c.req.valid('json')), 202),
+    )
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: '/reorganisations',
+        tags: ['agencies'],
+        summary: 'The latest merges and how far the move of their directives got (admin)',
+        security: bearerSecurity,
+        responses: { 200: { description: 'Newest first', content: { 'application/json': { schema: z.array(Reorganisation) } } }, ...problems },
+      }),
+      async (c) => c.json(await services.agencies.reorganisations(c.get('principal')), 200),
     );
 }

@@ -14,6 +14,8 @@ async function main() {
   // Calendar changes the migrator loaded (a year of record) or that Temporal missed: their directives are re-planned.
   const started = await opened.services.calendar.startPendingChanges();
   if (started > 0) logger.info({ changes: started }, 'calendar re-plans started');
+  const moves = await opened.services.agencies.startPendingReorganisations();
+  if (moves > 0) logger.info({ reorganisations: moves }, 'reorganisations started');
 
   const shutdown = async () => {
     await server.close();

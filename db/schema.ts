@@ -353,6 +353,31 @@ export const calendarChanges = pgTable('calendar_changes', {
 });
 
 /**
+ * A reorganisation of the directory whose open work moves through the workflows (a merge: the predecessor's
+ * directives to its successor). Written with the directory change; its run (`reorganisation-<id>`) is started
+ * from here and marks it finished, so a move is never lost when Temporal is down.
+ */
+export const reorganisations = pgTable('reorganisations', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  kind: text('kind').$type<'merge'>().notNull(),
+  fromAgencyId: uuid('from_agency_id')
+    .notNull()
+    .references(() => agencies.id),
+  toAgencyId: uuid('to_agency_id')
+    .notNull()
+    .references(() => agencies.id),
+  /** The history's reason ("sáp nhập"). */
+  reason: text('reason').notNull(),
+  createdBy: uuid('created_by'),
+  createdAt: createdAt(),
+  startedAt: timestamp('started_at', { withTimezone: true }),
+  finishedAt: timestamp('finished_at', { withTimezone: true }),
+  /** Open directives of the predecessor asked to move, and how many moved. */
+  examined: integer('examined'),
+  moved: integer('moved'),
+});
+
+/**
  * Every write made through the API or the web app (and, with confidential directives, every read of one):
  * who, in which role and agency, what, on which path, with what outcome, from which address. Append-only: a
  * trigger refuses UPDATE, DELETE and TRUNCATE (migration 0012), and the application has no route that changes it.

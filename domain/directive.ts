@@ -72,8 +72,8 @@ export type DirectiveState = {
    * change can place it again; null when it was given as an instant. Absent in runs started before it.
    */
   dueDate?: string | null;
-  /** Calendar changes already applied (their ids, the latest few): a second `replan` of one change is a no-op. */
-  calendarChanges?: string[];
+  /** Changes already applied (a calendar change, an agency merged: their ids, the latest few): a second message of one change is a no-op. */
+  appliedChanges?: string[];
   deadlines?: PlannedDeadline[];
   acknowledgements?: Array<{ agencyId: string; at: string; by: string }>;
   reports?: Report[];

@@ -12,6 +12,9 @@ import type { Escalation, Report, StoredExtensionRequest } from './directive.js'
 /** One deadline whose due instant a re-plan moved, for the history's sentence ("hạn … chuyển từ … sang … do …"). */
 export type DeadlineMove = { deadlineKey: string; kind: PlannedDeadline['kind']; label: string; from: string; to: string };
 
+/** An agency's open work moving to its successor (a merge): the change that moved it, from and to whom. */
+export type AgencyTransfer = { changeId: string; fromAgencyId: string; toAgencyId: string };
+
 type Ownership = { leadAgencyId: string; coordinatingAgencyIds: string[] };
 
 export type EventPayloads = {
@@ -37,7 +40,8 @@ export type EventPayloads = {
     | { reason: 'calendar'; changeId: string; cause: string; dueAt: string | null; deadlines: PlannedDeadline[]; moves: DeadlineMove[] };
   completion_submitted: { summary: string };
   completion_reviewed: { accepted: boolean; note: string };
-  reassigned: { before: Ownership; after: Ownership; reason: string };
+  /** `transfer`: the move was an agency's reorganisation (a merge), not a leader's decision. */
+  reassigned: { before: Ownership; after: Ownership; reason: string; transfer?: AgencyTransfer };
   cancelled: { reason: string };
 };
 

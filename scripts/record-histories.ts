@@ -20,6 +20,7 @@ import {
   decideExtensionUpdate,
   requestExtensionUpdate,
   replanUpdate,
+  transferUpdate,
   reviewCompletionUpdate,
   submitCompletionUpdate,
   submitReportUpdate,
@@ -32,7 +33,7 @@ import { withScratchSystem } from './scratch-system.js';
 
 const outDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'test', 'histories');
 
-type Ctx = { handle: WorkflowHandle; db: Database; leadOfficer: Actor; supervisor: Actor; leader: Actor; events: () => Promise<string[]> };
+type Ctx = { handle: WorkflowHandle; db: Database; leadAgencyId: string; leadOfficer: Actor; supervisor: Actor; leader: Actor; events: () => Promise<string[]> };
 type Scenario = {
   name: string;
   input: (now: number) => Partial<DirectiveInput>;
@@ -130,6 +131,22 @@ const scenarios: Scenario[] = [
     },
     doneWhen: (t) => t.includes('replanned') && t.includes('cancelled'),
   },
+  {
+    // Its lead agency is merged into another after the first rung (the ladder goes on at rung 2), then it is cancelled.
+    name: 'transfer-merged-after-first-rung-then-cancelled',
+    input: (now) => ({ dueAt: at(now, 3), policy: { reminders: [{ duration: 'PT2S' }], escalations: [{ duration: 'PT1S' }, { duration: 'PT3S' }, { duration: 'PT1H' }] } }),
+    drive: async (ctx) => {
+      await waitFor(ctx, (t) => count(t, 'escalated') === 1);
+      const [successor] = await ctx.db.insert(agencies).values({ code: 'SNV', name: 'Sở Nội vụ (mới)' }).returning();
+      const args = { changeId: 'recorded-merge', fromAgencyId: ctx.leadAgencyId, toAgencyId: successor!.id, reason: 'sáp nhập' };
+      await ctx.handle.executeUpdate(transferUpdate, { args: [args] });
+      await ctx.handle.executeUpdate(transferUpdate, { args: [args] });
+      await waitFor(ctx, (t) => count(t, 'escalated') === 2);
+      await ctx.handle.executeUpdate(cancelUpdate, { args: [{ actor: ctx.leader, reason: 'Hết hiệu lực' }] });
+      await ctx.handle.result();
+    },
+    doneWhen: (t) => t.includes('reassigned') && t.includes('cancelled'),
+  },
 ];
 
 async function main() {
@@ -168,6 +185,7 @@ async function main() {
       const ctx: Ctx = {
         handle,
         db,
+        leadAgencyId: lead!.id,
         leadOfficer: { userId: randomUUID(), role: 'officer', agencyId: lead!.id },
         supervisor: { userId: randomUUID(), role: 'supervisor', agencyId: supervisor!.id },
         leader: { userId: leaderId, role: 'leader', agencyId: null },

@@ -92,6 +92,7 @@ export async function startSystem(config: Config, say: (line: string) => void): 
   const app = createApp({ services, config: withUi, logger });
   // A year of record the migrator loaded re-plans the directives already planned across it.
   await services.calendar.startPendingChanges();
+  await services.agencies.startPendingReorganisations();
   // A newcomer signs in to the web app as the bootstrap admin with a password kept under the data directory.
   const adminPassword = resolveAdminPassword(config.dataDir);
   const adminEmail = await ensureBootstrapAdminEmail(database.db);

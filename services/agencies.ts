@@ -1,10 +1,11 @@
-import { asc, eq, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, isNull, ne, sql } from 'drizzle-orm';
 import { foldVietnamese } from '../domain/text.js';
-import { agencies } from '../db/schema.js';
+import { agencies, reorganisations, users, webhooks } from '../db/schema.js';
 import { FailureType, ServiceFailure } from '../domain/failures.js';
 import { requirePermission } from './auth.js';
 import type { Principal, ServiceDeps } from './context.js';
 import { claimFor } from './idempotency.js';
+import { startAgencyTransfer } from './temporal.js';
 
 export type AgencyView = {
   id: string;
@@ -36,8 +37,47 @@ const columns = {
   active: agencies.active,
 };
 
+/** A merge and how far its directives' move got. */
+export type ReorganisationView = {
+  id: string;
+  kind: 'merge';
+  fromAgencyId: string;
+  toAgencyId: string;
+  reason: string;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  examined: number | null;
+  moved: number | null;
+};
+
+const reorganisationView = (r: typeof reorganisations.$inferSelect): ReorganisationView => ({
+  id: r.id,
+  kind: r.kind,
+  fromAgencyId: r.fromAgencyId,
+  toAgencyId: r.toAgencyId,
+  reason: r.reason,
+  createdAt: r.createdAt.toISOString(),
+  startedAt: r.startedAt?.toISOString() ?? null,
+  finishedAt: r.finishedAt?.toISOString() ?? null,
+  examined: r.examined,
+  moved: r.moved,
+});
+
+/** The reason a merge's moves carry in every directive's history. */
+export const MERGE_REASON = 'sáp nhập';
+
 /** The agency directory: a tree of any depth with a supervising agency per node (organisation is data). */
-export function agencyService({ db }: ServiceDeps) {
+export function agencyService({ db, temporal, config, logger }: ServiceDeps) {
+  /** Saved before this runs; when Temporal cannot be reached the move starts with the API next time. */
+  const startMove = async (r: typeof reorganisations.$inferSelect): Promise<void> => {
+    try {
+      await startAgencyTransfer(temporal, config.temporal.taskQueue, { changeId: r.id, fromAgencyId: r.fromAgencyId, toAgencyId: r.toAgencyId, reason: r.reason });
+      await db.update(reorganisations).set({ startedAt: sql`now()` }).where(eq(reorganisations.id, r.id));
+    } catch (err) {
+      logger.warn({ err, reorganisation: r.id }, 'reorganisation not started; it starts with the API next time');
+    }
+  };
   const requireAgencies = async (ids: Array<string | null | undefined>, pointer: string[]) => {
     for (const [i, id] of ids.entries()) {
       if (!id) continue;
@@ -107,6 +147,47 @@ export function agencyService({ db }: ServiceDeps) {
         .where(eq(agencies.id, id))
         .returning(columns);
       return row!;
+    },
+
+    /**
+     * Merges an agency into its successor ("sáp nhập"): in one transaction the predecessor is marked merged and
+     * inactive, its sub-units, users and webhooks move to the successor, and the move of its open directives is
+     * recorded; then that move runs as a workflow (each directive's `transfer` Update: its place, what it did and
+     * was sent go to the successor; the history keeps the predecessor for the time before).
+     */
+    async merge(principal: Principal, id: string, body: { successorId: string }): Promise<ReorganisationView> {
+      requirePermission(principal, 'administer');
+      const [from] = await db.select({ ...columns, successorId: agencies.successorId }).from(agencies).where(eq(agencies.id, id));
+      if (!from) throw new ServiceFailure(FailureType.NotFound, `No agency ${id}.`);
+      if (from.successorId) throw new ServiceFailure(FailureType.Conflict, 'This agency has already been merged.');
+      const [to] = await db.select({ ...columns, successorId: agencies.successorId }).from(agencies).where(eq(agencies.id, body.successorId));
+      if (!to) throw new ServiceFailure(FailureType.Invalid, 'Unknown agency.', undefined, [{ location: 'body', pointer: '/successorId', message: `No agency ${body.successorId}` }]);
+      if (to.id === from.id) throw new ServiceFailure(FailureType.Invalid, 'An agency cannot be merged into itself.');
+      if (to.successorId || !to.active) throw new ServiceFailure(FailureType.Invalid, 'The successor must be an active agency that has not been merged itself.');
+      const row = await db.transaction(async (tx) => {
+        await tx.update(agencies).set({ successorId: to.id, active: false }).where(eq(agencies.id, from.id));
+        await tx.update(agencies).set({ parentId: to.id }).where(and(eq(agencies.parentId, from.id), ne(agencies.id, to.id)));
+        await tx.update(agencies).set({ supervisorId: to.id }).where(and(eq(agencies.supervisorId, from.id), ne(agencies.id, to.id)));
+        await tx.update(users).set({ agencyId: to.id }).where(eq(users.agencyId, from.id));
+        await tx.update(webhooks).set({ agencyId: to.id }).where(eq(webhooks.agencyId, from.id));
+        const [r] = await tx.insert(reorganisations).values({ kind: 'merge', fromAgencyId: from.id, toAgencyId: to.id, reason: MERGE_REASON, createdBy: principal.userId }).returning();
+        return r!;
+      });
+      await startMove(row);
+      const [after] = await db.select().from(reorganisations).where(eq(reorganisations.id, row.id));
+      return reorganisationView(after!);
+    },
+
+    async reorganisations(principal: Principal): Promise<ReorganisationView[]> {
+      requirePermission(principal, 'administer');
+      return (await db.select().from(reorganisations).orderBy(desc(reorganisations.createdAt)).limit(50)).map(reorganisationView);
+    },
+
+    /** Starts the move of every merge not started yet (Temporal was down when it was made). Called when the API starts. */
+    async startPendingReorganisations(): Promise<number> {
+      const pending = await db.select().from(reorganisations).where(isNull(reorganisations.startedAt)).orderBy(asc(reorganisations.createdAt));
+      for (const r of pending) await startMove(r);
+      return pending.length;
     },
 
     async update(principal: Principal, id: string, patch: AgencyPatch): Promise<AgencyView> {

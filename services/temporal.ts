@@ -20,7 +20,8 @@ import { FailureType, ServiceFailure } from '../domain/failures.js';
 import { ApplicationFailure } from '@temporalio/common';
 import type { CalendarReplanInput, calendarReplanWorkflow } from '../workflows/calendar-replan.js';
 import type { directiveWorkflow } from '../workflows/directive.js';
-import { replanUpdate, type ReplanArgs } from '../workflows/messages.js';
+import type { AgencyTransferInput, agencyTransferWorkflow } from '../workflows/agency-transfer.js';
+import { replanUpdate, transferUpdate, type ReplanArgs, type TransferArgs } from '../workflows/messages.js';
 import { searchAttributesFor } from '../workflows/search-attributes.js';
 import { initialState } from '../workflows/state.js';
 import { DIRECTIVE_WORKFLOW, MORE_TO_DELIVER_SIGNAL, workflowIdFor, type DirectiveInput } from '../workflows/types.js';
@@ -112,12 +113,44 @@ export async function startCalendarReplan(client: Client, taskQueue: string, inp
  * while the run lasts gets the first answer; across continue-as-new the directive remembers the change.
  */
 export async function sendReplan(client: Client, directiveId: string, args: ReplanArgs): Promise<'replanned' | 'closed'> {
+  return (await closedIsDone(() => client.workflow.getHandle(workflowIdFor(directiveId)).executeUpdate(replanUpdate, { args: [args], updateId: `replan-${args.changeId}` })))
+    ? 'replanned'
+    : 'closed';
+}
+
+/** A reorganisation's run: one per change (`reorganisation-<id>`), joined when started again, never run twice. */
+export const agencyTransferWorkflowId = (changeId: string): string => `reorganisation-${changeId}`;
+
+export async function startAgencyTransfer(client: Client, taskQueue: string, input: AgencyTransferInput): Promise<void> {
   try {
-    await client.workflow.getHandle(workflowIdFor(directiveId)).executeUpdate(replanUpdate, { args: [args], updateId: `replan-${args.changeId}` });
-    return 'replanned';
+    await client.workflow.start<typeof agencyTransferWorkflow>('agencyTransferWorkflow', {
+      taskQueue,
+      workflowId: agencyTransferWorkflowId(input.changeId),
+      args: [input],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      staticSummary: `Reorganisation: ${input.reason}`,
+    });
   } catch (err) {
-    if (err instanceof WorkflowNotFoundError) return 'closed';
-    if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure && err.cause.type === FailureType.InvalidState) return 'closed';
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+  }
+}
+
+/** One directive's `transfer` Update; the update id is the reorganisation's, so a retry gets the first answer. */
+export async function sendTransfer(client: Client, directiveId: string, args: TransferArgs): Promise<'transferred' | 'closed'> {
+  return (await closedIsDone(() => client.workflow.getHandle(workflowIdFor(directiveId)).executeUpdate(transferUpdate, { args: [args], updateId: `transfer-${args.changeId}` })))
+    ? 'transferred'
+    : 'closed';
+}
+
+/** Runs an Update a system change sends; false when the directive has ended (its run is gone, or it refused as closed). */
+async function closedIsDone(send: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await send();
+    return true;
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return false;
+    if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure && err.cause.type === FailureType.InvalidState) return false;
     throw err;
   }
 }

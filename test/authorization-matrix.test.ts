@@ -16,6 +16,8 @@ const tokens = {} as Record<Who, string | null>;
 let S: { id: string };
 let L: { id: string; code: string };
 let C: { id: string; code: string };
+/** What fresh agencies are merged into. */
+let M: { id: string };
 
 beforeAll(async () => {
   world = await startWorld();
@@ -24,6 +26,7 @@ beforeAll(async () => {
   L = await createAgency(world.db, 'Cong an', S.id);
   C = await createAgency(world.db, 'Vien KSND', S.id);
   const O = await createAgency(world.db, 'Hoi Nong dan', S2.id);
+  M = await createAgency(world.db, 'Co quan hop nhat');
   tokens.admin = world.adminToken;
   tokens.leader = await createUser(world.db, { role: 'leader' });
   tokens.supervisorInScope = await createUser(world.db, { role: 'supervisor', agencyId: S.id });
@@ -188,6 +191,8 @@ const cells: Cell[] = ([
 
   // --- the directory and its people ---
   { op: 'GET /v1/agencies', path: () => '/v1/agencies', expect: everyone(200) },
+  { op: 'POST /v1/agencies/{id}/merge', path: (id) => `/v1/agencies/${id}/merge`, fixture: agency, body: () => ({ successorId: M.id }), expect: adminOnly(202) },
+  { op: 'GET /v1/agencies/reorganisations', path: () => '/v1/agencies/reorganisations', expect: adminOnly(200) },
   { op: 'POST /v1/agencies', path: () => '/v1/agencies', body: () => ({ code: `M-${randomUUID().slice(0, 8)}`, name: 'Cơ quan mới' }), expect: adminOnly(201) },
   { op: 'PATCH /v1/agencies/{id}', path: (id) => `/v1/agencies/${id}`, fixture: agency, body: () => ({ name: 'Cơ quan đổi tên' }), expect: adminOnly(200) },
   // Each principal its own alias (a name that named another agency would be a 409).

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { and, count, desc, eq, inArray, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { calendarChanges, directiveEvents, directives, users } from '../db/schema.js';
+import { calendarChanges, directiveEvents, directives } from '../db/schema.js';
 import { DEFAULT_POLICY, type DeadlinePolicy } from '../domain/deadlines.js';
 import type { EventOf } from '../domain/events.js';
 import { vnEndOfDay } from '../domain/vn-time.js';
@@ -10,7 +10,7 @@ import type { CalendarReplanResult, calendarReplanWorkflow } from '../workflows/
 import { pendingTimers, stampOf } from '../workflows/lifecycle.js';
 import { stateQuery } from '../workflows/messages.js';
 import { createOrg, eventsOf, startDirective, waitForEvents, type Org } from './lifecycle-support.js';
-import { createUserWithId, json, startWorld, type World } from './support.js';
+import { json, startWorld, webSession, type World } from './support.js';
 
 /**
  * A calendar change re-plans the open directives planned across it, on the real Temporal server and
@@ -36,28 +36,6 @@ async function override(date: string, kind: 'day_off' | 'working_day' | null) {
   const res = kind ? await world.call('PUT', `/v1/calendar/overrides/${date}`, { body: { kind } }) : await world.call('DELETE', `/v1/calendar/overrides/${date}`);
   expect(res.status).toBe(kind ? 200 : 204);
   return lastChangeFinished();
-}
-
-/** A web session of an admin with a password, signed in through the sign-in form. */
-async function signedInAdmin(): Promise<string> {
-  const admin = await createUserWithId(world.db, { role: 'admin' });
-  const email = `admin-${admin.id.slice(0, 8)}@example.vn`;
-  await world.db.update(users).set({ email }).where(eq(users.id, admin.id));
-  await world.services.accounts.setPassword({ userId: admin.id, name: 'admin', role: 'admin', agencyId: null }, admin.id, 'một mật khẩu đủ dài');
-  const form = await world.app.request('/sign-in', { headers: { accept: 'text/html' } });
-  const cookies = new Map(form.headers.getSetCookie().map((c) => c.split(';')[0]!.split('=') as [string, string]));
-  const csrf = /name="_csrf" value="([^"]+)"/.exec(await form.text())![1]!;
-  const signIn = await world.app.request('/sign-in', {
-    method: 'POST',
-    headers: { cookie: [...cookies].map(([k, v]) => `${k}=${v}`).join('; '), 'content-type': 'application/x-www-form-urlencoded', origin: 'http://localhost' },
-    body: new URLSearchParams({ email, password: 'một mật khẩu đủ dài', next: '/', _csrf: csrf }).toString(),
-  });
-  expect(signIn.status).toBe(303);
-  for (const c of signIn.headers.getSetCookie()) {
-    const [k, v] = c.split(';')[0]!.split('=') as [string, string];
-    cookies.set(k, v);
-  }
-  return [...cookies].map(([k, v]) => `${k}=${v}`).join('; ');
 }
 
 const calendarMoves = async (id: string) =>
@@ -135,10 +113,10 @@ describe('re-planning running directives when the calendar changes', () => {
     // The history over HTTP carries the move, and the directive's page says it in a sentence.
     const history = await json(await world.call('GET', `/v1/directives/${planned.id}/events`));
     expect(JSON.stringify(history)).toContain('lịch nghỉ ngày 10/04/2030');
-    const cookie = await signedInAdmin();
-    const pageHtml = await (await world.app.request(`/directives/${planned.id}`, { headers: { cookie, accept: 'text/html' } })).text();
+    const admin = await webSession(world, 'admin');
+    const pageHtml = await (await admin.get(`/directives/${planned.id}`)).text();
     expect(pageHtml).toContain('hạn hoàn thành chuyển từ 10/04 sang 11/04 do lịch nghỉ ngày 10/04/2030');
-    const adminHtml = await (await world.app.request('/admin/calendar?year=2030', { headers: { cookie, accept: 'text/html' } })).text();
+    const adminHtml = await (await admin.get('/admin/calendar?year=2030')).text();
     expect(adminHtml).toMatch(/10\/04\/2030 · lịch nghỉ ngày 10\/04\/2030 · <small>đã rà soát \d+ nhiệm vụ, \d+ nhiệm vụ chuyển hạn/);
 
     // The reminder already sent is marked sent for the moved deadline: only the second is still to come, once.
@@ -214,7 +192,7 @@ describe('re-planning running directives when the calendar changes', () => {
     // The calendar does not change here: the directives are asked, record nothing, and remember the change.
     const asked = async () => {
       let n = 0;
-      for (const id of ids) if ((await world.client.workflow.getHandle(`directive-${id}`).query(stateQuery)).calendarChanges?.includes(changeId)) n++;
+      for (const id of ids) if ((await world.client.workflow.getHandle(`directive-${id}`).query(stateQuery)).appliedChanges?.includes(changeId)) n++;
       return n;
     };
     let before = 0;

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../activities/index.js';
 import { assignments, directiveEvents, directives } from '../db/schema.js';
 import { stateQuery } from '../workflows/messages.js';
-import { sendReplan, startDelivery, startDirectiveWorkflow } from '../services/temporal.js';
+import { sendReplan, sendTransfer, startDelivery, startDirectiveWorkflow } from '../services/temporal.js';
 import { DirectiveStatusKey, LeadAgencyKey, TimelinessKey } from '../workflows/search-attributes.js';
 import { initialState } from '../workflows/state.js';
 import { workflowIdFor, type DirectiveInput } from '../workflows/types.js';
@@ -120,7 +120,7 @@ describe('the directive workflow', () => {
 
 describe('the recordEvent activity', () => {
   it('records a retried event once and never moves the projection backwards', async () => {
-    const { recordEvent } = createActivities({ db: world.db, startDelivery, sendReplan });
+    const { recordEvent } = createActivities({ db: world.db, startDelivery, sendReplan, sendTransfer });
     const i = input();
     const first = initialState(i);
     const base = {

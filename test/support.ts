@@ -9,6 +9,7 @@ import { NO_NOTIFY, type NotifyOptions } from '../activities/index.js';
 import { createApp, type App } from '../api/app.js';
 import { hashToken, newToken } from '../db/bootstrap.js';
 import { openDatabase, type DatabaseHandle } from '../db/client.js';
+import { eq } from 'drizzle-orm';
 import { agencies, users } from '../db/schema.js';
 import type { Role } from '../domain/lists.js';
 import { createServices, type Services } from '../services/index.js';
@@ -203,4 +204,49 @@ export async function freshDatabase(): Promise<DatabaseHandle & { drop(): Promis
       await admin.end();
     },
   });
+}
+
+/**
+ * A person with a web password, signed in through the sign-in form, as a browser without JavaScript: keeps the
+ * cookies, reads each page's form token, posts forms with it. `request` is the app in-process unless given (a
+ * real socket: `fetch` against a started server's URL).
+ */
+export async function webSession(
+  world: World,
+  role: Role,
+  request: (path: string, init?: RequestInit) => Promise<Response> = async (path, init) => world.app.request(path, init),
+  origin = 'http://localhost',
+): Promise<{ id: string; get(path: string): Promise<Response>; post(path: string, fields: Record<string, string>): Promise<Response> }> {
+  const person = await createUserWithId(world.db, { role });
+  const email = `${role}-${person.id.slice(0, 8)}@example.vn`;
+  const password = 'một mật khẩu đủ dài';
+  await world.db.update(users).set({ email }).where(eq(users.id, person.id));
+  await world.services.accounts.setPassword({ userId: randomUUID(), name: 'admin', role: 'admin', agencyId: null }, person.id, password);
+  const jar = new Map<string, string>();
+  let csrf = '';
+  const keep = async (res: Response) => {
+    for (const c of res.headers.getSetCookie()) {
+      const [k, ...v] = c.split(';')[0]!.split('=');
+      jar.set(k!, v.join('='));
+    }
+    const token = /name="_csrf" value="([^"]+)"/.exec(await res.clone().text())?.[1];
+    if (token) csrf = token;
+    return res;
+  };
+  const cookie = () => [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
+  const get = async (path: string) => keep(await request(path, { headers: { cookie: cookie(), accept: 'text/html' }, redirect: 'manual' }));
+  const post = async (path: string, fields: Record<string, string>) =>
+    keep(
+      await request(path, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { cookie: cookie(), 'content-type': 'application/x-www-form-urlencoded', origin },
+        body: new URLSearchParams({ ...fields, _csrf: csrf }).toString(),
+      }),
+    );
+  await get('/sign-in');
+  expect((await post('/sign-in', { email, password, next: '/' })).status).toBe(303);
+  // Signed in, forms carry a token of the session: read it from a page, as a browser would.
+  await get('/');
+  return { id: person.id, get, post };
 }

@@ -162,6 +162,9 @@ const vi = {
   admin: {
     title: 'Quản trị',
     audit: 'Nhật ký thao tác',
+    merge: 'Sáp nhập',
+    mergeInto: 'Sáp nhập vào cơ quan',
+    mergeHelp: 'Cơ quan này ngừng hoạt động; đơn vị trực thuộc, người dùng, webhook và các nhiệm vụ đang thực hiện chuyển sang cơ quan tiếp nhận. Lịch sử giữ nguyên cơ quan cũ.',
     auditHelp: 'Mọi thao tác ghi (ai, vai trò, việc gì, lúc nào, từ địa chỉ nào), mới nhất trước; không ai sửa hay xóa được.',
     auditExport: 'Tải CSV',
     auditOlder: 'Cũ hơn',
@@ -436,6 +439,9 @@ const en: Dictionary = {
   admin: {
     title: 'Administration',
     audit: 'Audit log',
+    merge: 'Merge',
+    mergeInto: 'Merge into',
+    mergeHelp: 'This agency becomes inactive; its sub-units, users, webhooks and open directives move to the successor. The history keeps this agency.',
     auditHelp: 'Every write (who, role, what, when, from which address), newest first; nobody can change or delete it.',
     auditExport: 'Download CSV',
     auditOlder: 'Older',

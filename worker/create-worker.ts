@@ -5,7 +5,7 @@ import { createActivities, type NotifyOptions } from '../activities/index.js';
 import { createMailer } from '../activities/notify/mailer.js';
 import { ConfigError, type Config } from '../config.js';
 import type { Database } from '../db/client.js';
-import { sendReplan, startDelivery } from '../services/temporal.js';
+import { sendReplan, sendTransfer, startDelivery } from '../services/temporal.js';
 
 export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 /**
@@ -45,7 +45,7 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
-    activities: createActivities({ db: options.db, startDelivery, sendReplan, ...(options.notify ? { notify: options.notify } : {}) }),
+    activities: createActivities({ db: options.db, startDelivery, sendReplan, sendTransfer, ...(options.notify ? { notify: options.notify } : {}) }),
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
     ...(options.identity ? { identity: options.identity } : {}),
     ...(options.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}),

@@ -37,6 +37,15 @@ export type CalendarReplanInput = {
 /** `moved`: the directives this change has moved (each counted once, however often it was sent). */
 export type CalendarReplanResult = { changeId: string; examined: number; moved: number };
 
+/** Runs `each` over the items, `lanes` at a time (deterministic: the lanes take items in order). */
+export async function inLanes<T>(items: T[], lanes: number, each: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) await each(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(Math.max(1, lanes), items.length) }, lane));
+}
+
 /** The workflow type name (ids: `calendar-replan-<change id>`); a contract with running workflows. */
 export async function calendarReplanWorkflow(input: CalendarReplanInput): Promise<CalendarReplanResult> {
   const pageSize = input.pageSize ?? 200;
@@ -45,16 +54,11 @@ export async function calendarReplanWorkflow(input: CalendarReplanInput): Promis
   let moved = input.moved ?? 0;
 
   const ids = await affectedDirectives({ from: input.from, to: input.to, after: input.after ?? null, limit: pageSize });
-  let next = 0;
-  const lane = async () => {
-    while (next < ids.length) {
-      const directiveId = ids[next++]!;
-      const outcome = await replanDirective({ directiveId, changeId: input.changeId, cause: input.cause });
-      examined++;
-      if (outcome.moved) moved++;
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, ids.length) }, lane));
+  await inLanes(ids, concurrency, async (directiveId) => {
+    const outcome = await replanDirective({ directiveId, changeId: input.changeId, cause: input.cause });
+    examined++;
+    if (outcome.moved) moved++;
+  });
 
   if (ids.length === pageSize) {
     await continueAsNew<typeof calendarReplanWorkflow>({ ...input, after: ids.at(-1)!, examined, moved });

@@ -21,6 +21,7 @@ import {
   decideExtensionUpdate,
   reassignUpdate,
   replanUpdate,
+  transferUpdate,
   requestExtensionUpdate,
   reviewCompletionUpdate,
   stateQuery,
@@ -34,6 +35,7 @@ import {
   applyUpgradePlan,
   calendarReplanInput,
   hasApplied,
+  markApplied,
   needsNextYear,
   nextYearPlanInput,
   prepareIssue,
@@ -171,6 +173,15 @@ export async function directiveWorkflow(input: DirectiveInput): Promise<Directiv
       await commit(applyCalendarPlan(state, a, replanned, now()));
       return state;
     }
+  });
+  on(transferUpdate, (a) => rules.validateTransfer(state, a), async (a) => {
+    await condition(() => planned);
+    if (hasApplied(state, a.changeId) || isClosed(state.status)) return state;
+    markApplied(state, a.changeId);
+    await commit(rules.transfer(state, a));
+    // The predecessor's open rungs close; its ladder goes on for the successor at the next rung.
+    await resolve((e) => e.agencyId === a.fromAgencyId, 'transferred', null);
+    return state;
   });
   on(acknowledgeEscalationUpdate, (a) => rules.validateAcknowledgeEscalation(state, a), async (a) => {
     await commit(rules.acknowledgeEscalation(state, a, now()));

@@ -35,3 +35,11 @@ export const acknowledgeEscalationUpdate = defineUpdate<DirectiveState, [Acknowl
  */
 export type ReplanArgs = { changeId: string; cause: string };
 export const replanUpdate = defineUpdate<DirectiveState, [ReplanArgs]>('replan');
+
+/**
+ * An agency's open work moves to its successor (a merge, "sáp nhập"): the predecessor's place in the directive
+ * goes to the successor, with what it had done and been sent. `changeId` names the reorganisation, so sending it
+ * twice moves a directive once.
+ */
+export type TransferArgs = { changeId: string; fromAgencyId: string; toAgencyId: string; reason: string };
+export const transferUpdate = defineUpdate<DirectiveState, [TransferArgs]>('transfer');

@@ -113,10 +113,13 @@ export function calendarReplanInput(s: DirectiveState, input: Pick<DirectiveInpu
   };
 }
 
-/** How many calendar changes a directive remembers having applied; a change is re-sent within minutes, if at all. */
+/** How many changes a directive remembers having applied; a change is re-sent within minutes, if at all. */
 const REMEMBERED_CHANGES = 32;
 
-export const hasApplied = (s: DirectiveState, changeId: string): boolean => (s.calendarChanges ?? []).includes(changeId);
+export const hasApplied = (s: DirectiveState, changeId: string): boolean => (s.appliedChanges ?? []).includes(changeId);
+export const markApplied = (s: DirectiveState, changeId: string): void => {
+  s.appliedChanges = [...(s.appliedChanges ?? []), changeId].slice(-REMEMBERED_CHANGES);
+};
 
 /**
  * Puts the re-placed deadlines into the state. A reminder already sent for a deadline that moves is marked
@@ -124,7 +127,7 @@ export const hasApplied = (s: DirectiveState, changeId: string): boolean => (s.c
  * not fired (it had not passed). Null when the calendar change moved nothing of this directive.
  */
 export function applyCalendarPlan(s: DirectiveState, args: ReplanArgs, replanned: PlannedDeadline[], at: string): Recorded | null {
-  s.calendarChanges = [...(s.calendarChanges ?? []), args.changeId].slice(-REMEMBERED_CHANGES);
+  markApplied(s, args.changeId);
   const before = s.deadlines ?? [];
   if (JSON.stringify(before) === JSON.stringify(replanned)) return null;
   const moves: DeadlineMove[] = [];

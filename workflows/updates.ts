@@ -22,6 +22,7 @@ import type {
   DecideExtensionArgs,
   ReassignArgs,
   ReplanArgs,
+  TransferArgs,
   RequestExtensionArgs,
   ReviewCompletionArgs,
   SubmitCompletionArgs,
@@ -58,6 +59,14 @@ const findEscalation = (s: DirectiveState, r: EscalationRef): Escalation | undef
   (s.escalations ?? []).find((e) => e.deadlineKey === r.deadlineKey && e.dueAt === r.dueAt && e.agencyId === r.agencyId && e.level === r.level);
 
 // --- validators: run before the Update is accepted; they only read the state --------------------------------
+
+/** A reorganisation is the system's: it names itself, both agencies and its reason; a closed directive has nothing to move. */
+export function validateTransfer(s: DirectiveState, { changeId, fromAgencyId, toAgencyId, reason }: TransferArgs): void {
+  requireOpen(s);
+  if (typeof changeId !== 'string' || changeId.length === 0 || changeId.length > 200) reject(FailureType.Invalid, 'A transfer names its reorganisation.');
+  if (!fromAgencyId || !toAgencyId || fromAgencyId === toAgencyId) reject(FailureType.Invalid, 'A transfer moves work from one agency to another.');
+  if (typeof reason !== 'string' || !reason.trim()) reject(FailureType.Invalid, 'A transfer needs a reason.');
+}
 
 /** A calendar change is the system's, not a person's: it names itself and its cause, and a closed directive has nothing to move. */
 export function validateReplan(s: DirectiveState, { changeId, cause }: ReplanArgs): void {
@@ -233,6 +242,31 @@ export function reassign(s: DirectiveState, { actor, leadAgencyId, coordinatingA
   s.leadAgencyId = leadAgencyId;
   s.coordinatingAgencyIds = [...new Set(coordinatingAgencyIds)];
   return { event: { type: 'reassigned', data: { before, after: { leadAgencyId, coordinatingAgencyIds }, reason } }, actorId: actor.userId };
+}
+
+/**
+ * The predecessor's place goes to its successor: lead or coordinating (once, if the successor already had a
+ * place), its acknowledgement and reports (so a period it reported is not missed again), and the marks of the
+ * reminders and rungs already sent for it, so its ladder goes on at the next rung for the successor and nobody
+ * is reminded twice. The history keeps the predecessor for everything before (the events are not rewritten).
+ * Null when the predecessor has no place in the directive.
+ */
+export function transfer(s: DirectiveState, { changeId, fromAgencyId: from, toAgencyId: to, reason }: TransferArgs): Recorded | null {
+  if (!isAssigned(s, from)) return null;
+  const before = { leadAgencyId: s.leadAgencyId, coordinatingAgencyIds: s.coordinatingAgencyIds };
+  const swap = (id: string) => (id === from ? to : id);
+  s.leadAgencyId = swap(s.leadAgencyId);
+  s.coordinatingAgencyIds = [...new Set(s.coordinatingAgencyIds.map(swap))].filter((id) => id !== s.leadAgencyId);
+  s.acknowledgements = (s.acknowledgements ?? []).map((a) => (a.agencyId === from ? { ...a, agencyId: to } : a));
+  s.reports = (s.reports ?? []).map((r) => (r.agencyId === from ? { ...r, agencyId: to } : r));
+  const marks = new Set(s.fired ?? []);
+  for (const mark of s.fired ?? []) {
+    const parts = mark.split('|');
+    if (parts.length === 3 && parts[1] === from) marks.add(`${parts[0]}|${to}|${parts[2]}`);
+  }
+  s.fired = [...marks];
+  const after = { leadAgencyId: s.leadAgencyId, coordinatingAgencyIds: s.coordinatingAgencyIds };
+  return { event: { type: 'reassigned', data: { before, after, reason, transfer: { changeId, fromAgencyId: from, toAgencyId: to } } }, actorId: null };
 }
 
 export function cancel(s: DirectiveState, { actor, reason }: CancelArgs, at: string): Recorded {

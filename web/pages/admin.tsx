@@ -61,6 +61,16 @@ const AgencyTree: FC<{ ctx: PageContext; all: AgencyView[]; parent: string | nul
               </label>
               <button type="submit">{t.admin.save}</button>
             </form>
+            {a.active ? (
+              <form method="post" action={`/admin/agencies/${a.id}/merge`}>
+                <Csrf ctx={ctx} />
+                <AgencySelect name="successorId" all={all.filter((x) => x.id !== a.id && x.active)} label={t.admin.mergeInto} empty={t.admin.none} />
+                <small>{t.admin.mergeHelp}</small>
+                <button type="submit" class="secondary">
+                  {t.admin.merge}
+                </button>
+              </form>
+            ) : null}
           </details>
           <AgencyTree ctx={ctx} all={all} parent={a.id} />
         </li>
@@ -165,6 +175,10 @@ export function adminPages({ services, config }: WebDeps) {
       supervisorId: f.supervisorId || null,
       active: f.active === 'on',
     });
+  });
+  post('/agencies/:id{[0-9a-f-]{36}}/merge', '/admin/agencies', async (c, f) => {
+    if (!f.successorId) throw new ServiceFailure(FailureType.Invalid, c.get('t').admin.mergeInto);
+    await services.agencies.merge(personOf(c), c.req.param('id')!, { successorId: f.successorId });
   });
   post('/agencies', '/admin/agencies', async (c, f) => {
     await services.agencies.create(personOf(c), {
@@ -411,7 +425,9 @@ export function adminPages({ services, config }: WebDeps) {
     const ctx = pageContext(c);
     const { t } = ctx;
     const cursor = c.req.query('cursor');
-    const { items, nextCursor } = await services.audit.list(personOf(c), { limit: 100, ...(cursor && /^[0-9a-z]{1,20}$/.test(cursor) ? { cursor } : {}) });
+    const actor = c.req.query('actor');
+    const byActor: { actor?: string } = actor && /^[0-9a-f-]{36}$/.test(actor) ? { actor } : {};
+    const { items, nextCursor } = await services.audit.list(personOf(c), { limit: 100, ...byActor, ...(cursor && /^[0-9a-z]{1,20}$/.test(cursor) ? { cursor } : {}) });
     return c.html(
       page(
         ctx,
@@ -449,7 +465,7 @@ export function adminPages({ services, config }: WebDeps) {
               </tbody>
             </table>
           </div>
-          {nextCursor ? <a href={`/admin/audit?cursor=${nextCursor}`}>{t.admin.auditOlder}</a> : null}
+          {nextCursor ? <a href={`/admin/audit?${new URLSearchParams(byActor.actor ? { actor: byActor.actor, cursor: nextCursor } : { cursor: nextCursor }).toString()}`}>{t.admin.auditOlder}</a> : null}
         </>,
       ),
     );

@@ -1,0 +1,124 @@
+import { randomUUID } from 'node:crypto';
+import { and, eq, inArray } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { agencies, directiveEvents, users, webhooks } from '../db/schema.js';
+import type { DeadlinePolicy } from '../domain/deadlines.js';
+import type { DirectiveEventType } from '../domain/events.js';
+import type { Escalation } from '../domain/directive.js';
+import { agencyTransferWorkflowId, startDirectiveWorkflow } from '../services/temporal.js';
+import type { AgencyTransferResult } from '../workflows/agency-transfer.js';
+import { createOrg, inSeconds, type Org } from './lifecycle-support.js';
+import { createAgency, createUserWithId, eventually, json, startWorld, webSession, type World } from './support.js';
+
+/**
+ * A merge on the real Temporal server and PostgreSQL: an agency with 50 open directives, each reminded and one
+ * rung up its ladder, is merged into a successor under another supervising agency.
+ */
+let world: World;
+let org: Org;
+beforeAll(async () => {
+  world = await startWorld();
+  org = await createOrg(world);
+});
+afterAll(async () => world?.close());
+
+/** Reminded 2 s before the due instant; rung 1 a second after it, rung 2 twenty-five seconds after. */
+const POLICY: DeadlinePolicy = { reminders: [{ duration: 'PT2S' }], escalations: [{ duration: 'PT1S' }, { duration: 'PT25S' }, { duration: 'PT1H' }] };
+
+describe('merging an agency', () => {
+  it('moves each open directive once; the ladder goes on at the next rung for the successor; the history and past statistics keep the predecessor', async () => {
+    const predecessor = await createAgency(world.db, 'So Noi vu cu', org.supervisor.id);
+    const otherSupervisor = await createAgency(world.db, 'Ban To chuc');
+    const successor = await createAgency(world.db, 'So Noi vu moi', otherSupervisor.id);
+    const officer = await createUserWithId(world.db, { role: 'officer', agencyId: predecessor.id });
+    const [hook] = await world.db.insert(webhooks).values({ agencyId: predecessor.id, url: 'http://127.0.0.1:9/hook', secret: 'whsec_test' }).returning();
+
+    const N = 50;
+    const ids = Array.from({ length: N }, () => randomUUID());
+    const dueAt = inSeconds(4);
+    await Promise.all(
+      ids.map((directiveId) =>
+        startDirectiveWorkflow(world.client, world.taskQueue, {
+          directiveId,
+          title: `Nhiệm vụ ${directiveId.slice(0, 8)}`,
+          body: '',
+          leadAgencyId: predecessor.id,
+          coordinatingAgencyIds: [],
+          conferenceId: null,
+          dueAt,
+          issuedBy: org.leaderId,
+          issuedAt: new Date().toISOString(),
+          regime: { kind: 'none' },
+          policy: POLICY,
+        }),
+      ),
+    );
+    const eventsOf = (type: DirectiveEventType) => world.db.select().from(directiveEvents).where(and(inArray(directiveEvents.directiveId, ids), eq(directiveEvents.type, type)));
+    // Every directive reminded and escalated once (rung 1, to the predecessor itself) before the merge.
+    await eventually(async () => ((await eventsOf('escalated')).length === N ? true : undefined), 30_000);
+    const beforeMerge = new Date().toISOString();
+
+    const res = await world.call('POST', `/v1/agencies/${predecessor.id}/merge`, { body: { successorId: successor.id } });
+    expect(res.status).toBe(202);
+    const reorganisation = await json(res);
+    expect(reorganisation).toMatchObject({ kind: 'merge', fromAgencyId: predecessor.id, toAgencyId: successor.id, reason: 'sáp nhập' });
+    const result: AgencyTransferResult = await world.client.workflow.getHandle(agencyTransferWorkflowId(reorganisation.id)).result();
+    expect(result).toEqual({ changeId: reorganisation.id, examined: N, moved: N });
+
+    // The directory moved with it.
+    const [merged] = await world.db.select().from(agencies).where(eq(agencies.id, predecessor.id));
+    expect(merged).toMatchObject({ successorId: successor.id, active: false });
+    expect((await world.db.select().from(users).where(eq(users.id, officer.id)))[0]!.agencyId).toBe(successor.id);
+    expect((await world.db.select().from(webhooks).where(eq(webhooks.id, hook!.id)))[0]!.agencyId).toBe(successor.id);
+
+    // Rung 2 reaches the successor, and the successor's supervising agency: not rung 1 again.
+    await eventually(async () => ((await eventsOf('escalated')).length === 2 * N ? true : undefined), 60_000);
+    const escalations = (await eventsOf('escalated')).map((e) => (e.data as { escalation: Escalation }).escalation);
+    expect(escalations.filter((e) => e.level === 1).every((e) => e.agencyId === predecessor.id)).toBe(true);
+    const second = escalations.filter((e) => e.level === 2);
+    expect(second).toHaveLength(N);
+    expect(second.every((e) => e.agencyId === successor.id && e.target.agencyId === otherSupervisor.id)).toBe(true);
+    // Reminded once, the predecessor, before the merge; the successor is not reminded again.
+    const reminders = (await eventsOf('reminder_due')).map((e) => (e.data as { agencyId: string }).agencyId);
+    expect(reminders).toEqual(Array(N).fill(predecessor.id));
+    // The predecessor's open rung closed as transferred.
+    const resolved = (await eventsOf('escalation_resolved')).map((e) => e.data as { resolution: string; escalations: Escalation[] });
+    expect(resolved.filter((r) => r.resolution === 'transferred' && r.escalations.every((e) => e.agencyId === predecessor.id))).toHaveLength(N);
+
+    // Each moved exactly once, and its history keeps the predecessor for the time before.
+    const moves = (await eventsOf('reassigned')).filter((e) => (e.data as { transfer?: { changeId: string } }).transfer?.changeId === reorganisation.id);
+    expect(moves.map((e) => e.directiveId).sort()).toEqual([...ids].sort());
+    expect(moves.every((e) => (e.data as { before: { leadAgencyId: string } }).before.leadAgencyId === predecessor.id)).toBe(true);
+    expect(moves.every((e) => (e.data as { reason: string; after: { leadAgencyId: string } }).reason === 'sáp nhập' && (e.data as { after: { leadAgencyId: string } }).after.leadAgencyId === successor.id)).toBe(true);
+    const issued = await eventsOf('issued');
+    expect(issued.every((e) => (e.data as { leadAgencyId: string }).leadAgencyId === predecessor.id)).toBe(true);
+
+    // Statistics as of before the merge count the predecessor; as of now, the successor.
+    const leadRow = async (asOf: string, agencyId: string) => {
+      const body = await json(await world.call('GET', `/v1/statistics?period=2026-Q4&groupBy=lead&asOf=${encodeURIComponent(asOf)}`));
+      return body.rows.find((r: { key: { id: string } | null }) => r.key?.id === agencyId)?.counts.total ?? 0;
+    };
+    expect(await leadRow(beforeMerge, predecessor.id)).toBe(N);
+    expect(await leadRow(beforeMerge, successor.id)).toBe(0);
+    const now = new Date().toISOString();
+    expect(await leadRow(now, successor.id)).toBe(N);
+    expect(await leadRow(now, predecessor.id)).toBe(0);
+
+    // Merged once: a second merge of it is refused, and its run is listed as finished.
+    expect((await world.call('POST', `/v1/agencies/${predecessor.id}/merge`, { body: { successorId: successor.id } })).status).toBe(409);
+    const list = await json(await world.call('GET', '/v1/agencies/reorganisations'));
+    expect(list.find((r: { id: string }) => r.id === reorganisation.id)).toMatchObject({ examined: N, moved: N, finishedAt: expect.any(String) });
+  }, 120_000);
+
+  it('is an admin’s form on the agencies page, refused with the reason for an agency merged already', async () => {
+    const from = await createAgency(world.db, 'Phong cu');
+    const to = await createAgency(world.db, 'Phong moi');
+    const admin = await webSession(world, 'admin');
+    await admin.get('/admin/agencies');
+    expect((await admin.post(`/admin/agencies/${from.id}/merge`, { successorId: to.id })).status).toBe(303);
+    const [merged] = await world.db.select().from(agencies).where(eq(agencies.id, from.id));
+    expect(merged).toMatchObject({ successorId: to.id, active: false });
+    await admin.post(`/admin/agencies/${from.id}/merge`, { successorId: to.id });
+    expect(await (await admin.get('/admin/agencies')).text()).toContain('Cơ quan này đã được sáp nhập.');
+  });
+});

@@ -1,0 +1,48 @@
+import { continueAsNew, proxyActivities } from '@temporalio/workflow';
+import type { Activities } from '../activities/index.js';
+import { inLanes } from './calendar-replan.js';
+
+/** No maximumAttempts: a busy directive or a database outage delays the move; nothing skips a directive. */
+const { directivesAssignedTo, transferDirective, finishReorganisation } = proxyActivities<Activities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
+export type AgencyTransferInput = {
+  /** The reorganisation (`reorganisations.id`): the change each directive remembers, so it moves once. */
+  changeId: string;
+  fromAgencyId: string;
+  toAgencyId: string;
+  /** The history's reason: "sáp nhập". */
+  reason: string;
+  pageSize?: number;
+  concurrency?: number;
+  /** Set by continue-as-new. */
+  after?: string | null;
+  examined?: number;
+  moved?: number;
+};
+
+export type AgencyTransferResult = { changeId: string; examined: number; moved: number };
+
+/**
+ * A merged agency's open directives move to its successor: one `transfer` Update per directive, a few at a
+ * time, a page of the read model per run (continue-as-new carries the cursor), so a run that dies half-way
+ * resumes where it was. Workflow type name and id (`reorganisation-<change id>`) are a contract.
+ */
+export async function agencyTransferWorkflow(input: AgencyTransferInput): Promise<AgencyTransferResult> {
+  const pageSize = input.pageSize ?? 200;
+  let examined = input.examined ?? 0;
+  let moved = input.moved ?? 0;
+  const ids = await directivesAssignedTo({ agencyId: input.fromAgencyId, after: input.after ?? null, limit: pageSize });
+  await inLanes(ids, input.concurrency ?? 8, async (directiveId) => {
+    const outcome = await transferDirective({ directiveId, changeId: input.changeId, fromAgencyId: input.fromAgencyId, toAgencyId: input.toAgencyId, reason: input.reason });
+    examined++;
+    if (outcome.moved) moved++;
+  });
+  if (ids.length === pageSize) {
+    await continueAsNew<typeof agencyTransferWorkflow>({ ...input, after: ids.at(-1)!, examined, moved });
+  }
+  await finishReorganisation({ changeId: input.changeId, examined, moved });
+  return { changeId: input.changeId, examined, moved };
+}
