@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { and, desc, eq, gt, inArray, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHttpServer, type HttpServer } from '../api/serve.js';
-import { auditLog, users } from '../db/schema.js';
+import { auditLog } from '../db/schema.js';
 import { createUserWithId, json, startWorld, webSession, type World } from './support.js';
 
 /** The audit log on the real PostgreSQL: every write through either door, over a real socket, and nothing can change it. */
