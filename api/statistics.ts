@@ -130,14 +130,24 @@ export function statisticsApp({ services }: AppDeps) {
         tags: ['statistics'],
         summary: 'The four categories as things stood at the end of a period (or as of an instant in it), grouped and scoped to the caller',
         security: bearerSecurity,
-        request: { query: PeriodQuery.extend({ groupBy: z.enum(STAT_GROUPINGS).default('lead'), format: z.enum(['json', 'csv']).default('json') }) },
+        request: {
+          query: PeriodQuery.extend({
+            groupBy: z.enum(STAT_GROUPINGS).default('lead'),
+            format: z.enum(['json', 'csv']).default('json'),
+            foldMerged: z
+              .enum(['true', 'false'])
+              .default('false')
+              .openapi({ description: "Lead and assigned lines: count a merged agency's directives in its successor's line. By default each task counts for the agency that owned it then." }),
+          }),
+        },
         responses: {
           200: { description: 'The counts', content: { 'application/json': { schema: Statistics }, 'text/csv': { schema: z.string() } } },
           ...problems,
         },
       }),
       async (c) => {
-        const { groupBy, format, ...q } = c.req.valid('query');
+        const { groupBy, format, foldMerged: fold, ...rest } = c.req.valid('query');
+        const q = { ...rest, foldMerged: fold === 'true' };
         if (format === 'csv') return download(c, await services.statistics.exportStatistics(c.get('principal'), q, groupBy));
         return c.json(await services.statistics.statistics(c.get('principal'), q, groupBy), 200);
       },

@@ -275,6 +275,46 @@ export type StatRow = {
   coordinating?: Counts;
 };
 
+/**
+ * Agency lines folded into the agencies that succeeded them (merges, possibly in a chain): a merged agency's
+ * line is added to its last successor's, named by it. `successorOf` gives an agency's direct successor and its
+ * name. Lines of agencies never merged are kept as they are.
+ */
+export function foldIntoSuccessors(rows: StatRow[], successorOf: Map<string, Named>): StatRow[] {
+  const last = (id: string): Named | null => {
+    let at: Named | null = null;
+    let current = id;
+    for (let hops = 0; hops < 32; hops++) {
+      const next = successorOf.get(current);
+      if (!next) break;
+      at = next;
+      current = next.id;
+    }
+    return at;
+  };
+  const by = new Map<string, StatRow>();
+  const copy = (r: StatRow, key: Named | null): StatRow => ({
+    key,
+    counts: addCounts(emptyCounts(), r.counts),
+    ...(r.lead ? { lead: addCounts(emptyCounts(), r.lead) } : {}),
+    ...(r.coordinating ? { coordinating: addCounts(emptyCounts(), r.coordinating) } : {}),
+  });
+  for (const r of rows) {
+    const key = r.key ? (last(r.key.id) ?? r.key) : null;
+    const id = key?.id ?? '';
+    const into = by.get(id);
+    if (!into) {
+      by.set(id, copy(r, key));
+      continue;
+    }
+    addCounts(into.counts, r.counts);
+    if (r.lead) into.lead = addCounts(into.lead ?? emptyCounts(), r.lead);
+    if (r.coordinating) into.coordinating = addCounts(into.coordinating ?? emptyCounts(), r.coordinating);
+    if (r.key && into.key && r.key.id === id) into.key = r.key;
+  }
+  return [...by.values()];
+}
+
 export type StatFilters = { conferenceKind?: string | undefined; conferenceId?: string | undefined; issuedBy?: string | undefined };
 
 export type Statistics = {

@@ -4,7 +4,7 @@
  * filtered and scoped like every other read; scored and ranked by the admin's rule; frozen when a leader
  * publishes a period's result.
  */
-import { and, desc, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNotNull, or, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
 import { agencies, conferences, directiveFacts as f, directives, publishedResults, scoringRules, users } from '../db/schema.js';
 import { visibleAgencies } from '../db/scope.js';
@@ -14,6 +14,7 @@ import type { IsoDate } from '../domain/vn-time.js';
 import {
   DEFAULT_SCORING_RULE,
   addCounts,
+  foldIntoSuccessors,
   bandOf,
   daysLate,
   emptyCounts,
@@ -46,6 +47,8 @@ export type StatQuery = {
   conferenceKind?: ConferenceKind | undefined;
   conferenceId?: string | undefined;
   issuedBy?: string | undefined;
+  /** Lead and assigned lines: count a merged agency's directives in its successor's line (the directory as it is now). */
+  foldMerged?: boolean | undefined;
 };
 
 /** One number of a statistic: its grouping's key (an agency, a conference; none for the province), role and category. */
@@ -426,10 +429,18 @@ export function statisticsService({ db, config }: ServiceDeps) {
     return new Map(rows.map((r) => [r.id, r]));
   }
 
+  /** Merged agencies' lines added to their successors' (the statistics count the agency that owned each task then, unless asked). */
+  async function foldMerged(rows: StatRow[]): Promise<StatRow[]> {
+    const merged = await db.select({ id: agencies.id, successorId: agencies.successorId }).from(agencies).where(isNotNull(agencies.successorId));
+    const names = await agencyNames(merged.map((m) => m.successorId!));
+    return foldIntoSuccessors(rows, new Map(merged.map((m) => [m.id, named(names, m.successorId!)])));
+  }
+
   /** The four categories (with standing and cancelled directives apart) as of the period's end, grouped. */
   async function statistics(principal: Principal, q: StatQuery, grouping: StatGrouping): Promise<Statistics> {
     const s = await scopeOf(principal, q);
-    const rows = await GROUPINGS[grouping](s);
+    const grouped = await GROUPINGS[grouping](s);
+    const rows = q.foldMerged && (grouping === 'lead' || grouping === 'assigned') ? (await foldMerged(grouped)).sort(byName) : grouped;
     // The assigned grouping counts a directive once per agency; the province's total counts it once.
     const totals = grouping === 'assigned' ? (await province(s))[0]!.counts : totalOf(rows);
     return { ...meta(s, grouping), rows, totals };

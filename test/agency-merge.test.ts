@@ -94,8 +94,8 @@ describe('merging an agency', () => {
     expect(issued.every((e) => (e.data as { leadAgencyId: string }).leadAgencyId === predecessor.id)).toBe(true);
 
     // Statistics as of before the merge count the predecessor; as of now, the successor.
-    const leadRow = async (asOf: string, agencyId: string) => {
-      const body = await json(await world.call('GET', `/v1/statistics?period=2026-Q4&groupBy=lead&asOf=${encodeURIComponent(asOf)}`));
+    const leadRow = async (asOf: string, agencyId: string, fold = false) => {
+      const body = await json(await world.call('GET', `/v1/statistics?period=2026-Q4&groupBy=lead&asOf=${encodeURIComponent(asOf)}&foldMerged=${fold}`));
       return body.rows.find((r: { key: { id: string } | null }) => r.key?.id === agencyId)?.counts.total ?? 0;
     };
     expect(await leadRow(beforeMerge, predecessor.id)).toBe(N);
@@ -103,6 +103,24 @@ describe('merging an agency', () => {
     const now = new Date().toISOString();
     expect(await leadRow(now, successor.id)).toBe(N);
     expect(await leadRow(now, predecessor.id)).toBe(0);
+    // Asked to, the past is folded into the successor's line.
+    expect(await leadRow(beforeMerge, successor.id, true)).toBe(N);
+    expect(await leadRow(beforeMerge, predecessor.id, true)).toBe(0);
+
+    // One directive's history, as the closing note of the issue shows it.
+    const one = await world.db.select().from(directiveEvents).where(eq(directiveEvents.directiveId, ids[0]!)).orderBy(directiveEvents.seq);
+    const who = (id: string | undefined) => (id === predecessor.id ? 'predecessor' : id === successor.id ? 'successor' : id === otherSupervisor.id ? "successor's supervisor" : id);
+    const line = one.map((e) => {
+      const d = e.data as Record<string, any>;
+      if (e.type === 'issued') return `issued (lead ${who(d.leadAgencyId)})`;
+      if (e.type === 'reminder_due') return `reminder_due (${who(d.agencyId)})`;
+      if (e.type === 'overdue') return `overdue (missing ${d.missing.map(who).join(', ')})`;
+      if (e.type === 'escalated') return `escalated rung ${d.escalation.level} (${who(d.escalation.agencyId)} → ${who(d.escalation.target.agencyId)})`;
+      if (e.type === 'reassigned') return `reassigned "${d.reason}" (${who(d.before.leadAgencyId)} → ${who(d.after.leadAgencyId)})`;
+      if (e.type === 'escalation_resolved') return `escalation_resolved ${d.resolution} (rung ${d.escalations.map((x: Escalation) => x.level).join(',')} of ${who(d.escalations[0]?.agencyId)})`;
+      return e.type;
+    });
+    console.log(`a merged directive's events: ${line.join(' · ')}`);
 
     // Merged once: a second merge of it is refused, and its run is listed as finished.
     expect((await world.call('POST', `/v1/agencies/${predecessor.id}/merge`, { body: { successorId: successor.id } })).status).toBe(409);

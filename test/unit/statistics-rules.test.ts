@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SCORING_RULE, bandOf, categoryAt, daysLate, emptyCounts, foldFacts, parsePeriod, periodWindow, quarterOf, rank, ruleProblems, scoreOf, type FoldedEvent } from '../../domain/statistics.js';
+import { DEFAULT_SCORING_RULE, bandOf, categoryAt, daysLate, emptyCounts, foldFacts, foldIntoSuccessors, parsePeriod, periodWindow, quarterOf, rank, ruleProblems, scoreOf, type FoldedEvent } from '../../domain/statistics.js';
 import { vietnameseDate } from '../../services/reports/docx.js';
 import { asOfPhrase } from '../../services/reports/labels.js';
 
@@ -129,5 +129,29 @@ describe('the words of an official report', () => {
   it('says "as of 24:00" of the day a midnight ends, and the time of day otherwise', () => {
     expect(asOfPhrase('2026-09-14T17:00:00.000Z')).toBe('số liệu tính đến 24:00 ngày 14/09/2026');
     expect(asOfPhrase('2026-09-14T03:30:00.000Z')).toBe('số liệu tính đến 10:30 ngày 14/09/2026');
+  });
+});
+
+describe('folding merged agencies into their successors', () => {
+  const counts = (open_on_time: number) => ({ ...emptyCounts(), open_on_time, total: open_on_time });
+  it('adds a merged agency’s line to its last successor’s, through a chain, and keeps the others', () => {
+    const rows = [
+      { key: { id: 'a', name: 'A' }, counts: counts(2), lead: counts(2), coordinating: counts(0) },
+      { key: { id: 'b', name: 'B' }, counts: counts(3), lead: counts(1), coordinating: counts(2) },
+      { key: { id: 'c', name: 'C' }, counts: counts(5), lead: counts(5), coordinating: counts(0) },
+      { key: { id: 'x', name: 'X' }, counts: counts(7), lead: counts(7), coordinating: counts(0) },
+    ];
+    // a merged into b, b into c.
+    const successors = new Map([
+      ['a', { id: 'b', name: 'B' }],
+      ['b', { id: 'c', name: 'C' }],
+    ]);
+    const folded = foldIntoSuccessors(rows, successors);
+    expect(folded.map((r) => [r.key?.id, r.key?.name, r.counts.total, r.lead?.total, r.coordinating?.total])).toEqual([
+      ['c', 'C', 10, 8, 2],
+      ['x', 'X', 7, 7, 0],
+    ]);
+    // The rows given are not changed.
+    expect(rows[0]!.counts.total).toBe(2);
   });
 });

@@ -17,7 +17,7 @@ const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const today = () => vnDateOf(new Date());
 
 /** What a dashboard address asks for; anything unreadable falls back to the default, except the period, which the service judges. */
-type Ask = StatQuery & { groupBy: StatGrouping };
+type Ask = Omit<StatQuery, 'foldMerged'> & { groupBy: StatGrouping };
 
 function askOf(c: Context<WebEnv>): Ask {
   const q = (k: string) => c.req.query(k)?.trim() || undefined;
