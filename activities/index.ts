@@ -79,6 +79,7 @@ export function createActivities({ db, notify = NO_NOTIFY, startDelivery, sendRe
           .returning({ id: directiveEvents.id });
         if (inserted.length === 0) return { recorded: false };
 
+        const span = planSpanOf(s.deadlines ?? []);
         const row = {
           workflowId: input.workflowId,
           conferenceId: s.conferenceId,
@@ -94,8 +95,8 @@ export function createActivities({ db, notify = NO_NOTIFY, startDelivery, sendRe
           issuedBy: s.issuedBy,
           issuedAt: new Date(s.issuedAt),
           completedAt: s.completedAt ? new Date(s.completedAt) : null,
-          plannedFrom: planSpanOf(s.deadlines ?? []).from,
-          plannedUntil: planSpanOf(s.deadlines ?? []).until,
+          plannedFrom: span.from,
+          plannedUntil: span.until,
           lastSeq: input.seq,
           updatedAt: sql`now()`,
         };

@@ -6,7 +6,7 @@ import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { ServiceFailure } from '../domain/failures.js';
 import { isDatabaseUnreachable } from '../services/index.js';
-import { actionOf, clientAddress } from '../services/request-address.js';
+import { writeOf } from '../services/request-address.js';
 import { agenciesApp } from './agencies.js';
 import { auditApp } from './audit.js';
 import { authenticate, PrincipalCache } from './auth.js';
@@ -84,15 +84,7 @@ export function createApp(deps: AppDeps) {
   app.use('/v1/*', async (c, next) => {
     if (c.req.method === 'GET' || c.req.method === 'HEAD' || c.req.method === 'OPTIONS') return next();
     await next();
-    await deps.services.audit.record({
-      principal: c.get('principal') ?? null,
-      action: actionOf(c),
-      path: c.req.path,
-      status: c.res.status,
-      address: clientAddress(c, deps.config.http.trustedProxies),
-      door: 'api',
-      requestId: c.get('requestId') ?? null,
-    });
+    await deps.services.audit.record(writeOf(c, 'api', c.get('principal') ?? null, deps.config.http.trustedProxies, c.get('requestId') ?? null));
   });
   app.use('/v1/*', authenticate(principals));
   // Chained so that the routes' types accumulate into AppType, which the typed client (api/client.ts) reads.

@@ -16,20 +16,8 @@ export type AuditEntry = {
   requestId: string | null;
 };
 
-export type AuditEntryView = {
-  id: number;
-  at: string;
-  actorId: string | null;
-  actorName: string | null;
-  role: string | null;
-  agencyId: string | null;
-  action: string;
-  path: string;
-  status: number;
-  address: string;
-  door: 'api' | 'web';
-  requestId: string | null;
-};
+/** An entry as stored, its instant as ISO-8601. */
+export type AuditEntryView = Omit<typeof auditLog.$inferSelect, 'at'> & { at: string };
 
 export type AuditQuery = { from?: string | undefined; to?: string | undefined; actor?: string | undefined; agency?: string | undefined; cursor?: string | undefined; limit?: number | undefined };
 

@@ -1,14 +1,15 @@
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context } from 'hono';
 import { matchedRoutes, routePath } from 'hono/route';
+import type { AuditEntry } from './audit.js';
+import type { Principal } from './context.js';
 
 /**
  * The client's address, for the audit log and for counting failed sign-ins: the socket's, or, behind
  * `trustedProxies` proxies, the entry they added to X-Forwarded-For (never one the client wrote itself).
  * Both doors read it the same way.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any door's context: the API's and the pages' differ in their variables
-export function clientAddress(c: Context<any>, trustedProxies: number, socket: () => string | undefined = () => socketAddress(c)): string {
+export function clientAddress(c: Context, trustedProxies: number, socket: () => string | undefined = () => socketAddress(c)): string {
   if (trustedProxies > 0) {
     const hops = (c.req.header('x-forwarded-for') ?? '').split(',').map((h) => h.trim()).filter(Boolean);
     const added = hops[hops.length - trustedProxies];
@@ -17,8 +18,7 @@ export function clientAddress(c: Context<any>, trustedProxies: number, socket: (
   return (socket() ?? 'unknown').slice(0, 100);
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- as above
-function socketAddress(c: Context<any>): string | undefined {
+function socketAddress(c: Context): string | undefined {
   try {
     return getConnInfo(c).remote.address;
   } catch {
@@ -31,8 +31,12 @@ function socketAddress(c: Context<any>): string | undefined {
  * What a request does, for the audit log: its method and the route registered for it (`POST /v1/agencies`),
  * also when a middleware refused it before that route ran; a path no route has is named by the catch-all.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- as above
-export function actionOf(c: Context<any>): string {
+export function actionOf(c: Context): string {
   const route = matchedRoutes(c).filter((r) => r.method === c.req.method).at(-1);
   return `${c.req.method} ${route?.path ?? routePath(c)}`;
+}
+
+/** The audit entry of a write a door has answered: what it was, its outcome and where it came from. */
+export function writeOf(c: Context, door: AuditEntry['door'], principal: Principal | null, trustedProxies: number, requestId: string | null = null): AuditEntry {
+  return { principal, action: actionOf(c), path: c.req.path, status: c.res.status, address: clientAddress(c, trustedProxies), door, requestId };
 }

@@ -1,13 +1,12 @@
-import { randomUUID } from 'node:crypto';
 import { and, eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { agencies, directiveEvents, users, webhooks } from '../db/schema.js';
 import type { DeadlinePolicy } from '../domain/deadlines.js';
 import type { DirectiveEventType } from '../domain/events.js';
 import type { Escalation } from '../domain/directive.js';
-import { agencyTransferWorkflowId, startDirectiveWorkflow } from '../services/temporal.js';
+import { agencyTransferWorkflowId } from '../services/temporal.js';
 import type { AgencyTransferResult } from '../workflows/agency-transfer.js';
-import { createOrg, inSeconds, type Org } from './lifecycle-support.js';
+import { createOrg, inSeconds, issueMany, type Org } from './lifecycle-support.js';
 import { createAgency, createUserWithId, eventually, json, startWorld, webSession, type World } from './support.js';
 
 /**
@@ -34,25 +33,7 @@ describe('merging an agency', () => {
     const [hook] = await world.db.insert(webhooks).values({ agencyId: predecessor.id, url: 'http://127.0.0.1:9/hook', secret: 'whsec_test' }).returning();
 
     const N = 50;
-    const ids = Array.from({ length: N }, () => randomUUID());
-    const dueAt = inSeconds(4);
-    await Promise.all(
-      ids.map((directiveId) =>
-        startDirectiveWorkflow(world.client, world.taskQueue, {
-          directiveId,
-          title: `Nhiệm vụ ${directiveId.slice(0, 8)}`,
-          body: '',
-          leadAgencyId: predecessor.id,
-          coordinatingAgencyIds: [],
-          conferenceId: null,
-          dueAt,
-          issuedBy: org.leaderId,
-          issuedAt: new Date().toISOString(),
-          regime: { kind: 'none' },
-          policy: POLICY,
-        }),
-      ),
-    );
+    const ids = await issueMany(world, org, N, { leadAgencyId: predecessor.id, dueAt: inSeconds(4), policy: POLICY });
     const eventsOf = (type: DirectiveEventType) => world.db.select().from(directiveEvents).where(and(inArray(directiveEvents.directiveId, ids), eq(directiveEvents.type, type)));
     // Every directive reminded and escalated once (rung 1, to the predecessor itself) before the merge.
     await eventually(async () => ((await eventsOf('escalated')).length === N ? true : undefined), 30_000);

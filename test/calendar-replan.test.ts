@@ -1,15 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { and, count, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, count, desc, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { calendarChanges, directiveEvents, directives } from '../db/schema.js';
 import { DEFAULT_POLICY, type DeadlinePolicy } from '../domain/deadlines.js';
 import type { EventOf } from '../domain/events.js';
 import { vnEndOfDay } from '../domain/vn-time.js';
-import { calendarReplanWorkflowId, startDirectiveWorkflow } from '../services/temporal.js';
+import { calendarReplanWorkflowId } from '../services/temporal.js';
 import type { CalendarReplanResult, calendarReplanWorkflow } from '../workflows/calendar-replan.js';
 import { pendingTimers, stampOf } from '../workflows/lifecycle.js';
 import { stateQuery } from '../workflows/messages.js';
-import { createOrg, eventsOf, startDirective, waitForEvents, type Org } from './lifecycle-support.js';
+import { createOrg, eventsOf, issueMany, startDirective, waitForEvents, type Org } from './lifecycle-support.js';
 import { json, startWorld, webSession, type World } from './support.js';
 
 /**
@@ -43,35 +43,8 @@ const calendarMoves = async (id: string) =>
     .filter((e) => e.type === 'replanned' && (e.data as { reason: string }).reason === 'calendar')
     .map((e) => (e as unknown as EventOf<'replanned'> & { data: { reason: 'calendar' } }).data);
 
-/** Starts `n` directives due on `dueDate` (default policy), 50 at a time; resolves once all are in the read model. */
-async function issueMany(n: number, dueDate: string): Promise<string[]> {
-  const ids: string[] = [];
-  for (let i = 0; i < n; i += 50) {
-    const batch = Array.from({ length: Math.min(50, n - i) }, () => randomUUID());
-    await Promise.all(
-      batch.map((directiveId) =>
-        startDirectiveWorkflow(world.client, world.taskQueue, {
-          directiveId,
-          title: `Nhiệm vụ ${directiveId.slice(0, 8)}`,
-          body: '',
-          leadAgencyId: org.lead.id,
-          coordinatingAgencyIds: [],
-          conferenceId: null,
-          dueAt: vnEndOfDay(dueDate).toISOString(),
-          dueDate,
-          issuedBy: org.leaderId,
-          issuedAt: new Date().toISOString(),
-          regime: { kind: 'none' },
-          policy: DEFAULT_POLICY,
-        }),
-      ),
-    );
-    ids.push(...batch);
-  }
-  const issued = async () => (await world.db.select({ n: count() }).from(directives).where(inArray(directives.id, ids)))[0]!.n;
-  while ((await issued()) < n) await new Promise((r) => setTimeout(r, 200));
-  return ids;
-}
+/** `n` directives due on `dueDate` (default policy), all in the read model. */
+const issueDue = (n: number, dueDate: string) => issueMany(world, org, n, { dueAt: vnEndOfDay(dueDate).toISOString(), dueDate, policy: DEFAULT_POLICY });
 
 /** How many `replanned` events each directive has for the change. */
 const replansPerDirective = (changeId: string) =>
@@ -154,7 +127,7 @@ describe('re-planning running directives when the calendar changes', () => {
   it('re-plans 500 open directives, each exactly once, even when the change is sent again', async () => {
     const N = 500;
     const started = Date.now();
-    const ids = await issueMany(N, '2031-05-14');
+    const ids = await issueDue(N, '2031-05-14');
     const issuedIn = Date.now() - started;
 
     const t0 = Date.now();
@@ -182,7 +155,7 @@ describe('re-planning running directives when the calendar changes', () => {
   }, 240_000);
 
   it('resumes a re-plan whose worker stopped half-way, moving each directive once', async () => {
-    const ids = await issueMany(40, '2031-06-11');
+    const ids = await issueDue(40, '2031-06-11');
     const changeId = randomUUID();
     const handle = await world.client.workflow.start<typeof calendarReplanWorkflow>('calendarReplanWorkflow', {
       taskQueue: world.taskQueue,

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { asc, eq } from 'drizzle-orm';
-import { directiveEvents, escalations } from '../db/schema.js';
+import { asc, count, eq, inArray } from 'drizzle-orm';
+import { directiveEvents, directives, escalations } from '../db/schema.js';
 import type { DeadlinePolicy } from '../domain/deadlines.js';
 import type { Actor } from '../domain/directive.js';
 import { startDirectiveWorkflow } from '../services/temporal.js';
@@ -57,6 +57,38 @@ export async function startDirective(world: World, org: Org, overrides: Partial<
   const handle = (await startDirectiveWorkflow(world.client, world.taskQueue, input))!;
   await waitForEvents(world, input.directiveId, (e) => e.some((x) => x.type === 'issued'));
   return { input, handle, id: input.directiveId };
+}
+
+/**
+ * Starts `n` directives (lead: the org's lead agency unless overridden), 50 at a time; resolves with their ids
+ * once every one of them is in the read model.
+ */
+export async function issueMany(world: World, org: Org, n: number, overrides: Partial<DirectiveInput> = {}): Promise<string[]> {
+  const ids: string[] = [];
+  for (let i = 0; i < n; i += 50) {
+    const batch = Array.from({ length: Math.min(50, n - i) }, () => randomUUID());
+    await Promise.all(
+      batch.map((directiveId) =>
+        startDirectiveWorkflow(world.client, world.taskQueue, {
+          directiveId,
+          title: `Nhiệm vụ ${directiveId.slice(0, 8)}`,
+          body: '',
+          leadAgencyId: org.lead.id,
+          coordinatingAgencyIds: [],
+          conferenceId: null,
+          dueAt: null,
+          issuedBy: org.leaderId,
+          issuedAt: new Date().toISOString(),
+          regime: { kind: 'none' },
+          ...overrides,
+        }),
+      ),
+    );
+    ids.push(...batch);
+  }
+  const issued = async () => (await world.db.select({ n: count() }).from(directives).where(inArray(directives.id, ids)))[0]!.n;
+  await eventually(async () => ((await issued()) === n ? true : undefined), 60_000, 200);
+  return ids;
 }
 
 export const eventsOf = (world: World, id: string) =>

@@ -23,7 +23,7 @@ import { signInPages } from './pages/sign-in.js';
 import { statisticsPages } from './pages/statistics.js';
 import { ssoPages } from './pages/sso.js';
 import { browserContext, formTokens, requireSignIn } from './security.js';
-import { actionOf, clientAddress } from './page.js';
+import { writeOf } from './page.js';
 
 export function webApp(deps: WebDeps) {
   const app = new Hono<WebEnv>();
@@ -34,15 +34,7 @@ export function webApp(deps: WebDeps) {
   app.use('*', async (c, next) => {
     if (c.req.method !== 'POST') return next();
     await next();
-    await deps.services.audit.record({
-      principal: c.get('person') ?? null,
-      action: actionOf(c),
-      path: new URL(c.req.url).pathname,
-      status: c.res.status,
-      address: clientAddress(c, deps.config.http.trustedProxies),
-      door: 'web',
-      requestId: null,
-    });
+    await deps.services.audit.record(writeOf(c, 'web', c.get('person') ?? null, deps.config.http.trustedProxies));
   });
   app.use('*', formTokens(deps.config.http.publicUrl));
   app.route('/', signInPages(deps));

@@ -1,6 +1,6 @@
 import { continueAsNew, proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
-import { inLanes } from './calendar-replan.js';
+import { inLanes } from './lanes.js';
 
 /** No maximumAttempts: a busy directive or a database outage delays the move; nothing skips a directive. */
 const { directivesAssignedTo, transferDirective, finishReorganisation } = proxyActivities<Activities>({

@@ -1,5 +1,6 @@
 import { continueAsNew, proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
+import { inLanes } from './lanes.js';
 
 /**
  * A change of the working calendar re-plans every open directive whose plan reaches the changed days: one
@@ -37,24 +38,14 @@ export type CalendarReplanInput = {
 /** `moved`: the directives this change has moved (each counted once, however often it was sent). */
 export type CalendarReplanResult = { changeId: string; examined: number; moved: number };
 
-/** Runs `each` over the items, `lanes` at a time (deterministic: the lanes take items in order). */
-export async function inLanes<T>(items: T[], lanes: number, each: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const lane = async () => {
-    while (next < items.length) await each(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(Math.max(1, lanes), items.length) }, lane));
-}
-
 /** The workflow type name (ids: `calendar-replan-<change id>`); a contract with running workflows. */
 export async function calendarReplanWorkflow(input: CalendarReplanInput): Promise<CalendarReplanResult> {
   const pageSize = input.pageSize ?? 200;
-  const concurrency = Math.max(1, input.concurrency ?? 8);
   let examined = input.examined ?? 0;
   let moved = input.moved ?? 0;
 
   const ids = await affectedDirectives({ from: input.from, to: input.to, after: input.after ?? null, limit: pageSize });
-  await inLanes(ids, concurrency, async (directiveId) => {
+  await inLanes(ids, input.concurrency ?? 8, async (directiveId) => {
     const outcome = await replanDirective({ directiveId, changeId: input.changeId, cause: input.cause });
     examined++;
     if (outcome.moved) moved++;
