@@ -12,6 +12,12 @@ export const NOT_YET_MET_BARS: string[] = [
   // takes a bare app to 0.65–0.78× (the three 0.49), then the rate limiter, the NUL check, bearer authentication and the OpenAPI
   // route's validation, before the same query the bare app runs.
   'http.me',
+  // The officer's web list pages against a fixed 25 ms at 20,000 directives: met in most quick runs, missed in two
+  // of five clean-clone runs on 2026-12-05 (agency filter 35.5 ms; search without diacritics 34.4 ms, rounds
+  // 1.23–1.53) while the hand-written SQL of the same page took 20–27 ms itself, so the page is within 1.1–1.4× its
+  // own query (the vsSql bars, which pass). The query's floor is near the bar on this machine: not met reliably yet.
+  'lists.web.officer.agency.p95',
+  'lists.web.officer.q.diacritics.p95',
 ];
 
 /** Whether `name` is one of NOT_YET_MET_BARS. */
