@@ -5,7 +5,7 @@ import { loadOverrides } from '../db/calendar.js';
 import type { Database, Tx } from '../db/client.js';
 import { EVENTS_CHANNEL, type EventAnnouncement } from '../db/events.js';
 import { recordFact } from '../db/facts.js';
-import { agencies, assignments, calendarChanges, directiveEvents, directives, escalations, reorganisations, reports, users } from '../db/schema.js';
+import { agencies, assignments, calendarChanges, directiveEvents, directives, escalations, reorganisationMoves, reorganisations, reports, users } from '../db/schema.js';
 import { WorkingCalendar } from '../domain/calendar.js';
 import type { Plan, PlanInput, PlannedDeadline, ReplanInput } from '../domain/deadlines.js';
 import type { Escalation, EscalationTarget } from '../domain/directive.js';
@@ -202,6 +202,16 @@ export function createActivities({ db, notify = NO_NOTIFY, startDelivery, sendRe
         .orderBy(asc(assignments.directiveId))
         .limit(input.limit);
       return rows.map((r) => r.id);
+    },
+
+    /** One page of a split's plan: each directive and the successor it goes to, in directive id order. */
+    async plannedMoves(input: { changeId: string; after: string | null; limit: number }): Promise<Array<{ directiveId: string; toAgencyId: string }>> {
+      return db
+        .select({ directiveId: reorganisationMoves.directiveId, toAgencyId: reorganisationMoves.toAgencyId })
+        .from(reorganisationMoves)
+        .where(and(eq(reorganisationMoves.reorganisationId, input.changeId), input.after ? gt(reorganisationMoves.directiveId, input.after) : undefined))
+        .orderBy(asc(reorganisationMoves.directiveId))
+        .limit(input.limit);
     },
 
     /** Moves one directive's place from the predecessor to the successor; whether it moved is read from its history. */

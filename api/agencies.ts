@@ -6,7 +6,7 @@ import { bearerSecurity, createdHeaders, createResponses, IdempotencyHeaders, Id
 const Reorganisation = z
   .object({
     id: z.uuid(),
-    kind: z.enum(['merge']),
+    kind: z.enum(['merge', 'split']),
     fromAgencyId: z.uuid(),
     toAgencyId: z.uuid(),
     reason: z.string(),
@@ -15,8 +15,46 @@ const Reorganisation = z
     finishedAt: z.string().nullable(),
     examined: z.number().int().nullable().openapi({ description: "The predecessor's open directives asked to move" }),
     moved: z.number().int().nullable(),
+    rules: z.array(z.object({ toAgencyId: z.uuid(), keywords: z.array(z.string()) })).nullable().openapi({ description: "A split's rules; its toAgencyId is the default successor" }),
   })
   .openapi('Reorganisation');
+
+const SplitRule = z
+  .object({
+    toAgencyId: z.uuid(),
+    keywords: z.array(z.string().trim().min(1).max(100)).min(1).max(50).openapi({ description: 'Whole words the title holds (case and diacritics ignored)' }),
+  })
+  .strict();
+const SplitRequest = z
+  .object({
+    defaultSuccessorId: z.uuid().openapi({ description: 'Takes what no rule and no choice sends elsewhere: directives, sub-units, users not named, webhooks' }),
+    rules: z.array(SplitRule).max(50).optional().openapi({ description: 'In order: the first rule one of whose keywords the title holds decides' }),
+    directives: z
+      .array(z.object({ directiveId: z.uuid(), toAgencyId: z.uuid() }).strict())
+      .max(10_000)
+      .optional()
+      .openapi({ description: "The admin's choice for single directives; it comes before the rules" }),
+    users: z
+      .array(z.object({ userId: z.uuid(), toAgencyId: z.uuid().nullable() }).strict())
+      .max(10_000)
+      .optional()
+      .openapi({ description: 'Where a user goes; null deactivates the account. Users not named go to the default successor' }),
+  })
+  .strict()
+  .openapi('SplitRequest');
+const SplitPreview = z
+  .array(
+    z.object({
+      directiveId: z.uuid(),
+      title: z.string(),
+      role: z.enum(['lead', 'coordinating']),
+      toAgencyId: z.uuid(),
+      by: z.enum(['admin', 'rule', 'default']),
+      keyword: z.string().nullable(),
+    }),
+  )
+  .openapi('SplitPreview');
+const SplitMoves = z.array(z.object({ directiveId: z.uuid(), toAgencyId: z.uuid(), by: z.enum(['admin', 'rule', 'default']), keyword: z.string().nullable() }));
 
 const Agency = z
   .object({
@@ -63,6 +101,9 @@ export function agenciesApp({ services }: AppDeps) {
   app.post('/', requirePermission('administer'));
   app.patch('/:id', requirePermission('administer'));
   app.post('/:id/aliases', requirePermission('importConclusions'));
+  app.post('/:id/merge', requirePermission('administer'));
+  app.post('/:id/split', requirePermission('administer'));
+  app.post('/:id/split-preview', requirePermission('administer'));
 
   return app
     .openapi(
@@ -135,10 +176,47 @@ export function agenciesApp({ services }: AppDeps) {
     )
     .openapi(
       createRoute({
+        method: 'post',
+        path: '/{id}/split-preview',
+        tags: ['agencies'],
+        summary: 'Where each open directive of an agency would go if it were split with these rules (admin); changes nothing',
+        security: bearerSecurity,
+        request: { params: IdParam, body: { content: { 'application/json': { schema: SplitRequest } }, required: true } },
+        responses: { 200: { description: 'One line per open directive', content: { 'application/json': { schema: SplitPreview } } }, ...problems },
+      }),
+      async (c) => c.json(await services.agencies.splitPreview(c.get('principal'), c.req.valid('param').id, c.req.valid('json')), 200),
+    )
+    .openapi(
+      createRoute({
+        method: 'post',
+        path: '/{id}/split',
+        tags: ['agencies'],
+        summary:
+          "Split an agency into several (admin): it becomes inactive, each open directive moves through its workflow to the successor chosen for it, by a rule or the default (reason 'chia tách'); users go where named (or are deactivated), the rest of the directory to the default successor",
+        security: bearerSecurity,
+        request: { params: IdParam, body: { content: { 'application/json': { schema: SplitRequest } }, required: true } },
+        responses: { 202: { description: 'Split; the directives are moving', content: { 'application/json': { schema: Reorganisation } } }, ...problems },
+      }),
+      async (c) => c.json(await services.agencies.split(c.get('principal'), c.req.valid('param').id, c.req.valid('json')), 202),
+    )
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: '/reorganisations/{id}/moves',
+        tags: ['agencies'],
+        summary: "A split's plan: the successor of each directive and why (admin)",
+        security: bearerSecurity,
+        request: { params: IdParam },
+        responses: { 200: { description: 'In directive id order', content: { 'application/json': { schema: SplitMoves } } }, ...problems },
+      }),
+      async (c) => c.json(await services.agencies.moves(c.get('principal'), c.req.valid('param').id), 200),
+    )
+    .openapi(
+      createRoute({
         method: 'get',
         path: '/reorganisations',
         tags: ['agencies'],
-        summary: 'The latest merges and how far the move of their directives got (admin)',
+        summary: 'The latest merges and splits and how far the move of their directives got (admin)',
         security: bearerSecurity,
         responses: { 200: { description: 'Newest first', content: { 'application/json': { schema: z.array(Reorganisation) } } }, ...problems },
       }),

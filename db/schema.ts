@@ -34,6 +34,7 @@ import {
   type Timeliness,
 } from '../domain/lists.js';
 import type { PublishedReport, ScoringRule } from '../domain/statistics.js';
+import type { SplitChoice, SplitRule } from '../domain/split.js';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 
@@ -359,7 +360,7 @@ export const calendarChanges = pgTable('calendar_changes', {
  */
 export const reorganisations = pgTable('reorganisations', {
   id: uuid('id').primaryKey().defaultRandom(),
-  kind: text('kind').$type<'merge'>().notNull(),
+  kind: text('kind').$type<'merge' | 'split'>().notNull(),
   fromAgencyId: uuid('from_agency_id')
     .notNull()
     .references(() => agencies.id),
@@ -375,7 +376,32 @@ export const reorganisations = pgTable('reorganisations', {
   /** Open directives of the predecessor asked to move, and how many moved. */
   examined: integer('examined'),
   moved: integer('moved'),
+  /** A split's rules as the admin gave them (`toAgencyId` is then the default successor). */
+  rules: jsonb('rules').$type<SplitRule[]>(),
 });
+
+/**
+ * A split's plan: the successor each open directive of the predecessor goes to, decided when the split is made
+ * (by the admin per directive, by a rule, or the default), so the move is the same whenever it runs.
+ */
+export const reorganisationMoves = pgTable(
+  'reorganisation_moves',
+  {
+    reorganisationId: uuid('reorganisation_id')
+      .notNull()
+      .references(() => reorganisations.id),
+    directiveId: uuid('directive_id')
+      .notNull()
+      .references(() => directives.id),
+    toAgencyId: uuid('to_agency_id')
+      .notNull()
+      .references(() => agencies.id),
+    /** 'admin', 'rule' or 'default'; and the keyword that matched. */
+    by: text('by').$type<SplitChoice['by']>().notNull(),
+    keyword: text('keyword'),
+  },
+  (t) => [primaryKey({ columns: [t.reorganisationId, t.directiveId] })],
+);
 
 /**
  * Every write made through the API or the web app (and, with confidential directives, every read of one):

@@ -1,6 +1,8 @@
-import { and, asc, desc, eq, isNull, ne, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, ne, notInArray, sql } from 'drizzle-orm';
 import { foldVietnamese } from '../domain/text.js';
-import { agencies, reorganisations, users, webhooks } from '../db/schema.js';
+import { agencies, assignments, directives, reorganisationMoves, reorganisations, users, webhooks } from '../db/schema.js';
+import { CLOSED_STATUSES } from '../domain/lists.js';
+import { successorFor, type SplitChoice, type SplitRule } from '../domain/split.js';
 import { FailureType, ServiceFailure } from '../domain/failures.js';
 import { requirePermission } from './auth.js';
 import type { Principal, ServiceDeps } from './context.js';
@@ -37,10 +39,10 @@ const columns = {
   active: agencies.active,
 };
 
-/** A merge and how far its directives' move got. */
+/** A merge or a split and how far its directives' move got. */
 export type ReorganisationView = {
   id: string;
-  kind: 'merge';
+  kind: 'merge' | 'split';
   fromAgencyId: string;
   toAgencyId: string;
   reason: string;
@@ -49,7 +51,24 @@ export type ReorganisationView = {
   finishedAt: string | null;
   examined: number | null;
   moved: number | null;
+  /** A split's rules (`toAgencyId` is then its default successor). */
+  rules: SplitRule[] | null;
 };
+
+/**
+ * A split ("chia tách"): the predecessor's open directives go each to one successor (named per directive, else by
+ * the first matching rule, else the default); its users go where the admin says (null: deactivated), else to the
+ * default successor, like its sub-units and webhooks.
+ */
+export type SplitRequest = {
+  defaultSuccessorId: string;
+  rules?: SplitRule[] | undefined;
+  directives?: Array<{ directiveId: string; toAgencyId: string }> | undefined;
+  users?: Array<{ userId: string; toAgencyId: string | null }> | undefined;
+};
+
+/** One open directive of an agency being split and the successor it would go to. */
+export type SplitPreview = Array<{ directiveId: string; title: string; role: 'lead' | 'coordinating' } & SplitChoice>;
 
 const reorganisationView = (r: typeof reorganisations.$inferSelect): ReorganisationView => ({
   id: r.id,
@@ -62,17 +81,27 @@ const reorganisationView = (r: typeof reorganisations.$inferSelect): Reorganisat
   finishedAt: r.finishedAt?.toISOString() ?? null,
   examined: r.examined,
   moved: r.moved,
+  rules: r.rules ?? null,
 });
 
-/** The reason a merge's moves carry in every directive's history. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The reason a merge's (and a split's) moves carry in every directive's history. */
 export const MERGE_REASON = 'sáp nhập';
+export const SPLIT_REASON = 'chia tách';
 
 /** The agency directory: a tree of any depth with a supervising agency per node (organisation is data). */
 export function agencyService({ db, temporal, config, logger }: ServiceDeps) {
   /** Saved before this runs; when Temporal cannot be reached the move starts with the API next time. */
   const startMove = async (r: typeof reorganisations.$inferSelect): Promise<void> => {
     try {
-      await startAgencyTransfer(temporal, config.temporal.taskQueue, { changeId: r.id, fromAgencyId: r.fromAgencyId, toAgencyId: r.toAgencyId, reason: r.reason });
+      await startAgencyTransfer(temporal, config.temporal.taskQueue, {
+        changeId: r.id,
+        fromAgencyId: r.fromAgencyId,
+        toAgencyId: r.toAgencyId,
+        reason: r.reason,
+        ...(r.kind === 'split' ? { planned: true } : {}),
+      });
       await db.update(reorganisations).set({ startedAt: sql`now()` }).where(eq(reorganisations.id, r.id));
     } catch (err) {
       logger.warn({ err, reorganisation: r.id }, 'reorganisation not started; it starts with the API next time');
@@ -95,6 +124,47 @@ export function agencyService({ db, temporal, config, logger }: ServiceDeps) {
         current = row?.up ?? null;
       }
     }
+  };
+
+  /** The open directives an agency has a place in now, with its role there. */
+  const openPlaces = (executor: Pick<typeof db, 'selectDistinct'>, agencyId: string) =>
+    executor
+      .selectDistinct({ directiveId: directives.id, title: directives.title, role: assignments.role })
+      .from(assignments)
+      .innerJoin(directives, eq(directives.id, assignments.directiveId))
+      .where(and(eq(assignments.agencyId, agencyId), isNull(assignments.endedAt), notInArray(directives.status, [...CLOSED_STATUSES])))
+      .orderBy(asc(directives.id));
+  /** A successor must be active, never merged, and not the agency being reorganised. */
+  const requireSuccessors = async (fromId: string, ids: string[], pointer: string) => {
+    const unique = [...new Set(ids)];
+    const bad = unique.find((id) => !UUID.test(id));
+    if (bad !== undefined) throw new ServiceFailure(FailureType.Invalid, 'Unknown agency.', undefined, [{ location: 'body', pointer, message: `No agency ${bad}` }]);
+    const rows = unique.length ? await db.select({ id: agencies.id, active: agencies.active, successorId: agencies.successorId }).from(agencies).where(inArray(agencies.id, unique)) : [];
+    for (const id of unique) {
+      const row = rows.find((r) => r.id === id);
+      if (!row) throw new ServiceFailure(FailureType.Invalid, 'Unknown agency.', undefined, [{ location: 'body', pointer, message: `No agency ${id}` }]);
+      if (id === fromId) throw new ServiceFailure(FailureType.Invalid, 'An agency cannot be its own successor.', undefined, [{ location: 'body', pointer, message: id }]);
+      if (row.successorId || !row.active) {
+        throw new ServiceFailure(FailureType.Invalid, 'The successor must be an active agency that has not been merged itself.', undefined, [{ location: 'body', pointer, message: id }]);
+      }
+    }
+  };
+  const requireReorganisable = async (id: string) => {
+    const [from] = await db.select({ ...columns, successorId: agencies.successorId }).from(agencies).where(eq(agencies.id, id));
+    if (!from) throw new ServiceFailure(FailureType.NotFound, `No agency ${id}.`);
+    if (from.successorId) throw new ServiceFailure(FailureType.Conflict, 'This agency has already been merged.');
+    return from;
+  };
+  const plan = (places: Array<{ directiveId: string; title: string; role: string }>, request: SplitRequest): SplitPreview => {
+    const chosen = new Map((request.directives ?? []).map((d) => [d.directiveId, d.toAgencyId]));
+    const byId = new Map<string, SplitPreview[number]>();
+    for (const p of places) {
+      // A directive where the agency is both lead and coordinating moves once, as lead.
+      if (byId.get(p.directiveId)?.role === 'lead') continue;
+      const choice = successorFor(p.title, request.rules ?? [], request.defaultSuccessorId, chosen.get(p.directiveId));
+      byId.set(p.directiveId, { directiveId: p.directiveId, title: p.title, role: p.role === 'lead' ? 'lead' : 'coordinating', ...choice });
+    }
+    return [...byId.values()];
   };
 
   return {
@@ -157,9 +227,7 @@ export function agencyService({ db, temporal, config, logger }: ServiceDeps) {
      */
     async merge(principal: Principal, id: string, body: { successorId: string }): Promise<ReorganisationView> {
       requirePermission(principal, 'administer');
-      const [from] = await db.select({ ...columns, successorId: agencies.successorId }).from(agencies).where(eq(agencies.id, id));
-      if (!from) throw new ServiceFailure(FailureType.NotFound, `No agency ${id}.`);
-      if (from.successorId) throw new ServiceFailure(FailureType.Conflict, 'This agency has already been merged.');
+      const from = await requireReorganisable(id);
       const [to] = await db.select({ ...columns, successorId: agencies.successorId }).from(agencies).where(eq(agencies.id, body.successorId));
       if (!to) throw new ServiceFailure(FailureType.Invalid, 'Unknown agency.', undefined, [{ location: 'body', pointer: '/successorId', message: `No agency ${body.successorId}` }]);
       if (to.id === from.id) throw new ServiceFailure(FailureType.Invalid, 'An agency cannot be merged into itself.');
@@ -176,6 +244,81 @@ export function agencyService({ db, temporal, config, logger }: ServiceDeps) {
       await startMove(row);
       const [after] = await db.select().from(reorganisations).where(eq(reorganisations.id, row.id));
       return reorganisationView(after!);
+    },
+
+    /** Where each open directive of the agency would go under these rules: what the split form shows before it is made. */
+    async splitPreview(principal: Principal, id: string, request: SplitRequest): Promise<SplitPreview> {
+      requirePermission(principal, 'administer');
+      await requireReorganisable(id);
+      return plan(await openPlaces(db, id), request);
+    },
+
+    /**
+     * Splits an agency ("chia tách"): in one transaction it is marked inactive (its successor of record, for
+     * escalations that still name it and for folded statistics, is the default successor), its users, sub-units
+     * and webhooks move, and each open directive's successor is decided and kept as the plan; then the plan runs
+     * as a workflow (each directive's `transfer` Update to its own successor).
+     */
+    async split(principal: Principal, id: string, request: SplitRequest): Promise<ReorganisationView> {
+      requirePermission(principal, 'administer');
+      const from = await requireReorganisable(id);
+      await requireSuccessors(id, [request.defaultSuccessorId], '/defaultSuccessorId');
+      await requireSuccessors(id, (request.rules ?? []).map((r) => r.toAgencyId), '/rules');
+      await requireSuccessors(id, (request.directives ?? []).map((d) => d.toAgencyId), '/directives');
+      await requireSuccessors(id, (request.users ?? []).flatMap((u) => (u.toAgencyId ? [u.toAgencyId] : [])), '/users');
+      const to = request.defaultSuccessorId;
+      const row = await db.transaction(async (tx) => {
+        await tx.execute(sql`select 1 from ${agencies} where ${agencies.id} = ${from.id} for update`);
+        const places = await openPlaces(tx, from.id);
+        const foreign = (request.directives ?? []).filter((d) => !places.some((p) => p.directiveId === d.directiveId));
+        if (foreign.length) {
+          throw new ServiceFailure(FailureType.Invalid, 'A directive named is not an open directive of this agency.', undefined, [
+            { location: 'body', pointer: '/directives', message: foreign.map((d) => d.directiveId).join(', ') },
+          ]);
+        }
+        const staff = await tx.select({ id: users.id }).from(users).where(eq(users.agencyId, from.id));
+        const strangers = (request.users ?? []).filter((u) => !staff.some((s) => s.id === u.userId));
+        if (strangers.length) {
+          throw new ServiceFailure(FailureType.Invalid, 'A user named does not belong to this agency.', undefined, [
+            { location: 'body', pointer: '/users', message: strangers.map((u) => u.userId).join(', ') },
+          ]);
+        }
+        await tx.update(agencies).set({ successorId: to, active: false }).where(eq(agencies.id, from.id));
+        await tx.update(agencies).set({ parentId: to }).where(and(eq(agencies.parentId, from.id), ne(agencies.id, to)));
+        await tx.update(agencies).set({ supervisorId: to }).where(and(eq(agencies.supervisorId, from.id), ne(agencies.id, to)));
+        for (const u of request.users ?? []) {
+          if (u.toAgencyId) await tx.update(users).set({ agencyId: u.toAgencyId }).where(eq(users.id, u.userId));
+          else await tx.update(users).set({ revokedAt: sql`coalesce(${users.revokedAt}, now())` }).where(eq(users.id, u.userId));
+        }
+        const named = (request.users ?? []).map((u) => u.userId);
+        await tx
+          .update(users)
+          .set({ agencyId: to })
+          .where(and(eq(users.agencyId, from.id), named.length ? notInArray(users.id, named) : undefined));
+        await tx.update(webhooks).set({ agencyId: to }).where(eq(webhooks.agencyId, from.id));
+        const [r] = await tx
+          .insert(reorganisations)
+          .values({ kind: 'split', fromAgencyId: from.id, toAgencyId: to, reason: SPLIT_REASON, rules: request.rules ?? [], createdBy: principal.userId })
+          .returning();
+        const moves = plan(places, request);
+        if (moves.length) {
+          await tx.insert(reorganisationMoves).values(moves.map((m) => ({ reorganisationId: r!.id, directiveId: m.directiveId, toAgencyId: m.toAgencyId, by: m.by, keyword: m.keyword })));
+        }
+        return r!;
+      });
+      await startMove(row);
+      const [after] = await db.select().from(reorganisations).where(eq(reorganisations.id, row.id));
+      return reorganisationView(after!);
+    },
+
+    /** A split's plan: where each directive went and why. */
+    async moves(principal: Principal, reorganisationId: string) {
+      requirePermission(principal, 'administer');
+      return db
+        .select({ directiveId: reorganisationMoves.directiveId, toAgencyId: reorganisationMoves.toAgencyId, by: reorganisationMoves.by, keyword: reorganisationMoves.keyword })
+        .from(reorganisationMoves)
+        .where(eq(reorganisationMoves.reorganisationId, reorganisationId))
+        .orderBy(asc(reorganisationMoves.directiveId));
     },
 
     async reorganisations(principal: Principal): Promise<ReorganisationView[]> {

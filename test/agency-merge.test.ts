@@ -1,6 +1,6 @@
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, isNull } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { agencies, directiveEvents, users, webhooks } from '../db/schema.js';
+import { agencies, assignments, directiveEvents, users, webhooks } from '../db/schema.js';
 import type { DeadlinePolicy } from '../domain/deadlines.js';
 import type { DirectiveEventType } from '../domain/events.js';
 import type { Escalation } from '../domain/directive.js';
@@ -120,4 +120,120 @@ describe('merging an agency', () => {
     await admin.post(`/admin/agencies/${from.id}/merge`, { successorId: to.id });
     expect(await (await admin.get('/admin/agencies')).text()).toContain('Cơ quan này đã được sáp nhập.');
   });
+});
+
+describe('splitting an agency', () => {
+  it('sends each open directive to the successor the admin chose, else the first matching rule, else the default; users and webhooks go where told', async () => {
+    const predecessor = await createAgency(world.db, 'So Lao dong Thuong binh Xa hoi', org.supervisor.id);
+    const health = await createAgency(world.db, 'So Y te moi', org.supervisor.id);
+    const labour = await createAgency(world.db, 'So Noi vu (lao dong)', org.supervisor.id);
+    const fallback = await createAgency(world.db, 'So Giao duc', org.supervisor.id);
+    const [movedOfficer, revokedOfficer, otherOfficer] = await Promise.all([1, 2, 3].map(() => createUserWithId(world.db, { role: 'officer', agencyId: predecessor.id })));
+    const [hook] = await world.db.insert(webhooks).values({ agencyId: predecessor.id, url: 'http://127.0.0.1:9/split', secret: 'whsec_test' }).returning();
+
+    const due = inSeconds(3600);
+    const titled = async (title: string, overrides = {}) => (await issueMany(world, org, 1, { title, leadAgencyId: predecessor.id, dueAt: due, ...overrides }))[0]!;
+    const ids = {
+      hospital: await titled('Nâng cấp Bệnh viện đa khoa tỉnh'),
+      clinics: await titled('Y tế cơ sở vùng cao'),
+      jobs: await titled('Giải quyết việc làm cho người LAO ĐỘNG'),
+      schools: await titled('Sắp xếp trường học'),
+      chosen: await titled('Bệnh viện dã chiến, giao theo quyết định riêng'),
+      // The predecessor coordinates here; the lead stays.
+      coordinating: await titled('Bảo trợ xã hội', { leadAgencyId: org.lead.id, coordinatingAgencyIds: [predecessor.id] }),
+    };
+    const body = {
+      defaultSuccessorId: fallback.id,
+      rules: [
+        { toAgencyId: health.id, keywords: ['y tế', 'bệnh viện'] },
+        { toAgencyId: labour.id, keywords: ['lao động', 'bảo trợ'] },
+      ],
+      directives: [{ directiveId: ids.chosen, toAgencyId: labour.id }],
+      users: [
+        { userId: movedOfficer!.id, toAgencyId: health.id },
+        { userId: revokedOfficer!.id, toAgencyId: null },
+      ],
+    };
+    const expected: Record<string, string> = {
+      [ids.hospital]: health.id,
+      [ids.clinics]: health.id,
+      [ids.jobs]: labour.id,
+      [ids.schools]: fallback.id,
+      [ids.chosen]: labour.id,
+      [ids.coordinating]: labour.id,
+    };
+
+    // The preview says where each would go, and changes nothing.
+    const preview = await json(await world.call('POST', `/v1/agencies/${predecessor.id}/split-preview`, { body }));
+    expect(Object.fromEntries(preview.map((p: { directiveId: string; toAgencyId: string }) => [p.directiveId, p.toAgencyId]))).toEqual(expected);
+    expect(preview.find((p: { directiveId: string }) => p.directiveId === ids.chosen)).toMatchObject({ by: 'admin' });
+    expect(preview.find((p: { directiveId: string }) => p.directiveId === ids.schools)).toMatchObject({ by: 'default' });
+    expect(preview.find((p: { directiveId: string }) => p.directiveId === ids.jobs)).toMatchObject({ by: 'rule', keyword: 'lao động' });
+    expect((await world.db.select().from(agencies).where(eq(agencies.id, predecessor.id)))[0]!.active).toBe(true);
+
+    // A directive that is not the predecessor's cannot be placed by the split.
+    const [elsewhere] = await issueMany(world, org, 1, { dueAt: due });
+    const refused = await world.call('POST', `/v1/agencies/${predecessor.id}/split`, { body: { ...body, directives: [{ directiveId: elsewhere!, toAgencyId: health.id }] } });
+    expect(refused.status).toBe(422);
+    expect((await world.db.select().from(agencies).where(eq(agencies.id, predecessor.id)))[0]!.active).toBe(true);
+
+    const res = await world.call('POST', `/v1/agencies/${predecessor.id}/split`, { body });
+    expect(res.status).toBe(202);
+    const reorganisation = await json(res);
+    expect(reorganisation).toMatchObject({ kind: 'split', fromAgencyId: predecessor.id, toAgencyId: fallback.id, reason: 'chia tách', rules: body.rules });
+    const result: AgencyTransferResult = await world.client.workflow.getHandle(agencyTransferWorkflowId(reorganisation.id)).result();
+    expect(result).toEqual({ changeId: reorganisation.id, examined: 6, moved: 6 });
+
+    // Each directive moved once, to its own successor, with the reason "chia tách"; the read model follows.
+    const all = Object.values(ids);
+    const moves = (await world.db.select().from(directiveEvents).where(and(inArray(directiveEvents.directiveId, all), eq(directiveEvents.type, 'reassigned')))).map(
+      (e) => ({ directiveId: e.directiveId, ...(e.data as { reason: string; transfer: { changeId: string; toAgencyId: string } }) }),
+    );
+    expect(moves).toHaveLength(6);
+    expect(moves.every((m) => m.reason === 'chia tách' && m.transfer.changeId === reorganisation.id)).toBe(true);
+    expect(Object.fromEntries(moves.map((m) => [m.directiveId, m.transfer.toAgencyId]))).toEqual(expected);
+    const places = await world.db.select().from(assignments).where(and(inArray(assignments.directiveId, all), isNull(assignments.endedAt)));
+    for (const [directiveId, agencyId] of Object.entries(expected)) {
+      const role = directiveId === ids.coordinating ? 'coordinating' : 'lead';
+      expect(places.some((p) => p.directiveId === directiveId && p.agencyId === agencyId && p.role === role)).toBe(true);
+    }
+    expect(places.some((p) => p.agencyId === predecessor.id)).toBe(false);
+    expect(places.some((p) => p.directiveId === ids.coordinating && p.agencyId === org.lead.id && p.role === 'lead')).toBe(true);
+    const plan = await json(await world.call('GET', `/v1/agencies/reorganisations/${reorganisation.id}/moves`));
+    expect(plan).toHaveLength(6);
+
+    // The directory: inactive, its successor of record the default; users moved, revoked or defaulted; the webhook to the default.
+    expect((await world.db.select().from(agencies).where(eq(agencies.id, predecessor.id)))[0]).toMatchObject({ active: false, successorId: fallback.id });
+    const people = await world.db.select().from(users).where(inArray(users.id, [movedOfficer!.id, revokedOfficer!.id, otherOfficer!.id]));
+    const person = (id: string) => people.find((p) => p.id === id)!;
+    expect(person(movedOfficer!.id).agencyId).toBe(health.id);
+    expect(person(revokedOfficer!.id).revokedAt).not.toBeNull();
+    expect(person(otherOfficer!.id)).toMatchObject({ agencyId: fallback.id, revokedAt: null });
+    expect((await world.db.select().from(webhooks).where(eq(webhooks.id, hook!.id)))[0]!.agencyId).toBe(fallback.id);
+    expect((await world.call('POST', `/v1/agencies/${predecessor.id}/split`, { body })).status).toBe(409);
+  }, 120_000);
+
+  it('is an admin’s form: the preview shows where each directive goes, a refusal comes back with the reason', async () => {
+    const from = await createAgency(world.db, 'Phong tach');
+    const a = await createAgency(world.db, 'Phong A');
+    const b = await createAgency(world.db, 'Phong B');
+    const [code] = (await world.db.select({ code: agencies.code }).from(agencies).where(eq(agencies.id, b.id))).map((r) => r.code);
+    const [one] = await issueMany(world, org, 1, { title: 'Đề án chuyển đổi số', leadAgencyId: from.id, dueAt: inSeconds(3600) });
+    const admin = await webSession(world, 'admin');
+    const form = await (await admin.get(`/admin/agencies/${from.id}/split`)).text();
+    expect(form).toContain('Đề án chuyển đổi số');
+    const preview = await (await admin.post(`/admin/agencies/${from.id}/split`, { intent: 'preview', defaultSuccessorId: a.id, rules: `${code}: chuyển đổi số` })).text();
+    expect(preview).toContain('Theo quy tắc: Phong B');
+    // No default successor: the same form, with the reason.
+    const refused = await admin.post(`/admin/agencies/${from.id}/split`, { intent: 'split', rules: `${code}: chuyển đổi số` });
+    expect(refused.status).toBe(200);
+    expect(await refused.text()).toContain('Cơ quan tiếp nhận mặc định');
+    expect((await admin.post(`/admin/agencies/${from.id}/split`, { intent: 'split', defaultSuccessorId: a.id, rules: `${code}: chuyển đổi số` })).status).toBe(303);
+    const [split] = await world.db.select().from(agencies).where(eq(agencies.id, from.id));
+    expect(split).toMatchObject({ successorId: a.id, active: false });
+    await eventually(async () => {
+      const [move] = await world.db.select().from(directiveEvents).where(and(eq(directiveEvents.directiveId, one!), eq(directiveEvents.type, 'reassigned')));
+      return (move?.data as { transfer?: { toAgencyId: string } } | undefined)?.transfer?.toAgencyId === b.id ? true : undefined;
+    }, 30_000);
+  }, 60_000);
 });

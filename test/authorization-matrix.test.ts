@@ -82,6 +82,8 @@ async function conference(): Promise<string> {
   return conferenceId!;
 }
 const agency = async () => (await json(await admin('POST', '/v1/agencies', { code: `P-${randomUUID().slice(0, 8)}`, name: 'Cơ quan thử' }))).id as string;
+/** A fresh agency split into M, as the admin did it: its reorganisation id. */
+const split = async () => (await json(await admin('POST', `/v1/agencies/${await agency()}/split`, { defaultSuccessorId: M.id }))).id as string;
 const user = async () => (await json(await admin('POST', '/v1/users', { name: 'Người thử', role: 'leader' }))).id as string;
 let publishedPeriod: Promise<string> | undefined;
 /** A result a leader published once (the fixtures of a row run side by side, so they share one), read by everyone. */
@@ -193,6 +195,16 @@ const cells: Cell[] = ([
   { op: 'GET /v1/agencies', path: () => '/v1/agencies', expect: everyone(200) },
   { op: 'POST /v1/agencies/{id}/merge', path: (id) => `/v1/agencies/${id}/merge`, fixture: agency, body: () => ({ successorId: M.id }), expect: adminOnly(202) },
   { op: 'GET /v1/agencies/reorganisations', path: () => '/v1/agencies/reorganisations', expect: adminOnly(200) },
+  { op: 'POST /v1/agencies/{id}/split', path: (id) => `/v1/agencies/${id}/split`, fixture: agency, body: () => ({ defaultSuccessorId: M.id }), expect: adminOnly(202) },
+  {
+    op: 'POST /v1/agencies/{id}/split-preview',
+    path: (id) => `/v1/agencies/${id}/split-preview`,
+    fixture: agency,
+    body: () => ({ defaultSuccessorId: M.id }),
+    // A preview changes nothing, but shows an agency's open directives: the admin's, like the split.
+    expect: { ...adminOnly(200), oversight: 403 },
+  },
+  { op: 'GET /v1/agencies/reorganisations/{id}/moves', path: (id) => `/v1/agencies/reorganisations/${id}/moves`, fixture: split, expect: adminOnly(200) },
   { op: 'POST /v1/agencies', path: () => '/v1/agencies', body: () => ({ code: `M-${randomUUID().slice(0, 8)}`, name: 'Cơ quan mới' }), expect: adminOnly(201) },
   { op: 'PATCH /v1/agencies/{id}', path: (id) => `/v1/agencies/${id}`, fixture: agency, body: () => ({ name: 'Cơ quan đổi tên' }), expect: adminOnly(200) },
   // Each principal its own alias (a name that named another agency would be a 409).

@@ -3,7 +3,8 @@ import type { Child, FC } from 'hono/jsx';
 import { CALENDAR_OVERRIDE_KINDS, includes, LANGUAGES, ROLES, type Language, type Role } from '../../domain/lists.js';
 import { FailureType, ServiceFailure } from '../../domain/failures.js';
 import { formatDay, formatDue } from '../../domain/vn-time.js';
-import type { AgencyView } from '../../services/agencies.js';
+import { parseSplitRules, successorFor } from '../../domain/split.js';
+import type { AgencyView, SplitRequest } from '../../services/agencies.js';
 import type { WebDeps, WebEnv } from '../context.js';
 import type { Dictionary } from '../i18n.js';
 import { Csrf, Layout, Notice, type PageContext } from '../layout.js';
@@ -71,6 +72,7 @@ const AgencyTree: FC<{ ctx: PageContext; all: AgencyView[]; parent: string | nul
                 </button>
               </form>
             ) : null}
+            {a.active ? <a href={`/admin/agencies/${a.id}/split`}>{t.admin.split}</a> : null}
           </details>
           <AgencyTree ctx={ctx} all={all} parent={a.id} />
         </li>
@@ -99,6 +101,24 @@ const Flashes: FC<{ flash: Flash & { language: Language } }> = ({ flash }) => (
     {flash.ok ? <Notice kind="ok">{flash.ok}</Notice> : null}
   </>
 );
+
+/** The split form's fields as a request: `d:<directive>` and `u:<user>` selects, the rules as "CODE: words" lines. */
+function splitRequestOf(f: Record<string, string>, all: AgencyView[]): { value: Partial<SplitRequest> & { defaultSuccessorId: string }; errors: string[] } {
+  const { rules, errors } = parseSplitRules(f.rules ?? '', (code) => all.find((a) => a.code.toLowerCase() === code.toLowerCase())?.id);
+  const pick = (prefix: string) =>
+    Object.entries(f)
+      .filter(([k, v]) => k.startsWith(prefix) && v)
+      .map(([k, v]) => [k.slice(prefix.length), v] as const);
+  return {
+    value: {
+      defaultSuccessorId: f.defaultSuccessorId ?? '',
+      rules,
+      directives: pick('d:').map(([directiveId, toAgencyId]) => ({ directiveId, toAgencyId })),
+      users: pick('u:').map(([userId, to]) => ({ userId, toAgencyId: to === 'revoke' ? null : to })),
+    },
+    errors,
+  };
+}
 
 /** Agencies, users, the working-day calendar and webhooks, for admins. */
 export function adminPages({ services, config }: WebDeps) {
@@ -179,6 +199,99 @@ export function adminPages({ services, config }: WebDeps) {
   post('/agencies/:id{[0-9a-f-]{36}}/merge', '/admin/agencies', async (c, f) => {
     if (!f.successorId) throw new ServiceFailure(FailureType.Invalid, c.get('t').admin.mergeInto);
     await services.agencies.merge(personOf(c), c.req.param('id')!, { successorId: f.successorId });
+  });
+  /**
+   * Splitting an agency: the form shows each open directive with the successor the rules give it (changed by
+   * "Preview"), lets the admin choose one per directive and say where each user goes; a refusal comes back
+   * as the same form with the reason.
+   */
+  const splitPage = async (c: Context<WebEnv>, f: Record<string, string> = {}, error?: string) => {
+    const ctx = pageContext(c);
+    const { t } = ctx;
+    const person = personOf(c);
+    const id = c.req.param('id')!;
+    const [all, people] = await Promise.all([services.agencies.list(person), services.users.list(person)]);
+    const agency = all.find((a) => a.id === id);
+    if (!agency) throw new ServiceFailure(FailureType.NotFound, `No agency ${id}.`);
+    const request = splitRequestOf(f, all);
+    const plan = await services.agencies.splitPreview(person, id, { ...request.value, defaultSuccessorId: request.value.defaultSuccessorId || '' });
+    const successors = all.filter((x) => x.id !== id && x.active);
+    const nameOf = (aid: string) => all.find((x) => x.id === aid)?.name ?? '—';
+    const staff = people.filter((u) => u.agencyId === id && !u.revoked);
+    return c.html(
+      page(
+        ctx,
+        'agencies',
+        t.admin.splitTitle(agency.name),
+        <>
+          {error || request.errors.length ? <Notice kind="error">{[error ? reasonIn(ctx.language, error) : '', ...request.errors].filter(Boolean).join(' · ')}</Notice> : null}
+          <p>{t.admin.splitHelp}</p>
+          <form method="post" action={`/admin/agencies/${id}/split`}>
+            <Csrf ctx={ctx} />
+            <AgencySelect name="defaultSuccessorId" all={successors} label={t.admin.splitDefault} empty={t.admin.none} selected={f.defaultSuccessorId ?? null} />
+            <label>
+              {t.admin.splitRules}
+              <textarea name="rules" rows={4} placeholder="SYT: y tế, bệnh viện">
+                {f.rules ?? ''}
+              </textarea>
+              <small>{t.admin.splitRulesHelp}</small>
+            </label>
+            <h3>{t.admin.splitDirectives}</h3>
+            {plan.length === 0 ? <p>{t.admin.splitNone}</p> : null}
+            {plan.map((p) => (
+              <label>
+                {p.title}
+                <select name={`d:${p.directiveId}`}>
+                  <option value="">{t.admin.splitByPlan(p.by === 'admin' ? nameOf(successorFor(p.title, request.value.rules ?? [], request.value.defaultSuccessorId).toAgencyId) : nameOf(p.toAgencyId))}</option>
+                  {successors.map((a) => (
+                    <option value={a.id} selected={f[`d:${p.directiveId}`] === a.id}>
+                      {a.name}
+                    </option>
+                  ))}
+                </select>
+              </label>
+            ))}
+            {staff.length ? <h3>{t.admin.splitUsers}</h3> : null}
+            {staff.map((u) => (
+              <label>
+                {u.name}
+                <select name={`u:${u.id}`}>
+                  <option value="">{t.admin.splitUserDefault}</option>
+                  {successors.map((a) => (
+                    <option value={a.id} selected={f[`u:${u.id}`] === a.id}>
+                      {a.name}
+                    </option>
+                  ))}
+                  <option value="revoke" selected={f[`u:${u.id}`] === 'revoke'}>
+                    {t.admin.splitDeactivate}
+                  </option>
+                </select>
+              </label>
+            ))}
+            <div class="grid">
+              <button type="submit" name="intent" value="preview" class="secondary">
+                {t.admin.splitPreview}
+              </button>
+              <button type="submit" name="intent" value="split">
+                {t.admin.split}
+              </button>
+            </div>
+          </form>
+        </>,
+      ),
+    );
+  };
+  app.get('/agencies/:id{[0-9a-f-]{36}}/split', (c) => splitPage(c));
+  app.post('/agencies/:id{[0-9a-f-]{36}}/split', async (c) => {
+    const f = await formFields(c);
+    if (f.intent !== 'split') return splitPage(c, f);
+    const request = splitRequestOf(f, await services.agencies.list(personOf(c)));
+    if (request.errors.length) return splitPage(c, f);
+    if (!request.value.defaultSuccessorId) return splitPage(c, f, c.get('t').admin.splitDefault);
+    const result = await attempt(() => services.agencies.split(personOf(c), c.req.param('id')!, request.value as SplitRequest));
+    if (!result.ok) return splitPage(c, f, result.failure.message);
+    setFlash(c, { ok: c.get('t').admin.splitDone });
+    return seeOther(c, '/admin/agencies');
   });
   post('/agencies', '/admin/agencies', async (c, f) => {
     await services.agencies.create(personOf(c), {
