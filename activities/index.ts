@@ -97,6 +97,8 @@ export function createActivities({ db, notify = NO_NOTIFY, startDelivery, sendRe
           completedAt: s.completedAt ? new Date(s.completedAt) : null,
           plannedFrom: span.from,
           plannedUntil: span.until,
+          parentId: s.parent?.directiveId ?? null,
+          assigneeId: s.assigneeId ?? null,
           lastSeq: input.seq,
           updatedAt: sql`now()`,
         };

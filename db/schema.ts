@@ -178,6 +178,10 @@ export const directives = pgTable(
      */
     plannedFrom: timestamp('planned_from', { withTimezone: true }),
     plannedUntil: timestamp('planned_until', { withTimezone: true }),
+    /** A sub-task's parent directive (delegation to a sub-unit or a named officer); null for a directive of its own. */
+    parentId: uuid('parent_id').references((): AnyPgColumn => directives.id),
+    /** A sub-task given to a named officer of the lead agency. */
+    assigneeId: uuid('assignee_id'),
     /** Sequence number of the last event applied; projections only move forward. */
     lastSeq: integer('last_seq').notNull(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
@@ -187,6 +191,9 @@ export const directives = pgTable(
     index('directives_status_idx').on(t.status),
     index('directives_due_at_idx').on(t.dueAt),
     index('directives_conference_idx').on(t.conferenceId),
+    index('directives_parent_idx')
+      .on(t.parentId)
+      .where(sql`${t.parentId} is not null`),
     // A list is newest first (services/directive-reads.ts). Walking this index, a due range or a status is checked
     // in the index itself, so the rows a page skips cost no heap read (a due range matches old directives).
     index('directives_issued_at_id_idx').on(t.issuedAt, t.id, t.dueAt, t.status),

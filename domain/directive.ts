@@ -46,6 +46,12 @@ export type ExtensionRequest = {
  */
 export type StoredExtensionRequest = ExtensionRequest | (Omit<ExtensionRequest, 'proposedDueDate' | 'proposedDueAt'> & { proposedDueAt: string; proposedDueDate?: undefined });
 
+/** Where a sub-task sits: the directive it was split from, whose lead agency delegated it and whose ladder it climbs. */
+export type ParentRef = { directiveId: string; leadAgencyId: string; issuedBy: string | null };
+
+/** A sub-task as its parent holds it: enough to refuse completing the parent while some are open. */
+export type Subtask = { directiveId: string; title: string; leadAgencyId: string; assigneeId: string | null; dueAt: string | null; closed: boolean };
+
 export type DirectiveState = {
   directiveId: string;
   title: string;
@@ -81,7 +87,14 @@ export type DirectiveState = {
   fired?: string[];
   escalations?: Escalation[];
   extensions?: ExtensionRequest[];
-  completion?: { submittedAt: string; by: string; summary: string } | null;
+  /** `closeOpenSubtasks`: the lead confirmed that the sub-tasks open then close with it, with this note. */
+  completion?: { submittedAt: string; by: string; summary: string; closeOpenSubtasks?: { note: string } } | null;
   reviews?: Array<{ at: string; by: string; accepted: boolean; note: string }>;
   cancellation?: { at: string; by: string; reason: string } | null;
+  /** A sub-task's parent ("chuyển tiếp tới các cấp trực thuộc"); absent for a directive of its own. */
+  parent?: ParentRef | null;
+  /** A sub-task given to a named officer of the lead agency rather than to a sub-unit. */
+  assigneeId?: string | null;
+  /** The sub-tasks this directive was split into, and which of them have closed. */
+  subtasks?: Subtask[];
 };

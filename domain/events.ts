@@ -7,7 +7,7 @@
  * (marked "before …") for as long as such events can be in a database.
  */
 import type { ReportingRegime, PlannedDeadline } from './deadlines.js';
-import type { Escalation, Report, StoredExtensionRequest } from './directive.js';
+import type { Escalation, Report, StoredExtensionRequest, Subtask } from './directive.js';
 
 /** One deadline whose due instant a re-plan moved, for the history's sentence ("hạn … chuyển từ … sang … do …"). */
 export type DeadlineMove = { deadlineKey: string; kind: PlannedDeadline['kind']; label: string; from: string; to: string };
@@ -38,11 +38,13 @@ export type EventPayloads = {
     | { reason: 'lifecycle_upgrade'; dueAt: string | null; deadlines: PlannedDeadline[] }
     /** The working calendar changed (a decision loaded, an override set or removed): unfired instants moved. */
     | { reason: 'calendar'; changeId: string; cause: string; dueAt: string | null; deadlines: PlannedDeadline[]; moves: DeadlineMove[] };
-  completion_submitted: { summary: string };
+  completion_submitted: { summary: string; closeOpenSubtasks?: { note: string } };
   completion_reviewed: { accepted: boolean; note: string };
   /** `transfer`: the move was an agency's reorganisation (a merge), not a leader's decision. */
   reassigned: { before: Ownership; after: Ownership; reason: string; transfer?: AgencyTransfer };
   cancelled: { reason: string };
+  /** The lead agency split the directive into sub-tasks (each a directive of its own). */
+  delegated: { subtasks: Subtask[] };
 };
 
 export type DirectiveEventType = keyof EventPayloads;
@@ -69,6 +71,7 @@ const ALL: Record<DirectiveEventType, true> = {
   completion_reviewed: true,
   reassigned: true,
   cancelled: true,
+  delegated: true,
 };
 export const EVENT_TYPES = Object.keys(ALL) as DirectiveEventType[];
 

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { WorkflowHandle } from '@temporalio/client';
+import type { Client, WorkflowHandle } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { eq } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
@@ -17,6 +17,8 @@ import { startDirectiveWorkflow } from '../services/temporal.js';
 import {
   acknowledgeUpdate,
   cancelUpdate,
+  delegateUpdate,
+  stateQuery,
   decideExtensionUpdate,
   requestExtensionUpdate,
   replanUpdate,
@@ -27,13 +29,13 @@ import {
 } from '../workflows/messages.js';
 import type { DeadlinePolicy } from '../domain/deadlines.js';
 import type { Actor } from '../domain/directive.js';
-import type { DirectiveInput } from '../workflows/types.js';
+import { workflowIdFor, type DirectiveInput } from '../workflows/types.js';
 import { runMain } from '../config.js';
 import { withScratchSystem } from './scratch-system.js';
 
 const outDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'test', 'histories');
 
-type Ctx = { handle: WorkflowHandle; db: Database; leadAgencyId: string; leadOfficer: Actor; supervisor: Actor; leader: Actor; events: () => Promise<string[]> };
+type Ctx = { handle: WorkflowHandle; client: Client; db: Database; leadAgencyId: string; otherAgencyId: string; leadOfficer: Actor; supervisor: Actor; leader: Actor; events: () => Promise<string[]> };
 type Scenario = {
   name: string;
   input: (now: number) => Partial<DirectiveInput>;
@@ -147,6 +149,30 @@ const scenarios: Scenario[] = [
     },
     doneWhen: (t) => t.includes('reassigned') && t.includes('cancelled'),
   },
+  {
+    // Split into two sub-tasks (child workflows); one completes and tells the parent; the parent completes with
+    // the lead's confirmation and closes the other.
+    name: 'delegation-two-subtasks-parent-completed-closing-one',
+    input: (now) => ({ dueAt: at(now, 3600), policy: FAST_POLICY }),
+    drive: async (ctx) => {
+      await waitFor(ctx, (t) => t.includes('issued'));
+      const ids = [randomUUID(), randomUUID()];
+      const subtask = (directiveId: string, title: string) => ({ directiveId, title, body: '', leadAgencyId: ctx.otherAgencyId, assigneeId: null, dueAt: new Date(Date.now() + 1_800_000).toISOString(), dueDate: null });
+      await ctx.handle.executeUpdate(delegateUpdate, { args: [{ actor: ctx.leadOfficer, subtasks: [subtask(ids[0]!, 'Phần việc thứ nhất'), subtask(ids[1]!, 'Phần việc thứ hai')] }] });
+      const unitOfficer: Actor = { userId: randomUUID(), role: 'officer', agencyId: ctx.otherAgencyId };
+      const first = ctx.client.workflow.getHandle(workflowIdFor(ids[0]!));
+      for (let i = 0; i < 40 && !(await first.query(stateQuery).catch(() => null))?.deadlines; i++) await new Promise((r) => setTimeout(r, 250));
+      await first.executeUpdate(submitCompletionUpdate, { args: [{ actor: unitOfficer, summary: 'Xong phần thứ nhất' }] });
+      await first.executeUpdate(reviewCompletionUpdate, { args: [{ actor: ctx.supervisor, accept: true, note: '' }] });
+      await first.result();
+      for (let i = 0; i < 40 && !(await ctx.handle.query(stateQuery)).subtasks?.some((t) => t.closed); i++) await new Promise((r) => setTimeout(r, 250));
+      await ctx.handle.executeUpdate(submitCompletionUpdate, { args: [{ actor: ctx.leadOfficer, summary: 'Hoàn thành', closeOpenSubtasks: { note: 'Chuyển sang kỳ sau' } }] });
+      await ctx.handle.executeUpdate(reviewCompletionUpdate, { args: [{ actor: ctx.supervisor, accept: true, note: 'Đạt' }] });
+      await ctx.handle.result();
+      await ctx.client.workflow.getHandle(workflowIdFor(ids[1]!)).result();
+    },
+    doneWhen: (t) => t.includes('delegated') && t.includes('completion_reviewed'),
+  },
 ];
 
 async function main() {
@@ -184,8 +210,10 @@ async function main() {
       const handle = (await startDirectiveWorkflow(client, taskQueue, input))!;
       const ctx: Ctx = {
         handle,
+        client,
         db,
         leadAgencyId: lead!.id,
+        otherAgencyId: coordinating!.id,
         leadOfficer: { userId: randomUUID(), role: 'officer', agencyId: lead!.id },
         supervisor: { userId: randomUUID(), role: 'supervisor', agencyId: supervisor!.id },
         leader: { userId: leaderId, role: 'leader', agencyId: null },

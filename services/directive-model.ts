@@ -55,7 +55,25 @@ export type DirectiveDetail = DirectiveView & {
   extensionRequests: ExtensionRequestView[];
   /** The workflow's live `state` query, or null when no worker can answer now. */
   live: DirectiveState | null;
+  /** A sub-task's parent directive. */
+  parent: { id: string; title: string } | null;
+  /** A sub-task given to a named officer of the lead agency. */
+  assigneeId: string | null;
+  /** The sub-tasks it was split into, with the roll-up; null when it has none. */
+  subtasks: SubtaskRollup | null;
 };
+
+export type SubtaskRollup = {
+  total: number;
+  done: number;
+  /** The worst timeliness among the sub-tasks not cancelled (overdue, then completed late, then on time). */
+  worstTimeliness: Timeliness;
+  items: Array<{ id: string; title: string; leadAgencyId: string; assigneeId: string | null; status: DirectiveStatus; timeliness: Timeliness; dueAt: string | null }>;
+};
+
+/** Worst first: an open overdue task outranks one finished late, which outranks work on time. */
+const SEVERITY: Timeliness[] = ['open_overdue', 'completed_late', 'open_on_time', 'completed_on_time', 'no_deadline'];
+export const worstTimelinessOf = (values: Timeliness[]): Timeliness => SEVERITY.find((t) => values.includes(t)) ?? 'no_deadline';
 
 export type DirectiveQuery = {
   q?: string | undefined;

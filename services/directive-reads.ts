@@ -27,6 +27,8 @@ import {
   STATE_COLUMNS,
   unknownAgency,
   type DirectiveDetail,
+  type SubtaskRollup,
+  worstTimelinessOf,
   type DirectiveQuery,
   type DirectiveView,
   type StoredEventView,
@@ -140,13 +142,49 @@ export function directiveReads(deps: ServiceDeps) {
     return rows.map((r) => ({ ...storedEvent(r), seq: r.seq, occurredAt: r.occurredAt.toISOString(), actorId: r.actorId }));
   }
 
+  /** A sub-task's parent and the parent's lead agency now (whose officers see and receive its first rung). */
+  async function parentOf(id: string): Promise<{ id: string; leadAgencyId: string; title: string } | null> {
+    const [row] = await db
+      .select({ id: directives.id, leadAgencyId: directives.leadAgencyId, title: directives.title })
+      .from(directives)
+      .where(sql`${directives.id} = (select c.parent_id from ${directives} c where c.id = ${id})`);
+    return row ?? null;
+  }
+
+  /** Who sees a directive: its assigned agencies' scopes, and for a sub-task its parent's lead agency's too. */
+  async function sees(principal: Principal, known: DirectiveState): Promise<boolean> {
+    const scope = await visibleAgencies(db, principal);
+    if (seesAgencies(scope, [known.leadAgencyId, ...known.coordinatingAgencyIds])) return true;
+    const parentLead = known.parent?.leadAgencyId ?? (await parentOf(known.directiveId))?.leadAgencyId;
+    return parentLead !== undefined && seesAgencies(scope, [parentLead]);
+  }
+
   /** A directive the principal may see, or NotFound: its existence outside the caller's scope does not leak. */
   async function visible(principal: Principal, id: string): Promise<DirectiveState> {
     // The projection may trail a just-issued directive by a moment; the workflow knows it already.
     const known = (await projected(id)) ?? (await liveState(id));
-    const scope = await visibleAgencies(db, principal);
-    if (!known || !seesAgencies(scope, [known.leadAgencyId, ...known.coordinatingAgencyIds])) throw notFound(id);
+    if (!known || !(await sees(principal, known))) throw notFound(id);
     return known;
+  }
+
+  /** A directive's sub-tasks as the read model has them, and the roll-up: done / total and the worst timeliness. */
+  async function subtasksOf(id: string): Promise<SubtaskRollup | null> {
+    const rows = await db
+      .select({
+        id: directives.id,
+        title: directives.title,
+        leadAgencyId: directives.leadAgencyId,
+        assigneeId: directives.assigneeId,
+        status: directives.status,
+        timeliness: directives.timeliness,
+        dueAt: directives.dueAt,
+      })
+      .from(directives)
+      .where(eq(directives.parentId, id))
+      .orderBy(asc(directives.issuedAt), asc(directives.id));
+    if (rows.length === 0) return null;
+    const items = rows.map((r) => ({ ...r, dueAt: r.dueAt?.toISOString() ?? null }));
+    return { total: items.length, done: items.filter((r) => r.status === 'completed').length, worstTimeliness: worstTimelinessOf(items.filter((r) => r.status !== 'cancelled').map((r) => r.timeliness)), items };
   }
 
   return {
@@ -213,12 +251,14 @@ export function directiveReads(deps: ServiceDeps) {
 
     /** The projection when it exists, else the workflow's own answer (the projection may lag a start by a moment). */
     async detail(principal: Principal, id: string): Promise<DirectiveDetail> {
-      const [fromDb, live, events] = await Promise.all([projected(id), liveState(id), storedEvents(id)]);
+      const [fromDb, live, events, parent, subtasks] = await Promise.all([projected(id), liveState(id), storedEvents(id), parentOf(id), subtasksOf(id)]);
       const base = fromDb ?? live;
-      const scope = await visibleAgencies(db, principal);
-      if (!base || !seesAgencies(scope, [base.leadAgencyId, ...base.coordinatingAgencyIds])) throw notFound(id);
+      if (!base || !(await sees(principal, { ...base, parent: base.parent ?? live?.parent ?? null }))) throw notFound(id);
       return {
         ...(await viewOf(base)),
+        parent: parent ? { id: parent.id, title: parent.title } : null,
+        assigneeId: live?.assigneeId ?? base.assigneeId ?? null,
+        subtasks,
         deadlines: deadlinesFrom(events),
         acknowledgements: events.flatMap((e) => (e.type === 'acknowledged' ? [{ agencyId: e.data.agencyId, at: e.occurredAt }] : [])),
         reports: events.flatMap((e) => (e.type === 'report_submitted' ? [e.data.report] : [])),
@@ -258,11 +298,8 @@ export function directiveReads(deps: ServiceDeps) {
     },
 
     async events(principal: Principal, id: string): Promise<StoredEventView[]> {
-      const [exists] = await db
-        .select({ id: directives.id })
-        .from(directives)
-        .where(and(eq(directives.id, id), assignedToAny(await visibleAgencies(db, principal))));
-      if (!exists) throw notFound(id);
+      const known = await projected(id);
+      if (!known || !(await sees(principal, known))) throw notFound(id);
       return storedEvents(id);
     },
 

@@ -2,7 +2,9 @@
  * Issuing and acting on directives: the one path both doors (the JSON API and the web pages) take. Writes
  * go through the directive's workflow (start, Updates); a refusal comes back as the workflow's reason.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
+import { and, eq, inArray, isNull } from 'drizzle-orm';
+import { agencies, users } from '../db/schema.js';
 import type { UpdateDefinition } from '@temporalio/common';
 import { supervises } from '../db/scope.js';
 import { DEFAULT_POLICY } from '../domain/deadlines.js';
@@ -14,11 +16,13 @@ import {
   acknowledgeUpdate,
   cancelUpdate,
   decideExtensionUpdate,
+  delegateUpdate,
   reassignUpdate,
   requestExtensionUpdate,
   reviewCompletionUpdate,
   submitCompletionUpdate,
   submitReportUpdate,
+  type NewSubtask,
 } from '../workflows/messages.js';
 import { initialState } from '../workflows/state.js';
 import { workflowIdFor, type DirectiveInput } from '../workflows/types.js';
@@ -31,6 +35,16 @@ import { claimFor } from './idempotency.js';
 import { startDirectiveWorkflow, updateWithin } from './temporal.js';
 
 export type * from './directive-model.js';
+
+/** One sub-task as asked: for a sub-unit (id or code) or a named officer of the lead agency. */
+export type SubtaskRequest = {
+  title: string;
+  body?: string | undefined;
+  subUnit?: string | undefined;
+  assignee?: string | undefined;
+  dueDate?: string | undefined;
+  dueAt?: string | undefined;
+};
 export { refusalOf } from './directive-model.js';
 
 export function directiveService(deps: ServiceDeps) {
@@ -158,7 +172,57 @@ export function directiveService(deps: ServiceDeps) {
     decideExtension: async (p: Principal, id: string, requestId: string, body: { approve: boolean; note: string }, retry: Retry = {}) =>
       viewOf(await act(p, id, decideExtensionUpdate, { actor: actor(p), requestId, ...body }, { ...retry, permission: 'decide', supervisorScope: true })),
 
-    submitCompletion: async (p: Principal, id: string, body: { summary: string }, retry: Retry = {}) =>
+    /**
+     * The lead agency splits a directive into sub-tasks ("chuyển tiếp tới các cấp trực thuộc"): each for one of
+     * its sub-units (agencies whose organisational parent it is) or a named officer of it, due no later than the
+     * directive; each becomes a directive of its own, started by the directive's workflow as its child.
+     */
+    async delegate(p: Principal, id: string, body: { subtasks: SubtaskRequest[] }, retry: Retry = {}) {
+      const known = await visible(p, id);
+      const now = new Date();
+      const errors: FieldError[] = [];
+      const found = await resolveAgencyRefs(db, body.subtasks.flatMap((t) => (t.subUnit ? [t.subUnit] : [])));
+      const units = found.size
+        ? await db
+            .select({ id: agencies.id, parentId: agencies.parentId, active: agencies.active })
+            .from(agencies)
+            .where(inArray(agencies.id, [...found.values()].map((a) => a.id)))
+        : [];
+      const assignees = body.subtasks.flatMap((t) => (t.assignee ? [t.assignee] : []));
+      const staff = assignees.length
+        ? await db
+            .select({ id: users.id })
+            .from(users)
+            .where(and(inArray(users.id, assignees), eq(users.agencyId, known.leadAgencyId), eq(users.role, 'officer'), isNull(users.revokedAt)))
+        : [];
+      const subtasks: NewSubtask[] = body.subtasks.map((t, i) => {
+        const at = `/subtasks/${i}`;
+        const unit = t.subUnit ? units.find((u) => u.id === found.get(t.subUnit!)?.id) : undefined;
+        if (t.subUnit && (!unit || unit.parentId !== known.leadAgencyId || !unit.active)) {
+          errors.push({ location: 'body', pointer: `${at}/subUnit`, message: `"${t.subUnit}" is not an active sub-unit of the lead agency` });
+        }
+        if (t.assignee && !staff.some((u) => u.id === t.assignee)) {
+          errors.push({ location: 'body', pointer: `${at}/assignee`, message: 'Not an officer of the lead agency' });
+        }
+        const due = t.dueDate ? vnEndOfDay(t.dueDate) : t.dueAt ? new Date(t.dueAt) : null;
+        if (due && Number.isNaN(due.getTime())) errors.push({ location: 'body', pointer: `${at}${t.dueDate ? '/dueDate' : '/dueAt'}`, message: 'Not a date' });
+        else if (due && due.getTime() <= now.getTime()) errors.push({ location: 'body', pointer: `${at}${t.dueDate ? '/dueDate' : '/dueAt'}`, message: 'The deadline has already passed' });
+        return {
+          directiveId: randomUUID(),
+          title: t.title,
+          body: t.body ?? '',
+          leadAgencyId: unit?.id ?? known.leadAgencyId,
+          assigneeId: t.assignee ?? null,
+          dueAt: t.dueAt ? new Date(t.dueAt).toISOString() : null,
+          dueDate: t.dueDate ?? null,
+        };
+      });
+      if (errors.length > 0) throw new ServiceFailure(FailureType.Invalid, 'The sub-tasks cannot be given as asked.', 'invalid-subtasks', errors);
+      const state = await act(p, id, delegateUpdate, { actor: actor(p), subtasks }, retry);
+      return viewOf(state);
+    },
+
+    submitCompletion: async (p: Principal, id: string, body: { summary: string; closeOpenSubtasks?: { note: string } | undefined }, retry: Retry = {}) =>
       viewOf(await act(p, id, submitCompletionUpdate, { actor: actor(p), ...body }, retry)),
 
     reviewCompletion: async (p: Principal, id: string, body: { accept: boolean; note: string }, retry: Retry = {}) =>

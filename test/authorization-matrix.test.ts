@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { agencies } from '../db/schema.js';
 import { createAgency, createUser, eventually, json, startWorld, type World } from './support.js';
 
 /**
@@ -18,6 +20,8 @@ let L: { id: string; code: string };
 let C: { id: string; code: string };
 /** What fresh agencies are merged into. */
 let M: { id: string };
+/** A sub-unit of L (its organisational child), which L's directives are split among. */
+let U: { id: string };
 
 beforeAll(async () => {
   world = await startWorld();
@@ -27,6 +31,8 @@ beforeAll(async () => {
   C = await createAgency(world.db, 'Vien KSND', S.id);
   const O = await createAgency(world.db, 'Hoi Nong dan', S2.id);
   M = await createAgency(world.db, 'Co quan hop nhat');
+  U = await createAgency(world.db, 'Phong truc thuoc');
+  await world.db.update(agencies).set({ parentId: L.id }).where(eq(agencies.id, U.id));
   tokens.admin = world.adminToken;
   tokens.leader = await createUser(world.db, { role: 'leader' });
   tokens.supervisorInScope = await createUser(world.db, { role: 'supervisor', agencyId: S.id });
@@ -138,6 +144,14 @@ const cells: Cell[] = ([
     body: () => ({ approve: true }),
     // None is pending: deciders learn that, the others are refused first.
     expect: row([404, 404, 404, 404, 403, 403, 403, 401]),
+  },
+  {
+    op: 'POST /v1/directives/{id}/subtasks',
+    path: (id) => `/v1/directives/${id}/subtasks`,
+    fixture: directive,
+    body: () => ({ subtasks: [{ title: 'Nhiệm vụ con', subUnit: U.id, dueAt: inSeconds(600) }] }),
+    // Only the lead agency splits its directive.
+    expect: row([403, 403, 403, 404, 200, 403, 404, 401]),
   },
   { op: 'POST /v1/directives/{id}/completion', path: (id) => `/v1/directives/${id}/completion`, fixture: directive, body: () => ({ summary: 'Xong' }), expect: row([403, 403, 403, 404, 200, 403, 404, 401]) },
   {

@@ -2,8 +2,11 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
+  getExternalWorkflowHandle,
+  ParentClosePolicy,
   patched,
   setHandler,
+  startChild,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -19,6 +22,8 @@ import {
   acknowledgeUpdate,
   cancelUpdate,
   decideExtensionUpdate,
+  delegateUpdate,
+  parentClosedSignal,
   reassignUpdate,
   replanUpdate,
   transferUpdate,
@@ -27,6 +32,7 @@ import {
   stateQuery,
   submitCompletionUpdate,
   submitReportUpdate,
+  subtaskClosedSignal,
 } from './messages.js';
 import {
   appendNextYear,
@@ -43,7 +49,7 @@ import {
 } from './plans.js';
 import { searchAttributesFor } from './search-attributes.js';
 import { initialState, resumedState } from './state.js';
-import type { DirectiveInput, Recorded } from './types.js';
+import { DIRECTIVE_WORKFLOW, workflowIdFor, type DirectiveInput, type Recorded } from './types.js';
 import * as rules from './updates.js';
 
 /** Marks histories written by the full lifecycle; runs started before it continue on the first release's code. */
@@ -187,6 +193,30 @@ export async function directiveWorkflow(input: DirectiveInput): Promise<Directiv
     await commit(rules.acknowledgeEscalation(state, a, now()));
     return state;
   });
+  // Sub-tasks: each a directive of its own, started as a child that outlives this run (continue-as-new) and
+  // tells it when it closes; they close with this directive when it completes or is cancelled.
+  on(delegateUpdate, (a) => rules.validateDelegate(state, a), async (a) => {
+    await condition(() => planned);
+    await commit(rules.delegate(state, a));
+    for (const t of a.subtasks) {
+      await startChild<typeof directiveWorkflow>(DIRECTIVE_WORKFLOW, {
+        workflowId: workflowIdFor(t.directiveId),
+        args: [rules.subtaskInput(state, t, a.actor, now())],
+        parentClosePolicy: ParentClosePolicy.ABANDON,
+        staticSummary: t.title.slice(0, 200),
+      });
+    }
+    return state;
+  });
+  setHandler(subtaskClosedSignal, (a) => {
+    rules.markSubtaskClosed(state, a);
+    dirty = true;
+  });
+  setHandler(parentClosedSignal, async (a) => {
+    await condition(() => planned);
+    await commit(rules.closeByParent(state, a, now()));
+    await resolve(() => true, 'cancelled', a.by);
+  });
 
   // --- start: a new directive is planned and issued; a first-release one is upgraded; a continued one resumes --
   if (!patched(LIFECYCLE_PATCH)) {
@@ -218,7 +248,9 @@ export async function directiveWorkflow(input: DirectiveInput): Promise<Directiv
     // A reminder changes nothing a search attribute shows, so it is recorded without a refresh.
     if (item.kind === 'reminder') return record(reminderEvent(item));
     if (item.kind === 'due') return commit(missedEvent(state, item));
-    const target = await resolveEscalationTarget(mode, { agencyId: item.agencyId, level: item.level, issuedBy: state.issuedBy });
+    // A sub-task's ladder starts inside the agency that delegated it (its officers), then climbs the parent's.
+    const ladder = state.parent ? { agencyId: state.parent.leadAgencyId, issuedBy: state.parent.issuedBy } : { agencyId: item.agencyId, issuedBy: state.issuedBy };
+    const target = await resolveEscalationTarget(mode, { ...ladder, level: item.level });
     // The missing report may have arrived while the target was being resolved: then nothing opens.
     await commit(openEscalation(state, item, target, now()));
   };
@@ -258,5 +290,27 @@ export async function directiveWorkflow(input: DirectiveInput): Promise<Directiv
   }
 
   await condition(allHandlersFinished);
+  await tellRelatives(state);
   return state;
+}
+
+/**
+ * A closed sub-task tells its parent; a closed parent closes its open sub-tasks with the lead's note (or the
+ * cancellation's reason). Only runs with a parent or sub-tasks send anything, so older histories replay as
+ * they were. A relative that has closed already cannot be told, and needs not be.
+ */
+async function tellRelatives(state: DirectiveState): Promise<void> {
+  const sends: Array<Promise<void>> = [];
+  if (state.parent) {
+    sends.push(getExternalWorkflowHandle(workflowIdFor(state.parent.directiveId)).signal(subtaskClosedSignal, { directiveId: state.directiveId, status: state.status }));
+  }
+  const open = rules.openSubtasksOf(state);
+  if (open.length > 0) {
+    const note = state.status === 'completed' ? (state.completion?.closeOpenSubtasks?.note ?? '') : (state.cancellation?.reason ?? '');
+    const by = state.status === 'completed' ? (state.reviews?.at(-1)?.by ?? null) : (state.cancellation?.by ?? null);
+    for (const t of open) {
+      sends.push(getExternalWorkflowHandle(workflowIdFor(t.directiveId)).signal(parentClosedSignal, { parentId: state.directiveId, status: state.status, note, by }));
+    }
+  }
+  await Promise.allSettled(sends);
 }

@@ -1,4 +1,4 @@
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Actor, DirectiveState, EscalationRef } from '../domain/directive.js';
 
 /** Message names are a contract with running workflows: never rename them. */
@@ -12,7 +12,8 @@ export type RequestExtensionArgs = { actor: Actor; reason: string } & (
   | { proposedDueAt: string; proposedDueDate?: undefined }
 );
 export type DecideExtensionArgs = { actor: Actor; requestId: string; approve: boolean; note: string };
-export type SubmitCompletionArgs = { actor: Actor; summary: string };
+/** `closeOpenSubtasks`: the lead's confirmation, with a note, that its open sub-tasks close with it. */
+export type SubmitCompletionArgs = { actor: Actor; summary: string; closeOpenSubtasks?: { note: string } | undefined };
 export type ReviewCompletionArgs = { actor: Actor; accept: boolean; note: string };
 export type ReassignArgs = { actor: Actor; leadAgencyId: string; coordinatingAgencyIds: string[]; reason: string };
 export type CancelArgs = { actor: Actor; reason: string };
@@ -43,3 +44,19 @@ export const replanUpdate = defineUpdate<DirectiveState, [ReplanArgs]>('replan')
  */
 export type TransferArgs = { changeId: string; fromAgencyId: string; toAgencyId: string; reason: string };
 export const transferUpdate = defineUpdate<DirectiveState, [TransferArgs]>('transfer');
+
+/**
+ * The lead agency splits the directive into sub-tasks, each a directive of its own started as a child workflow
+ * (`directive-<id>`), for a sub-unit or a named officer of the lead agency, due no later than the parent.
+ */
+export type NewSubtask = { directiveId: string; title: string; body: string; leadAgencyId: string; assigneeId: string | null; dueAt: string | null; dueDate: string | null };
+export type DelegateArgs = { actor: Actor; subtasks: NewSubtask[] };
+export const delegateUpdate = defineUpdate<DirectiveState, [DelegateArgs]>('delegate');
+
+/** A sub-task tells its parent it closed (completed or cancelled), so the parent's completion knows. */
+export type SubtaskClosedArgs = { directiveId: string; status: DirectiveState['status'] };
+export const subtaskClosedSignal = defineSignal<[SubtaskClosedArgs]>('subtaskClosed');
+
+/** The parent closed with this sub-task open: it closes too, with the parent's note. */
+export type ParentClosedArgs = { parentId: string; status: DirectiveState['status']; note: string; by: string | null };
+export const parentClosedSignal = defineSignal<[ParentClosedArgs]>('parentClosed');

@@ -19,7 +19,8 @@ export function initialState(input: DirectiveInput): DirectiveState {
     completedAt: null,
     seq: 0,
   };
-  return { ...base, timeliness: timelinessOf(base, Date.parse(input.issuedAt)) };
+  const subtask = input.parent ? { parent: input.parent, assigneeId: input.assigneeId ?? null } : {};
+  return { ...base, ...subtask, timeliness: timelinessOf(base, Date.parse(input.issuedAt)) };
 }
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;

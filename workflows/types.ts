@@ -3,7 +3,7 @@
  * Everything here crosses the Temporal boundary as JSON: instants are ISO-8601 strings, days `YYYY-MM-DD`.
  */
 import type { DeadlinePolicy, ReportingRegime } from '../domain/deadlines.js';
-import type { DirectiveState } from '../domain/directive.js';
+import type { DirectiveState, ParentRef } from '../domain/directive.js';
 import type { DirectiveEvent } from '../domain/events.js';
 
 /** What a directive is issued with: its owners and text as the state holds them, and how to plan it. */
@@ -17,6 +17,9 @@ export type DirectiveInput = Pick<
   dueDate?: string | null;
   regime?: ReportingRegime;
   policy?: DeadlinePolicy;
+  /** A sub-task: its parent directive (started as the parent's child workflow). */
+  parent?: ParentRef;
+  assigneeId?: string | null;
   /** Set only by continue-as-new: the state to carry on with. */
   resume?: DirectiveState;
 };

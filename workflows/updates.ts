@@ -7,7 +7,7 @@
  */
 import type { Plan, PlanInput, PlannedDeadline } from '../domain/deadlines.js';
 import { DEFAULT_POLICY } from '../domain/deadlines.js';
-import type { Actor, DirectiveState, Escalation, EscalationRef, ExtensionRequest, Report } from '../domain/directive.js';
+import type { Actor, DirectiveState, Escalation, EscalationRef, ExtensionRequest, Report, Subtask } from '../domain/directive.js';
 import { FailureType } from '../domain/failures.js';
 import type { Role } from '../domain/lists.js';
 import { MAY } from '../domain/policy.js';
@@ -20,6 +20,10 @@ import type {
   AcknowledgeEscalationArgs,
   CancelArgs,
   DecideExtensionArgs,
+  DelegateArgs,
+  NewSubtask,
+  ParentClosedArgs,
+  SubtaskClosedArgs,
   ReassignArgs,
   ReplanArgs,
   TransferArgs,
@@ -28,8 +32,78 @@ import type {
   SubmitCompletionArgs,
   SubmitReportArgs,
 } from './messages.js';
-import type { Recorded } from './types.js';
+import type { DirectiveInput, Recorded } from './types.js';
 
+
+// --- sub-tasks ("chuyển tiếp tới các cấp trực thuộc") --------------------------------------------------------
+
+export const openSubtasksOf = (s: DirectiveState): Subtask[] => (s.subtasks ?? []).filter((t) => !t.closed);
+
+export function validateDelegate(s: DirectiveState, { actor, subtasks }: DelegateArgs): void {
+  requireOpen(s);
+  requireLead(s, actor, 'split a directive into sub-tasks');
+  if (s.parent) reject(FailureType.Invalid, 'A sub-task is not split further.');
+  if (!Array.isArray(subtasks) || subtasks.length === 0 || subtasks.length > 50) reject(FailureType.Invalid, 'Give between 1 and 50 sub-tasks.');
+  const known = new Set((s.subtasks ?? []).map((t) => t.directiveId));
+  const finalMs = s.dueAt ? Date.parse(s.dueAt) : null;
+  for (const t of subtasks) {
+    if (!t.directiveId || known.has(t.directiveId) || t.directiveId === s.directiveId) reject(FailureType.Conflict, 'A sub-task with this id exists already.');
+    known.add(t.directiveId);
+    if (!t.title.trim()) reject(FailureType.Invalid, 'A sub-task needs a title.');
+    if (t.assigneeId ? t.leadAgencyId !== s.leadAgencyId : t.leadAgencyId === s.leadAgencyId) {
+      reject(FailureType.Invalid, 'A sub-task goes to a sub-unit of the lead agency or to a named officer of it.');
+    }
+    const due = t.dueAt ? Date.parse(t.dueAt) : t.dueDate ? vnEndOfDay(t.dueDate).getTime() : null;
+    if (finalMs !== null && (due === null || !(due <= finalMs))) reject(FailureType.Invalid, "A sub-task is due no later than its directive's final deadline.");
+  }
+}
+
+export function delegate(s: DirectiveState, { actor, subtasks }: DelegateArgs): Recorded {
+  const added: Subtask[] = subtasks.map((t) => ({
+    directiveId: t.directiveId,
+    title: t.title,
+    leadAgencyId: t.leadAgencyId,
+    assigneeId: t.assigneeId,
+    dueAt: t.dueAt ?? (t.dueDate ? vnEndOfDay(t.dueDate).toISOString() : null),
+    closed: false,
+  }));
+  s.subtasks = [...(s.subtasks ?? []), ...added];
+  return { event: { type: 'delegated', data: { subtasks: added } }, actorId: actor.userId };
+}
+
+/** What a sub-task starts with: the parent's conference and policy, its lead's ladder through the parent. */
+export function subtaskInput(s: DirectiveState, t: NewSubtask, actor: Actor, at: string): DirectiveInput {
+  return {
+    directiveId: t.directiveId,
+    title: t.title,
+    body: t.body,
+    leadAgencyId: t.leadAgencyId,
+    coordinatingAgencyIds: [],
+    conferenceId: s.conferenceId,
+    dueAt: t.dueAt,
+    dueDate: t.dueDate,
+    issuedBy: actor.userId,
+    issuedAt: at,
+    regime: { kind: 'none' },
+    ...(s.policy ? { policy: s.policy } : {}),
+    parent: { directiveId: s.directiveId, leadAgencyId: s.leadAgencyId, issuedBy: s.issuedBy },
+    assigneeId: t.assigneeId,
+  };
+}
+
+/** A sub-task closed: the parent no longer waits for it. Changes state only (the sub-task's own history says it). */
+export function markSubtaskClosed(s: DirectiveState, { directiveId }: SubtaskClosedArgs): void {
+  s.subtasks = (s.subtasks ?? []).map((t) => (t.directiveId === directiveId ? { ...t, closed: true } : t));
+}
+
+/** The parent closed while this sub-task was open: it closes as cancelled, with the parent's note. */
+export function closeByParent(s: DirectiveState, { note, by, status }: ParentClosedArgs, at: string): Recorded | null {
+  if (isClosed(s.status)) return null;
+  const reason = status === 'completed' ? `Đóng cùng nhiệm vụ cha (đã hoàn thành): ${note}` : `Đóng cùng nhiệm vụ cha (đã hủy): ${note}`;
+  s.cancellation = { at, by: by ?? 'system', reason };
+  s.status = 'cancelled';
+  return { event: { type: 'cancelled', data: { reason } }, actorId: by };
+}
 
 // --- who may do what ------------------------------------------------------------------------------------------
 
@@ -114,11 +188,14 @@ export function validateDecideExtension(s: DirectiveState, { actor, requestId }:
   if (request.decision !== null) reject(FailureType.Conflict, 'This extension request has already been decided.');
 }
 
-export function validateSubmitCompletion(s: DirectiveState, { actor, summary }: SubmitCompletionArgs): void {
+export function validateSubmitCompletion(s: DirectiveState, { actor, summary, closeOpenSubtasks }: SubmitCompletionArgs): void {
   requireOpen(s);
   requireLead(s, actor, 'submit completion');
   if (s.status === 'completion_submitted') reject(FailureType.Conflict, 'Completion is already under review.');
   if (!summary.trim()) reject(FailureType.Invalid, 'A completion report needs a summary.');
+  if (openSubtasksOf(s).length > 0 && !closeOpenSubtasks?.note.trim()) {
+    reject(FailureType.Conflict, 'Sub-tasks are still open: confirm that they close with this directive, with a note.');
+  }
 }
 
 export function validateReviewCompletion(s: DirectiveState, { actor, accept, note }: ReviewCompletionArgs): void {
@@ -218,10 +295,12 @@ export function applyExtensionPlan(s: DirectiveState, requestId: string, plan: P
   return { event: { type: 'replanned', data: { reason: 'extension', requestId, dueAt: s.dueAt, deadlines: s.deadlines } }, actorId };
 }
 
-export function submitCompletion(s: DirectiveState, { actor, summary }: SubmitCompletionArgs, at: string): Recorded {
-  s.completion = { submittedAt: at, by: actor.userId, summary };
+export function submitCompletion(s: DirectiveState, { actor, summary, closeOpenSubtasks }: SubmitCompletionArgs, at: string): Recorded {
+  // The confirmation is kept only when sub-tasks are open: then they close, with its note, when this completes.
+  const close = openSubtasksOf(s).length > 0 && closeOpenSubtasks ? { closeOpenSubtasks: { note: closeOpenSubtasks.note } } : {};
+  s.completion = { submittedAt: at, by: actor.userId, summary, ...close };
   s.status = 'completion_submitted';
-  return { event: { type: 'completion_submitted', data: { summary } }, actorId: actor.userId };
+  return { event: { type: 'completion_submitted', data: { summary, ...close } }, actorId: actor.userId };
 }
 
 export function reviewCompletion(s: DirectiveState, { actor, accept, note }: ReviewCompletionArgs, at: string): Recorded {

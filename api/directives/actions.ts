@@ -9,6 +9,7 @@ import type { AppDeps, AppEnv } from '../context.js';
 import { bearerSecurity, IdempotencyHeaders, IdParam, newApp, problems } from '../openapi.js';
 import {
   CancelBody,
+  DelegateBody,
   CompletionBody,
   DecisionBody,
   DirectiveView,
@@ -76,5 +77,14 @@ export function directiveActionsApp({ services }: AppDeps) {
     )
     .openapi(actionWithBody('/{id}/cancellation', 'Cancel with a reason (leader)', CancelBody, DirectiveView), async (c) =>
       c.json(await d.cancel(c.get('principal'), c.req.valid('param').id, c.req.valid('json'), retryOf(c)), 200),
+    )
+    .openapi(
+      actionWithBody(
+        '/{id}/subtasks',
+        'Split into sub-tasks for sub-units or named officers of the lead agency (lead agency); each is a directive of its own, due no later than this one',
+        DelegateBody,
+        DirectiveView,
+      ),
+      async (c) => c.json(await d.delegate(c.get('principal'), c.req.valid('param').id, c.req.valid('json'), retryOf(c)), 200),
     );
 }

@@ -125,6 +125,27 @@ export const DirectiveDetail = DirectiveView.extend({
     .unknown()
     .nullable()
     .openapi({ description: "The workflow's live `state` query, or null when the worker cannot answer now." }),
+  parent: z.object({ id: z.uuid(), title: z.string() }).nullable().openapi({ description: "A sub-task's parent directive" }),
+  assigneeId: z.uuid().nullable().openapi({ description: 'A sub-task given to a named officer of the lead agency' }),
+  subtasks: z
+    .object({
+      total: z.number().int(),
+      done: z.number().int(),
+      worstTimeliness: z.enum(TIMELINESS),
+      items: z.array(
+        z.object({
+          id: z.uuid(),
+          title: z.string(),
+          leadAgencyId: z.uuid(),
+          assigneeId: z.uuid().nullable(),
+          status: z.enum(DIRECTIVE_STATUSES),
+          timeliness: z.enum(TIMELINESS),
+          dueAt: z.string().nullable(),
+        }),
+      ),
+    })
+    .nullable()
+    .openapi('SubtaskRollup', { description: 'The sub-tasks it was split into: done / total and the worst timeliness among them' }),
 }).openapi('DirectiveDetail');
 
 export const DirectiveWithRequest = DirectiveView.extend({ extensionRequest: ExtensionRequestView }).openapi('DirectiveWithExtensionRequest');
@@ -149,6 +170,17 @@ const EarlierExtensionRequest = ExtensionRequestBase.extend({
   proposedDueAt: z.string().openapi({ description: 'A day or an instant (recorded by releases before 0.2)' }),
 }).openapi('EarlierExtensionRequest');
 const Missed = z.object({ deadlineKey: z.string(), label: z.string(), dueAt: z.string(), missing: z.array(z.string()) });
+
+const Subtask = z
+  .object({
+    directiveId: z.uuid(),
+    title: z.string(),
+    leadAgencyId: z.uuid(),
+    assigneeId: z.uuid().nullable(),
+    dueAt: z.string().nullable(),
+    closed: z.boolean(),
+  })
+  .openapi('Subtask');
 
 const event = <K extends DirectiveEventType>(type: K, data: z.ZodType<EventPayloads[K]>) =>
   z.object({ seq: z.number().int(), type: z.literal(type), occurredAt: z.string(), actorId: z.string().nullable(), data });
@@ -188,10 +220,11 @@ export const DirectiveEvent = z
         }),
       ]),
     ),
-    event('completion_submitted', z.object({ summary: z.string() })),
+    event('completion_submitted', z.object({ summary: z.string(), closeOpenSubtasks: z.object({ note: z.string() }).optional() })),
     event('completion_reviewed', z.object({ accepted: z.boolean(), note: z.string() })),
     event('reassigned', z.object({ before: Ownership, after: Ownership, reason: z.string() })),
     event('cancelled', z.object({ reason: z.string() })),
+    event('delegated', z.object({ subtasks: z.array(Subtask) })),
   ])
   .openapi('DirectiveEvent');
 
@@ -218,7 +251,39 @@ export const ExtensionBody = z
   .refine((b) => !b.proposedDueDate !== !b.proposedDueAt, { message: 'Give proposedDueDate or proposedDueAt', path: ['proposedDueDate'] })
   .openapi('ExtensionRequest');
 export const DecisionBody = z.object({ approve: z.boolean(), note: z.string().max(2000).default('') }).strict().openapi('ExtensionDecision');
-export const CompletionBody = z.object({ summary: Text(20_000) }).strict().openapi('CompletionSubmission');
+export const CompletionBody = z
+  .object({
+    summary: Text(20_000),
+    closeOpenSubtasks: z
+      .object({ note: Text(2000) })
+      .strict()
+      .optional()
+      .openapi({ description: 'Required while sub-tasks are open: the lead confirms they close with this note when the directive completes' }),
+  })
+  .strict()
+  .openapi('CompletionSubmission');
+export const DelegateBody = z
+  .object({
+    subtasks: z
+      .array(
+        z
+          .object({
+            title: Text(500),
+            body: z.string().max(20_000).default(''),
+            subUnit: AgencyRef.optional().openapi({ description: 'A sub-unit of the lead agency (its organisational child)' }),
+            assignee: z.uuid().optional().openapi({ description: 'Or a named officer of the lead agency' }),
+            dueDate: z.iso.date().optional(),
+            dueAt: z.iso.datetime({ offset: true }).optional(),
+          })
+          .strict()
+          .refine((t) => !t.subUnit !== !t.assignee, { message: 'Give subUnit or assignee', path: ['subUnit'] })
+          .refine(oneDeadline.check, { message: oneDeadline.message, path: oneDeadline.path }),
+      )
+      .min(1)
+      .max(50),
+  })
+  .strict()
+  .openapi('Delegation');
 export const ReviewBody = z.object({ accept: z.boolean(), note: z.string().max(2000).default('') }).strict().openapi('CompletionReview');
 export const ReassignBody = z
   .object({ leadAgency: AgencyRef, coordinatingAgencies: z.array(AgencyRef).max(50).default([]), reason: Text(2000) })

@@ -15,7 +15,7 @@ import { Csrf, Layout, Notice, TimelinessBadge, When, type PageContext } from '.
 import { attempt, formFields, formList, pageContext, personOf, seeOther } from '../page.js';
 import { reasonIn } from '../reasons.js';
 
-type Action = 'acknowledge' | 'report' | 'extension' | 'decision' | 'completion' | 'review' | 'reassign' | 'cancel';
+type Action = 'acknowledge' | 'report' | 'extension' | 'decision' | 'completion' | 'review' | 'reassign' | 'cancel' | 'subtasks';
 /** A refused form: which one, why, and what was typed into it. */
 type Refusal = { action: Action; failure: ServiceFailure; fields: Record<string, string> };
 
@@ -90,6 +90,8 @@ const DirectivePage: FC<DirectivePageProps> = ({ ctx, d, events, agencies, refus
   const reported = (key: string) => d.reports.some((r) => r.deadlineKey === key && r.agencyId === mine);
   const periods = d.deadlines.filter((x) => x.kind === 'report');
   const pending = d.extensionRequests.filter((x) => x.decision === null);
+  const subUnits = agencies.filter((a) => a.parentId === d.leadAgency.id && a.active);
+  const openSubtasks = d.subtasks?.items.filter((x) => x.status !== 'completed' && x.status !== 'cancelled').length ?? 0;
   const value = (action: Action, field: string) => (refusal?.action === action ? (refusal.fields[field] ?? '') : '');
   return (
     <Layout ctx={ctx} title={d.title}>
@@ -109,6 +111,14 @@ const DirectivePage: FC<DirectivePageProps> = ({ ctx, d, events, agencies, refus
         <dd class={d.timeliness === 'open_overdue' ? 'overdue' : undefined}>
           <When iso={d.dueAt} t={t} fallback={t.directives.noDeadline} />
         </dd>
+        {d.parent ? (
+          <>
+            <dt>{t.actions.parent}</dt>
+            <dd>
+              <a href={`/directives/${d.parent.id}`}>{d.parent.title}</a>
+            </dd>
+          </>
+        ) : null}
         {d.conferenceId ? (
           <>
             <dt>{t.directives.conference}</dt>
@@ -147,6 +157,54 @@ const DirectivePage: FC<DirectivePageProps> = ({ ctx, d, events, agencies, refus
           </ul>
         )}
       </section>
+
+      {d.subtasks ? (
+        <section aria-labelledby="subtasks">
+          <h2 id="subtasks">{t.actions.subtasks}</h2>
+          <p>
+            {t.actions.rollup(d.subtasks.done, d.subtasks.total)} · <TimelinessBadge t={t} value={d.subtasks.worstTimeliness} />
+          </p>
+          <ul>
+            {d.subtasks.items.map((x) => (
+              <li>
+                <a href={`/directives/${x.id}`}>{x.title}</a> · {name(x.leadAgencyId)} · {t.status[x.status]} · <When iso={x.dueAt} t={t} fallback={t.directives.noDeadline} />
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+
+      {open && lead && !d.parent && subUnits.length > 0 ? (
+        <details open={refusal?.action === 'subtasks'}>
+          <summary>{t.actions.delegate}</summary>
+          <Refused t={t} language={ctx.language} refusal={refusal} action="subtasks" />
+          <form method="post" action={`${base}/subtasks`}>
+            <Csrf ctx={ctx} />
+            <Retry />
+            <label>
+              {t.actions.subtaskTitle}
+              <input type="text" name="title" required maxlength={500} value={value('subtasks', 'title')} />
+            </label>
+            <div class="grid">
+              <label>
+                {t.actions.subUnit}
+                <select name="subUnit" required>
+                  {subUnits.map((a) => (
+                    <option value={a.id} selected={value('subtasks', 'subUnit') === a.id}>
+                      {a.name}
+                    </option>
+                  ))}
+                </select>
+              </label>
+              <label>
+                {t.actions.subtaskDue}
+                <input type="date" name="dueDate" required value={value('subtasks', 'dueDate')} />
+              </label>
+            </div>
+            <button type="submit">{t.actions.delegate}</button>
+          </form>
+        </details>
+      ) : null}
 
       {open && assigned && !acknowledged ? (
         <section aria-labelledby="f-ack">
@@ -253,6 +311,17 @@ const DirectivePage: FC<DirectivePageProps> = ({ ctx, d, events, agencies, refus
                 {value('completion', 'summary')}
               </textarea>
             </label>
+            {openSubtasks > 0 ? (
+              <>
+                <label>
+                  <input type="checkbox" name="closeOpenSubtasks" value="on" /> {t.actions.closeSubtasks(openSubtasks)}
+                </label>
+                <label>
+                  {t.actions.closeNote}
+                  <input type="text" name="closeNote" maxlength={2000} value={value('completion', 'closeNote')} />
+                </label>
+              </>
+            ) : null}
             <button type="submit">{t.actions.completion}</button>
           </form>
         </section>
@@ -447,7 +516,12 @@ export function directivePages({ services }: WebDeps) {
   act('report', (p, id, f, retry) => d.submitReport(p, id, { deadlineKey: f.deadlineKey ?? '', summary: f.summary ?? '' }, retry));
   act('extension', (p, id, f, retry) => d.requestExtension(p, id, { proposedDueDate: f.proposedDueDate || undefined, reason: f.reason ?? '' }, retry));
   act('decision', (p, id, f, retry) => d.decideExtension(p, id, f.requestId ?? '', { approve: f.approve === 'true', note: f.note ?? '' }, retry));
-  act('completion', (p, id, f, retry) => d.submitCompletion(p, id, { summary: f.summary ?? '' }, retry));
+  act('completion', (p, id, f, retry) =>
+    d.submitCompletion(p, id, { summary: f.summary ?? '', ...(f.closeOpenSubtasks === 'on' ? { closeOpenSubtasks: { note: f.closeNote?.trim() ?? '' } } : {}) }, retry),
+  );
+  act('subtasks', (p, id, f, retry) =>
+    d.delegate(p, id, { subtasks: [{ title: f.title?.trim() ?? '', subUnit: f.subUnit ?? '', ...(f.dueDate ? { dueDate: f.dueDate } : {}) }] }, retry),
+  );
   act('review', (p, id, f, retry) => d.reviewCompletion(p, id, { accept: f.accept === 'true', note: f.note ?? '' }, retry));
   act('reassign', async (p, id, f, retry, c) =>
     d.reassign(p, id, { leadAgency: f.leadAgency ?? '', coordinatingAgencies: (await formList(c, 'coordinatingAgencies')).filter((a) => a !== f.leadAgency), reason: f.reason ?? '' }, retry),
