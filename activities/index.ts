@@ -99,6 +99,7 @@ export function createActivities({ db, notify = NO_NOTIFY, startDelivery, sendRe
           plannedUntil: span.until,
           parentId: s.parent?.directiveId ?? null,
           assigneeId: s.assigneeId ?? null,
+          confidential: s.confidential === true,
           lastSeq: input.seq,
           updatedAt: sql`now()`,
         };

@@ -80,10 +80,12 @@ export function createApp(deps: AppDeps) {
     await next();
     if (c.req.method !== 'GET' && c.req.method !== 'HEAD') principals.clear();
   });
-  // Every write is audited once it has answered, refused ones too (a 401 names nobody): who, what, outcome, from where.
+  // Every write is audited once it has answered, refused ones too (a 401 names nobody): who, what, outcome, from
+  // where; and every read that showed a confidential directive (its route sets `auditRead`).
   app.use('/v1/*', async (c, next) => {
-    if (c.req.method === 'GET' || c.req.method === 'HEAD' || c.req.method === 'OPTIONS') return next();
+    const read = c.req.method === 'GET' || c.req.method === 'HEAD' || c.req.method === 'OPTIONS';
     await next();
+    if (read && !c.get('auditRead')) return;
     await deps.services.audit.record(writeOf(c, 'api', c.get('principal') ?? null, deps.config.http.trustedProxies, c.get('requestId') ?? null));
   });
   app.use('/v1/*', authenticate(principals));

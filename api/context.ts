@@ -11,4 +11,5 @@ export type AppDeps = {
   logger: Logger;
 };
 
-export type AppEnv = { Variables: { principal: Principal; requestId: string } };
+/** `auditRead`: this read showed a confidential directive, so the door audits it like a write. */
+export type AppEnv = { Variables: { principal: Principal; requestId: string; auditRead?: boolean } };

@@ -182,6 +182,8 @@ export const directives = pgTable(
     parentId: uuid('parent_id').references((): AnyPgColumn => directives.id),
     /** A sub-task given to a named officer of the lead agency. */
     assigneeId: uuid('assignee_id'),
+    /** "Mật": seen only by its assigned agencies, its issuing leader and named readers (domain/confidential.ts). */
+    confidential: boolean('confidential').notNull().default(false),
     /** Sequence number of the last event applied; projections only move forward. */
     lastSeq: integer('last_seq').notNull(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
@@ -386,6 +388,21 @@ export const reorganisations = pgTable('reorganisations', {
   /** A split's rules as the admin gave them (`toAgencyId` is then the default successor). */
   rules: jsonb('rules').$type<SplitRule[]>(),
 });
+
+/** The people a confidential directive's issuing leader named as its readers, besides its assigned agencies. */
+export const directiveReaders = pgTable(
+  'directive_readers',
+  {
+    // No foreign key to directives: readers are named when it is issued, before its first event is projected.
+    directiveId: uuid('directive_id').notNull(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    addedBy: uuid('added_by'),
+    addedAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.directiveId, t.userId] })],
+);
 
 /**
  * A split's plan: the successor each open directive of the predecessor goes to, decided when the split is made

@@ -1,7 +1,8 @@
 import { eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { CONFIDENTIAL_PREFIX } from '../domain/confidential.js';
 import type { Role } from '../domain/lists.js';
 import type { Database } from './client.js';
-import { agencies, assignments, directives } from './schema.js';
+import { agencies, assignments, directiveReaders, directives } from './schema.js';
 
 /** Who is asking: the role and agency are all that scope depends on. */
 export type Scoped = { role: Role; agencyId: string | null };
@@ -68,3 +69,20 @@ export function assignedToAny(ids: string[] | null): SQL | undefined {
 
 export const seesAgencies = (visible: string[] | null, agencyIds: string[]): boolean =>
   visible === null || agencyIds.some((a) => visible.includes(a));
+
+/**
+ * SQL condition: the directive is not confidential, or the principal may read it (domain/confidential.ts): the
+ * leader who issued it, a named reader, or someone of an agency assigned to it (or of a sub-task's parent's lead).
+ * Not confidential is checked first, so the directives most lists walk cost one comparison.
+ */
+export function confidentialAllowed(p: { userId: string; agencyId: string | null }): SQL {
+  const agency = p.agencyId
+    ? sql` or exists (select 1 from ${assignments} ca where ca.directive_id = ${directives.id} and ca.ended_at is null and ca.agency_id = ${p.agencyId})
+        or exists (select 1 from ${directives} pd where pd.id = ${directives.parentId} and pd.lead_agency_id = ${p.agencyId})`
+    : sql``;
+  return sql`(${directives.confidential} = false or ${directives.issuedBy} = ${p.userId}
+    or exists (select 1 from ${directiveReaders} cr where cr.directive_id = ${directives.id} and cr.user_id = ${p.userId})${agency})`;
+}
+
+/** SQL: the title as anyone may see it, a confidential directive's reference instead (domain/confidential.ts confidentialRef). */
+export const shownTitleSql = sql<string>`case when ${directives.confidential} then ${CONFIDENTIAL_PREFIX} || upper(left(${directives.id}::text, 8)) else ${directives.title} end`;

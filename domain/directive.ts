@@ -95,6 +95,8 @@ export type DirectiveState = {
   parent?: ParentRef | null;
   /** A sub-task given to a named officer of the lead agency rather than to a sub-unit. */
   assigneeId?: string | null;
+  /** "Mật": its title and body reach only the people allowed (domain/confidential.ts). Absent: not confidential. */
+  confidential?: boolean;
   /** The sub-tasks this directive was split into, and which of them have closed. */
   subtasks?: Subtask[];
 };

@@ -2,6 +2,7 @@ import { and, asc, desc, eq, inArray, isNull, ne, notInArray, sql } from 'drizzl
 import { foldVietnamese } from '../domain/text.js';
 import { agencies, assignments, directives, reorganisationMoves, reorganisations, users, webhooks } from '../db/schema.js';
 import { CLOSED_STATUSES } from '../domain/lists.js';
+import { shownTitle } from '../domain/confidential.js';
 import { successorFor, type SplitChoice, type SplitRule } from '../domain/split.js';
 import { FailureType, ServiceFailure } from '../domain/failures.js';
 import { requirePermission } from './auth.js';
@@ -129,7 +130,7 @@ export function agencyService({ db, temporal, config, logger }: ServiceDeps) {
   /** The open directives an agency has a place in now, with its role there. */
   const openPlaces = (executor: Pick<typeof db, 'selectDistinct'>, agencyId: string) =>
     executor
-      .selectDistinct({ directiveId: directives.id, title: directives.title, role: assignments.role })
+      .selectDistinct({ directiveId: directives.id, title: directives.title, confidential: directives.confidential, role: assignments.role })
       .from(assignments)
       .innerJoin(directives, eq(directives.id, assignments.directiveId))
       .where(and(eq(assignments.agencyId, agencyId), isNull(assignments.endedAt), notInArray(directives.status, [...CLOSED_STATUSES])))
@@ -155,14 +156,15 @@ export function agencyService({ db, temporal, config, logger }: ServiceDeps) {
     if (from.successorId) throw new ServiceFailure(FailureType.Conflict, 'This agency has already been merged.');
     return from;
   };
-  const plan = (places: Array<{ directiveId: string; title: string; role: string }>, request: SplitRequest): SplitPreview => {
+  const plan = (places: Array<{ directiveId: string; title: string; confidential: boolean; role: string }>, request: SplitRequest): SplitPreview => {
     const chosen = new Map((request.directives ?? []).map((d) => [d.directiveId, d.toAgencyId]));
     const byId = new Map<string, SplitPreview[number]>();
     for (const p of places) {
       // A directive where the agency is both lead and coordinating moves once, as lead.
       if (byId.get(p.directiveId)?.role === 'lead') continue;
       const choice = successorFor(p.title, request.rules ?? [], request.defaultSuccessorId, chosen.get(p.directiveId));
-      byId.set(p.directiveId, { directiveId: p.directiveId, title: p.title, role: p.role === 'lead' ? 'lead' : 'coordinating', ...choice });
+      // The admin places a confidential directive by its reference (the rules read its title, nobody sees it).
+      byId.set(p.directiveId, { directiveId: p.directiveId, title: shownTitle({ id: p.directiveId, ...p }), role: p.role === 'lead' ? 'lead' : 'coordinating', ...choice });
     }
     return [...byId.values()];
   };

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import pMap from 'p-map';
 import { conferences, directives } from '../db/schema.js';
-import { assignedToAny, visibleAgencies } from '../db/scope.js';
+import { assignedToAny, confidentialAllowed, visibleAgencies } from '../db/scope.js';
 import { FailureType, ServiceFailure, type FieldError } from '../domain/failures.js';
 import { TIMELINESS, type ConferenceKind, type Timeliness } from '../domain/lists.js';
 import { initialState } from '../workflows/state.js';
@@ -77,6 +77,7 @@ export function conferenceService({ db }: ServiceDeps, directiveService: Directi
         })
         .onConflictDoNothing();
       const inputs = prepared.map((p, i) => p.build(directiveIdFor(conferenceId, i), conferenceId, principal.userId));
+      await Promise.all(prepared.map((p, i) => p.saveReaders(inputs[i]!.directiveId, principal.userId)));
       // Side by side, a few at a time: one after another, 50 starts cost 50 round trips to the server in a row;
       // all at once, a big conference would take every connection the server gives one client.
       await pMap(inputs, (input) => directiveService.start(input), { concurrency: START_CONCURRENCY });
@@ -97,7 +98,7 @@ export function conferenceService({ db }: ServiceDeps, directiveService: Directi
       const rows = await db
         .select({ id: directives.id })
         .from(directives)
-        .where(and(eq(directives.conferenceId, id), assignedToAny(visible)))
+        .where(and(eq(directives.conferenceId, id), assignedToAny(visible), confidentialAllowed(principal)))
         .orderBy(asc(directives.issuedAt), asc(sql`${directives.title}`));
       const states = (await Promise.all(rows.map((r) => directiveService.projected(r.id)))).filter((s) => s !== null);
       const agencies = await agenciesById(db, states.flatMap((s) => [s.leadAgencyId, ...s.coordinatingAgencyIds]));

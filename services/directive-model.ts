@@ -25,6 +25,9 @@ export type DirectiveFields = {
   /** as an exact instant; neither: a standing directive. */
   dueAt?: string | undefined;
   conferenceId?: string | undefined;
+  /** "Mật", and the users who may read it besides its agencies and issuing leader. */
+  confidential?: boolean | undefined;
+  readers?: string[] | undefined;
   regime?: ReportingRegime | undefined;
   /** Exactly three escalation offsets. */
   policy?: { reminders: Offset[]; escalations: Offset[] } | undefined;
@@ -40,6 +43,8 @@ export type DirectiveView = Pick<
   leadAgency: AgencySummary;
   coordinatingAgencies: AgencySummary[];
   lastSeq: number;
+  /** "Mật": seen only by its assigned agencies, its issuing leader and named readers. */
+  confidential: boolean;
   links: { self: string; events: string; temporalUi?: string };
 };
 
@@ -124,6 +129,7 @@ export const STATE_COLUMNS = {
   issuedAt: directives.issuedAt,
   completedAt: directives.completedAt,
   lastSeq: directives.lastSeq,
+  confidential: directives.confidential,
 };
 export type StateRow = Pick<typeof directives.$inferSelect, keyof typeof STATE_COLUMNS>;
 
@@ -144,6 +150,7 @@ export function rowToState(row: StateRow, coordinatingAgencyIds: string[]): Dire
     issuedAt: row.issuedAt.toISOString(),
     completedAt: iso(row.completedAt),
     seq: row.lastSeq,
+    ...(row.confidential ? { confidential: true } : {}),
   };
 }
 

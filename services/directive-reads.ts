@@ -6,8 +6,9 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { and, asc, desc, eq, gte, ilike, isNull, lt, ne, notInArray, sql, type SQL } from 'drizzle-orm';
 import { storedEvent } from '../db/events.js';
 import type { Database, Tx } from '../db/database.js';
-import { agencies, assignments, directiveEvents, directives } from '../db/schema.js';
-import { assignedToAny, crossesScope, seesAgencies, visibleAgencies } from '../db/scope.js';
+import { agencies, assignments, directiveEvents, directiveReaders, directives } from '../db/schema.js';
+import { assignedToAny, confidentialAllowed, crossesScope, seesAgencies, visibleAgencies } from '../db/scope.js';
+import { mayReadConfidential } from '../domain/confidential.js';
 import { escapeLike } from '../db/text.js';
 import type { DirectiveState } from '../domain/directive.js';
 import { CLOSED_STATUSES, TIMELINESS, type Timeliness } from '../domain/lists.js';
@@ -104,6 +105,7 @@ export function directiveReads(deps: ServiceDeps) {
       issuedAt: s.issuedAt,
       completedAt: s.completedAt,
       lastSeq: s.seq,
+      confidential: s.confidential === true,
       links: links(s.directiveId, workflowId),
     };
   }
@@ -151,12 +153,19 @@ export function directiveReads(deps: ServiceDeps) {
     return row ?? null;
   }
 
-  /** Who sees a directive: its assigned agencies' scopes, and for a sub-task its parent's lead agency's too. */
+  /**
+   * Who sees a directive: its assigned agencies' scopes, and for a sub-task its parent's lead agency's too. A
+   * confidential one only the people domain/confidential.ts names, whatever their role's scope.
+   */
   async function sees(principal: Principal, known: DirectiveState): Promise<boolean> {
+    const parentLead = known.parent?.leadAgencyId ?? (await parentOf(known.directiveId))?.leadAgencyId ?? null;
+    if (known.confidential) {
+      const readers = (await db.select({ userId: directiveReaders.userId }).from(directiveReaders).where(eq(directiveReaders.directiveId, known.directiveId))).map((r) => r.userId);
+      return mayReadConfidential(principal, { issuedBy: known.issuedBy, assignedAgencyIds: [known.leadAgencyId, ...known.coordinatingAgencyIds], parentLeadAgencyId: parentLead, readers });
+    }
     const scope = await visibleAgencies(db, principal);
     if (seesAgencies(scope, [known.leadAgencyId, ...known.coordinatingAgencyIds])) return true;
-    const parentLead = known.parent?.leadAgencyId ?? (await parentOf(known.directiveId))?.leadAgencyId;
-    return parentLead !== undefined && seesAgencies(scope, [parentLead]);
+    return parentLead !== null && seesAgencies(scope, [parentLead]);
   }
 
   /** A directive the principal may see, or NotFound: its existence outside the caller's scope does not leak. */
@@ -203,6 +212,7 @@ export function directiveReads(deps: ServiceDeps) {
       const scope = await visibleAgencies(db, principal);
       const where: Array<SQL | undefined> = [
         assignedInScope(scope, q.agency),
+        confidentialAllowed(principal),
         q.status ? eq(directives.status, q.status) : undefined,
         q.timeliness ? eq(directives.timeliness, q.timeliness) : undefined,
         q.leadAgency ? eq(directives.leadAgencyId, q.leadAgency) : undefined,
@@ -272,7 +282,7 @@ export function directiveReads(deps: ServiceDeps) {
      * extension requests and completions waiting for them; with the scope's count per timeliness category.
      */
     async workload(principal: Principal, nowMs = Date.now()): Promise<Workload> {
-      const scope = assignedToAny(await visibleAgencies(db, principal));
+      const scope = and(assignedToAny(await visibleAgencies(db, principal)), confidentialAllowed(principal));
       const open = notInArray(directives.status, [...CLOSED_STATUSES]);
       const page = async (where: SQL | undefined, order: SQL, limit = 50) => {
         const rows = await db.select().from(directives).where(and(scope, where)).orderBy(order).limit(limit);
@@ -297,10 +307,11 @@ export function directiveReads(deps: ServiceDeps) {
       return { overdue, dueSoon, extensions, reviews, counts };
     },
 
-    async events(principal: Principal, id: string): Promise<StoredEventView[]> {
+    /** The history, and whether the directive is confidential (its every read is audited by the door). */
+    async events(principal: Principal, id: string): Promise<{ items: StoredEventView[]; confidential: boolean }> {
       const known = await projected(id);
       if (!known || !(await sees(principal, known))) throw notFound(id);
-      return storedEvents(id);
+      return { items: await storedEvents(id), confidential: known.confidential === true };
     },
 
   };

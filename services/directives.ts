@@ -4,7 +4,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { and, eq, inArray, isNull } from 'drizzle-orm';
-import { agencies, users } from '../db/schema.js';
+import { agencies, directiveReaders, users } from '../db/schema.js';
 import type { UpdateDefinition } from '@temporalio/common';
 import { supervises } from '../db/scope.js';
 import { DEFAULT_POLICY } from '../domain/deadlines.js';
@@ -77,6 +77,12 @@ export function directiveService(deps: ServiceDeps) {
     }
     const policy = body.policy ? toPolicy(body.policy) : DEFAULT_POLICY;
     if (!policy) errors.push({ location: 'body', pointer: `${pointer}/policy/escalations`, message: 'Give exactly three escalation offsets' });
+    const readers = [...new Set(body.readers ?? [])];
+    if (readers.length > 0 && !body.confidential) errors.push({ location: 'body', pointer: `${pointer}/readers`, message: 'Readers are named for a confidential directive only' });
+    const known = readers.length ? await db.select({ id: users.id }).from(users).where(inArray(users.id, readers)) : [];
+    readers.forEach((r, i) => {
+      if (!known.some((u) => u.id === r)) errors.push({ location: 'body', pointer: `${pointer}/readers/${i}`, message: `No user ${r}` });
+    });
     const agencies = new Map([...found.values()].map((a) => [a.id, a]));
     const build = (directiveId: string, conferenceId: string | null, issuedBy: string): DirectiveInput => ({
       directiveId,
@@ -92,8 +98,13 @@ export function directiveService(deps: ServiceDeps) {
       issuedAt: now.toISOString(),
       regime: body.regime ?? { kind: 'none' },
       policy: policy ?? DEFAULT_POLICY,
+      ...(body.confidential ? { confidential: true } : {}),
     });
-    return { errors, agencies, build };
+    /** Named before the start, so the directive is never readable by fewer people than its leader meant. */
+    const saveReaders = async (directiveId: string, by: string) => {
+      if (readers.length) await db.insert(directiveReaders).values(readers.map((userId) => ({ directiveId, userId, addedBy: by }))).onConflictDoNothing();
+    };
+    return { errors, agencies, build, saveReaders };
   }
 
   /** Starts a directive's workflow; false when a run with its id had finished already (a retry), never twice. */
@@ -146,6 +157,7 @@ export function directiveService(deps: ServiceDeps) {
       }
       const claim = await claimFor(db, `POST /v1/directives ${principal.userId}`, retry.idempotencyKey, body);
       const input = prepared.build(claim.resourceId, body.conferenceId ?? null, principal.userId);
+      await prepared.saveReaders(input.directiveId, principal.userId);
       const replayed = !(await start(input)) || claim.replayed;
       if (replayed) {
         const existing = (await projected(input.directiveId)) ?? (await liveState(input.directiveId));
@@ -220,6 +232,22 @@ export function directiveService(deps: ServiceDeps) {
       if (errors.length > 0) throw new ServiceFailure(FailureType.Invalid, 'The sub-tasks cannot be given as asked.', 'invalid-subtasks', errors);
       const state = await act(p, id, delegateUpdate, { actor: actor(p), subtasks }, retry);
       return viewOf(state);
+    },
+
+    /** The readers of a confidential directive, set by the leader who issued it (the list replaces the one before). */
+    async setReaders(p: Principal, id: string, readers: string[]): Promise<{ readers: string[] }> {
+      const known = await visible(p, id);
+      if (!known.confidential) throw new ServiceFailure(FailureType.Conflict, 'Readers are named for a confidential directive only.');
+      if (known.issuedBy !== p.userId) throw new ServiceFailure(FailureType.Forbidden, 'Only the leader who issued it names its readers.');
+      const unique = [...new Set(readers)];
+      const found = unique.length ? await db.select({ id: users.id }).from(users).where(inArray(users.id, unique)) : [];
+      const errors: FieldError[] = unique.flatMap((r, i) => (found.some((u) => u.id === r) ? [] : [{ location: 'body' as const, pointer: `/readers/${i}`, message: `No user ${r}` }]));
+      if (errors.length) throw new ServiceFailure(FailureType.Invalid, 'Unknown readers.', 'invalid-readers', errors);
+      await db.transaction(async (tx) => {
+        await tx.delete(directiveReaders).where(eq(directiveReaders.directiveId, id));
+        if (unique.length) await tx.insert(directiveReaders).values(unique.map((userId) => ({ directiveId: id, userId, addedBy: p.userId })));
+      });
+      return { readers: unique };
     },
 
     submitCompletion: async (p: Principal, id: string, body: { summary: string; closeOpenSubtasks?: { note: string } | undefined }, retry: Retry = {}) =>

@@ -1,3 +1,4 @@
+import { shownTitle } from '../domain/confidential.js';
 import { and, desc, eq, isNotNull, isNull, or, sql, type SQL } from 'drizzle-orm';
 import { directives, escalations } from '../db/schema.js';
 import { FailureType, ServiceFailure } from '../domain/failures.js';
@@ -45,16 +46,17 @@ const asLevel = (n: number): EscalationLevel => (n === 1 || n === 2 ? n : 3);
 export function escalationService({ db, temporal }: ServiceDeps) {
   const select = (where: SQL | undefined, limit: number) =>
     db
-      .select({ e: escalations, title: directives.title })
+      .select({ e: escalations, title: directives.title, confidential: directives.confidential })
       .from(escalations)
       .innerJoin(directives, eq(directives.id, escalations.directiveId))
       .where(where)
       .orderBy(desc(escalations.openedAt), desc(escalations.id))
       .limit(limit);
-  const view = ({ e, title }: Awaited<ReturnType<typeof select>>[number]): EscalationView => ({
+  // The rung's people may be outside a confidential directive's readers: they get its reference, not its title.
+  const view = ({ e, title, confidential }: Awaited<ReturnType<typeof select>>[number]): EscalationView => ({
     id: e.id,
     directiveId: e.directiveId,
-    directiveTitle: title,
+    directiveTitle: shownTitle({ id: e.directiveId, title, confidential }),
     deadlineKey: e.deadlineKey,
     dueAt: e.dueAt.toISOString(),
     agencyId: e.agencyId,

@@ -4,6 +4,7 @@
  * filtered and scoped like every other read; scored and ranked by the admin's rule; frozen when a leader
  * publishes a period's result.
  */
+import { shownTitle } from '../domain/confidential.js';
 import { and, desc, eq, inArray, isNotNull, or, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
 import { agencies, conferences, directiveFacts as f, directives, publishedResults, scoringRules, users } from '../db/schema.js';
@@ -340,6 +341,7 @@ export function statisticsService({ db, config }: ServiceDeps) {
       .select({
         id: f.directiveId,
         title: directives.title,
+        confidential: directives.confidential,
         category: cat,
         leadAgencyId: f.leadAgencyId,
         coordinatingAgencyIds: f.coordinatingAgencyIds,
@@ -366,7 +368,8 @@ export function statisticsService({ db, config }: ServiceDeps) {
       total: count?.n ?? 0,
       items: rows.map((r) => ({
         id: r.id,
-        title: r.title,
+        // Counted like any other; a confidential one is named by its reference only.
+        title: shownTitle(r),
         category: r.category,
         leadAgency: named(names, r.leadAgencyId),
         coordinatingAgencies: r.coordinatingAgencyIds.map((a) => named(names, a)),

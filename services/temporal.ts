@@ -3,6 +3,7 @@
  * starting a notification delivery run, and the daily digest's Schedule. Workflow ids and type names are a
  * contract with running workflows; nothing else starts these workflows.
  */
+import { confidentialRef } from '../domain/confidential.js';
 import {
   Client,
   Connection,
@@ -50,8 +51,8 @@ export async function startDirectiveWorkflow(
       workflowIdConflictPolicy: 'USE_EXISTING',
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
       typedSearchAttributes: searchAttributesFor(initialState(input)),
-      // The Temporal UI lists runs by this, so an operator sees which directive a run is.
-      staticSummary: input.title,
+      // The Temporal UI lists runs by this, so an operator sees which directive a run is (a confidential one by reference).
+      staticSummary: input.confidential ? confidentialRef(input.directiveId) : input.title,
     });
   } catch (err) {
     if (err instanceof WorkflowExecutionAlreadyStartedError) return null;

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { agencies } from '../db/schema.js';
-import { createAgency, createUser, eventually, json, startWorld, type World } from './support.js';
+import { agencies, directives } from '../db/schema.js';
+import { createAgency, createUser, createUserWithId, eventually, json, startWorld, type World } from './support.js';
 
 /**
  * Every documented operation × role × agency scope, each cell asserted. The operations come from the OpenAPI
@@ -88,6 +88,18 @@ async function conference(): Promise<string> {
   return conferenceId!;
 }
 const agency = async () => (await json(await admin('POST', '/v1/agencies', { code: `P-${randomUUID().slice(0, 8)}`, name: 'Cơ quan thử' }))).id as string;
+/** A confidential directive the leader issued, lead L and coordinating C. */
+async function confidential(): Promise<string> {
+  const res = await world.call('POST', '/v1/directives', {
+    token: tokens.leader,
+    body: { title: 'Ma trận mật', leadAgency: L.id, coordinatingAgencies: [C.id], dueAt: inAnHour(), confidential: true },
+  });
+  expect(res.status).toBe(201);
+  const { id } = await json(res);
+  await eventually(async () => ((await admin('GET', `/v1/directives/${id}/events`)).status !== 500 && (await world.db.select().from(directives).where(eq(directives.id, id))).length ? true : undefined));
+  return id;
+}
+
 /** A fresh agency split into M, as the admin did it: its reorganisation id. */
 const split = async () => (await json(await admin('POST', `/v1/agencies/${await agency()}/split`, { defaultSuccessorId: M.id }))).id as string;
 const user = async () => (await json(await admin('POST', '/v1/users', { name: 'Người thử', role: 'leader' }))).id as string;
@@ -152,6 +164,14 @@ const cells: Cell[] = ([
     body: () => ({ subtasks: [{ title: 'Nhiệm vụ con', subUnit: U.id, dueAt: inSeconds(600) }] }),
     // Only the lead agency splits its directive.
     expect: row([403, 403, 403, 404, 200, 403, 404, 401]),
+  },
+  {
+    op: 'PUT /v1/directives/{id}/readers',
+    path: (id) => `/v1/directives/${id}/readers`,
+    fixture: confidential,
+    body: () => ({ readers: [] }),
+    // Only its issuing leader names them; who cannot see it gets a 404, who sees it and did not issue it a 403.
+    expect: row([404, 200, 404, 404, 403, 403, 404, 401]),
   },
   { op: 'POST /v1/directives/{id}/completion', path: (id) => `/v1/directives/${id}/completion`, fixture: directive, body: () => ({ summary: 'Xong' }), expect: row([403, 403, 403, 404, 200, 403, 404, 401]) },
   {
@@ -300,5 +320,33 @@ describe('the authorization matrix', () => {
       if (res.status === 404) expect(JSON.stringify(await res.json())).not.toMatch(/Ma trận/);
     }
     expect(got).toEqual(cell.expect);
+  });
+});
+
+describe('a confidential directive', () => {
+  it('is seen only by its assigned agencies, its issuing leader and its named readers; 404 for everyone else, its title nowhere', async () => {
+    const reader = await createUserWithId(world.db, { role: 'supervisor', agencyId: S.id });
+    const otherLeader = await createUser(world.db, { role: 'leader' });
+    const word = `mat${randomUUID().slice(0, 8)}`;
+    const res = await world.call('POST', '/v1/directives', {
+      token: tokens.leader,
+      body: { title: `Ma trận mật ${word}`, body: 'Nội dung mật', leadAgency: L.id, coordinatingAgencies: [C.id], dueAt: inAnHour(), confidential: true, readers: [reader.id] },
+    });
+    expect(res.status).toBe(201);
+    const { id } = await json(res);
+    await eventually(async () => ((await world.db.select().from(directives).where(eq(directives.id, id))).length ? true : undefined));
+    const who = { ...tokens, reader: reader.token, otherLeader } as Record<string, string | null>;
+    const allowed = ['leader', 'leadOfficer', 'coordinatingOfficer', 'reader'];
+    for (const [name, token] of Object.entries(who)) {
+      const expected = token === null ? 401 : allowed.includes(name) ? 200 : 404;
+      for (const path of [`/v1/directives/${id}`, `/v1/directives/${id}/events`]) {
+        const got = await world.call('GET', path, { token });
+        expect({ name, path, status: got.status }).toEqual({ name, path, status: expected });
+        if (expected !== 200) expect(await got.text()).not.toContain(word);
+      }
+      if (token === null) continue;
+      const list = await json(await world.call('GET', `/v1/directives?q=${word}`, { token }));
+      expect({ name, listed: list.items.length }).toEqual({ name, listed: allowed.includes(name) ? 1 : 0 });
+    }
   });
 });

@@ -31,9 +31,10 @@ export function webApp(deps: WebDeps) {
   app.route('/assets', assetsApp());
   app.use('*', browserContext(deps.services));
   // Every form posted is a write: audited once it has answered, as the JSON API's are (api/app.ts).
+  // A page that showed a confidential directive is audited too (its handler sets `auditRead`).
   app.use('*', async (c, next) => {
-    if (c.req.method !== 'POST') return next();
     await next();
+    if (c.req.method !== 'POST' && !c.get('auditRead')) return;
     await deps.services.audit.record(writeOf(c, 'web', c.get('person') ?? null, deps.config.http.trustedProxies));
   });
   app.use('*', formTokens(deps.config.http.publicUrl));

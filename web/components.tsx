@@ -24,6 +24,7 @@ export const DirectiveTable: FC<{ t: Dictionary; items: DirectiveView[]; id?: st
             <tr>
               <td>
                 <a href={`/directives/${d.id}`}>{d.title}</a>
+                {d.confidential ? <mark> {t.directives.confidential}</mark> : null}
               </td>
               <td>{d.leadAgency.name}</td>
               <td class={d.timeliness === 'open_overdue' ? 'overdue' : undefined}>

@@ -22,5 +22,7 @@ export type WebEnv = {
     t: Dictionary;
     /** The form token of this browser (double-submit: the cookie and the hidden field must match). */
     csrf: string;
+    /** This page showed a confidential directive: audited like a write (web/app.tsx). */
+    auditRead?: boolean;
   };
 };

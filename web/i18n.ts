@@ -62,6 +62,8 @@ const vi = {
     live: 'Tự cập nhật khi có nhắc hạn hoặc chuyển cấp mới.',
   },
   directives: {
+    confidential: 'Mật',
+    confidentialMark: 'Mật (chỉ cơ quan được giao, lãnh đạo giao và người được chỉ định xem được)',
     title: 'Nhiệm vụ',
     moved: (final: boolean, label: string, from: string, to: string, cause: string) =>
       `${final ? 'hạn hoàn thành' : `hạn báo cáo “${label}”`} chuyển từ ${from} sang ${to} do ${cause}`,
@@ -364,6 +366,8 @@ const en: Dictionary = {
     live: 'Updates by itself when a reminder or an escalation is recorded.',
   },
   directives: {
+    confidential: 'Confidential',
+    confidentialMark: 'Confidential (only the assigned agencies, the issuing leader and named readers see it)',
     title: 'Directives',
     moved: (final: boolean, label: string, from: string, to: string, cause: string) =>
       `${final ? 'completion deadline' : `report deadline “${label}”`} moved from ${from} to ${to} because of ${cause}`,

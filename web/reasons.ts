@@ -40,6 +40,8 @@ const VI: Array<[RegExp, (m: RegExpExecArray) => string]> = [
   [/^A sub-task goes to a sub-unit of the lead agency or to a named officer of it\.$/, () => 'Nhiệm vụ con giao cho một đơn vị trực thuộc hoặc một cán bộ của cơ quan chủ trì.'],
   [/^A sub-task is due no later than its directive's final deadline\.$/, () => 'Hạn của nhiệm vụ con không muộn hơn hạn hoàn thành của nhiệm vụ.'],
   [/^The sub-tasks cannot be given as asked\.$/, () => 'Không giao được nhiệm vụ con như đề nghị (hạn đã qua, hoặc không phải đơn vị trực thuộc).'],
+  [/^Readers are named for a confidential directive only\.$/, () => 'Chỉ nhiệm vụ mật mới có người được chỉ định xem.'],
+  [/^Only the leader who issued it names its readers\.$/, () => 'Chỉ lãnh đạo giao nhiệm vụ mới chỉ định người được xem.'],
   [/^An agency cannot be its own successor\.$/, () => 'Một cơ quan không thể tiếp nhận chính nó.'],
   [/^A directive named is not an open directive of this agency\.$/, () => 'Có nhiệm vụ được chọn không phải nhiệm vụ đang thực hiện của cơ quan này.'],
   [/^A user named does not belong to this agency\.$/, () => 'Có người dùng được chọn không thuộc cơ quan này.'],

@@ -11,6 +11,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { UpdateDefinition } from '@temporalio/common';
+import { confidentialRef } from '../domain/confidential.js';
 import type { DirectiveState } from '../domain/directive.js';
 import { isClosed, timelinessOf } from '../domain/timeliness.js';
 import type { PlanInput } from '../domain/deadlines.js';
@@ -203,7 +204,7 @@ export async function directiveWorkflow(input: DirectiveInput): Promise<Directiv
         workflowId: workflowIdFor(t.directiveId),
         args: [rules.subtaskInput(state, t, a.actor, now())],
         parentClosePolicy: ParentClosePolicy.ABANDON,
-        staticSummary: t.title.slice(0, 200),
+        staticSummary: state.confidential ? confidentialRef(t.directiveId) : t.title.slice(0, 200),
       });
     }
     return state;

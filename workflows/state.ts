@@ -20,7 +20,8 @@ export function initialState(input: DirectiveInput): DirectiveState {
     seq: 0,
   };
   const subtask = input.parent ? { parent: input.parent, assigneeId: input.assigneeId ?? null } : {};
-  return { ...base, ...subtask, timeliness: timelinessOf(base, Date.parse(input.issuedAt)) };
+  const secret = input.confidential ? { confidential: true } : {};
+  return { ...base, ...subtask, ...secret, timeliness: timelinessOf(base, Date.parse(input.issuedAt)) };
 }
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;

@@ -20,6 +20,8 @@ export type DirectiveInput = Pick<
   /** A sub-task: its parent directive (started as the parent's child workflow). */
   parent?: ParentRef;
   assigneeId?: string | null;
+  /** "Mật": seen only by its assigned agencies, its issuing leader and named readers. */
+  confidential?: boolean;
   /** Set only by continue-as-new: the state to carry on with. */
   resume?: DirectiveState;
 };

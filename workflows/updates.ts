@@ -88,6 +88,8 @@ export function subtaskInput(s: DirectiveState, t: NewSubtask, actor: Actor, at:
     ...(s.policy ? { policy: s.policy } : {}),
     parent: { directiveId: s.directiveId, leadAgencyId: s.leadAgencyId, issuedBy: s.issuedBy },
     assigneeId: t.assigneeId,
+    // A confidential directive's sub-tasks are confidential too.
+    ...(s.confidential ? { confidential: true } : {}),
   };
 }
 

@@ -1,9 +1,10 @@
+import { confidentialRef } from '../../domain/confidential.js';
 import { and, arrayContains, desc, eq, gte, inArray, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
 import { loadOverrides } from '../../db/calendar.js';
 import type { Database, Tx } from '../../db/client.js';
 import { storedEvent } from '../../db/events.js';
 import { agencies, directiveEvents, directives, escalations, notifications, users, webhooks } from '../../db/schema.js';
-import { assignedToAny, visibleAgencies } from '../../db/scope.js';
+import { assignedToAny, shownTitleSql, visibleAgencies } from '../../db/scope.js';
 import { WorkingCalendar } from '../../domain/calendar.js';
 import { AGENCY_ROLES, DIGEST_ROLES, PERSONAL_CHANNELS, UNSENT_STATUSES, type DeliveryMode, type Language, type PersonalChannel } from '../../domain/lists.js';
 import { vnStartOfDay } from '../../domain/vn-time.js';
@@ -37,6 +38,8 @@ export async function enqueueEventNotifications(tx: Tx, input: RecordEventInput,
   const s = input.snapshot;
   const source = eventSource(input.directiveId, input.seq);
   const link = `${publicUrl}/v1/directives/${input.directiveId}`;
+  // A confidential directive leaves by reference and link only: no title, no body, to anyone.
+  const title = s.confidential ? confidentialRef(input.directiveId) : s.title;
   const nameOf = async (agencyId: string | null) => {
     if (!agencyId) return '';
     const [row] = await tx.select({ name: agencies.name }).from(agencies).where(eq(agencies.id, agencyId));
@@ -51,7 +54,7 @@ export async function enqueueEventNotifications(tx: Tx, input: RecordEventInput,
     const d = input.data;
     facts = {
       kind: 'reminder',
-      directiveTitle: s.title,
+      directiveTitle: title,
       deadlineLabel: d.label,
       dueAt: d.dueAt,
       missingAgency: await nameOf(d.agencyId),
@@ -70,7 +73,7 @@ export async function enqueueEventNotifications(tx: Tx, input: RecordEventInput,
     const { escalation: e, label } = input.data;
     facts = {
       kind: 'escalation',
-      directiveTitle: s.title,
+      directiveTitle: title,
       deadlineLabel: label,
       dueAt: e.dueAt,
       missingAgency: await nameOf(e.agencyId),
@@ -212,7 +215,7 @@ export async function composeDigests(
   for (const reader of readers) {
     const scope = await visibleAgencies(db, reader);
     const overdue = await db
-      .select({ id: directives.id, title: directives.title, dueAt: directives.dueAt, lead: agencies.name })
+      .select({ id: directives.id, title: shownTitleSql, dueAt: directives.dueAt, lead: agencies.name })
       .from(directives)
       .innerJoin(agencies, eq(agencies.id, directives.leadAgencyId))
       .where(and(eq(directives.timeliness, 'open_overdue'), assignedToAny(scope)))
@@ -221,7 +224,7 @@ export async function composeDigests(
     const inScope = scope === null ? undefined : or(inArray(escalations.agencyId, scope), inArray(escalations.targetAgencyId, scope));
     const rungs = (when: typeof escalations.openedAt | typeof escalations.resolvedAt) =>
       db
-        .select({ title: directives.title, level: escalations.level, agency: agencies.name, target: escalations.targetLabel, resolution: escalations.resolution })
+        .select({ title: shownTitleSql, level: escalations.level, agency: agencies.name, target: escalations.targetLabel, resolution: escalations.resolution })
         .from(escalations)
         .innerJoin(directives, eq(directives.id, escalations.directiveId))
         .innerJoin(agencies, eq(agencies.id, escalations.agencyId))
@@ -230,7 +233,7 @@ export async function composeDigests(
         .limit(200);
     const opened = await rungs(escalations.openedAt);
     const reminderRows = await db
-      .select({ title: directives.title, type: directiveEvents.type, data: directiveEvents.data })
+      .select({ title: shownTitleSql, type: directiveEvents.type, data: directiveEvents.data })
       .from(directiveEvents)
       .innerJoin(directives, eq(directives.id, directiveEvents.directiveId))
       .where(

@@ -10,6 +10,7 @@ import { bearerSecurity, IdempotencyHeaders, IdParam, newApp, problems } from '.
 import {
   CancelBody,
   DelegateBody,
+  ReadersBody,
   CompletionBody,
   DecisionBody,
   DirectiveView,
@@ -86,5 +87,16 @@ export function directiveActionsApp({ services }: AppDeps) {
         DirectiveView,
       ),
       async (c) => c.json(await d.delegate(c.get('principal'), c.req.valid('param').id, c.req.valid('json'), retryOf(c)), 200),
+    )
+    .openapi(
+      createRoute({
+        ...route,
+        method: 'put',
+        path: '/{id}/readers',
+        summary: 'Name the readers of a confidential directive (the leader who issued it); the list replaces the one before',
+        request: { params: IdParam, body: { content: { 'application/json': { schema: ReadersBody } }, required: true } },
+        responses: answer(ReadersBody),
+      }),
+      async (c) => c.json(await d.setReaders(c.get('principal'), c.req.valid('param').id, c.req.valid('json').readers), 200),
     );
 }

@@ -52,6 +52,7 @@ export function directivesApp({ services }: AppDeps) {
       async (c) => {
         const { overdue, ...q } = c.req.valid('query');
         const page = await services.directives.list(c.get('principal'), { ...q, ...(overdue ? { overdue: overdue === 'true' } : {}) });
+        if (page.items.some((d) => d.confidential)) c.set('auditRead', true);
         return c.json(page, 200);
       },
     )
@@ -68,7 +69,12 @@ export function directivesApp({ services }: AppDeps) {
           ...problems,
         },
       }),
-      async (c) => c.json(await services.directives.detail(c.get('principal'), c.req.valid('param').id), 200),
+      async (c) => {
+        const d = await services.directives.detail(c.get('principal'), c.req.valid('param').id);
+        // Every read of a confidential directive is audited (api/app.ts).
+        if (d.confidential) c.set('auditRead', true);
+        return c.json(d, 200);
+      },
     )
     .openapi(
       createRoute({
@@ -83,6 +89,10 @@ export function directivesApp({ services }: AppDeps) {
           ...problems,
         },
       }),
-      async (c) => c.json({ items: await services.directives.events(c.get('principal'), c.req.valid('param').id) }, 200),
+      async (c) => {
+        const { items, confidential } = await services.directives.events(c.get('principal'), c.req.valid('param').id);
+        if (confidential) c.set('auditRead', true);
+        return c.json({ items }, 200);
+      },
     );
 }

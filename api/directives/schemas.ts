@@ -47,6 +47,10 @@ export const DirectiveFields = z
       description: 'Final deadline as an exact instant (alternative to dueDate).',
     }),
     conferenceId: z.uuid().optional(),
+    confidential: z.boolean().default(false).openapi({
+      description: '"Mật": only its assigned agencies, the issuing leader and `readers` see it; notifications carry a reference and a link only',
+    }),
+    readers: z.array(z.uuid()).max(100).default([]).openapi({ description: 'Users who may also read a confidential directive' }),
     regime: Regime.optional(),
     policy: Policy.optional(),
   })
@@ -78,6 +82,7 @@ export const DirectiveView = z
     conferenceId: z.uuid().nullable(),
     dueAt: z.string().nullable(),
     nextDeadlineAt: z.string().nullable(),
+    confidential: z.boolean().openapi({ description: '"Mật": seen only by its assigned agencies, its issuing leader and named readers' }),
     escalationLevel: z.number().int(),
     issuedBy: z.string().nullable(),
     issuedAt: z.string(),
@@ -290,3 +295,5 @@ export const ReassignBody = z
   .strict()
   .openapi('Reassignment');
 export const CancelBody = z.object({ reason: Text(2000) }).strict().openapi('Cancellation');
+
+export const ReadersBody = z.object({ readers: z.array(z.uuid()).max(100) }).strict().openapi('ConfidentialReaders');

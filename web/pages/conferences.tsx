@@ -18,7 +18,7 @@ import { reasonIn } from '../reasons.js';
 /** The conference's own fields, as typed in the first step and carried through the second. */
 type Meta = { title: string; kind: ConferenceKind; heldOn: string; chair: string; conclusionRef: string; text: string };
 /** One draft as the leader edits it. */
-type DraftForm = { include: boolean; title: string; body: string; lead: string; coordinating: string[]; dueDate: string; regime: string };
+type DraftForm = { include: boolean; title: string; body: string; lead: string; coordinating: string[]; dueDate: string; regime: string; confidential?: boolean };
 
 const metaFrom = (f: Record<string, string>): Meta => ({
   title: f.title?.trim() ?? '',
@@ -204,6 +204,9 @@ const DraftsPage: FC<DraftsProps> = ({ ctx, meta, imported, drafts, agencies, re
                     <input type="checkbox" name={`${n}.include`} value="on" checked={d.include} /> {t.conferences.include}
                   </label>
                   <label>
+                    <input type="checkbox" name={`${n}.confidential`} value="on" checked={d.confidential === true} /> {t.directives.confidentialMark}
+                  </label>
+                  <label>
                     {t.conferences.draftTitle}
                     <input type="text" name={`${n}.title`} value={d.title} maxlength={500} aria-invalid={mine ? 'true' : undefined} />
                   </label>
@@ -386,6 +389,7 @@ export function conferencePages({ services }: WebDeps) {
         coordinating: await formList(c, `${n}.coordinating`),
         dueDate: /^\d{4}-\d{2}-\d{2}$/.test(f[`${n}.dueDate`] ?? '') ? f[`${n}.dueDate`]! : '',
         regime: f[`${n}.regime`] ?? 'none',
+        confidential: f[`${n}.confidential`] === 'on',
       });
     }
     const chosen = drafts.map((d, i) => ({ d, i })).filter((x) => x.d.include);
@@ -404,6 +408,7 @@ export function conferencePages({ services }: WebDeps) {
         coordinatingAgencies: d.coordinating.filter((a) => a !== (d.lead || defaultLead)),
         ...(d.dueDate ? { dueDate: d.dueDate } : {}),
         regime: regimeOf(d.regime),
+        ...(d.confidential ? { confidential: true } : {}),
       })),
     };
     const again = async (status: RefusalStatus, error?: string, errors?: Map<number, string[]>) =>

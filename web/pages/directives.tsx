@@ -99,6 +99,7 @@ const DirectivePage: FC<DirectivePageProps> = ({ ctx, d, events, agencies, refus
         <h1>{d.title}</h1>
         <p>
           <TimelinessBadge t={t} value={d.timeliness} /> · {t.status[d.status]}
+          {d.confidential ? <mark> · {t.directives.confidential}</mark> : null}
         </p>
       </hgroup>
       {done ? <Notice kind="ok">{t.actions.done}</Notice> : null}
@@ -432,6 +433,7 @@ export function directivePages({ services }: WebDeps) {
       services.agencies.list(person),
       services.directives.list(person, { q: q.q?.trim() || undefined, status, timeliness, agency: UUID.test(q.agency ?? '') ? q.agency : undefined, limit: 50, cursor: q.cursor || undefined }),
     ]);
+    if (page.items.some((d) => d.confidential)) c.set('auditRead', true);
     const next = page.nextCursor ? `/directives?${new URLSearchParams({ ...q, cursor: page.nextCursor }).toString()}` : null;
     return c.html(
       <Layout ctx={ctx} title={t.directives.title}>
@@ -490,7 +492,13 @@ export function directivePages({ services }: WebDeps) {
     const ctx = pageContext(c);
     const person = personOf(c);
     const id = c.req.param('id')!;
-    const [d, events, agencies] = await Promise.all([services.directives.detail(person, id), services.directives.events(person, id).catch(() => []), services.agencies.list(person)]);
+    const [d, history, agencies] = await Promise.all([
+      services.directives.detail(person, id),
+      services.directives.events(person, id).catch(() => ({ items: [], confidential: false })),
+      services.agencies.list(person),
+    ]);
+    const events = history.items;
+    if (d.confidential) c.set('auditRead', true);
     const done = c.req.query('done');
     // A refused form answers at the action's address; the browser's history keeps the page's own.
     const headers: Record<string, string> = refusal ? { 'hx-replace-url': `/directives/${id}` } : {};
