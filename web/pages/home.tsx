@@ -32,6 +32,8 @@ export function homePage({ services }: WebDeps) {
     const person = personOf(c);
     const { t } = ctx;
     const [work, inbox] = await Promise.all([services.directives.workload(person), services.escalations.inbox(person, 'open', 20)]);
+    // A confidential directive shown here is a read of it, audited (web/app.tsx).
+    if ([...work.overdue, ...work.dueSoon, ...work.extensions, ...work.reviews].some((d) => d.confidential)) c.set('auditRead', true);
     return c.html(
       <Layout ctx={ctx} title={t.home.title}>
         <h1>{t.home.title}</h1>
