@@ -8,7 +8,7 @@ import { recordFact } from '../db/facts.js';
 import { agencies, assignments, calendarChanges, directiveEvents, directives, escalations, reorganisationMoves, reorganisations, reports, users } from '../db/schema.js';
 import { WorkingCalendar } from '../domain/calendar.js';
 import type { Plan, PlanInput, PlannedDeadline, ReplanInput } from '../domain/deadlines.js';
-import type { Escalation, EscalationTarget } from '../domain/directive.js';
+import { returnsOf, standsReturned, type Escalation, type EscalationTarget } from '../domain/directive.js';
 import { NOTIFYING_EVENTS } from '../domain/events.js';
 import { CLOSED_STATUSES, type AssignmentRole, type EscalationLevel } from '../domain/lists.js';
 import { planSchedule, planSpanOf, replanDeadlines } from '../domain/schedule.js';
@@ -100,6 +100,8 @@ export function createActivities({ db, notify = NO_NOTIFY, startDelivery, sendRe
           parentId: s.parent?.directiveId ?? null,
           assigneeId: s.assigneeId ?? null,
           confidential: s.confidential === true,
+          returnCount: returnsOf(s),
+          returned: standsReturned(s),
           lastSeq: input.seq,
           updatedAt: sql`now()`,
         };

@@ -184,6 +184,9 @@ export const directives = pgTable(
     assigneeId: uuid('assignee_id'),
     /** "Mật": seen only by its assigned agencies, its issuing leader and named readers (domain/confidential.ts). */
     confidential: boolean('confidential').notNull().default(false),
+    /** Completions the reviewer sent back ("trả lại"), and whether the last one stands (in progress again since). */
+    returnCount: integer('return_count').notNull().default(0),
+    returned: boolean('returned').notNull().default(false),
     /** Sequence number of the last event applied; projections only move forward. */
     lastSeq: integer('last_seq').notNull(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
@@ -193,6 +196,10 @@ export const directives = pgTable(
     index('directives_status_idx').on(t.status),
     index('directives_due_at_idx').on(t.dueAt),
     index('directives_conference_idx').on(t.conferenceId),
+    // The returned completions a list asks for: few at any time.
+    index('directives_returned_idx')
+      .on(t.issuedAt, t.id)
+      .where(sql`${t.returned}`),
     index('directives_parent_idx')
       .on(t.parentId)
       .where(sql`${t.parentId} is not null`),

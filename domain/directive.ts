@@ -46,6 +46,11 @@ export type ExtensionRequest = {
  */
 export type StoredExtensionRequest = ExtensionRequest | (Omit<ExtensionRequest, 'proposedDueDate' | 'proposedDueAt'> & { proposedDueAt: string; proposedDueDate?: undefined });
 
+/** Completions the reviewer sent back ("trả lại"): each rejected review. */
+export const returnsOf = (s: Pick<DirectiveState, 'reviews'>): number => (s.reviews ?? []).filter((r) => !r.accepted).length;
+/** The last completion was sent back and nothing has been submitted since: the directive stands "returned". */
+export const standsReturned = (s: Pick<DirectiveState, 'reviews' | 'status'>): boolean => s.status === 'in_progress' && s.reviews?.at(-1)?.accepted === false;
+
 /** Where a sub-task sits: the directive it was split from, whose lead agency delegated it and whose ladder it climbs. */
 export type ParentRef = { directiveId: string; leadAgencyId: string; issuedBy: string | null };
 

@@ -45,6 +45,9 @@ export type DirectiveView = Pick<
   lastSeq: number;
   /** "Mật": seen only by its assigned agencies, its issuing leader and named readers. */
   confidential: boolean;
+  /** The last completion was sent back ("trả lại") and nothing submitted since; how many were sent back in all. */
+  returned: boolean;
+  returnCount: number;
   links: { self: string; events: string; temporalUi?: string };
 };
 
@@ -83,6 +86,7 @@ export const worstTimelinessOf = (values: Timeliness[]): Timeliness => SEVERITY.
 export type DirectiveQuery = {
   q?: string | undefined;
   overdue?: boolean | undefined;
+  returned?: boolean | undefined;
   agency?: string | undefined;
   dueBefore?: string | undefined;
   dueAfter?: string | undefined;
@@ -130,10 +134,15 @@ export const STATE_COLUMNS = {
   completedAt: directives.completedAt,
   lastSeq: directives.lastSeq,
   confidential: directives.confidential,
+  returnCount: directives.returnCount,
+  returned: directives.returned,
 };
 export type StateRow = Pick<typeof directives.$inferSelect, keyof typeof STATE_COLUMNS>;
 
-export function rowToState(row: StateRow, coordinatingAgencyIds: string[]): DirectiveState {
+/** The state as the read model holds it: without the reviews, with what the projection counted of them. */
+export type ProjectedState = DirectiveState & { returnCount?: number; returned?: boolean };
+
+export function rowToState(row: StateRow, coordinatingAgencyIds: string[]): ProjectedState {
   return {
     directiveId: row.id,
     title: row.title,
@@ -151,6 +160,8 @@ export function rowToState(row: StateRow, coordinatingAgencyIds: string[]): Dire
     completedAt: iso(row.completedAt),
     seq: row.lastSeq,
     ...(row.confidential ? { confidential: true } : {}),
+    returnCount: row.returnCount,
+    returned: row.returned,
   };
 }
 

@@ -10,7 +10,7 @@ import { agencies, assignments, directiveEvents, directiveReaders, directives } 
 import { assignedToAny, confidentialAllowed, crossesScope, seesAgencies, visibleAgencies } from '../db/scope.js';
 import { mayReadConfidential } from '../domain/confidential.js';
 import { escapeLike } from '../db/text.js';
-import type { DirectiveState } from '../domain/directive.js';
+import { returnsOf, standsReturned, type DirectiveState } from '../domain/directive.js';
 import { CLOSED_STATUSES, TIMELINESS, type Timeliness } from '../domain/lists.js';
 import { may } from '../domain/policy.js';
 import { foldVietnamese } from '../domain/text.js';
@@ -28,6 +28,7 @@ import {
   STATE_COLUMNS,
   unknownAgency,
   type DirectiveDetail,
+  type ProjectedState,
   type SubtaskRollup,
   worstTimelinessOf,
   type DirectiveQuery,
@@ -86,7 +87,7 @@ export function directiveReads(deps: ServiceDeps) {
       : {}),
   });
 
-  function view(s: DirectiveState, agencies: Map<string, AgencySummary>): DirectiveView {
+  function view(s: ProjectedState, agencies: Map<string, AgencySummary>): DirectiveView {
     const workflowId = workflowIdFor(s.directiveId);
     return {
       id: s.directiveId,
@@ -106,6 +107,8 @@ export function directiveReads(deps: ServiceDeps) {
       completedAt: s.completedAt,
       lastSeq: s.seq,
       confidential: s.confidential === true,
+      returned: s.returned ?? standsReturned(s),
+      returnCount: s.returnCount ?? returnsOf(s),
       links: links(s.directiveId, workflowId),
     };
   }
@@ -220,6 +223,7 @@ export function directiveReads(deps: ServiceDeps) {
         q.q ? ilike(directives.searchText, `%${escapeLike(foldVietnamese(q.q))}%`) : undefined,
         q.overdue === true ? eq(directives.timeliness, 'open_overdue') : undefined,
         q.overdue === false ? ne(directives.timeliness, 'open_overdue') : undefined,
+        q.returned === undefined ? undefined : eq(directives.returned, q.returned),
         q.dueBefore ? lt(directives.dueAt, instantOf(q.dueBefore)) : undefined,
         q.dueAfter ? gte(directives.dueAt, instantOf(q.dueAfter)) : undefined,
         q.cursor ? afterCursor(q.cursor, directives.issuedAt, directives.id) : undefined,

@@ -25,6 +25,7 @@ export const DirectiveTable: FC<{ t: Dictionary; items: DirectiveView[]; id?: st
               <td>
                 <a href={`/directives/${d.id}`}>{d.title}</a>
                 {d.confidential ? <mark> {t.directives.confidential}</mark> : null}
+                {d.returned ? <mark class="returned"> {t.directives.returned(d.returnCount)}</mark> : null}
               </td>
               <td>{d.leadAgency.name}</td>
               <td class={d.timeliness === 'open_overdue' ? 'overdue' : undefined}>

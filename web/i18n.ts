@@ -63,6 +63,9 @@ const vi = {
   },
   directives: {
     confidential: 'Mật',
+    returned: (n: number) => (n > 1 ? `Bị trả lại (${n} lần)` : 'Bị trả lại'),
+    returnedBefore: (n: number) => `đã bị trả lại ${n} lần`,
+    onlyReturned: 'Chỉ nhiệm vụ bị trả lại',
     confidentialMark: 'Mật (chỉ cơ quan được giao, lãnh đạo giao và người được chỉ định xem được)',
     title: 'Nhiệm vụ',
     moved: (final: boolean, label: string, from: string, to: string, cause: string) =>
@@ -367,6 +370,9 @@ const en: Dictionary = {
   },
   directives: {
     confidential: 'Confidential',
+    returned: (n: number) => (n > 1 ? `Returned (${n} times)` : 'Returned'),
+    returnedBefore: (n: number) => `returned ${n} time(s) before`,
+    onlyReturned: 'Returned completions only',
     confidentialMark: 'Confidential (only the assigned agencies, the issuing leader and named readers see it)',
     title: 'Directives',
     moved: (final: boolean, label: string, from: string, to: string, cause: string) =>

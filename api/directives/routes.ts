@@ -50,8 +50,12 @@ export function directivesApp({ services }: AppDeps) {
         },
       }),
       async (c) => {
-        const { overdue, ...q } = c.req.valid('query');
-        const page = await services.directives.list(c.get('principal'), { ...q, ...(overdue ? { overdue: overdue === 'true' } : {}) });
+        const { overdue, returned, ...q } = c.req.valid('query');
+        const page = await services.directives.list(c.get('principal'), {
+          ...q,
+          ...(overdue ? { overdue: overdue === 'true' } : {}),
+          ...(returned ? { returned: returned === 'true' } : {}),
+        });
         if (page.items.some((d) => d.confidential)) c.set('auditRead', true);
         return c.json(page, 200);
       },

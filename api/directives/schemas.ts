@@ -83,6 +83,8 @@ export const DirectiveView = z
     dueAt: z.string().nullable(),
     nextDeadlineAt: z.string().nullable(),
     confidential: z.boolean().openapi({ description: '"Mật": seen only by its assigned agencies, its issuing leader and named readers' }),
+    returned: z.boolean().openapi({ description: 'The last completion was sent back ("trả lại") and nothing has been submitted since: not done' }),
+    returnCount: z.number().int().openapi({ description: 'Completions sent back in all' }),
     escalationLevel: z.number().int(),
     issuedBy: z.string().nullable(),
     issuedAt: z.string(),
@@ -237,6 +239,7 @@ const Instant = z.union([z.iso.date(), z.iso.datetime({ offset: true })]);
 export const ListQuery = z.object({
   q: z.string().trim().min(1).max(200).optional().openapi({ description: 'Words in the title or body, with or without diacritics' }),
   overdue: z.enum(['true', 'false']).optional(),
+  returned: z.enum(['true', 'false']).optional().openapi({ description: 'Only those whose last completion was sent back (true), or none of them (false)' }),
   agency: z.uuid().optional().openapi({ description: 'Assigned (lead or coordinating) agency' }),
   dueBefore: Instant.optional(),
   dueAfter: Instant.optional(),

@@ -100,6 +100,8 @@ const DirectivePage: FC<DirectivePageProps> = ({ ctx, d, events, agencies, refus
         <p>
           <TimelinessBadge t={t} value={d.timeliness} /> · {t.status[d.status]}
           {d.confidential ? <mark> · {t.directives.confidential}</mark> : null}
+          {d.returned ? <mark class="returned"> · {t.directives.returned(d.returnCount)}</mark> : null}
+          {!d.returned && d.returnCount > 0 ? ` · ${t.directives.returnedBefore(d.returnCount)}` : null}
         </p>
       </hgroup>
       {done ? <Notice kind="ok">{t.actions.done}</Notice> : null}
@@ -431,7 +433,7 @@ export function directivePages({ services }: WebDeps) {
     const timeliness = includes(TIMELINESS, q.timeliness) ? q.timeliness : undefined;
     const [agencies, page] = await Promise.all([
       services.agencies.list(person),
-      services.directives.list(person, { q: q.q?.trim() || undefined, status, timeliness, agency: UUID.test(q.agency ?? '') ? q.agency : undefined, limit: 50, cursor: q.cursor || undefined }),
+      services.directives.list(person, { q: q.q?.trim() || undefined, status, timeliness, agency: UUID.test(q.agency ?? '') ? q.agency : undefined, ...(q.returned === 'on' ? { returned: true } : {}), limit: 50, cursor: q.cursor || undefined }),
     ]);
     if (page.items.some((d) => d.confidential)) c.set('auditRead', true);
     const next = page.nextCursor ? `/directives?${new URLSearchParams({ ...q, cursor: page.nextCursor }).toString()}` : null;
@@ -478,6 +480,9 @@ export function directivePages({ services }: WebDeps) {
               </select>
             </label>
           </div>
+          <label>
+            <input type="checkbox" name="returned" value="on" checked={q.returned === 'on'} /> {t.directives.onlyReturned}
+          </label>
           <button type="submit">{t.directives.filter}</button>
         </form>
         <div id="results">
