@@ -28,6 +28,8 @@ const schema = z.object({
   TEMPORAL_WORKFLOW_BUNDLE: optionalString,
   TEMPORAL_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(1000),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
+  /** The largest file that may be attached, in bytes (25 MB). */
+  ATTACHMENT_MAX_BYTES: z.coerce.number().int().min(1024).max(1024 * 1024 * 1024).default(25 * 1024 * 1024),
   TRUSTED_PROXIES: z.coerce.number().int().min(0).max(10).default(0),
   PATH: z.string().default(''),
   TEST_DATABASE_ADMIN_URL: z.string().default('postgres://postgres@127.0.0.1:5432/postgres'),
@@ -89,6 +91,7 @@ export type Config = {
   oidc: { issuer: string; clientId: string; clientSecret: string; match: 'email' | 'subject' } | undefined;
   /** Who the Word reports say issues them (Decree 30/2020/NĐ-CP header, symbol, place, signature). */
   report: { parentBody: string; body: string; symbol: string; place: string; signerTitle: string; signerName: string };
+  attachments: { maxBytes: number };
   notify: {
     /** undefined: `npm run dev` runs its own mail catcher; standalone workers record mail as skipped. */
     smtpUrl: string | undefined;
@@ -145,6 +148,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     adminToken: e.ADMIN_TOKEN,
     testDatabaseAdminUrl: e.TEST_DATABASE_ADMIN_URL,
     oidc: e.OIDC_ISSUER ? { issuer: e.OIDC_ISSUER, clientId: e.OIDC_CLIENT_ID!, clientSecret: e.OIDC_CLIENT_SECRET!, match: e.OIDC_MATCH } : undefined,
+    attachments: { maxBytes: e.ATTACHMENT_MAX_BYTES },
     report: {
       parentBody: e.REPORT_PARENT_BODY,
       body: e.REPORT_ISSUER,

@@ -8,6 +8,7 @@ import { ServiceFailure } from '../domain/failures.js';
 import { isDatabaseUnreachable } from '../services/index.js';
 import { writeOf } from '../services/request-address.js';
 import { agenciesApp } from './agencies.js';
+import { attachmentsApp, directiveAttachmentsApp } from './attachments.js';
 import { auditApp } from './audit.js';
 import { authenticate, PrincipalCache } from './auth.js';
 import { calendarApp } from './calendar.js';
@@ -49,7 +50,11 @@ export function createApp(deps: AppDeps) {
   // GET and HEAD carry no body (@hono/node-server gives their Request none), so the limit has nothing to count;
   // asking (`c.req.raw.body`) would build the full WHATWG Request that node-server otherwise never builds, which
   // was the largest single cost of a /healthz (a third of its time in a CPU profile).
-  app.use('*', (c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitBody(c, next)));
+  // An attachment's upload is streamed and limited by the attachment service (ATTACHMENT_MAX_BYTES): neither the
+  // body limit nor the NUL check (a file's bytes are not text) reads it.
+  const upload = /^\/v1\/directives\/[^/]+\/attachments$/;
+  const isUpload = (c: Context) => c.req.method === 'POST' && upload.test(c.req.path);
+  app.use('*', (c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' || isUpload(c) ? next() : limitBody(c, next)));
 
   app.get('/readyz', async (c) => {
     const checks = await deps.services.readiness();
@@ -72,7 +77,8 @@ export function createApp(deps: AppDeps) {
   });
 
   app.use('/v1/*', rateLimit(deps.config.http.rateLimitPerMinute));
-  app.use('/v1/*', rejectNul());
+  const nul = rejectNul();
+  app.use('/v1/*', (c, next) => (isUpload(c) ? next() : nul(c, next)));
   const principals = new PrincipalCache((token) => deps.services.auth.principalForToken(token));
   // A token rotated or revoked through this process stops working at once here (in other processes within
   // PrincipalCache's few seconds): every change to a user or their token goes through /v1/users.
@@ -105,7 +111,9 @@ export function createApp(deps: AppDeps) {
     .route('/v1/statistics', statisticsApp(deps))
     .route('/v1/scoring-rule', scoringRuleApp(deps))
     .route('/v1/published-results', publishedResultsApp(deps))
-    .route('/v1/audit', auditApp(deps));
+    .route('/v1/audit', auditApp(deps))
+    .route('/v1/directives', directiveAttachmentsApp(deps))
+    .route('/v1/attachments', attachmentsApp(deps));
 
   const noRoute = (c: Context) => problemResponse(c, 404, { detail: `No route ${c.req.method} ${c.req.path}.` });
   app.all('/v1/*', noRoute);

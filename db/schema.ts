@@ -1,6 +1,8 @@
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
   bigserial,
+  customType,
   boolean,
   date,
   index,
@@ -569,4 +571,50 @@ export const notifications = pgTable(
     index('notifications_recipient_idx').on(t.recipientUserId),
     index('notifications_directive_idx').on(t.directiveId),
   ],
+);
+
+/** Raw bytes, for attachment chunks. */
+const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => 'bytea' });
+
+/**
+ * An attached file's content, stored once per SHA-256 however often it is attached (content-addressed), in
+ * chunks of its own table so that neither a write nor a download holds a whole file in memory, and the read
+ * model stays small. `content_type` is what the content is (file-type), never what its name says.
+ */
+export const attachmentBlobs = pgTable('attachment_blobs', {
+  sha256: text('sha256').primaryKey(),
+  size: bigint('size', { mode: 'number' }).notNull(),
+  contentType: text('content_type').notNull(),
+  createdAt: createdAt(),
+});
+
+export const attachmentChunks = pgTable(
+  'attachment_chunks',
+  {
+    sha256: text('sha256')
+      .notNull()
+      .references(() => attachmentBlobs.sha256),
+    n: integer('n').notNull(),
+    bytes: bytea('bytes').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.sha256, t.n] })],
+);
+
+/** A file attached to a directive: its source document, a report's or the completion's. */
+export const attachments = pgTable(
+  'attachments',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    directiveId: uuid('directive_id').notNull(),
+    sha256: text('sha256')
+      .notNull()
+      .references(() => attachmentBlobs.sha256),
+    filename: text('filename').notNull(),
+    kind: text('kind').$type<'source' | 'report' | 'completion'>().notNull(),
+    /** A report's period. */
+    deadlineKey: text('deadline_key'),
+    uploadedBy: uuid('uploaded_by'),
+    uploadedAt: timestamp('uploaded_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('attachments_directive_idx').on(t.directiveId)],
 );

@@ -45,6 +45,8 @@ export type EventPayloads = {
   cancelled: { reason: string };
   /** The lead agency split the directive into sub-tasks (each a directive of its own). */
   delegated: { subtasks: Subtask[] };
+  /** A file attached: its id, SHA-256 and size (the bytes are in attachment storage, never in the history). */
+  attachment_added: { attachment: { id: string; sha256: string; size: number; kind: 'source' | 'report' | 'completion'; deadlineKey: string | null } };
 };
 
 export type DirectiveEventType = keyof EventPayloads;
@@ -72,6 +74,7 @@ const ALL: Record<DirectiveEventType, true> = {
   reassigned: true,
   cancelled: true,
   delegated: true,
+  attachment_added: true,
 };
 export const EVENT_TYPES = Object.keys(ALL) as DirectiveEventType[];
 

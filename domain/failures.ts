@@ -15,6 +15,8 @@ export const FailureType = {
   /** The request itself cannot be read (a cursor this service did not issue). */
   Malformed: 'Malformed',
   TooLarge: 'TooLarge',
+  /** A file whose content is not a kind that may be attached, whatever its name says. */
+  UnsupportedType: 'UnsupportedType',
   IdempotencyKeyReused: 'IdempotencyKeyReused',
   /** Wrong credentials, or a session that ended. */
   Unauthenticated: 'Unauthenticated',
@@ -38,11 +40,12 @@ export const HTTP_STATUS = {
   Closed: 409,
   Malformed: 400,
   TooLarge: 413,
+  UnsupportedType: 415,
   IdempotencyKeyReused: 422,
   Unauthenticated: 401,
   TooManyAttempts: 429,
   Unavailable: 503,
-} as const satisfies Record<FailureType, 400 | 401 | 403 | 404 | 409 | 413 | 422 | 429 | 503>;
+} as const satisfies Record<FailureType, 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 503>;
 
 /** The statuses a refusal can have. */
 export type RefusalStatus = (typeof HTTP_STATUS)[FailureType];

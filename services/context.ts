@@ -18,6 +18,8 @@ export type ServiceDeps = {
   config: {
     temporal: Pick<Config['temporal'], 'namespace' | 'taskQueue' | 'uiUrl'>;
     report?: Config['report'] | undefined;
+    /** Absent: the default limit (25 MB). */
+    attachments?: Config['attachments'] | undefined;
     /** Absent: webhooks may only target public addresses. */
     notify?: Pick<Config['notify'], 'webhookAllowPrivateTargets'> | undefined;
   };

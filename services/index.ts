@@ -4,6 +4,7 @@
  */
 import { sql } from 'drizzle-orm';
 import { accountService } from './accounts.js';
+import { attachmentService } from './attachments.js';
 import { auditService } from './audit.js';
 import { agencyService } from './agencies.js';
 import { principalForToken } from './auth.js';
@@ -38,6 +39,7 @@ export function createServices(deps: ServiceDeps) {
     auth: { principalForToken: (token: string) => principalForToken(deps.db, token) },
     accounts: accountService(deps),
     audit: auditService(deps),
+    attachments: attachmentService({ ...deps, directives, maxBytes: deps.config.attachments?.maxBytes }),
     live: liveService(deps, deps.listen),
     /** Whether the read model and Temporal answer, each within two seconds. */
     async readiness(): Promise<{ database: 'ok' | 'unavailable'; temporal: 'ok' | 'unavailable' }> {

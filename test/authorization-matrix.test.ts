@@ -100,6 +100,16 @@ async function confidential(): Promise<string> {
   return id;
 }
 
+/** A PDF the admin attached to a fresh directive: its attachment id. */
+async function attachment(): Promise<string> {
+  const id = await directive();
+  const form = new FormData();
+  form.append('file', new Blob([Buffer.from('%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n', 'latin1')]), 'matran.pdf');
+  const res = await world.app.request(`/v1/directives/${id}/attachments?kind=source`, { method: 'POST', headers: { authorization: `Bearer ${world.adminToken}` }, body: form });
+  expect(res.status).toBe(201);
+  return (await json(res)).id as string;
+}
+
 /** A fresh agency split into M, as the admin did it: its reorganisation id. */
 const split = async () => (await json(await admin('POST', `/v1/agencies/${await agency()}/split`, { defaultSuccessorId: M.id }))).id as string;
 const user = async () => (await json(await admin('POST', '/v1/users', { name: 'Người thử', role: 'leader' }))).id as string;
@@ -173,6 +183,16 @@ const cells: Cell[] = ([
     // Only its issuing leader names them; who cannot see it gets a 404, who sees it and did not issue it a 403.
     expect: row([404, 200, 404, 404, 403, 403, 404, 401]),
   },
+  // The upload is multipart; a JSON body is refused (422) only once the principal may attach to it at all.
+  {
+    op: 'POST /v1/directives/{id}/attachments',
+    path: (id) => `/v1/directives/${id}/attachments?kind=source`,
+    fixture: directive,
+    body: () => ({ file: 'not multipart' }),
+    expect: row([422, 422, 403, 404, 403, 403, 404, 401]),
+  },
+  { op: 'GET /v1/directives/{id}/attachments', path: (id) => `/v1/directives/${id}/attachments`, fixture: directive, expect: row([200, 200, 200, 404, 200, 200, 404, 401]) },
+  { op: 'GET /v1/attachments/{id}', path: (id) => `/v1/attachments/${id}`, fixture: attachment, expect: row([200, 200, 200, 404, 200, 200, 404, 401]) },
   { op: 'POST /v1/directives/{id}/completion', path: (id) => `/v1/directives/${id}/completion`, fixture: directive, body: () => ({ summary: 'Xong' }), expect: row([403, 403, 403, 404, 200, 403, 404, 401]) },
   {
     op: 'POST /v1/directives/{id}/completion/review',

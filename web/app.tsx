@@ -15,6 +15,8 @@ import { reasonIn } from './reasons.js';
 import { adminPages } from './pages/admin.js';
 import { conferencePages } from './pages/conferences.js';
 import { directivePages } from './pages/directives.js';
+import { personOf } from './page.js';
+import { downloadHeaders } from '../domain/disposition.js';
 import { homePage } from './pages/home.js';
 import { inboxPages } from './pages/inbox.js';
 import { livePage } from './pages/live.js';
@@ -51,6 +53,13 @@ export function webApp(deps: WebDeps) {
   app.route('/', homePage(deps));
   app.route('/live', livePage(deps));
   app.route('/directives', directivePages(deps));
+  // An attached file, for the signed-in person, scoped like its directive; a PDF inline for the page's preview.
+  app.get('/attachments/:id', async (c) => {
+    const { attachment, body, confidential } = await deps.services.attachments.download(personOf(c), c.req.param('id'));
+    // A confidential directive's file is a read of it: audited.
+    if (confidential) c.set('auditRead', true);
+    return c.body(body, 200, downloadHeaders(attachment, c.req.query('inline') === '1'));
+  });
   app.route('/conferences', conferencePages(deps));
   app.route('/inbox', inboxPages(deps));
   app.route('/statistics', statisticsPages(deps));

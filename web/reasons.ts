@@ -42,6 +42,8 @@ const VI: Array<[RegExp, (m: RegExpExecArray) => string]> = [
   [/^The sub-tasks cannot be given as asked\.$/, () => 'Không giao được nhiệm vụ con như đề nghị (hạn đã qua, hoặc không phải đơn vị trực thuộc).'],
   [/^Readers are named for a confidential directive only\.$/, () => 'Chỉ nhiệm vụ mật mới có người được chỉ định xem.'],
   [/^Only the leader who issued it names its readers\.$/, () => 'Chỉ lãnh đạo giao nhiệm vụ mới chỉ định người được xem.'],
+  [/^An attachment names its id, SHA-256 and size\.$/, () => 'Tài liệu đính kèm phải có mã, mã băm SHA-256 và kích thước.'],
+  [/^An attachment is a source document, a report or a completion\.$/, () => 'Tài liệu đính kèm là văn bản giao nhiệm vụ, báo cáo hoặc báo cáo hoàn thành.'],
   [/^An agency cannot be its own successor\.$/, () => 'Một cơ quan không thể tiếp nhận chính nó.'],
   [/^A directive named is not an open directive of this agency\.$/, () => 'Có nhiệm vụ được chọn không phải nhiệm vụ đang thực hiện của cơ quan này.'],
   [/^A user named does not belong to this agency\.$/, () => 'Có người dùng được chọn không thuộc cơ quan này.'],

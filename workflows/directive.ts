@@ -21,6 +21,7 @@ import { escalationLevelOf, markFired, missedEvent, nextDeadlineOf, openEscalati
 import {
   acknowledgeEscalationUpdate,
   acknowledgeUpdate,
+  attachUpdate,
   cancelUpdate,
   decideExtensionUpdate,
   delegateUpdate,
@@ -207,6 +208,10 @@ export async function directiveWorkflow(input: DirectiveInput): Promise<Directiv
         staticSummary: state.confidential ? confidentialRef(t.directiveId) : t.title.slice(0, 200),
       });
     }
+    return state;
+  });
+  on(attachUpdate, (a) => rules.validateAttach(state, a), async (a) => {
+    await commit(rules.attach(state, a));
     return state;
   });
   setHandler(subtaskClosedSignal, (a) => {

@@ -60,3 +60,8 @@ export const subtaskClosedSignal = defineSignal<[SubtaskClosedArgs]>('subtaskClo
 /** The parent closed with this sub-task open: it closes too, with the parent's note. */
 export type ParentClosedArgs = { parentId: string; status: DirectiveState['status']; note: string; by: string | null };
 export const parentClosedSignal = defineSignal<[ParentClosedArgs]>('parentClosed');
+
+/** A file attached to the directive (its source document, a report's, the completion's): id, hash and size only, never its bytes. */
+export type AttachmentRef = { id: string; sha256: string; size: number; kind: 'source' | 'report' | 'completion'; deadlineKey: string | null };
+export type AttachArgs = { actor: Actor; attachment: AttachmentRef };
+export const attachUpdate = defineUpdate<DirectiveState, [AttachArgs]>('attach');

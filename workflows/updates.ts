@@ -18,6 +18,7 @@ import { isSatisfied, openEscalations } from './lifecycle.js';
 import type {
   AcknowledgeArgs,
   AcknowledgeEscalationArgs,
+  AttachArgs,
   CancelArgs,
   DecideExtensionArgs,
   DelegateArgs,
@@ -105,6 +106,22 @@ export function closeByParent(s: DirectiveState, { note, by, status }: ParentClo
   s.cancellation = { at, by: by ?? 'system', reason };
   s.status = 'cancelled';
   return { event: { type: 'cancelled', data: { reason } }, actorId: by };
+}
+
+// --- attachments ------------------------------------------------------------------------------------------------
+
+/** The source document is the issuer's side (leader, admin); a report's file an assigned agency's; the completion's the lead's. */
+export function validateAttach(s: DirectiveState, { actor, attachment: a }: AttachArgs): void {
+  requireOpen(s);
+  if (!/^[0-9a-f]{64}$/.test(a.sha256) || !(a.size > 0) || !a.id) reject(FailureType.Invalid, 'An attachment names its id, SHA-256 and size.');
+  if (a.kind === 'source') requireRole(actor, MAY.issueDirectives, 'attach the source document');
+  else if (a.kind === 'completion') requireLead(s, actor, 'attach a completion document');
+  else if (a.kind === 'report') requireAssigned(s, actor);
+  else reject(FailureType.Invalid, 'An attachment is a source document, a report or a completion.');
+}
+
+export function attach(s: DirectiveState, { actor, attachment }: AttachArgs): Recorded {
+  return { event: { type: 'attachment_added', data: { attachment } }, actorId: actor.userId };
 }
 
 // --- who may do what ------------------------------------------------------------------------------------------

@@ -232,6 +232,12 @@ export const DirectiveEvent = z
     event('reassigned', z.object({ before: Ownership, after: Ownership, reason: z.string() })),
     event('cancelled', z.object({ reason: z.string() })),
     event('delegated', z.object({ subtasks: z.array(Subtask) })),
+    event(
+      'attachment_added',
+      z.object({
+        attachment: z.object({ id: z.uuid(), sha256: z.string(), size: z.number().int(), kind: z.enum(['source', 'report', 'completion']), deadlineKey: z.string().nullable() }),
+      }),
+    ),
   ])
   .openapi('DirectiveEvent');
 

@@ -5,6 +5,7 @@ import { DIRECTIVE_STATUSES, includes, TIMELINESS, type Language } from '../../d
 import { may } from '../../domain/policy.js';
 import { formatDay, formatDue, vnDateOf } from '../../domain/vn-time.js';
 import type { ServiceFailure, RefusalStatus } from '../../domain/failures.js';
+import type { AttachmentView } from '../../services/attachments.js';
 import type { AgencyView } from '../../services/agencies.js';
 import type { DirectiveDetail, StoredEventView } from '../../services/directives.js';
 import type { Principal } from '../../services/index.js';
@@ -75,9 +76,17 @@ function describe(t: Dictionary, e: StoredEventView, agencyName: (id: string) =>
   }
 }
 
-type DirectivePageProps = { ctx: PageContext; d: DirectiveDetail; events: StoredEventView[]; agencies: AgencyView[]; refusal?: Refusal; done?: string };
+type DirectivePageProps = {
+  ctx: PageContext;
+  d: DirectiveDetail;
+  events: StoredEventView[];
+  agencies: AgencyView[];
+  files: AttachmentView[];
+  refusal?: Refusal;
+  done?: string;
+};
 
-const DirectivePage: FC<DirectivePageProps> = ({ ctx, d, events, agencies, refusal, done }) => {
+const DirectivePage: FC<DirectivePageProps> = ({ ctx, d, events, agencies, files, refusal, done }) => {
   const { t } = ctx;
   const person = ctx.person as Principal;
   const base = `/directives/${d.id}`;
@@ -143,6 +152,29 @@ const DirectivePage: FC<DirectivePageProps> = ({ ctx, d, events, agencies, refus
             {t.directives.temporal}
           </a>
         </p>
+      ) : null}
+
+      {files.length > 0 ? (
+        <section aria-labelledby="files">
+          <h2 id="files">{t.actions.files}</h2>
+          <ul>
+            {files.map((f) => (
+              <li>
+                <a href={`/attachments/${f.id}`} hx-boost="false">
+                  {f.filename}
+                </a>{' '}
+                · {t.actions.fileKinds[f.kind]}
+                {f.deadlineKey ? ` ${f.deadlineKey}` : ''} · {Math.max(1, Math.round(f.size / 1024))} KB · <When iso={f.uploadedAt} t={t} />
+                {f.contentType === 'application/pdf' ? (
+                  <details>
+                    <summary>{t.actions.preview}</summary>
+                    <iframe src={`/attachments/${f.id}?inline=1`} title={f.filename} width="100%" height="600" loading="lazy" />
+                  </details>
+                ) : null}
+              </li>
+            ))}
+          </ul>
+        </section>
       ) : null}
 
       <section aria-labelledby="deadlines">
@@ -497,17 +529,18 @@ export function directivePages({ services }: WebDeps) {
     const ctx = pageContext(c);
     const person = personOf(c);
     const id = c.req.param('id')!;
-    const [d, history, agencies] = await Promise.all([
+    const [d, history, agencies, files] = await Promise.all([
       services.directives.detail(person, id),
       services.directives.events(person, id).catch(() => ({ items: [], confidential: false })),
       services.agencies.list(person),
+      services.attachments.list(person, id).catch(() => []),
     ]);
     const events = history.items;
     if (d.confidential) c.set('auditRead', true);
     const done = c.req.query('done');
     // A refused form answers at the action's address; the browser's history keeps the page's own.
     const headers: Record<string, string> = refusal ? { 'hx-replace-url': `/directives/${id}` } : {};
-    return c.html(<DirectivePage ctx={ctx} d={d} events={events} agencies={agencies} {...(refusal ? { refusal } : {})} {...(done ? { done } : {})} />, status, headers);
+    return c.html(<DirectivePage ctx={ctx} d={d} events={events} agencies={agencies} files={files} {...(refusal ? { refusal } : {})} {...(done ? { done } : {})} />, status, headers);
   }
 
   app.get('/:id{[0-9a-f-]{36}}', (c) => show(c));

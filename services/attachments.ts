@@ -1,0 +1,242 @@
+/**
+ * Files attached to directives: streamed from the request to a temporary file while hashed and counted (never
+ * held whole in memory), their type read from their content (file-type), stored once per SHA-256 in PostgreSQL
+ * in chunks of their own table, and named in the directive's history by id, hash and size only (`attach`).
+ * Downloads are scoped exactly like the directive.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import Busboy from 'busboy';
+import { and, asc, eq } from 'drizzle-orm';
+import { fileTypeFromFile } from 'file-type';
+import { attachmentBlobs, attachmentChunks, attachments } from '../db/schema.js';
+import { FailureType, ServiceFailure } from '../domain/failures.js';
+import { may } from '../domain/policy.js';
+import { attachUpdate, type AttachmentRef } from '../workflows/messages.js';
+import type { Principal, ServiceDeps } from './context.js';
+import { refusalOf } from './directive-model.js';
+import type { DirectiveService } from './directives.js';
+import { updateWithin } from './temporal.js';
+import { workflowIdFor } from '../workflows/types.js';
+
+/** What may be attached: documents and scans, told by their content. Anything else (an executable too) is refused. */
+export const ATTACHMENT_TYPES: ReadonlyMap<string, string> = new Map([
+  ['application/pdf', 'pdf'],
+  ['application/vnd.openxmlformats-officedocument.wordprocessingml.document', 'docx'],
+  ['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'xlsx'],
+  ['application/vnd.openxmlformats-officedocument.presentationml.presentation', 'pptx'],
+  ['application/x-cfb', 'doc'],
+  ['application/vnd.oasis.opendocument.text', 'odt'],
+  ['application/vnd.oasis.opendocument.spreadsheet', 'ods'],
+  ['image/png', 'png'],
+  ['image/jpeg', 'jpg'],
+  ['image/tiff', 'tif'],
+  ['application/zip', 'zip'],
+]);
+
+export const DEFAULT_ATTACHMENT_MAX_BYTES = 25 * 1024 * 1024;
+const CHUNK_BYTES = 512 * 1024;
+
+export type AttachmentKind = AttachmentRef['kind'];
+export type AttachmentView = {
+  id: string;
+  directiveId: string;
+  kind: AttachmentKind;
+  deadlineKey: string | null;
+  filename: string;
+  contentType: string;
+  size: number;
+  sha256: string;
+  uploadedBy: string | null;
+  uploadedAt: string;
+  links: { download: string };
+};
+
+/** The request's body as it arrived, and what it says of itself. */
+export type Upload = { body: ReadableStream<Uint8Array> | null; contentType: string | undefined; contentLength: number | undefined };
+
+const tooLarge = (max: number) => new ServiceFailure(FailureType.TooLarge, `An attachment is at most ${max} bytes.`);
+
+export function attachmentService(deps: ServiceDeps & { directives: DirectiveService; maxBytes?: number | undefined }) {
+  const { db, temporal, directives: directiveService } = deps;
+  const maxBytes = deps.maxBytes ?? DEFAULT_ATTACHMENT_MAX_BYTES;
+
+  const view = (a: typeof attachments.$inferSelect, b: { contentType: string; size: number }): AttachmentView => ({
+    id: a.id,
+    directiveId: a.directiveId,
+    kind: a.kind,
+    deadlineKey: a.deadlineKey,
+    filename: a.filename,
+    contentType: b.contentType,
+    size: b.size,
+    sha256: a.sha256,
+    uploadedBy: a.uploadedBy,
+    uploadedAt: a.uploadedAt.toISOString(),
+    links: { download: `/v1/attachments/${a.id}` },
+  });
+
+  /** Who may attach what, checked before a byte is read (the workflow's validator checks it again). */
+  function requireMayAttach(p: Principal, d: { leadAgencyId: string; coordinatingAgencyIds: string[] }, kind: AttachmentKind) {
+    const assigned = p.agencyId !== null && (p.agencyId === d.leadAgencyId || d.coordinatingAgencyIds.includes(p.agencyId));
+    const ok = kind === 'source' ? may(p.role, 'issueDirectives') : kind === 'completion' ? p.agencyId === d.leadAgencyId : assigned;
+    if (!ok) throw new ServiceFailure(FailureType.Forbidden, `You may not attach a ${kind} document to this directive.`);
+  }
+
+  /** The one file of a multipart body, written to `dir` while hashed and counted; refused past the limit. */
+  async function receive(upload: Upload, dir: string): Promise<{ file: string; filename: string; sha256: string; size: number }> {
+    if (!upload.body || !upload.contentType?.toLowerCase().startsWith('multipart/form-data')) {
+      throw new ServiceFailure(FailureType.Invalid, 'Send the file as multipart/form-data, in a field named "file".');
+    }
+    const parser = Busboy({ headers: { 'content-type': upload.contentType }, defParamCharset: 'utf8', limits: { files: 1, fileSize: maxBytes, fields: 10, parts: 12 } });
+    const file = path.join(dir, 'upload');
+    return new Promise((resolve, reject) => {
+      let received: Promise<{ filename: string; sha256: string; size: number }> | null = null;
+      parser.on('file', (field, stream, info) => {
+        if (field !== 'file' || received) {
+          stream.resume();
+          return;
+        }
+        const hash = createHash('sha256');
+        let size = 0;
+        let over = false;
+        stream.on('limit', () => {
+          over = true;
+        });
+        const count = new Transform({
+          transform(chunk: Buffer, _enc, done) {
+            size += chunk.length;
+            hash.update(chunk);
+            done(null, chunk);
+          },
+        });
+        received = pipeline(stream, count, createWriteStream(file)).then(() => {
+          if (over) throw tooLarge(maxBytes);
+          return { filename: (info.filename || 'tep-dinh-kem').normalize('NFC').slice(0, 255), sha256: hash.digest('hex'), size };
+        });
+        received.catch(() => undefined);
+      });
+      parser.on('error', reject);
+      parser.on('close', () => {
+        if (!received) reject(new ServiceFailure(FailureType.Invalid, 'Send the file as multipart/form-data, in a field named "file".'));
+        else received.then((r) => resolve({ file, ...r }), reject);
+      });
+      const body = Readable.fromWeb(upload.body as WebReadableStream<Uint8Array>);
+      body.on('error', reject);
+      body.pipe(parser);
+    });
+  }
+
+  /** Stores the content once per hash: a second upload of the same bytes writes nothing more. */
+  async function store(file: string, sha256: string, size: number, contentType: string): Promise<void> {
+    await db.transaction(async (tx) => {
+      const [fresh] = await tx.insert(attachmentBlobs).values({ sha256, size, contentType }).onConflictDoNothing().returning({ sha256: attachmentBlobs.sha256 });
+      if (!fresh) return;
+      let n = 0;
+      for await (const chunk of createReadStream(file, { highWaterMark: CHUNK_BYTES })) {
+        await tx.insert(attachmentChunks).values({ sha256, n: n++, bytes: chunk as Buffer });
+      }
+    });
+  }
+
+  return {
+    maxBytes,
+
+    /**
+     * Receives one file for a directive. The directive must be visible and the principal allowed to attach
+     * this kind before the body is read; a body past the limit is refused with 413 and nothing is stored.
+     */
+    async upload(principal: Principal, directiveId: string, kind: string, deadlineKey: string | undefined, upload: Upload): Promise<AttachmentView> {
+      if (kind !== 'source' && kind !== 'report' && kind !== 'completion') {
+        throw new ServiceFailure(FailureType.Invalid, 'kind is source, report or completion.', undefined, [{ location: 'query', pointer: '/kind', message: 'source, report or completion' }]);
+      }
+      const known = await directiveService.visible(principal, directiveId);
+      requireMayAttach(principal, known, kind);
+      if (upload.contentLength !== undefined && upload.contentLength > maxBytes + 64 * 1024) throw tooLarge(maxBytes);
+      const dir = await mkdtemp(path.join(tmpdir(), 'attachment-'));
+      try {
+        const got = await receive(upload, dir);
+        if (got.size === 0) throw new ServiceFailure(FailureType.Invalid, 'The file is empty.');
+        const type = await fileTypeFromFile(got.file);
+        if (!type || !ATTACHMENT_TYPES.has(type.mime)) {
+          throw new ServiceFailure(
+            FailureType.UnsupportedType,
+            `The file's content is ${type ? `${type.mime} (.${type.ext})` : 'of no known document type'}, whatever its name says; attach a PDF, an Office or OpenDocument file, an image or a ZIP.`,
+          );
+        }
+        await store(got.file, got.sha256, got.size, type.mime);
+        const id = randomUUID();
+        const ref: AttachmentRef = { id, sha256: got.sha256, size: got.size, kind, deadlineKey: kind === 'report' ? (deadlineKey ?? null) : null };
+        // Recorded in the history first (id, hash, size); the row that names the file follows it.
+        try {
+          await updateWithin(temporal, () =>
+            temporal.workflow.getHandle(workflowIdFor(directiveId)).executeUpdate(attachUpdate, {
+              args: [{ actor: { userId: principal.userId, role: principal.role, agencyId: principal.agencyId }, attachment: ref }],
+              updateId: `attach-${id}`,
+            }),
+          );
+        } catch (err) {
+          throw refusalOf(err);
+        }
+        const [row] = await db
+          .insert(attachments)
+          .values({ id, directiveId, sha256: got.sha256, filename: got.filename, kind, deadlineKey: ref.deadlineKey, uploadedBy: principal.userId })
+          .returning();
+        return view(row!, { contentType: type.mime, size: got.size });
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    },
+
+    /** A directive's attachments, oldest first; scoped like the directive. */
+    async list(principal: Principal, directiveId: string): Promise<AttachmentView[]> {
+      await directiveService.visible(principal, directiveId);
+      const rows = await db
+        .select({ a: attachments, contentType: attachmentBlobs.contentType, size: attachmentBlobs.size })
+        .from(attachments)
+        .innerJoin(attachmentBlobs, eq(attachmentBlobs.sha256, attachments.sha256))
+        .where(eq(attachments.directiveId, directiveId))
+        .orderBy(asc(attachments.uploadedAt), asc(attachments.id));
+      return rows.map((r) => view(r.a, r));
+    },
+
+    /** One file's description and its bytes as a stream of its chunks; 404 outside the directive's scope. */
+    async download(principal: Principal, id: string): Promise<{ attachment: AttachmentView; body: ReadableStream<Uint8Array>; confidential: boolean }> {
+      const [row] = /^[0-9a-f-]{36}$/i.test(id)
+        ? await db
+            .select({ a: attachments, contentType: attachmentBlobs.contentType, size: attachmentBlobs.size })
+            .from(attachments)
+            .innerJoin(attachmentBlobs, eq(attachmentBlobs.sha256, attachments.sha256))
+            .where(eq(attachments.id, id))
+        : [];
+      if (!row) throw new ServiceFailure(FailureType.NotFound, `No attachment ${id}.`);
+      let confidential = false;
+      try {
+        confidential = (await directiveService.visible(principal, row.a.directiveId)).confidential === true;
+      } catch (err) {
+        if (err instanceof ServiceFailure && err.type === FailureType.NotFound) throw new ServiceFailure(FailureType.NotFound, `No attachment ${id}.`);
+        throw err;
+      }
+      const sha256 = row.a.sha256;
+      let n = 0;
+      const body = new ReadableStream<Uint8Array>({
+        async pull(controller) {
+          const [chunk] = await db
+            .select({ bytes: attachmentChunks.bytes })
+            .from(attachmentChunks)
+            .where(and(eq(attachmentChunks.sha256, sha256), eq(attachmentChunks.n, n++)));
+          if (chunk) controller.enqueue(new Uint8Array(chunk.bytes));
+          else controller.close();
+        },
+      });
+      return { attachment: view(row.a, row), body, confidential };
+    },
+  };
+}
+
+export type AttachmentService = ReturnType<typeof attachmentService>;
