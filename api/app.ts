@@ -52,7 +52,7 @@ export function createApp(deps: AppDeps) {
   // was the largest single cost of a /healthz (a third of its time in a CPU profile).
   // An attachment's upload is streamed and limited by the attachment service (ATTACHMENT_MAX_BYTES): neither the
   // body limit nor the NUL check (a file's bytes are not text) reads it.
-  const upload = /^\/v1\/directives\/[^/]+\/attachments$/;
+  const upload = /^(\/v1)?\/directives\/[^/]+\/attachments$/;
   const isUpload = (c: Context) => c.req.method === 'POST' && upload.test(c.req.path);
   app.use('*', (c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' || isUpload(c) ? next() : limitBody(c, next)));
 

@@ -49,9 +49,9 @@ export function directiveAttachmentsApp({ services }: AppDeps) {
     },
   });
   app.post('/:id/attachments', async (c) => {
-    const kind = c.req.query('kind') ?? '';
     const length = c.req.header('content-length');
-    const attachment = await services.attachments.upload(c.get('principal'), c.req.param('id'), kind, c.req.query('deadlineKey') || undefined, {
+    const ask = { kind: c.req.query('kind') ?? '', deadlineKey: c.req.query('deadlineKey') || undefined };
+    const attachment = await services.attachments.upload(c.get('principal'), c.req.param('id'), ask, {
       body: c.req.raw.body,
       contentType: c.req.header('content-type'),
       contentLength: length === undefined ? undefined : Number(length),

@@ -88,8 +88,11 @@ export function attachmentService(deps: ServiceDeps & { directives: DirectiveSer
     if (!ok) throw new ServiceFailure(FailureType.Forbidden, `You may not attach a ${kind} document to this directive.`);
   }
 
-  /** The one file of a multipart body, written to `dir` while hashed and counted; refused past the limit. */
-  async function receive(upload: Upload, dir: string): Promise<{ file: string; filename: string; sha256: string; size: number }> {
+  /**
+   * The one file of a multipart body, written to `dir` while hashed and counted; refused past the limit.
+   * `beforeFile` sees the fields that precede the file (a form's token and choices) and may refuse it unread.
+   */
+  async function receive(upload: Upload, dir: string, beforeFile: (fields: Record<string, string>) => void): Promise<{ file: string; filename: string; sha256: string; size: number }> {
     if (!upload.body || !upload.contentType?.toLowerCase().startsWith('multipart/form-data')) {
       throw new ServiceFailure(FailureType.Invalid, 'Send the file as multipart/form-data, in a field named "file".');
     }
@@ -97,8 +100,20 @@ export function attachmentService(deps: ServiceDeps & { directives: DirectiveSer
     const file = path.join(dir, 'upload');
     return new Promise((resolve, reject) => {
       let received: Promise<{ filename: string; sha256: string; size: number }> | null = null;
+      let refused: unknown = null;
+      const fields: Record<string, string> = {};
+      parser.on('field', (name, value) => {
+        fields[name] ??= value;
+      });
       parser.on('file', (field, stream, info) => {
-        if (field !== 'file' || received) {
+        if (field !== 'file' || received || refused) {
+          stream.resume();
+          return;
+        }
+        try {
+          beforeFile(fields);
+        } catch (err) {
+          refused = err;
           stream.resume();
           return;
         }
@@ -117,13 +132,17 @@ export function attachmentService(deps: ServiceDeps & { directives: DirectiveSer
         });
         received = pipeline(stream, count, createWriteStream(file)).then(() => {
           if (over) throw tooLarge(maxBytes);
-          return { filename: (info.filename || 'tep-dinh-kem').normalize('NFC').slice(0, 255), sha256: hash.digest('hex'), size };
+          // A name is only a label: control characters (NUL included) and path separators are dropped.
+          // eslint-disable-next-line no-control-regex
+          const filename = (info.filename ?? '').normalize('NFC').replace(/[\u0000-\u001f\u007f/\\]/g, '').trim().slice(0, 255) || 'tep-dinh-kem';
+          return { filename, sha256: hash.digest('hex'), size };
         });
         received.catch(() => undefined);
       });
       parser.on('error', reject);
       parser.on('close', () => {
-        if (!received) reject(new ServiceFailure(FailureType.Invalid, 'Send the file as multipart/form-data, in a field named "file".'));
+        if (refused) reject(refused);
+        else if (!received) reject(new ServiceFailure(FailureType.Invalid, 'Send the file as multipart/form-data, in a field named "file".'));
         else received.then((r) => resolve({ file, ...r }), reject);
       });
       const body = Readable.fromWeb(upload.body as WebReadableStream<Uint8Array>);
@@ -151,16 +170,41 @@ export function attachmentService(deps: ServiceDeps & { directives: DirectiveSer
      * Receives one file for a directive. The directive must be visible and the principal allowed to attach
      * this kind before the body is read; a body past the limit is refused with 413 and nothing is stored.
      */
-    async upload(principal: Principal, directiveId: string, kind: string, deadlineKey: string | undefined, upload: Upload): Promise<AttachmentView> {
-      if (kind !== 'source' && kind !== 'report' && kind !== 'completion') {
-        throw new ServiceFailure(FailureType.Invalid, 'kind is source, report or completion.', undefined, [{ location: 'query', pointer: '/kind', message: 'source, report or completion' }]);
-      }
+    async upload(
+      principal: Principal,
+      directiveId: string,
+      ask: { kind?: string | undefined; deadlineKey?: string | undefined },
+      upload: Upload,
+      /** A form's own check of the fields before its file (the web app's form token); the kind may come from them. */
+      checkFields?: (fields: Record<string, string>) => void,
+    ): Promise<AttachmentView> {
+      const kindOf = (k: string | undefined, location: 'query' | 'body'): AttachmentKind => {
+        if (k === 'source' || k === 'report' || k === 'completion') return k;
+        throw new ServiceFailure(FailureType.Invalid, 'kind is source, report or completion.', undefined, [{ location, pointer: '/kind', message: 'source, report or completion' }]);
+      };
+      // The route reads its id unvalidated (its body is streamed, not parsed): a malformed one names no directive.
+      if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(directiveId)) throw new ServiceFailure(FailureType.NotFound, `No directive ${directiveId}.`);
       const known = await directiveService.visible(principal, directiveId);
-      requireMayAttach(principal, known, kind);
+      let kind: AttachmentKind | undefined;
+      let deadlineKey = ask.deadlineKey;
+      if (ask.kind !== undefined || !checkFields) {
+        kind = kindOf(ask.kind, 'query');
+        requireMayAttach(principal, known, kind);
+      }
       if (upload.contentLength !== undefined && upload.contentLength > maxBytes + 64 * 1024) throw tooLarge(maxBytes);
       const dir = await mkdtemp(path.join(tmpdir(), 'attachment-'));
       try {
-        const got = await receive(upload, dir);
+        const got = await receive(upload, dir, (fields) => {
+          checkFields?.(fields);
+          if (kind !== undefined) return;
+          kind = kindOf(fields.kind, 'body');
+          deadlineKey = fields.deadlineKey || undefined;
+          requireMayAttach(principal, known, kind);
+        });
+        if (kind === undefined) throw new ServiceFailure(FailureType.Invalid, 'kind is source, report or completion.');
+        if (deadlineKey !== undefined && !/^[\w.-]{1,50}$/.test(deadlineKey)) {
+          throw new ServiceFailure(FailureType.Invalid, 'deadlineKey names a report period.', undefined, [{ location: 'query', pointer: '/deadlineKey', message: 'a period key such as R1' }]);
+        }
         if (got.size === 0) throw new ServiceFailure(FailureType.Invalid, 'The file is empty.');
         const type = await fileTypeFromFile(got.file);
         if (!type || !ATTACHMENT_TYPES.has(type.mime)) {

@@ -33,7 +33,9 @@ describe('merging an agency', () => {
     const [hook] = await world.db.insert(webhooks).values({ agencyId: predecessor.id, url: 'http://127.0.0.1:9/hook', secret: 'whsec_test' }).returning();
 
     const N = 50;
-    const ids = await issueMany(world, org, N, { leadAgencyId: predecessor.id, dueAt: inSeconds(4), policy: POLICY });
+    // Due in 8 s, reminded at 6 s: the plan is made well before the reminder even when 50 start at once on a busy machine
+    // (a reminder whose moment passed before its plan was made is none).
+    const ids = await issueMany(world, org, N, { leadAgencyId: predecessor.id, dueAt: inSeconds(8), policy: POLICY });
     const eventsOf = (type: DirectiveEventType) => world.db.select().from(directiveEvents).where(and(inArray(directiveEvents.directiveId, ids), eq(directiveEvents.type, type)));
     // Every directive reminded and escalated once (rung 1, to the predecessor itself) before the merge.
     await eventually(async () => ((await eventsOf('escalated')).length === N ? true : undefined), 30_000);

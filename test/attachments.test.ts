@@ -121,4 +121,25 @@ describe('attachments', () => {
     expect((await world.db.select({ n: count() }).from(attachmentBlobs))[0]!.n).toBe(blobsBefore);
     expect((await world.db.select().from(directiveEvents).where(and(eq(directiveEvents.directiveId, id), eq(directiveEvents.type, 'attachment_added')))).length).toBe(0);
   }, 60_000);
+
+  it('is uploaded from the directive page’s form, its token checked before the file is read, a refusal shown on the form', async () => {
+    const lead = await createAgency(world.db, 'So Noi vu');
+    const { id } = await json(await world.call('POST', '/v1/directives', { body: { title: 'Nộp báo cáo kèm tệp', leadAgency: lead.id } }));
+    await eventually(async () => ((await world.db.select().from(directives).where(eq(directives.id, id))).length ? true : undefined));
+    const officer = await webSession(world, 'officer');
+    await world.db.execute(`update users set agency_id = '${lead.id}' where id = '${officer.id}'`);
+    const page = await (await officer.get(`/directives/${id}`)).text();
+    expect(page).toContain('enctype="multipart/form-data"');
+    // The lead's officer may attach a completion file, not the source document.
+    const refused = await officer.upload(`/directives/${id}/attachments`, { kind: 'source' }, { name: 'qd.pdf', bytes: pdf() });
+    expect(refused.status).toBe(403);
+    expect(await refused.text()).toContain('Bạn không được đính kèm loại tài liệu này');
+    const forged = await officer.upload(`/directives/${id}/attachments`, { _csrf: 'not-the-token', kind: 'completion' }, { name: 'ht.pdf', bytes: pdf() });
+    expect(forged.status).toBe(403);
+    const ok = await officer.upload(`/directives/${id}/attachments`, { kind: 'completion' }, { name: 'Báo cáo hoàn thành.pdf', bytes: pdf() });
+    expect(ok.status).toBe(303);
+    const rows = await world.db.select().from(attachments).where(eq(attachments.directiveId, id));
+    expect(rows.map((r) => [r.kind, r.filename])).toEqual([['completion', 'Báo cáo hoàn thành.pdf']]);
+    expect(await (await officer.get(`/directives/${id}`)).text()).toContain('Báo cáo hoàn thành.pdf');
+  }, 60_000);
 });

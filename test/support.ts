@@ -216,7 +216,13 @@ export async function webSession(
   role: Role,
   request: (path: string, init?: RequestInit) => Promise<Response> = async (path, init) => world.app.request(path, init),
   origin = 'http://localhost',
-): Promise<{ id: string; get(path: string): Promise<Response>; post(path: string, fields: Record<string, string>): Promise<Response> }> {
+): Promise<{
+  id: string;
+  get(path: string): Promise<Response>;
+  post(path: string, fields: Record<string, string>): Promise<Response>;
+  /** A multipart form as a browser sends it: the token and the fields first, the file last. */
+  upload(path: string, fields: Record<string, string>, file: { name: string; bytes: Buffer }): Promise<Response>;
+}> {
   const person = await createUserWithId(world.db, { role });
   const email = `${role}-${person.id.slice(0, 8)}@example.vn`;
   const password = 'một mật khẩu đủ dài';
@@ -244,9 +250,15 @@ export async function webSession(
         body: new URLSearchParams({ ...fields, _csrf: csrf }).toString(),
       }),
     );
+  const upload = async (path: string, fields: Record<string, string>, file: { name: string; bytes: Buffer }) => {
+    const form = new FormData();
+    for (const [k, v] of Object.entries({ _csrf: csrf, ...fields })) form.append(k, v);
+    form.append('file', new Blob([file.bytes]), file.name);
+    return keep(await request(path, { method: 'POST', redirect: 'manual', headers: { cookie: cookie(), origin }, body: form }));
+  };
   await get('/sign-in');
   expect((await post('/sign-in', { email, password, next: '/' })).status).toBe(303);
   // Signed in, forms carry a token of the session: read it from a page, as a browser would.
   await get('/');
-  return { id: person.id, get, post };
+  return { id: person.id, get, post, upload };
 }

@@ -71,6 +71,15 @@ export function browserContext(services: Services) {
  * Every form carries the browser's token; a request that changes something without it (or from another
  * origin) is refused before any handler runs.
  */
+/** The form that uploads a file (web/pages/directives.tsx): its token is checked by its handler, as the file streams in. */
+export const UPLOAD_FORM = /^\/directives\/[0-9a-f-]{36}\/attachments$/;
+
+/** The form token of a streamed form's fields, checked before its file is read. */
+export function requireFormToken(c: Context<WebEnv>, fields: Record<string, string>): void {
+  const sent = fields[CSRF_FIELD];
+  if (typeof sent !== 'string' || !same(sent, c.get('csrf'))) throw new ServiceFailure(FailureType.Forbidden, c.get('t').errors.csrf);
+}
+
 export function formTokens(publicUrl: string) {
   const publicOrigin = new URL(publicUrl).origin;
   return createMiddleware<WebEnv>(async (c, next) => {
@@ -81,6 +90,8 @@ export function formTokens(publicUrl: string) {
     const origin = c.req.header('origin');
     if (origin !== undefined && origin !== publicOrigin && origin !== new URL(c.req.url).origin) return refuse(c);
     const type = c.req.header('content-type') ?? '';
+    // A file's form is streamed, never parsed here: its handler checks the token, which the form sends before the file.
+    if (UPLOAD_FORM.test(c.req.path) && type.includes('multipart/form-data')) return next();
     const form = type.includes('application/x-www-form-urlencoded') || type.includes('multipart/form-data');
     // Parsed with every value kept: Hono parses a body once, and pages read repeated fields from it.
     const field = form ? (await c.req.parseBody({ all: true }))[CSRF_FIELD] : undefined;

@@ -116,7 +116,10 @@ export function validateAttach(s: DirectiveState, { actor, attachment: a }: Atta
   if (!/^[0-9a-f]{64}$/.test(a.sha256) || !(a.size > 0) || !a.id) reject(FailureType.Invalid, 'An attachment names its id, SHA-256 and size.');
   if (a.kind === 'source') requireRole(actor, MAY.issueDirectives, 'attach the source document');
   else if (a.kind === 'completion') requireLead(s, actor, 'attach a completion document');
-  else if (a.kind === 'report') requireAssigned(s, actor);
+  else if (a.kind === 'report') {
+    requireAssigned(s, actor);
+    if (a.deadlineKey !== null && !reportDeadline(s, a.deadlineKey)) reject(FailureType.NotFound, `No reporting period "${a.deadlineKey}" for this directive.`);
+  }
   else reject(FailureType.Invalid, 'An attachment is a source document, a report or a completion.');
 }
 

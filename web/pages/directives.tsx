@@ -6,6 +6,7 @@ import { may } from '../../domain/policy.js';
 import { formatDay, formatDue, vnDateOf } from '../../domain/vn-time.js';
 import type { ServiceFailure, RefusalStatus } from '../../domain/failures.js';
 import type { AttachmentView } from '../../services/attachments.js';
+import { requireFormToken } from '../security.js';
 import type { AgencyView } from '../../services/agencies.js';
 import type { DirectiveDetail, StoredEventView } from '../../services/directives.js';
 import type { Principal } from '../../services/index.js';
@@ -16,7 +17,7 @@ import { Csrf, Layout, Notice, TimelinessBadge, When, type PageContext } from '.
 import { attempt, formFields, formList, pageContext, personOf, seeOther } from '../page.js';
 import { reasonIn } from '../reasons.js';
 
-type Action = 'acknowledge' | 'report' | 'extension' | 'decision' | 'completion' | 'review' | 'reassign' | 'cancel' | 'subtasks';
+type Action = 'acknowledge' | 'report' | 'extension' | 'decision' | 'completion' | 'review' | 'reassign' | 'cancel' | 'subtasks' | 'attachments';
 /** A refused form: which one, why, and what was typed into it. */
 type Refusal = { action: Action; failure: ServiceFailure; fields: Record<string, string> };
 
@@ -100,6 +101,8 @@ const DirectivePage: FC<DirectivePageProps> = ({ ctx, d, events, agencies, files
   const periods = d.deadlines.filter((x) => x.kind === 'report');
   const pending = d.extensionRequests.filter((x) => x.decision === null);
   const subUnits = agencies.filter((a) => a.parentId === d.leadAgency.id && a.active);
+  // What this person may attach: the source document (who issues), a report's file (an assigned agency), the completion's (the lead).
+  const kinds = (['source', 'report', 'completion'] as const).filter((k) => (k === 'source' ? may(person.role, 'issueDirectives') : k === 'report' ? assigned : lead));
   const openSubtasks = d.subtasks?.items.filter((x) => x.status !== 'completed' && x.status !== 'cancelled').length ?? 0;
   const value = (action: Action, field: string) => (refusal?.action === action ? (refusal.fields[field] ?? '') : '');
   return (
@@ -154,7 +157,7 @@ const DirectivePage: FC<DirectivePageProps> = ({ ctx, d, events, agencies, files
         </p>
       ) : null}
 
-      {files.length > 0 ? (
+      {files.length > 0 || (open && kinds.length > 0) ? (
         <section aria-labelledby="files">
           <h2 id="files">{t.actions.files}</h2>
           <ul>
@@ -174,6 +177,41 @@ const DirectivePage: FC<DirectivePageProps> = ({ ctx, d, events, agencies, files
               </li>
             ))}
           </ul>
+          {open && kinds.length > 0 ? (
+            <>
+              <Refused t={t} language={ctx.language} refusal={refusal} action="attachments" />
+              {/* The token and the choices come before the file: the server checks them before it reads the file. */}
+              <form method="post" action={`${base}/attachments`} enctype="multipart/form-data" hx-boost="false">
+                <Csrf ctx={ctx} />
+                <div class="grid">
+                  <label>
+                    {t.actions.fileKind}
+                    <select name="kind">
+                      {kinds.map((k) => (
+                        <option value={k}>{t.actions.fileKinds[k]}</option>
+                      ))}
+                    </select>
+                  </label>
+                  {periods.length > 0 ? (
+                    <label>
+                      {t.actions.period}
+                      <select name="deadlineKey">
+                        <option value="">—</option>
+                        {periods.map((p) => (
+                          <option value={p.key}>{p.label}</option>
+                        ))}
+                      </select>
+                    </label>
+                  ) : null}
+                </div>
+                <label>
+                  {t.actions.file}
+                  <input type="file" name="file" required accept=".pdf,.doc,.docx,.xls,.xlsx,.odt,.ods,.png,.jpg,.jpeg,.tif,.tiff,.zip" />
+                </label>
+                <button type="submit">{t.actions.attach}</button>
+              </form>
+            </>
+          ) : null}
         </section>
       ) : null}
 
@@ -565,6 +603,23 @@ export function directivePages({ services }: WebDeps) {
   act('completion', (p, id, f, retry) =>
     d.submitCompletion(p, id, { summary: f.summary ?? '', ...(f.closeOpenSubtasks === 'on' ? { closeOpenSubtasks: { note: f.closeNote?.trim() ?? '' } } : {}) }, retry),
   );
+  // A file streams in: the form's token and choices precede it and are checked before it is read (web/security.ts).
+  app.post('/:id{[0-9a-f-]{36}}/attachments', async (c) => {
+    const id = c.req.param('id');
+    const length = c.req.header('content-length');
+    const result = await attempt(() =>
+      services.attachments.upload(
+        personOf(c),
+        id,
+        {},
+        { body: c.req.raw.body, contentType: c.req.header('content-type'), contentLength: length === undefined ? undefined : Number(length) },
+        (fields) => requireFormToken(c, fields),
+      ),
+    );
+    if (result.ok) return seeOther(c, `/directives/${id}?done=attachments`);
+    if (result.failure.type === 'NotFound') throw result.failure;
+    return show(c, { action: 'attachments', failure: result.failure, fields: {} }, result.status);
+  });
   act('subtasks', (p, id, f, retry) =>
     d.delegate(p, id, { subtasks: [{ title: f.title?.trim() ?? '', subUnit: f.subUnit ?? '', ...(f.dueDate ? { dueDate: f.dueDate } : {}) }] }, retry),
   );
