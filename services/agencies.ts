@@ -8,6 +8,7 @@ import { FailureType, ServiceFailure } from '../domain/failures.js';
 import { requirePermission } from './auth.js';
 import type { Principal, ServiceDeps } from './context.js';
 import { claimFor } from './idempotency.js';
+import { UUID } from './agency-refs.js';
 import { startAgencyTransfer } from './temporal.js';
 
 export type AgencyView = {
@@ -85,8 +86,6 @@ const reorganisationView = (r: typeof reorganisations.$inferSelect): Reorganisat
   rules: r.rules ?? null,
 });
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** The reason a merge's (and a split's) moves carry in every directive's history. */
 export const MERGE_REASON = 'sáp nhập';
 export const SPLIT_REASON = 'chia tách';
@@ -135,6 +134,20 @@ export function agencyService({ db, temporal, config, logger }: ServiceDeps) {
       .innerJoin(directives, eq(directives.id, assignments.directiveId))
       .where(and(eq(assignments.agencyId, agencyId), isNull(assignments.endedAt), notInArray(directives.status, [...CLOSED_STATUSES])))
       .orderBy(asc(directives.id));
+  /**
+   * The directory side of a merge or a split, in its transaction: the agency becomes inactive with `to` as its
+   * successor of record, and its sub-units, its users (but `keepUsers`, placed by a split) and its webhooks move to `to`.
+   */
+  const retire = async (tx: Pick<typeof db, 'update'>, fromId: string, to: string, keepUsers: string[] = []) => {
+    await tx.update(agencies).set({ successorId: to, active: false }).where(eq(agencies.id, fromId));
+    await tx.update(agencies).set({ parentId: to }).where(and(eq(agencies.parentId, fromId), ne(agencies.id, to)));
+    await tx.update(agencies).set({ supervisorId: to }).where(and(eq(agencies.supervisorId, fromId), ne(agencies.id, to)));
+    await tx
+      .update(users)
+      .set({ agencyId: to })
+      .where(and(eq(users.agencyId, fromId), keepUsers.length ? notInArray(users.id, keepUsers) : undefined));
+    await tx.update(webhooks).set({ agencyId: to }).where(eq(webhooks.agencyId, fromId));
+  };
   /** A successor must be active, never merged, and not the agency being reorganised. */
   const requireSuccessors = async (fromId: string, ids: string[], pointer: string) => {
     const unique = [...new Set(ids)];
@@ -235,11 +248,7 @@ export function agencyService({ db, temporal, config, logger }: ServiceDeps) {
       if (to.id === from.id) throw new ServiceFailure(FailureType.Invalid, 'An agency cannot be merged into itself.');
       if (to.successorId || !to.active) throw new ServiceFailure(FailureType.Invalid, 'The successor must be an active agency that has not been merged itself.');
       const row = await db.transaction(async (tx) => {
-        await tx.update(agencies).set({ successorId: to.id, active: false }).where(eq(agencies.id, from.id));
-        await tx.update(agencies).set({ parentId: to.id }).where(and(eq(agencies.parentId, from.id), ne(agencies.id, to.id)));
-        await tx.update(agencies).set({ supervisorId: to.id }).where(and(eq(agencies.supervisorId, from.id), ne(agencies.id, to.id)));
-        await tx.update(users).set({ agencyId: to.id }).where(eq(users.agencyId, from.id));
-        await tx.update(webhooks).set({ agencyId: to.id }).where(eq(webhooks.agencyId, from.id));
+        await retire(tx, from.id, to.id);
         const [r] = await tx.insert(reorganisations).values({ kind: 'merge', fromAgencyId: from.id, toAgencyId: to.id, reason: MERGE_REASON, createdBy: principal.userId }).returning();
         return r!;
       });
@@ -285,19 +294,16 @@ export function agencyService({ db, temporal, config, logger }: ServiceDeps) {
             { location: 'body', pointer: '/users', message: strangers.map((u) => u.userId).join(', ') },
           ]);
         }
-        await tx.update(agencies).set({ successorId: to, active: false }).where(eq(agencies.id, from.id));
-        await tx.update(agencies).set({ parentId: to }).where(and(eq(agencies.parentId, from.id), ne(agencies.id, to)));
-        await tx.update(agencies).set({ supervisorId: to }).where(and(eq(agencies.supervisorId, from.id), ne(agencies.id, to)));
         for (const u of request.users ?? []) {
           if (u.toAgencyId) await tx.update(users).set({ agencyId: u.toAgencyId }).where(eq(users.id, u.userId));
           else await tx.update(users).set({ revokedAt: sql`coalesce(${users.revokedAt}, now())` }).where(eq(users.id, u.userId));
         }
-        const named = (request.users ?? []).map((u) => u.userId);
-        await tx
-          .update(users)
-          .set({ agencyId: to })
-          .where(and(eq(users.agencyId, from.id), named.length ? notInArray(users.id, named) : undefined));
-        await tx.update(webhooks).set({ agencyId: to }).where(eq(webhooks.agencyId, from.id));
+        await retire(
+          tx,
+          from.id,
+          to,
+          (request.users ?? []).map((u) => u.userId),
+        );
         const [r] = await tx
           .insert(reorganisations)
           .values({ kind: 'split', fromAgencyId: from.id, toAgencyId: to, reason: SPLIT_REASON, rules: request.rules ?? [], createdBy: principal.userId })

@@ -4,7 +4,8 @@ import { agencies } from '../db/schema.js';
 
 export type AgencySummary = { id: string; code: string; name: string };
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** An id as the database writes it (other strings are codes, or name nothing). */
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Agencies are referred to by id or by code; returns the ones found, keyed by the reference given. */
 export async function resolveAgencyRefs(db: Database, refs: string[]): Promise<Map<string, AgencySummary>> {

@@ -20,6 +20,7 @@ import { FailureType, ServiceFailure } from '../domain/failures.js';
 import { may } from '../domain/policy.js';
 import { attachUpdate, type AttachmentRef } from '../workflows/messages.js';
 import type { Principal, ServiceDeps } from './context.js';
+import { UUID } from './agency-refs.js';
 import { refusalOf } from './directive-model.js';
 import type { DirectiveService } from './directives.js';
 import { updateWithin } from './temporal.js';
@@ -183,7 +184,7 @@ export function attachmentService(deps: ServiceDeps & { directives: DirectiveSer
         throw new ServiceFailure(FailureType.Invalid, 'kind is source, report or completion.', undefined, [{ location, pointer: '/kind', message: 'source, report or completion' }]);
       };
       // The route reads its id unvalidated (its body is streamed, not parsed): a malformed one names no directive.
-      if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(directiveId)) throw new ServiceFailure(FailureType.NotFound, `No directive ${directiveId}.`);
+      if (!UUID.test(directiveId)) throw new ServiceFailure(FailureType.NotFound, `No directive ${directiveId}.`);
       const known = await directiveService.visible(principal, directiveId);
       let kind: AttachmentKind | undefined;
       let deadlineKey = ask.deadlineKey;
@@ -251,7 +252,7 @@ export function attachmentService(deps: ServiceDeps & { directives: DirectiveSer
 
     /** One file's description and its bytes as a stream of its chunks; 404 outside the directive's scope. */
     async download(principal: Principal, id: string): Promise<{ attachment: AttachmentView; body: ReadableStream<Uint8Array>; confidential: boolean }> {
-      const [row] = /^[0-9a-f-]{36}$/i.test(id)
+      const [row] = UUID.test(id)
         ? await db
             .select({ a: attachments, contentType: attachmentBlobs.contentType, size: attachmentBlobs.size })
             .from(attachments)

@@ -160,15 +160,18 @@ export function directiveReads(deps: ServiceDeps) {
    * Who sees a directive: its assigned agencies' scopes, and for a sub-task its parent's lead agency's too. A
    * confidential one only the people domain/confidential.ts names, whatever their role's scope.
    */
-  async function sees(principal: Principal, known: DirectiveState): Promise<boolean> {
-    const parentLead = known.parent?.leadAgencyId ?? (await parentOf(known.directiveId))?.leadAgencyId ?? null;
+  async function sees(principal: Principal, known: DirectiveState, parentLeadKnown?: string | null): Promise<boolean> {
+    // A sub-task's parent lead: from the state when it says, else asked of the read model only when needed.
+    const parentLead = async () => parentLeadKnown !== undefined ? parentLeadKnown : (known.parent?.leadAgencyId ?? (await parentOf(known.directiveId))?.leadAgencyId ?? null);
+    const assigned = [known.leadAgencyId, ...known.coordinatingAgencyIds];
     if (known.confidential) {
       const readers = (await db.select({ userId: directiveReaders.userId }).from(directiveReaders).where(eq(directiveReaders.directiveId, known.directiveId))).map((r) => r.userId);
-      return mayReadConfidential(principal, { issuedBy: known.issuedBy, assignedAgencyIds: [known.leadAgencyId, ...known.coordinatingAgencyIds], parentLeadAgencyId: parentLead, readers });
+      return mayReadConfidential(principal, { issuedBy: known.issuedBy, assignedAgencyIds: assigned, parentLeadAgencyId: await parentLead(), readers });
     }
     const scope = await visibleAgencies(db, principal);
-    if (seesAgencies(scope, [known.leadAgencyId, ...known.coordinatingAgencyIds])) return true;
-    return parentLead !== null && seesAgencies(scope, [parentLead]);
+    if (seesAgencies(scope, assigned)) return true;
+    const lead = await parentLead();
+    return lead !== null && seesAgencies(scope, [lead]);
   }
 
   /** A directive the principal may see, or NotFound: its existence outside the caller's scope does not leak. */
@@ -267,7 +270,8 @@ export function directiveReads(deps: ServiceDeps) {
     async detail(principal: Principal, id: string): Promise<DirectiveDetail> {
       const [fromDb, live, events, parent, subtasks] = await Promise.all([projected(id), liveState(id), storedEvents(id), parentOf(id), subtasksOf(id)]);
       const base = fromDb ?? live;
-      if (!base || !(await sees(principal, { ...base, parent: base.parent ?? live?.parent ?? null }))) throw notFound(id);
+      const parentLead = base?.parent?.leadAgencyId ?? live?.parent?.leadAgencyId ?? parent?.leadAgencyId ?? null;
+      if (!base || !(await sees(principal, base, parentLead))) throw notFound(id);
       return {
         ...(await viewOf(base)),
         parent: parent ? { id: parent.id, title: parent.title } : null,

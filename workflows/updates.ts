@@ -38,6 +38,9 @@ import type { DirectiveInput, Recorded } from './types.js';
 
 // --- sub-tasks ("chuyển tiếp tới các cấp trực thuộc") --------------------------------------------------------
 
+/** A sub-task's due instant in ms: as given, or its day's end (24:00 Vietnam time); NaN if unreadable, null for a standing one. */
+const subtaskDueMs = (t: NewSubtask): number | null => (t.dueAt ? Date.parse(t.dueAt) : t.dueDate ? vnEndOfDay(t.dueDate).getTime() : null);
+
 export const openSubtasksOf = (s: DirectiveState): Subtask[] => (s.subtasks ?? []).filter((t) => !t.closed);
 
 export function validateDelegate(s: DirectiveState, { actor, subtasks }: DelegateArgs): void {
@@ -54,7 +57,7 @@ export function validateDelegate(s: DirectiveState, { actor, subtasks }: Delegat
     if (t.assigneeId ? t.leadAgencyId !== s.leadAgencyId : t.leadAgencyId === s.leadAgencyId) {
       reject(FailureType.Invalid, 'A sub-task goes to a sub-unit of the lead agency or to a named officer of it.');
     }
-    const due = t.dueAt ? Date.parse(t.dueAt) : t.dueDate ? vnEndOfDay(t.dueDate).getTime() : null;
+    const due = subtaskDueMs(t);
     if (finalMs !== null && (due === null || !(due <= finalMs))) reject(FailureType.Invalid, "A sub-task is due no later than its directive's final deadline.");
   }
 }
@@ -65,7 +68,7 @@ export function delegate(s: DirectiveState, { actor, subtasks }: DelegateArgs): 
     title: t.title,
     leadAgencyId: t.leadAgencyId,
     assigneeId: t.assigneeId,
-    dueAt: t.dueAt ?? (t.dueDate ? vnEndOfDay(t.dueDate).toISOString() : null),
+    dueAt: t.dueAt ?? (t.dueDate ? new Date(subtaskDueMs(t)!).toISOString() : null),
     closed: false,
   }));
   s.subtasks = [...(s.subtasks ?? []), ...added];

@@ -3,7 +3,7 @@ import type { Child, FC } from 'hono/jsx';
 import { CALENDAR_OVERRIDE_KINDS, includes, LANGUAGES, ROLES, type Language, type Role } from '../../domain/lists.js';
 import { FailureType, ServiceFailure } from '../../domain/failures.js';
 import { formatDay, formatDue } from '../../domain/vn-time.js';
-import { parseSplitRules, successorFor } from '../../domain/split.js';
+import { parseSplitRules } from '../../domain/split.js';
 import type { AgencyView, SplitRequest } from '../../services/agencies.js';
 import type { WebDeps, WebEnv } from '../context.js';
 import type { Dictionary } from '../i18n.js';
@@ -214,7 +214,8 @@ export function adminPages({ services, config }: WebDeps) {
     const agency = all.find((a) => a.id === id);
     if (!agency) throw new ServiceFailure(FailureType.NotFound, `No agency ${id}.`);
     const request = splitRequestOf(f, all);
-    const plan = await services.agencies.splitPreview(person, id, { ...request.value, defaultSuccessorId: request.value.defaultSuccessorId || '' });
+    // Where the rules alone send each directive (the admin's own choices are the selects' values).
+    const plan = await services.agencies.splitPreview(person, id, { ...request.value, directives: [], defaultSuccessorId: request.value.defaultSuccessorId || '' });
     const successors = all.filter((x) => x.id !== id && x.active);
     const nameOf = (aid: string) => all.find((x) => x.id === aid)?.name ?? '—';
     const staff = people.filter((u) => u.agencyId === id && !u.revoked);
@@ -242,7 +243,7 @@ export function adminPages({ services, config }: WebDeps) {
               <label>
                 {p.title}
                 <select name={`d:${p.directiveId}`}>
-                  <option value="">{t.admin.splitByPlan(p.by === 'admin' ? nameOf(successorFor(p.title, request.value.rules ?? [], request.value.defaultSuccessorId).toAgencyId) : nameOf(p.toAgencyId))}</option>
+                  <option value="">{t.admin.splitByPlan(nameOf(p.toAgencyId))}</option>
                   {successors.map((a) => (
                     <option value={a.id} selected={f[`d:${p.directiveId}`] === a.id}>
                       {a.name}
