@@ -30,6 +30,25 @@ const schema = z.object({
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
   /** The largest file that may be attached, in bytes (25 MB). */
   ATTACHMENT_MAX_BYTES: z.coerce.number().int().min(1024).max(1024 * 1024 * 1024).default(25 * 1024 * 1024),
+  /** Set: attachments are stored in this S3 (or S3-compatible) bucket instead of PostgreSQL. */
+  ATTACHMENT_S3_BUCKET: optionalString.pipe(
+    z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'ATTACHMENT_S3_BUCKET is a bucket name: 3 to 63 lowercase letters, digits, dots and hyphens')
+      .optional(),
+  ),
+  ATTACHMENT_S3_ENDPOINT: optionalString.pipe(z.url({ protocol: /^https?$/, message: 'ATTACHMENT_S3_ENDPOINT must be an http(s) URL' }).optional()),
+  ATTACHMENT_S3_REGION: optionalString.pipe(z.string().regex(/^[a-z0-9-]{1,64}$/, 'ATTACHMENT_S3_REGION is a region name such as us-east-1').optional()),
+  ATTACHMENT_S3_PREFIX: optionalString.pipe(
+    z
+      .string()
+      .max(512, 'ATTACHMENT_S3_PREFIX is at most 512 characters')
+      .refine((v) => !v.startsWith('/'), 'ATTACHMENT_S3_PREFIX does not start with "/" (keys are relative to the bucket)')
+      .optional(),
+  ),
+  ATTACHMENT_S3_FORCE_PATH_STYLE: optionalString.pipe(z.enum(['true', 'false', '1', '0'], { message: 'ATTACHMENT_S3_FORCE_PATH_STYLE is true or false' }).optional()),
+  ATTACHMENT_S3_ACCESS_KEY_ID: optionalString,
+  ATTACHMENT_S3_SECRET_ACCESS_KEY: optionalString,
   TRUSTED_PROXIES: z.coerce.number().int().min(0).max(10).default(0),
   PATH: z.string().default(''),
   TEST_DATABASE_ADMIN_URL: z.string().default('postgres://postgres@127.0.0.1:5432/postgres'),
@@ -91,7 +110,11 @@ export type Config = {
   oidc: { issuer: string; clientId: string; clientSecret: string; match: 'email' | 'subject' } | undefined;
   /** Who the Word reports say issues them (Decree 30/2020/NĐ-CP header, symbol, place, signature). */
   report: { parentBody: string; body: string; symbol: string; place: string; signerTitle: string; signerName: string };
-  attachments: { maxBytes: number };
+  attachments: {
+    maxBytes: number;
+    /** Where new files' bytes go: an S3 (or S3-compatible) bucket; undefined: PostgreSQL (attachment_chunks). */
+    s3?: AttachmentS3Config | undefined;
+  };
   notify: {
     /** undefined: `npm run dev` runs its own mail catcher; standalone workers record mail as skipped. */
     smtpUrl: string | undefined;
@@ -107,6 +130,19 @@ export type Config = {
   };
 };
 
+/** An S3 (or S3-compatible) bucket for attachments; objects are keyed `<prefix><sha256>`. */
+export type AttachmentS3Config = {
+  bucket: string;
+  /** An S3-compatible server's URL (MinIO, Ceph, Garage…); undefined: AWS's endpoint for the region. */
+  endpoint: string | undefined;
+  region: string;
+  prefix: string;
+  /** `<endpoint>/<bucket>/<key>` instead of `<bucket>.<endpoint>/<key>`: what most S3-compatible servers want. */
+  forcePathStyle: boolean;
+  /** undefined: the SDK's default chain (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, a profile, an instance role). */
+  credentials: { accessKeyId: string; secretAccessKey: string } | undefined;
+};
+
 export class ConfigError extends Error {}
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -119,6 +155,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (e.OIDC_ISSUER && (!e.OIDC_CLIENT_ID || !e.OIDC_CLIENT_SECRET)) {
     throw new ConfigError('Invalid configuration:\n  OIDC_ISSUER needs OIDC_CLIENT_ID and OIDC_CLIENT_SECRET');
   }
+  const s3Problem = attachmentS3Problem(e);
+  if (s3Problem) throw new ConfigError(`Invalid configuration:\n  ${s3Problem}`);
   const dataDir = path.resolve(e.DATA_DIR);
   return {
     env: e.NODE_ENV,
@@ -148,7 +186,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     adminToken: e.ADMIN_TOKEN,
     testDatabaseAdminUrl: e.TEST_DATABASE_ADMIN_URL,
     oidc: e.OIDC_ISSUER ? { issuer: e.OIDC_ISSUER, clientId: e.OIDC_CLIENT_ID!, clientSecret: e.OIDC_CLIENT_SECRET!, match: e.OIDC_MATCH } : undefined,
-    attachments: { maxBytes: e.ATTACHMENT_MAX_BYTES },
+    attachments: {
+      maxBytes: e.ATTACHMENT_MAX_BYTES,
+      s3: e.ATTACHMENT_S3_BUCKET
+        ? {
+            bucket: e.ATTACHMENT_S3_BUCKET,
+            endpoint: e.ATTACHMENT_S3_ENDPOINT,
+            region: e.ATTACHMENT_S3_REGION ?? 'us-east-1',
+            prefix: e.ATTACHMENT_S3_PREFIX ?? 'attachments/',
+            forcePathStyle: e.ATTACHMENT_S3_FORCE_PATH_STYLE ? ['true', '1'].includes(e.ATTACHMENT_S3_FORCE_PATH_STYLE) : e.ATTACHMENT_S3_ENDPOINT !== undefined,
+            credentials: e.ATTACHMENT_S3_ACCESS_KEY_ID ? { accessKeyId: e.ATTACHMENT_S3_ACCESS_KEY_ID, secretAccessKey: e.ATTACHMENT_S3_SECRET_ACCESS_KEY! } : undefined,
+          }
+        : undefined,
+    },
     report: {
       parentBody: e.REPORT_PARENT_BODY,
       body: e.REPORT_ISSUER,
@@ -167,6 +217,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       webhookAllowPrivateTargets: e.WEBHOOK_ALLOW_PRIVATE_TARGETS === 'true' || e.WEBHOOK_ALLOW_PRIVATE_TARGETS === '1',
     },
   };
+}
+
+/** What is wrong with the attachment store's settings taken together, if anything. */
+function attachmentS3Problem(e: z.infer<typeof schema>): string | undefined {
+  if (!e.ATTACHMENT_S3_BUCKET) {
+    const stray = (['ATTACHMENT_S3_ENDPOINT', 'ATTACHMENT_S3_REGION', 'ATTACHMENT_S3_PREFIX', 'ATTACHMENT_S3_FORCE_PATH_STYLE', 'ATTACHMENT_S3_ACCESS_KEY_ID', 'ATTACHMENT_S3_SECRET_ACCESS_KEY'] as const).filter(
+      (k) => e[k] !== undefined,
+    );
+    // Settings for a store that is not turned on would be silently ignored: files would go to PostgreSQL.
+    if (stray.length) return `${stray.join(', ')} ${stray.length === 1 ? 'needs' : 'need'} ATTACHMENT_S3_BUCKET (which turns S3 storage on)`;
+    return undefined;
+  }
+  if (!e.ATTACHMENT_S3_ACCESS_KEY_ID !== !e.ATTACHMENT_S3_SECRET_ACCESS_KEY) return 'ATTACHMENT_S3_ACCESS_KEY_ID and ATTACHMENT_S3_SECRET_ACCESS_KEY go together';
+  return undefined;
 }
 
 /**
@@ -194,7 +258,7 @@ export function createLogger(config: Pick<Config, 'logLevel'>, name: string, des
     level: config.logLevel,
     serializers: { err: errSerializer },
     // Bearer tokens and cookies must never reach a log line.
-    redact: { paths: ['req.headers.authorization', 'req.headers.cookie', '*.token', '*.adminToken', '*.secret', '*.smtpUrl'], censor: '[redacted]' },
+    redact: { paths: ['req.headers.authorization', 'req.headers.cookie', '*.token', '*.adminToken', '*.secret', '*.smtpUrl', '*.secretAccessKey'], censor: '[redacted]' },
   };
   return destination ? pino(options, destination) : pino(options);
 }

@@ -5,7 +5,7 @@ import { loadOverrides } from '../db/calendar.js';
 import type { Database, Tx } from '../db/client.js';
 import { EVENTS_CHANNEL, type EventAnnouncement } from '../db/events.js';
 import { recordFact } from '../db/facts.js';
-import { agencies, assignments, calendarChanges, directiveEvents, directives, escalations, reorganisationMoves, reorganisations, reports, users } from '../db/schema.js';
+import { agencies, assignments, calendarChanges, directiveEvents, directives, escalations, explanationRequests, reorganisationMoves, reorganisations, reports, users } from '../db/schema.js';
 import { WorkingCalendar } from '../domain/calendar.js';
 import type { Plan, PlanInput, PlannedDeadline, ReplanInput } from '../domain/deadlines.js';
 import { returnsOf, standsReturned, type Escalation, type EscalationTarget } from '../domain/directive.js';
@@ -331,6 +331,34 @@ async function project(tx: Tx, input: RecordEventInput): Promise<void> {
         .where(rungOf(input.directiveId, e));
       return;
     }
+    case 'explanation_requested': {
+      const x = input.data.request;
+      await tx
+        .insert(explanationRequests)
+        .values({
+          directiveId: input.directiveId,
+          requestId: x.id,
+          agencyId: x.agencyId,
+          deadlineKey: x.deadlineKey,
+          requestedBy: x.requestedBy,
+          requestedAt: new Date(x.requestedAt),
+          dueAt: new Date(x.dueAt),
+        })
+        .onConflictDoNothing();
+      return;
+    }
+    case 'explanation_answered':
+      await tx
+        .update(explanationRequests)
+        .set({ answeredAt: new Date(input.data.answer.at), answeredLate: input.data.answer.late })
+        .where(and(eq(explanationRequests.directiveId, input.directiveId), eq(explanationRequests.requestId, input.data.requestId)));
+      return;
+    case 'explanation_closed':
+      await tx
+        .update(explanationRequests)
+        .set({ closedAt: at, accepted: input.data.accepted })
+        .where(and(eq(explanationRequests.directiveId, input.directiveId), eq(explanationRequests.requestId, input.data.requestId)));
+      return;
     case 'escalation_resolved':
       for (const e of input.data.escalations) {
         await tx

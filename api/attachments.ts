@@ -7,8 +7,8 @@ const Attachment = z
   .object({
     id: z.uuid(),
     directiveId: z.uuid(),
-    kind: z.enum(['source', 'report', 'completion']),
-    deadlineKey: z.string().nullable(),
+    kind: z.enum(['source', 'report', 'completion', 'explanation']),
+    deadlineKey: z.string().nullable().openapi({ description: "A report's period, or the explanation request's id" }),
     filename: z.string(),
     contentType: z.string().openapi({ description: 'Read from the content, not the name' }),
     size: z.number().int(),
@@ -20,8 +20,10 @@ const Attachment = z
   .openapi('Attachment');
 
 const UploadQuery = z.object({
-  kind: z.enum(['source', 'report', 'completion']).openapi({ description: "The directive's source document (leader, admin), a report's file (an assigned agency), the completion's (the lead)" }),
-  deadlineKey: z.string().min(1).max(50).optional().openapi({ description: "A report's period" }),
+  kind: z
+    .enum(['source', 'report', 'completion', 'explanation'])
+    .openapi({ description: "The directive's source document (leader, admin), a report's file (an assigned agency), the completion's (the lead), an explanation's (the agency asked)" }),
+  deadlineKey: z.string().min(1).max(50).optional().openapi({ description: "A report's period, or (kind explanation) the explanation request's id, e.g. gt1" }),
 });
 
 /**

@@ -42,7 +42,19 @@ const StatMeta = {
   grouping: z.string(),
   filters: z.object({ conferenceKind: z.string().optional(), conferenceId: z.string().optional(), issuedBy: z.string().optional() }),
 };
-const Statistics = z.object({ ...StatMeta, rows: z.array(StatRow), totals: Counts }).openapi('Statistics');
+const ExplanationCounts = z
+  .object({ requested: z.number().int(), answeredOnTime: z.number().int(), answeredLate: z.number().int(), unanswered: z.number().int() })
+  .openapi('ExplanationCounts');
+const Statistics = z
+  .object({
+    ...StatMeta,
+    rows: z.array(StatRow),
+    totals: Counts,
+    explanations: z
+      .object({ totals: ExplanationCounts, rows: z.array(z.object({ key: z.object({ id: z.string(), name: z.string() }), counts: ExplanationCounts })) })
+      .openapi({ description: 'Explanation requests asked in the period, by the agency asked: answered on time, late, or not yet by the moment counted' }),
+  })
+  .openapi('Statistics');
 
 const Points = z.object(Object.fromEntries(COUNTED_CATEGORIES.map((c) => [c, z.number().min(0).max(1000).nullable()])) as Record<CountedCategory, z.ZodNullable<z.ZodNumber>>);
 const ScoringRule = z

@@ -580,11 +580,14 @@ const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () =>
  * An attached file's content, stored once per SHA-256 however often it is attached (content-addressed), in
  * chunks of its own table so that neither a write nor a download holds a whole file in memory, and the read
  * model stays small. `content_type` is what the content is (file-type), never what its name says.
+ * `location` is where its bytes are: `postgres` (attachment_chunks) or `s3` (the configured bucket, keyed
+ * `<prefix><sha256>`); a file is read from there whatever the store configured now.
  */
 export const attachmentBlobs = pgTable('attachment_blobs', {
   sha256: text('sha256').primaryKey(),
   size: bigint('size', { mode: 'number' }).notNull(),
   contentType: text('content_type').notNull(),
+  location: text('location').$type<'postgres' | 's3'>().notNull().default('postgres'),
   createdAt: createdAt(),
 });
 
@@ -610,11 +613,35 @@ export const attachments = pgTable(
       .notNull()
       .references(() => attachmentBlobs.sha256),
     filename: text('filename').notNull(),
-    kind: text('kind').$type<'source' | 'report' | 'completion'>().notNull(),
+    kind: text('kind').$type<'source' | 'report' | 'completion' | 'explanation'>().notNull(),
     /** A report's period. */
     deadlineKey: text('deadline_key'),
     uploadedBy: uuid('uploaded_by'),
     uploadedAt: timestamp('uploaded_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index('attachments_directive_idx').on(t.directiveId)],
+);
+
+/**
+ * Explanation requests ("yêu cầu giải trình") as the statistics count them: asked of an agency, when the answer
+ * was due, whether and when it came (on time or late), and the leader's verdict. Projected from the directive's
+ * events; the workflow holds the request itself (its question, answer and ladder).
+ */
+export const explanationRequests = pgTable(
+  'explanation_requests',
+  {
+    directiveId: uuid('directive_id').notNull(),
+    /** `gt1`, `gt2`, … within the directive. */
+    requestId: text('request_id').notNull(),
+    agencyId: uuid('agency_id').notNull(),
+    deadlineKey: text('deadline_key').notNull(),
+    requestedBy: uuid('requested_by'),
+    requestedAt: timestamp('requested_at', { withTimezone: true }).notNull(),
+    dueAt: timestamp('due_at', { withTimezone: true }).notNull(),
+    answeredAt: timestamp('answered_at', { withTimezone: true }),
+    answeredLate: boolean('answered_late'),
+    closedAt: timestamp('closed_at', { withTimezone: true }),
+    accepted: boolean('accepted'),
+  },
+  (t) => [primaryKey({ columns: [t.directiveId, t.requestId] }), index('explanation_requests_requested_idx').on(t.requestedAt)],
 );

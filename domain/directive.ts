@@ -51,6 +51,28 @@ export const returnsOf = (s: Pick<DirectiveState, 'reviews'>): number => (s.revi
 /** The last completion was sent back and nothing has been submitted since: the directive stands "returned". */
 export const standsReturned = (s: Pick<DirectiveState, 'reviews' | 'status'>): boolean => s.status === 'in_progress' && s.reviews?.at(-1)?.accepted === false;
 
+/**
+ * An explanation request ("yêu cầu giải trình"): a leader or supervisor asks an assigned agency to explain an
+ * overdue item by a date. It has its own reminders and escalation ladder, placed like a deadline's, and waits
+ * for the agency's answer, which the leader then closes as accepted or not.
+ */
+export type ExplanationRequest = {
+  /** `gt1`, `gt2`, …: also the key its reminders and rungs carry (it names no report period). */
+  id: string;
+  agencyId: string;
+  /** The overdue item it is about: a report period's key or `final`, and that item's label. */
+  deadlineKey: string;
+  label: string;
+  question: string;
+  requestedBy: string;
+  requestedAt: string;
+  dueAt: string;
+  reminders: string[];
+  escalations: string[];
+  answer: { at: string; by: string; text: string; late: boolean; attachmentIds: string[] } | null;
+  closure: { at: string; by: string; accepted: boolean; note: string } | null;
+};
+
 /** Where a sub-task sits: the directive it was split from, whose lead agency delegated it and whose ladder it climbs. */
 export type ParentRef = { directiveId: string; leadAgencyId: string; issuedBy: string | null };
 
@@ -104,4 +126,6 @@ export type DirectiveState = {
   confidential?: boolean;
   /** The sub-tasks this directive was split into, and which of them have closed. */
   subtasks?: Subtask[];
+  /** Explanation requests made of its agencies, answered or not. */
+  explanations?: ExplanationRequest[];
 };

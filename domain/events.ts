@@ -7,7 +7,7 @@
  * (marked "before …") for as long as such events can be in a database.
  */
 import type { ReportingRegime, PlannedDeadline } from './deadlines.js';
-import type { Escalation, Report, StoredExtensionRequest, Subtask } from './directive.js';
+import type { Escalation, ExplanationRequest, Report, StoredExtensionRequest, Subtask } from './directive.js';
 
 /** One deadline whose due instant a re-plan moved, for the history's sentence ("hạn … chuyển từ … sang … do …"). */
 export type DeadlineMove = { deadlineKey: string; kind: PlannedDeadline['kind']; label: string; from: string; to: string };
@@ -46,7 +46,13 @@ export type EventPayloads = {
   /** The lead agency split the directive into sub-tasks (each a directive of its own). */
   delegated: { subtasks: Subtask[] };
   /** A file attached: its id, SHA-256 and size (the bytes are in attachment storage, never in the history). */
-  attachment_added: { attachment: { id: string; sha256: string; size: number; kind: 'source' | 'report' | 'completion'; deadlineKey: string | null } };
+  attachment_added: { attachment: { id: string; sha256: string; size: number; kind: 'source' | 'report' | 'completion' | 'explanation'; deadlineKey: string | null } };
+  /** A leader or supervisor asked an agency to explain an overdue item by `request.dueAt`. */
+  explanation_requested: { request: ExplanationRequest };
+  /** The agency's answer: its text and the files attached to it (by id). */
+  explanation_answered: { requestId: string; answer: NonNullable<ExplanationRequest['answer']> };
+  /** The leader's verdict on the explanation (or a request withdrawn unanswered: not accepted). */
+  explanation_closed: { requestId: string; accepted: boolean; note: string };
 };
 
 export type DirectiveEventType = keyof EventPayloads;
@@ -75,6 +81,9 @@ const ALL: Record<DirectiveEventType, true> = {
   cancelled: true,
   delegated: true,
   attachment_added: true,
+  explanation_requested: true,
+  explanation_answered: true,
+  explanation_closed: true,
 };
 export const EVENT_TYPES = Object.keys(ALL) as DirectiveEventType[];
 

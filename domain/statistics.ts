@@ -317,6 +317,10 @@ export function foldIntoSuccessors(rows: StatRow[], successorOf: Map<string, Nam
 
 export type StatFilters = { conferenceKind?: string | undefined; conferenceId?: string | undefined; issuedBy?: string | undefined };
 
+/** Explanation requests made in a period: how many, answered on time or late by the moment counted, or not yet. */
+export type ExplanationCounts = { requested: number; answeredOnTime: number; answeredLate: number; unanswered: number };
+export type ExplanationStats = { totals: ExplanationCounts; rows: Array<{ key: Named; counts: ExplanationCounts }> };
+
 export type Statistics = {
   period: Period;
   /** The moment the counts describe: the period's end, or now while it runs. */
@@ -326,6 +330,8 @@ export type Statistics = {
   filters: StatFilters;
   rows: StatRow[];
   totals: Counts;
+  /** Explanation requests asked in the period, by the agency asked. */
+  explanations: ExplanationStats;
 };
 
 export type ScorecardRow = { agency: Named; lead: Counts; coordinating: Counts; score: number | null; band: Band | null; rank: number | null };

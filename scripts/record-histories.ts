@@ -16,7 +16,11 @@ import { vnEndOfDay } from '../domain/vn-time.js';
 import { startDirectiveWorkflow } from '../services/temporal.js';
 import {
   acknowledgeUpdate,
+  answerExplanationUpdate,
+  attachUpdate,
   cancelUpdate,
+  closeExplanationUpdate,
+  requestExplanationUpdate,
   delegateUpdate,
   stateQuery,
   decideExtensionUpdate,
@@ -172,6 +176,27 @@ const scenarios: Scenario[] = [
       await ctx.client.workflow.getHandle(workflowIdFor(ids[1]!)).result();
     },
     doneWhen: (t) => t.includes('delegated') && t.includes('completion_reviewed'),
+  },
+  {
+    // Overdue; the leader asks the lead agency to explain within 3 s; unanswered, the request climbs its own three
+    // rungs; the agency attaches a file and answers late, a supervisor accepts it, then the directive completes.
+    name: 'explanation-unanswered-escalated-then-answered-accepted-completed',
+    input: (now) => ({ dueAt: at(now, 2), policy: FAST_POLICY }),
+    drive: async (ctx) => {
+      await waitFor(ctx, (t) => t.includes('overdue'));
+      const ask = { actor: ctx.leader, agencyId: ctx.leadAgencyId, deadlineKey: 'final', question: 'Đề nghị giải trình việc chậm hoàn thành.', dueAt: new Date(Date.now() + 3000).toISOString() };
+      await ctx.handle.executeUpdate(requestExplanationUpdate, { args: [ask] });
+      // The final deadline's three rungs and the request's three.
+      await waitFor(ctx, (t) => count(t, 'escalated') === 6);
+      const file = { id: randomUUID(), sha256: 'ab'.repeat(32), size: 1234, kind: 'explanation' as const, deadlineKey: 'gt1' };
+      await ctx.handle.executeUpdate(attachUpdate, { args: [{ actor: ctx.leadOfficer, attachment: file }] });
+      await ctx.handle.executeUpdate(answerExplanationUpdate, { args: [{ actor: ctx.leadOfficer, requestId: 'gt1', text: 'Do chậm bàn giao mặt bằng.', attachmentIds: [file.id] }] });
+      await ctx.handle.executeUpdate(closeExplanationUpdate, { args: [{ actor: ctx.supervisor, requestId: 'gt1', accepted: true, note: 'Chấp nhận' }] });
+      await ctx.handle.executeUpdate(submitCompletionUpdate, { args: [{ actor: ctx.leadOfficer, summary: 'Hoàn thành' }] });
+      await ctx.handle.executeUpdate(reviewCompletionUpdate, { args: [{ actor: ctx.supervisor, accept: true, note: 'Đạt' }] });
+      await ctx.handle.result();
+    },
+    doneWhen: (t) => t.includes('explanation_closed') && t.includes('completion_reviewed'),
   },
 ];
 

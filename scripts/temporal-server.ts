@@ -1,6 +1,7 @@
 /**
  * Provisioning of the Temporal dev server, shared by the dev command, the tests and CI.
- * Run directly (`tsx scripts/temporal-server.ts install`) it only makes sure the CLI is there.
+ * Run directly (`tsx scripts/temporal-server.ts install`) it only makes sure the CLI is there (and the other tools the
+ * tests run: the Temporal server, gofakes3).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -132,6 +133,28 @@ export function resolveTemporalServerTools(options: { pathVar?: string | undefin
   }
   log(`Built the Temporal server in ${((Date.now() - started) / 1000).toFixed(1)} s: ${tools.server}`);
   return tools;
+}
+
+/** An S3-compatible server kept in memory, which the attachment tests store files in (test/attachments-s3.test.ts). */
+export const GOFAKES3_MODULE = 'github.com/johannesboyne/gofakes3/cmd/gofakes3@v1.2.0';
+/** Where the install step puts gofakes3; the tests look only there. */
+export const gofakes3Path = (toolsBin: string = defaultToolsBin): string => path.join(toolsBin, 'gofakes3');
+
+/** .tools/bin/gofakes3, built with Go when missing. */
+export function resolveGofakes3(options: { pathVar?: string | undefined; toolsBin?: string; log?: Log } = {}): string {
+  const log = options.log ?? defaultLog;
+  const toolsBin = options.toolsBin ?? defaultToolsBin;
+  const local = gofakes3Path(toolsBin);
+  if (isExecutable(local)) return local;
+  const go = findOnPath('go', options.pathVar);
+  if (!go) throw new ConfigError('gofakes3 (the S3-compatible server of the attachment tests) is built with Go (https://go.dev/dl/), which is not installed.');
+  log(`Building gofakes3 (${GOFAKES3_MODULE}) into ${toolsBin}…`);
+  fs.mkdirSync(toolsBin, { recursive: true });
+  const started = Date.now();
+  const result = spawnSync(go, ['install', GOFAKES3_MODULE], { env: { ...process.env, GOBIN: toolsBin }, stdio: ['ignore', 'inherit', 'inherit'] });
+  if (result.status !== 0 || !isExecutable(local)) throw new ConfigError(`\`go install ${GOFAKES3_MODULE}\` failed (exit ${result.status ?? result.signal}).`);
+  log(`Built gofakes3 in ${((Date.now() - started) / 1000).toFixed(1)} s: ${local}`);
+  return local;
 }
 
 export async function freePort(): Promise<number> {
@@ -291,6 +314,8 @@ async function main(argv: string[]): Promise<void> {
   const tools = resolveTemporalServerTools({ pathVar: config.systemPath });
   const serverVersion = spawnSync(tools.server, ['--version'], { encoding: 'utf8' });
   process.stdout.write(`${tools.server}: ${serverVersion.stdout.trim()} (ready in ${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
+  // The S3-compatible server of the attachment tests (it has no --version: its module's is the one built).
+  process.stdout.write(`${resolveGofakes3({ pathVar: config.systemPath })}: ${GOFAKES3_MODULE.split('@')[1]}\n`);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -1,11 +1,12 @@
 /**
  * Files attached to directives: streamed from the request to a temporary file while hashed and counted (never
- * held whole in memory), their type read from their content (file-type), stored once per SHA-256 in PostgreSQL
- * in chunks of their own table, and named in the directive's history by id, hash and size only (`attach`).
- * Downloads are scoped exactly like the directive.
+ * held whole in memory), their type read from their content (file-type), stored once per SHA-256 (in PostgreSQL
+ * in chunks of their own table, or in an S3-compatible bucket when one is configured: services/blob-store.ts),
+ * and named in the directive's history by id, hash and size only (`attach`). Downloads are scoped exactly like
+ * the directive.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -13,12 +14,14 @@ import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import Busboy from 'busboy';
-import { and, asc, eq } from 'drizzle-orm';
+import { asc, eq } from 'drizzle-orm';
 import { fileTypeFromFile } from 'file-type';
-import { attachmentBlobs, attachmentChunks, attachments } from '../db/schema.js';
+import type { AttachmentS3Config } from '../config.js';
+import { attachmentBlobs, attachments } from '../db/schema.js';
 import { FailureType, ServiceFailure } from '../domain/failures.js';
 import { may } from '../domain/policy.js';
 import { attachUpdate, type AttachmentRef } from '../workflows/messages.js';
+import { postgresBlobStore, s3BlobStore, type BlobLocation, type BlobStore } from './blob-store.js';
 import type { Principal, ServiceDeps } from './context.js';
 import { UUID } from './agency-refs.js';
 import { refusalOf } from './directive-model.js';
@@ -42,7 +45,6 @@ export const ATTACHMENT_TYPES: ReadonlyMap<string, string> = new Map([
 ]);
 
 export const DEFAULT_ATTACHMENT_MAX_BYTES = 25 * 1024 * 1024;
-const CHUNK_BYTES = 512 * 1024;
 
 export type AttachmentKind = AttachmentRef['kind'];
 export type AttachmentView = {
@@ -64,9 +66,31 @@ export type Upload = { body: ReadableStream<Uint8Array> | null; contentType: str
 
 const tooLarge = (max: number) => new ServiceFailure(FailureType.TooLarge, `An attachment is at most ${max} bytes.`);
 
-export function attachmentService(deps: ServiceDeps & { directives: DirectiveService; maxBytes?: number | undefined }) {
+export function attachmentService(
+  deps: ServiceDeps & {
+    directives: DirectiveService;
+    maxBytes?: number | undefined;
+    /** Set: new files' bytes go to this bucket; unset: to PostgreSQL. Either way each file is read from where it is. */
+    s3?: AttachmentS3Config | undefined;
+  },
+) {
   const { db, temporal, directives: directiveService } = deps;
   const maxBytes = deps.maxBytes ?? DEFAULT_ATTACHMENT_MAX_BYTES;
+  const stores: { postgres: BlobStore; s3: BlobStore | undefined } = {
+    postgres: postgresBlobStore(db),
+    s3: deps.s3 ? s3BlobStore(deps.s3, deps.logger) : undefined,
+  };
+  /** Where new files go. */
+  const writeTo = stores.s3 ?? stores.postgres;
+  const storeAt = (location: BlobLocation): BlobStore => {
+    const store = stores[location];
+    if (!store) {
+      // A file stored in S3 while it was configured; the bucket's settings have since been taken away.
+      deps.logger.error({ location }, 'an attachment is stored in S3, which is not configured (ATTACHMENT_S3_BUCKET)');
+      throw new ServiceFailure(FailureType.Unavailable, 'This file is kept in a file store that is not configured at the moment.', 'file-store-unavailable');
+    }
+    return store;
+  };
 
   const view = (a: typeof attachments.$inferSelect, b: { contentType: string; size: number }): AttachmentView => ({
     id: a.id,
@@ -83,10 +107,14 @@ export function attachmentService(deps: ServiceDeps & { directives: DirectiveSer
   });
 
   /** Who may attach what, checked before a byte is read (the workflow's validator checks it again). */
-  function requireMayAttach(p: Principal, d: { leadAgencyId: string; coordinatingAgencyIds: string[] }, kind: AttachmentKind) {
+  function requireMayAttach(p: Principal, d: { leadAgencyId: string; coordinatingAgencyIds: string[] }, kind: AttachmentKind, deadlineKey: string | undefined) {
     const assigned = p.agencyId !== null && (p.agencyId === d.leadAgencyId || d.coordinatingAgencyIds.includes(p.agencyId));
+    // An explanation's file: an assigned agency's here; the workflow checks that it is the agency asked.
     const ok = kind === 'source' ? may(p.role, 'issueDirectives') : kind === 'completion' ? p.agencyId === d.leadAgencyId : assigned;
     if (!ok) throw new ServiceFailure(FailureType.Forbidden, `You may not attach a ${kind} document to this directive.`);
+    if (kind === 'explanation' && !deadlineKey) {
+      throw new ServiceFailure(FailureType.Invalid, 'An explanation’s file names its request in deadlineKey.', undefined, [{ location: 'query', pointer: '/deadlineKey', message: 'the explanation request, such as gt1' }]);
+    }
   }
 
   /**
@@ -152,15 +180,20 @@ export function attachmentService(deps: ServiceDeps & { directives: DirectiveSer
     });
   }
 
-  /** Stores the content once per hash: a second upload of the same bytes writes nothing more. */
+  /**
+   * Stores the content once per hash: a second upload of the same bytes writes nothing more, wherever the first
+   * went. The row is inserted first and the bytes written inside its transaction, so a failed write (the bucket out
+   * of reach) leaves no row; an upload of the same bytes at the same moment waits on the row, then finds it.
+   */
   async function store(file: string, sha256: string, size: number, contentType: string): Promise<void> {
     await db.transaction(async (tx) => {
-      const [fresh] = await tx.insert(attachmentBlobs).values({ sha256, size, contentType }).onConflictDoNothing().returning({ sha256: attachmentBlobs.sha256 });
+      const [fresh] = await tx
+        .insert(attachmentBlobs)
+        .values({ sha256, size, contentType, location: writeTo.location })
+        .onConflictDoNothing()
+        .returning({ sha256: attachmentBlobs.sha256 });
       if (!fresh) return;
-      let n = 0;
-      for await (const chunk of createReadStream(file, { highWaterMark: CHUNK_BYTES })) {
-        await tx.insert(attachmentChunks).values({ sha256, n: n++, bytes: chunk as Buffer });
-      }
+      await writeTo.put(tx, { file, sha256, size, contentType });
     });
   }
 
@@ -180,8 +213,10 @@ export function attachmentService(deps: ServiceDeps & { directives: DirectiveSer
       checkFields?: (fields: Record<string, string>) => void,
     ): Promise<AttachmentView> {
       const kindOf = (k: string | undefined, location: 'query' | 'body'): AttachmentKind => {
-        if (k === 'source' || k === 'report' || k === 'completion') return k;
-        throw new ServiceFailure(FailureType.Invalid, 'kind is source, report or completion.', undefined, [{ location, pointer: '/kind', message: 'source, report or completion' }]);
+        if (k === 'source' || k === 'report' || k === 'completion' || k === 'explanation') return k;
+        throw new ServiceFailure(FailureType.Invalid, 'kind is source, report, completion or explanation.', undefined, [
+          { location, pointer: '/kind', message: 'source, report, completion or explanation' },
+        ]);
       };
       // The route reads its id unvalidated (its body is streamed, not parsed): a malformed one names no directive.
       if (!UUID.test(directiveId)) throw new ServiceFailure(FailureType.NotFound, `No directive ${directiveId}.`);
@@ -190,7 +225,7 @@ export function attachmentService(deps: ServiceDeps & { directives: DirectiveSer
       let deadlineKey = ask.deadlineKey;
       if (ask.kind !== undefined || !checkFields) {
         kind = kindOf(ask.kind, 'query');
-        requireMayAttach(principal, known, kind);
+        requireMayAttach(principal, known, kind, deadlineKey);
       }
       if (upload.contentLength !== undefined && upload.contentLength > maxBytes + 64 * 1024) throw tooLarge(maxBytes);
       const dir = await mkdtemp(path.join(tmpdir(), 'attachment-'));
@@ -200,9 +235,9 @@ export function attachmentService(deps: ServiceDeps & { directives: DirectiveSer
           if (kind !== undefined) return;
           kind = kindOf(fields.kind, 'body');
           deadlineKey = fields.deadlineKey || undefined;
-          requireMayAttach(principal, known, kind);
+          requireMayAttach(principal, known, kind, deadlineKey);
         });
-        if (kind === undefined) throw new ServiceFailure(FailureType.Invalid, 'kind is source, report or completion.');
+        if (kind === undefined) throw new ServiceFailure(FailureType.Invalid, 'kind is source, report, completion or explanation.');
         if (deadlineKey !== undefined && !/^[\w.-]{1,50}$/.test(deadlineKey)) {
           throw new ServiceFailure(FailureType.Invalid, 'deadlineKey names a report period.', undefined, [{ location: 'query', pointer: '/deadlineKey', message: 'a period key such as R1' }]);
         }
@@ -216,7 +251,7 @@ export function attachmentService(deps: ServiceDeps & { directives: DirectiveSer
         }
         await store(got.file, got.sha256, got.size, type.mime);
         const id = randomUUID();
-        const ref: AttachmentRef = { id, sha256: got.sha256, size: got.size, kind, deadlineKey: kind === 'report' ? (deadlineKey ?? null) : null };
+        const ref: AttachmentRef = { id, sha256: got.sha256, size: got.size, kind, deadlineKey: kind === 'report' || kind === 'explanation' ? (deadlineKey ?? null) : null };
         // Recorded in the history first (id, hash, size); the row that names the file follows it.
         try {
           await updateWithin(temporal, () =>
@@ -250,11 +285,11 @@ export function attachmentService(deps: ServiceDeps & { directives: DirectiveSer
       return rows.map((r) => view(r.a, r));
     },
 
-    /** One file's description and its bytes as a stream of its chunks; 404 outside the directive's scope. */
+    /** One file's description and its bytes as a stream, from where they are stored; 404 outside the directive's scope. */
     async download(principal: Principal, id: string): Promise<{ attachment: AttachmentView; body: ReadableStream<Uint8Array>; confidential: boolean }> {
       const [row] = UUID.test(id)
         ? await db
-            .select({ a: attachments, contentType: attachmentBlobs.contentType, size: attachmentBlobs.size })
+            .select({ a: attachments, contentType: attachmentBlobs.contentType, size: attachmentBlobs.size, location: attachmentBlobs.location })
             .from(attachments)
             .innerJoin(attachmentBlobs, eq(attachmentBlobs.sha256, attachments.sha256))
             .where(eq(attachments.id, id))
@@ -267,18 +302,7 @@ export function attachmentService(deps: ServiceDeps & { directives: DirectiveSer
         if (err instanceof ServiceFailure && err.type === FailureType.NotFound) throw new ServiceFailure(FailureType.NotFound, `No attachment ${id}.`);
         throw err;
       }
-      const sha256 = row.a.sha256;
-      let n = 0;
-      const body = new ReadableStream<Uint8Array>({
-        async pull(controller) {
-          const [chunk] = await db
-            .select({ bytes: attachmentChunks.bytes })
-            .from(attachmentChunks)
-            .where(and(eq(attachmentChunks.sha256, sha256), eq(attachmentChunks.n, n++)));
-          if (chunk) controller.enqueue(new Uint8Array(chunk.bytes));
-          else controller.close();
-        },
-      });
+      const body = await storeAt(row.location).get(row.a.sha256);
       return { attachment: view(row.a, row), body, confidential };
     },
   };

@@ -6,7 +6,7 @@ import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/cl
 import { ApplicationFailure } from '@temporalio/common';
 import { directives } from '../db/schema.js';
 import type { DeadlinePolicy, Offset, PlannedDeadline, ReportingRegime } from '../domain/deadlines.js';
-import type { DirectiveState, ExtensionRequest, Report } from '../domain/directive.js';
+import type { DirectiveState, ExplanationRequest, ExtensionRequest, Report } from '../domain/directive.js';
 import type { DirectiveEvent } from '../domain/events.js';
 import { FailureType, isFailureType, ServiceFailure } from '../domain/failures.js';
 import type { DirectiveStatus, Timeliness } from '../domain/lists.js';
@@ -61,6 +61,8 @@ export type DirectiveDetail = DirectiveView & {
   reports: Report[];
   /** From the history: every extension request and its decision. */
   extensionRequests: ExtensionRequestView[];
+  /** From the history: every explanation request, its answer and its closing. */
+  explanationRequests: ExplanationRequest[];
   /** The workflow's live `state` query, or null when no worker can answer now. */
   live: DirectiveState | null;
   /** A sub-task's parent directive. */
@@ -206,3 +208,15 @@ export function extensionsFrom(events: StoredEventView[]): ExtensionRequestView[
   return [...requests.values()];
 }
 
+
+/** Explanation requests as the history tells them: requested, answered, closed. */
+export function explanationsFrom(events: StoredEventView[]): ExplanationRequest[] {
+  const requests = new Map<string, ExplanationRequest>();
+  for (const e of events) {
+    if (e.type === 'explanation_requested') requests.set(e.data.request.id, { ...e.data.request });
+    const r = e.type === 'explanation_answered' || e.type === 'explanation_closed' ? requests.get(e.data.requestId) : undefined;
+    if (r && e.type === 'explanation_answered') r.answer = e.data.answer;
+    if (r && e.type === 'explanation_closed') r.closure = { at: e.occurredAt, by: e.actorId ?? '', accepted: e.data.accepted, note: e.data.note };
+  }
+  return [...requests.values()];
+}

@@ -21,6 +21,7 @@ import type { Principal, ServiceDeps } from './context.js';
 import { afterCursor, nextCursorOf } from './cursor.js';
 import {
   deadlinesFrom,
+  explanationsFrom,
   extensionsFrom,
   instantOf,
   notFound,
@@ -281,6 +282,7 @@ export function directiveReads(deps: ServiceDeps) {
         acknowledgements: events.flatMap((e) => (e.type === 'acknowledged' ? [{ agencyId: e.data.agencyId, at: e.occurredAt }] : [])),
         reports: events.flatMap((e) => (e.type === 'report_submitted' ? [e.data.report] : [])),
         extensionRequests: extensionsFrom(events),
+        explanationRequests: explanationsFrom(events),
         live,
       };
     },

@@ -4,7 +4,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { and, eq, inArray, isNull } from 'drizzle-orm';
-import { agencies, directiveReaders, users } from '../db/schema.js';
+import { agencies, attachments, directiveReaders, users } from '../db/schema.js';
 import type { UpdateDefinition } from '@temporalio/common';
 import { supervises } from '../db/scope.js';
 import { DEFAULT_POLICY } from '../domain/deadlines.js';
@@ -14,10 +14,13 @@ import type { Permission } from '../domain/policy.js';
 import { vnEndOfDay } from '../domain/vn-time.js';
 import {
   acknowledgeUpdate,
+  answerExplanationUpdate,
   cancelUpdate,
+  closeExplanationUpdate,
   decideExtensionUpdate,
   delegateUpdate,
   reassignUpdate,
+  requestExplanationUpdate,
   requestExtensionUpdate,
   reviewCompletionUpdate,
   submitCompletionUpdate,
@@ -183,6 +186,54 @@ export function directiveService(deps: ServiceDeps) {
 
     decideExtension: async (p: Principal, id: string, requestId: string, body: { approve: boolean; note: string }, retry: Retry = {}) =>
       viewOf(await act(p, id, decideExtensionUpdate, { actor: actor(p), requestId, ...body }, { ...retry, permission: 'decide', supervisorScope: true })),
+
+    /**
+     * A leader or supervisor asks an assigned agency (by id or code) to explain an overdue item by a day or an
+     * instant; the answer then has its own reminders and ladder. The directive and the request it now holds.
+     */
+    async requestExplanation(
+      p: Principal,
+      id: string,
+      body: { agency: string; deadlineKey: string; question: string; dueDate?: string | undefined; dueAt?: string | undefined },
+      retry: Retry = {},
+    ) {
+      requirePermission(p, 'decide');
+      const found = await resolveAgencyRefs(db, [body.agency]);
+      const agency = found.get(body.agency);
+      if (!agency) {
+        throw new ServiceFailure(FailureType.Invalid, 'Unknown agency.', 'invalid-explanation-request', [
+          { location: 'body', pointer: '/agency', message: `No agency with id or code "${body.agency}"` },
+        ]);
+      }
+      const due = body.dueDate ? { dueDate: body.dueDate } : body.dueAt ? { dueAt: new Date(body.dueAt).toISOString() } : null;
+      if (!due) throw new ServiceFailure(FailureType.Invalid, "Give the answer's deadline as a date or an instant.");
+      const args = { actor: actor(p), agencyId: agency.id, deadlineKey: body.deadlineKey, question: body.question, ...due };
+      const state = await act(p, id, requestExplanationUpdate, args, { ...retry, permission: 'decide', supervisorScope: true });
+      return { ...(await viewOf(state)), explanationRequest: state.explanations!.at(-1)! };
+    },
+
+    /** The asked agency answers, naming the files it attached to this request (kind explanation) beforehand. */
+    async answerExplanation(p: Principal, id: string, requestId: string, body: { text: string; attachmentIds?: string[] | undefined }, retry: Retry = {}) {
+      const attachmentIds = [...new Set(body.attachmentIds ?? [])];
+      if (attachmentIds.length > 0) {
+        const found = await db
+          .select({ id: attachments.id })
+          .from(attachments)
+          .where(and(inArray(attachments.id, attachmentIds), eq(attachments.directiveId, id), eq(attachments.kind, 'explanation'), eq(attachments.deadlineKey, requestId)));
+        const errors: FieldError[] = attachmentIds.flatMap((a, i) =>
+          found.some((f) => f.id === a) ? [] : [{ location: 'body' as const, pointer: `/attachmentIds/${i}`, message: `No file ${a} attached to explanation request ${requestId}` }],
+        );
+        if (errors.length) throw new ServiceFailure(FailureType.Invalid, 'Unknown attachments.', 'invalid-explanation-answer', errors);
+      }
+      const state = await act(p, id, answerExplanationUpdate, { actor: actor(p), requestId, text: body.text, attachmentIds }, retry);
+      return { ...(await viewOf(state)), explanationRequest: state.explanations!.find((x) => x.id === requestId)! };
+    },
+
+    /** The leader or supervisor closes the request: accepted (once answered) or not, with a note. */
+    async closeExplanation(p: Principal, id: string, requestId: string, body: { accepted: boolean; note: string }, retry: Retry = {}) {
+      const state = await act(p, id, closeExplanationUpdate, { actor: actor(p), requestId, ...body }, { ...retry, permission: 'decide', supervisorScope: true });
+      return { ...(await viewOf(state)), explanationRequest: state.explanations!.find((x) => x.id === requestId)! };
+    },
 
     /**
      * The lead agency splits a directive into sub-tasks ("chuyển tiếp tới các cấp trực thuộc"): each for one of

@@ -39,7 +39,7 @@ export function createServices(deps: ServiceDeps) {
     auth: { principalForToken: (token: string) => principalForToken(deps.db, token) },
     accounts: accountService(deps),
     audit: auditService(deps),
-    attachments: attachmentService({ ...deps, directives, maxBytes: deps.config.attachments?.maxBytes }),
+    attachments: attachmentService({ ...deps, directives, maxBytes: deps.config.attachments?.maxBytes, s3: deps.config.attachments?.s3 }),
     live: liveService(deps, deps.listen),
     /** Whether the read model and Temporal answer, each within two seconds. */
     async readiness(): Promise<{ database: 'ok' | 'unavailable'; temporal: 'ok' | 'unavailable' }> {

@@ -7,7 +7,7 @@
 import { shownTitle } from '../domain/confidential.js';
 import { and, desc, eq, inArray, isNotNull, or, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
-import { agencies, conferences, directiveFacts as f, directives, publishedResults, scoringRules, users } from '../db/schema.js';
+import { agencies, conferences, directiveFacts as f, directives, explanationRequests as x, publishedResults, scoringRules, users } from '../db/schema.js';
 import { visibleAgencies } from '../db/scope.js';
 import { FailureType, ServiceFailure } from '../domain/failures.js';
 import { STAT_CATEGORIES, includes, type AssignmentRole, type ConferenceKind, type ReportFormat, type StatCategory, type StatGrouping } from '../domain/lists.js';
@@ -26,6 +26,8 @@ import {
   ruleProblems,
   scoreOf,
   type Counts,
+  type ExplanationCounts,
+  type ExplanationStats,
   type Named,
   type OverdueItem,
   type Period,
@@ -439,6 +441,51 @@ export function statisticsService({ db, config }: ServiceDeps) {
     return foldIntoSuccessors(rows, new Map(merged.map((m) => [m.id, named(names, m.successorId!)])));
   }
 
+  /**
+   * Explanation requests asked within the period (up to the moment counted), by the agency asked: answered on
+   * time or late by that moment, or not yet. Scoped and filtered like the directives they belong to.
+   */
+  async function explanationsIn(s: Scope): Promise<ExplanationStats> {
+    const asOf = s.window.asOf.toISOString();
+    const answered = sql`${x.answeredAt} is not null and ${x.answeredAt} <= ${asOf}::timestamptz`;
+    const rows = await db
+      .select({
+        agencyId: x.agencyId,
+        requested: sql<number>`count(*)::int`,
+        answeredOnTime: sql<number>`(count(*) filter (where ${answered} and not ${x.answeredLate}))::int`,
+        answeredLate: sql<number>`(count(*) filter (where ${answered} and ${x.answeredLate}))::int`,
+      })
+      .from(x)
+      .innerJoin(directives, eq(directives.id, x.directiveId))
+      .where(
+        and(
+          sql`${x.requestedAt} >= ${s.window.start.toISOString()}::timestamptz and ${x.requestedAt} < ${asOf}::timestamptz`,
+          s.filters.conferenceKind
+            ? inArray(directives.conferenceId, sql`(select ${conferences.id} from ${conferences} where ${conferences.kind} = ${s.filters.conferenceKind})`)
+            : undefined,
+          s.filters.conferenceId ? eq(directives.conferenceId, s.filters.conferenceId) : undefined,
+          s.filters.issuedBy ? eq(directives.issuedBy, s.filters.issuedBy) : undefined,
+          s.visible === null ? undefined : s.visible.length === 0 ? sql`false` : inArray(x.agencyId, s.visible),
+        ),
+      )
+      .groupBy(x.agencyId);
+    const names = await agencyNames(rows.map((r) => r.agencyId));
+    const countsOf = ({ requested, answeredOnTime, answeredLate }: Omit<ExplanationCounts, 'unanswered'>): ExplanationCounts => ({
+      requested,
+      answeredOnTime,
+      answeredLate,
+      unanswered: requested - answeredOnTime - answeredLate,
+    });
+    const lines = rows
+      .map((r) => ({ key: named(names, r.agencyId), counts: countsOf(r) }))
+      .sort((a, b) => a.key.name.localeCompare(b.key.name, 'vi'));
+    const totals = lines.reduce(
+      (t, l) => ({ requested: t.requested + l.counts.requested, answeredOnTime: t.answeredOnTime + l.counts.answeredOnTime, answeredLate: t.answeredLate + l.counts.answeredLate, unanswered: t.unanswered + l.counts.unanswered }),
+      { requested: 0, answeredOnTime: 0, answeredLate: 0, unanswered: 0 },
+    );
+    return { totals, rows: lines };
+  }
+
   /** The four categories (with standing and cancelled directives apart) as of the period's end, grouped. */
   async function statistics(principal: Principal, q: StatQuery, grouping: StatGrouping): Promise<Statistics> {
     const s = await scopeOf(principal, q);
@@ -446,7 +493,7 @@ export function statisticsService({ db, config }: ServiceDeps) {
     const rows = q.foldMerged && (grouping === 'lead' || grouping === 'assigned') ? (await foldMerged(grouped)).sort(byName) : grouped;
     // The assigned grouping counts a directive once per agency; the province's total counts it once.
     const totals = grouping === 'assigned' ? (await province(s))[0]!.counts : totalOf(rows);
-    return { ...meta(s, grouping), rows, totals };
+    return { ...meta(s, grouping), rows, totals, explanations: await explanationsIn(s) };
   }
 
 

@@ -82,6 +82,21 @@ async function escalationToS(): Promise<string> {
   }, 30_000);
 }
 
+/** A directive whose final deadline (L's) passed a moment ago, so L may be asked to explain it. */
+async function overdue(): Promise<string> {
+  const res = await admin('POST', '/v1/directives', { title: 'Ma trận giải trình', leadAgency: L.id, coordinatingAgencies: [C.id], dueAt: inSeconds(1) });
+  const { id } = await json(res);
+  await eventually(async () => ((await admin('GET', `/v1/directives/${id}`)).status === 200 && Date.now() > Date.parse((await json(await admin('GET', `/v1/directives/${id}`))).dueAt) ? true : undefined));
+  return id;
+}
+/** An overdue directive whose lead agency L the admin asked to explain it (request gt1, due in an hour). */
+async function explanationAsked(): Promise<string> {
+  const id = await overdue();
+  const res = await admin('POST', `/v1/directives/${id}/explanation-requests`, { agency: L.id, deadlineKey: 'final', question: 'Vì sao chậm?', dueAt: inAnHour() });
+  expect(res.status).toBe(200);
+  return id;
+}
+
 let conferenceId: string | undefined;
 async function conference(): Promise<string> {
   conferenceId ??= (await json(await admin('POST', '/v1/conferences', { title: 'Hội nghị giao ban', directives: [{ title: 'Nhiệm vụ', leadAgency: L.id, dueAt: inAnHour() }] }))).conference.id;
@@ -166,6 +181,29 @@ const cells: Cell[] = ([
     body: () => ({ approve: true }),
     // None is pending: deciders learn that, the others are refused first.
     expect: row([404, 404, 404, 404, 403, 403, 403, 401]),
+  },
+  {
+    op: 'POST /v1/directives/{id}/explanation-requests',
+    path: (id) => `/v1/directives/${id}/explanation-requests`,
+    fixture: overdue,
+    body: () => ({ agency: L.id, deadlineKey: 'final', question: 'Đề nghị giải trình', dueAt: inAnHour() }),
+    // Deciders ask (a supervisor of the lead agency only); officers are refused before the directive is looked up.
+    expect: row([200, 200, 200, 404, 403, 403, 403, 401]),
+  },
+  {
+    op: 'POST /v1/directives/{id}/explanation-requests/{requestId}/answer',
+    path: (id) => `/v1/directives/${id}/explanation-requests/gt1/answer`,
+    fixture: explanationAsked,
+    body: () => ({ text: 'Giải trình' }),
+    // Only the agency asked answers; who cannot see the directive gets a 404.
+    expect: row([403, 403, 403, 404, 200, 403, 404, 401]),
+  },
+  {
+    op: 'POST /v1/directives/{id}/explanation-requests/{requestId}/closing',
+    path: (id) => `/v1/directives/${id}/explanation-requests/gt1/closing`,
+    fixture: explanationAsked,
+    body: () => ({ accepted: false, note: 'Rút yêu cầu' }),
+    expect: row([200, 200, 200, 404, 403, 403, 403, 401]),
   },
   {
     op: 'POST /v1/directives/{id}/subtasks',

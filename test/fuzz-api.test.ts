@@ -51,7 +51,7 @@ const body = fc.oneof(
   fc.anything({ maxDepth: 3 }).map((v) => JSON.stringify(v) ?? 'null'),
   hostileString,
   fc.constantFrom('{', '[]', '{"title":', '{"__proto__":{"admin":true}}', '', '{"title":"x","leadAgency":{"$ne":null}}'),
-  fc.dictionary(fc.constantFrom('title', 'leadAgency', 'dueDate', 'reason', 'summary', 'deadlineKey', 'approve', 'kind', 'code', 'name', 'role', 'directives'), fc.anything({ maxDepth: 2 })).map((o) => JSON.stringify(o)),
+  fc.dictionary(fc.constantFrom('title', 'leadAgency', 'dueDate', 'dueAt', 'reason', 'summary', 'deadlineKey', 'approve', 'kind', 'code', 'name', 'role', 'directives', 'agency', 'question', 'text', 'attachmentIds', 'accepted', 'note'), fc.anything({ maxDepth: 2 })).map((o) => JSON.stringify(o)),
 );
 const query = fc.array(fc.tuple(fc.constantFrom('q', 'limit', 'cursor', 'status', 'dueBefore', 'overdue', 'agency', 'year'), hostileString), { maxLength: 3 });
 

@@ -21,13 +21,16 @@ import { escalationLevelOf, markFired, missedEvent, nextDeadlineOf, openEscalati
 import {
   acknowledgeEscalationUpdate,
   acknowledgeUpdate,
+  answerExplanationUpdate,
   attachUpdate,
   cancelUpdate,
+  closeExplanationUpdate,
   decideExtensionUpdate,
   delegateUpdate,
   parentClosedSignal,
   reassignUpdate,
   replanUpdate,
+  requestExplanationUpdate,
   transferUpdate,
   requestExtensionUpdate,
   reviewCompletionUpdate,
@@ -212,6 +215,23 @@ export async function directiveWorkflow(input: DirectiveInput): Promise<Directiv
   });
   on(attachUpdate, (a) => rules.validateAttach(state, a), async (a) => {
     await commit(rules.attach(state, a));
+    return state;
+  });
+  // Explanation requests: each has its own answer deadline, reminded and escalated by the timers below.
+  on(requestExplanationUpdate, (a) => rules.validateRequestExplanation(state, a, Date.now()), async (a) => {
+    await condition(() => planned);
+    const plan = await planSchedule(rules.explanationPlanInput(state, a, now()));
+    await commit(rules.requestExplanation(state, a, plan, now()));
+    return state;
+  });
+  on(answerExplanationUpdate, (a) => rules.validateAnswerExplanation(state, a), async (a) => {
+    await commit(rules.answerExplanation(state, a, now()));
+    await resolve(rules.ofExplanation(a.requestId), 'explained', a.actor.userId);
+    return state;
+  });
+  on(closeExplanationUpdate, (a) => rules.validateCloseExplanation(state, a), async (a) => {
+    await commit(rules.closeExplanation(state, a, now()));
+    await resolve(rules.ofExplanation(a.requestId), 'explanation_closed', a.actor.userId);
     return state;
   });
   setHandler(subtaskClosedSignal, (a) => {

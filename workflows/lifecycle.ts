@@ -1,5 +1,5 @@
 import type { PlannedDeadline } from '../domain/deadlines.js';
-import type { DirectiveState, Escalation, EscalationTarget } from '../domain/directive.js';
+import type { DirectiveState, Escalation, EscalationTarget, ExplanationRequest } from '../domain/directive.js';
 import { ESCALATION_LEVELS, type EscalationLevel } from '../domain/lists.js';
 import { isClosed } from '../domain/timeliness.js';
 import type { Recorded } from './types.js';
@@ -14,11 +14,29 @@ export type TimerItem =
 /** A due instant's identity: an extension gives the final deadline a new instant, and so a fresh ladder. */
 export const stampOf = (d: Pick<PlannedDeadline, 'key' | 'dueAt'>): string => `${d.key}@${d.dueAt}`;
 
+/** The explanation request whose timers carry this key (`gt<n>`); none for a report period or the final deadline. */
+export const explanationOf = (s: DirectiveState, key: string): ExplanationRequest | undefined => (s.explanations ?? []).find((x) => x.id === key);
+
+/** An explanation request's answer deadline, with its reminders and ladder, as the timers read a deadline. */
+export const explanationDeadline = (x: ExplanationRequest): PlannedDeadline => ({
+  key: x.id,
+  kind: 'report',
+  label: x.label,
+  dueAt: x.dueAt,
+  reminders: x.reminders,
+  escalations: x.escalations,
+});
+
 export function ownersOf(s: DirectiveState, d: PlannedDeadline): string[] {
+  const x = explanationOf(s, d.key);
+  if (x) return [x.agencyId];
   return d.kind === 'final' ? [s.leadAgencyId] : [s.leadAgencyId, ...s.coordinatingAgencyIds];
 }
 
 export function isSatisfied(s: DirectiveState, d: PlannedDeadline, agencyId: string): boolean {
+  // An explanation request is met by its answer; one closed unanswered has nothing left to wait for.
+  const x = explanationOf(s, d.key);
+  if (x) return x.answer !== null || x.closure !== null;
   if (d.kind === 'final') return s.status === 'completion_submitted' || s.status === 'completed';
   return (s.reports ?? []).some((r) => r.deadlineKey === d.key && r.agencyId === agencyId);
 }
@@ -28,8 +46,12 @@ export function pendingTimers(s: DirectiveState): TimerItem[] {
   const fired = new Set(s.fired ?? []);
   const plannedAt = s.plannedAt ? Date.parse(s.plannedAt) : 0;
   const items: TimerItem[] = [];
-  for (const d of s.deadlines ?? []) {
+  // An explanation request's answer is due like a deadline, reminded and escalated the same way.
+  const asked = (s.explanations ?? []).filter((x) => x.closure === null).map(explanationDeadline);
+  for (const d of [...(s.deadlines ?? []), ...asked]) {
     const stamp = stampOf(d);
+    const x = explanationOf(s, d.key);
+    const from = x ? Date.parse(x.requestedAt) : plannedAt;
     const due = Date.parse(d.dueAt);
     const missing = ownersOf(s, d).filter((a) => !isSatisfied(s, d, a));
     if (missing.length === 0) continue;
@@ -39,7 +61,7 @@ export function pendingTimers(s: DirectiveState): TimerItem[] {
         const id = `${stamp}|${agencyId}|r${index}`;
         const at = Date.parse(r);
         // A reminder whose moment had passed when the plan was made is no reminder at all.
-        if (!fired.has(id) && at >= plannedAt && at < due) items.push({ kind: 'reminder', id, at, deadline: d, agencyId, index });
+        if (!fired.has(id) && at >= from && at < due) items.push({ kind: 'reminder', id, at, deadline: d, agencyId, index });
       });
       // Rungs fire in order: only the lowest one not yet fired is pending.
       const level = ESCALATION_LEVELS.find((l) => !fired.has(`${stamp}|${agencyId}|e${l}`));

@@ -62,6 +62,21 @@ export type ParentClosedArgs = { parentId: string; status: DirectiveState['statu
 export const parentClosedSignal = defineSignal<[ParentClosedArgs]>('parentClosed');
 
 /** A file attached to the directive (its source document, a report's, the completion's): id, hash and size only, never its bytes. */
-export type AttachmentRef = { id: string; sha256: string; size: number; kind: 'source' | 'report' | 'completion'; deadlineKey: string | null };
+export type AttachmentRef = { id: string; sha256: string; size: number; kind: 'source' | 'report' | 'completion' | 'explanation'; deadlineKey: string | null };
 export type AttachArgs = { actor: Actor; attachment: AttachmentRef };
 export const attachUpdate = defineUpdate<DirectiveState, [AttachArgs]>('attach');
+
+/**
+ * A leader or supervisor asks an assigned agency to explain an overdue item (a report period or the final
+ * deadline) by a day (`dueDate`, 24:00 Vietnam time) or an instant (`dueAt`): exactly one of the two.
+ */
+export type RequestExplanationArgs = { actor: Actor; agencyId: string; deadlineKey: string; question: string; dueDate?: string | undefined; dueAt?: string | undefined };
+export const requestExplanationUpdate = defineUpdate<DirectiveState, [RequestExplanationArgs]>('requestExplanation');
+
+/** The asked agency answers, with text and the files it attached to this request beforehand (by id). */
+export type AnswerExplanationArgs = { actor: Actor; requestId: string; text: string; attachmentIds: string[] };
+export const answerExplanationUpdate = defineUpdate<DirectiveState, [AnswerExplanationArgs]>('answerExplanation');
+
+/** The leader or supervisor closes the request: the explanation accepted or not (a request unanswered can only be closed as not accepted). */
+export type CloseExplanationArgs = { actor: Actor; requestId: string; accepted: boolean; note: string };
+export const closeExplanationUpdate = defineUpdate<DirectiveState, [CloseExplanationArgs]>('closeExplanation');

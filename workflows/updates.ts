@@ -7,18 +7,21 @@
  */
 import type { Plan, PlanInput, PlannedDeadline } from '../domain/deadlines.js';
 import { DEFAULT_POLICY } from '../domain/deadlines.js';
-import type { Actor, DirectiveState, Escalation, EscalationRef, ExtensionRequest, Report, Subtask } from '../domain/directive.js';
+import type { Actor, DirectiveState, Escalation, EscalationRef, ExplanationRequest, ExtensionRequest, Report, Subtask } from '../domain/directive.js';
 import { FailureType } from '../domain/failures.js';
 import type { Role } from '../domain/lists.js';
 import { MAY } from '../domain/policy.js';
 import { isClosed } from '../domain/timeliness.js';
 import { vnEndOfDay } from '../domain/vn-time.js';
 import { reject } from './errors.js';
-import { isSatisfied, openEscalations } from './lifecycle.js';
+import { explanationOf, isSatisfied, openEscalations, ownersOf } from './lifecycle.js';
 import type {
   AcknowledgeArgs,
   AcknowledgeEscalationArgs,
+  AnswerExplanationArgs,
   AttachArgs,
+  CloseExplanationArgs,
+  RequestExplanationArgs,
   CancelArgs,
   DecideExtensionArgs,
   DelegateArgs,
@@ -122,13 +125,119 @@ export function validateAttach(s: DirectiveState, { actor, attachment: a }: Atta
   else if (a.kind === 'report') {
     requireAssigned(s, actor);
     if (a.deadlineKey !== null && !reportDeadline(s, a.deadlineKey)) reject(FailureType.NotFound, `No reporting period "${a.deadlineKey}" for this directive.`);
-  }
-  else reject(FailureType.Invalid, 'An attachment is a source document, a report or a completion.');
+  } else if (a.kind === 'explanation') requireAnswerable(s, actor, a.deadlineKey ?? '');
+  else reject(FailureType.Invalid, 'An attachment is a source document, a report, a completion or an explanation.');
 }
 
 export function attach(s: DirectiveState, { actor, attachment }: AttachArgs): Recorded {
   return { event: { type: 'attachment_added', data: { attachment } }, actorId: actor.userId };
 }
+
+// --- explanation requests ("yêu cầu giải trình") -------------------------------------------------------------
+
+/** At most this many requests per directive: a directive is explained, not interrogated. */
+const MAX_EXPLANATIONS = 50;
+
+/** A day's end (24:00 Vietnam time) or an instant, in ms; NaN when unreadable. */
+const answerDueMs = (a: Pick<RequestExplanationArgs, 'dueDate' | 'dueAt'>): number => (a.dueDate ? vnEndOfDay(a.dueDate).getTime() : Date.parse(a.dueAt ?? ''));
+
+/** The agency met the item, but late: a report after its period's due instant, a completion after the deadline. */
+function metLate(s: DirectiveState, d: PlannedDeadline, agencyId: string): boolean {
+  if (d.kind === 'final') return s.completion != null && Date.parse(s.completion.submittedAt) > Date.parse(d.dueAt);
+  return (s.reports ?? []).some((r) => r.deadlineKey === d.key && r.agencyId === agencyId && r.late);
+}
+
+/**
+ * A leader or supervisor asks an agency that owes an item (a report period, or the final deadline for the lead)
+ * to explain it once its due instant has passed unmet or met late; one open request per agency and item.
+ */
+export function validateRequestExplanation(s: DirectiveState, a: RequestExplanationArgs, nowMs: number): void {
+  requireOpen(s);
+  requireRole(a.actor, MAY.decide, 'ask for an explanation');
+  if (typeof a.question !== 'string' || !a.question.trim()) reject(FailureType.Invalid, 'An explanation request needs a question.');
+  if (!a.dueDate === !a.dueAt) reject(FailureType.Invalid, "Give the answer's deadline as a date or an instant.");
+  const due = answerDueMs(a);
+  if (!(due > nowMs)) reject(FailureType.Invalid, 'The answer must be due later than now.');
+  const d = (s.deadlines ?? []).find((x) => x.key === a.deadlineKey);
+  if (!d) return reject(FailureType.NotFound, `No deadline "${a.deadlineKey}" for this directive.`);
+  if (!ownersOf(s, d).includes(a.agencyId)) reject(FailureType.Invalid, 'That agency does not owe this item.');
+  if (!(Date.parse(d.dueAt) <= nowMs && (!isSatisfied(s, d, a.agencyId) || metLate(s, d, a.agencyId)))) {
+    reject(FailureType.InvalidState, 'The item is not overdue for that agency.');
+  }
+  const asked = s.explanations ?? [];
+  if (asked.some((x) => x.agencyId === a.agencyId && x.deadlineKey === a.deadlineKey && x.closure === null)) {
+    reject(FailureType.Conflict, 'That agency is already asked to explain this item.');
+  }
+  if (asked.length >= MAX_EXPLANATIONS) reject(FailureType.Invalid, `A directive holds at most ${MAX_EXPLANATIONS} explanation requests.`);
+}
+
+/** The answer's deadline as the calendar places it (a day off moves to the next working day), with its reminders and ladder. */
+export function explanationPlanInput(s: DirectiveState, a: RequestExplanationArgs, at: string): PlanInput {
+  return { issuedAt: at, from: at, dueAt: a.dueDate ? null : a.dueAt!, dueDate: a.dueDate ?? null, regime: { kind: 'none' }, policy: s.policy ?? DEFAULT_POLICY };
+}
+
+export function requestExplanation(s: DirectiveState, a: RequestExplanationArgs, plan: Plan, at: string): Recorded {
+  const due = plan.deadlines.find((d) => d.kind === 'final')!;
+  const item = (s.deadlines ?? []).find((d) => d.key === a.deadlineKey);
+  const request: ExplanationRequest = {
+    id: `gt${(s.explanations ?? []).length + 1}`,
+    agencyId: a.agencyId,
+    deadlineKey: a.deadlineKey,
+    label: `Giải trình: ${item?.label ?? a.deadlineKey}`,
+    question: a.question.trim(),
+    requestedBy: a.actor.userId,
+    requestedAt: at,
+    dueAt: due.dueAt,
+    reminders: due.reminders,
+    escalations: due.escalations,
+    answer: null,
+    closure: null,
+  };
+  s.explanations = [...(s.explanations ?? []), request];
+  return { event: { type: 'explanation_requested', data: { request } }, actorId: a.actor.userId };
+}
+
+/** Only the agency asked answers, once, while the request is open. */
+function requireAnswerable(s: DirectiveState, actor: Actor, requestId: string): ExplanationRequest {
+  const x = explanationOf(s, requestId);
+  if (!x) return reject(FailureType.NotFound, `No explanation request "${requestId}".`);
+  if (actor.agencyId !== x.agencyId) reject(FailureType.Forbidden, 'Only the agency asked may answer this explanation request.');
+  if (x.closure !== null) reject(FailureType.InvalidState, 'This explanation request is closed.');
+  if (x.answer !== null) reject(FailureType.Conflict, 'This explanation request has already been answered.');
+  return x;
+}
+
+export function validateAnswerExplanation(s: DirectiveState, { actor, requestId, text, attachmentIds }: AnswerExplanationArgs): void {
+  requireOpen(s);
+  requireAnswerable(s, actor, requestId);
+  if (typeof text !== 'string' || !text.trim()) reject(FailureType.Invalid, 'An explanation needs a text.');
+  if (!Array.isArray(attachmentIds) || attachmentIds.length > 20) reject(FailureType.Invalid, 'An explanation names at most 20 attached files.');
+}
+
+export function answerExplanation(s: DirectiveState, { actor, requestId, text, attachmentIds }: AnswerExplanationArgs, at: string): Recorded {
+  const x = explanationOf(s, requestId)!;
+  x.answer = { at, by: actor.userId, text: text.trim(), late: Date.parse(at) > Date.parse(x.dueAt), attachmentIds: [...new Set(attachmentIds)] };
+  return { event: { type: 'explanation_answered', data: { requestId, answer: x.answer } }, actorId: actor.userId };
+}
+
+export function validateCloseExplanation(s: DirectiveState, { actor, requestId, accepted, note }: CloseExplanationArgs): void {
+  requireOpen(s);
+  requireRole(actor, MAY.decide, 'close an explanation request');
+  const x = explanationOf(s, requestId);
+  if (!x) return reject(FailureType.NotFound, `No explanation request "${requestId}".`);
+  if (x.closure !== null) reject(FailureType.Conflict, 'This explanation request is already closed.');
+  if (accepted && x.answer === null) reject(FailureType.InvalidState, 'An explanation not yet given cannot be accepted.');
+  if (!accepted && (typeof note !== 'string' || !note.trim())) reject(FailureType.Invalid, 'An explanation not accepted needs a note.');
+}
+
+export function closeExplanation(s: DirectiveState, { actor, requestId, accepted, note }: CloseExplanationArgs, at: string): Recorded {
+  const x = explanationOf(s, requestId)!;
+  x.closure = { at, by: actor.userId, accepted, note };
+  return { event: { type: 'explanation_closed', data: { requestId, accepted, note } }, actorId: actor.userId };
+}
+
+/** The rungs of one explanation request: its answer or its closing ends them. */
+export const ofExplanation = (requestId: string) => (e: Escalation) => e.deadlineKey === requestId;
 
 // --- who may do what ------------------------------------------------------------------------------------------
 
@@ -363,6 +472,7 @@ export function transfer(s: DirectiveState, { changeId, fromAgencyId: from, toAg
   s.coordinatingAgencyIds = [...new Set(s.coordinatingAgencyIds.map(swap))].filter((id) => id !== s.leadAgencyId);
   s.acknowledgements = (s.acknowledgements ?? []).map((a) => (a.agencyId === from ? { ...a, agencyId: to } : a));
   s.reports = (s.reports ?? []).map((r) => (r.agencyId === from ? { ...r, agencyId: to } : r));
+  if (s.explanations) s.explanations = s.explanations.map((x) => (x.agencyId === from ? { ...x, agencyId: to } : x));
   const marks = new Set(s.fired ?? []);
   for (const mark of s.fired ?? []) {
     const parts = mark.split('|');

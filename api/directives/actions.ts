@@ -14,7 +14,11 @@ import {
   CompletionBody,
   DecisionBody,
   DirectiveView,
+  DirectiveWithExplanation,
   DirectiveWithRequest,
+  ExplanationAnswerBody,
+  ExplanationBody,
+  ExplanationClosingBody,
   ExtensionBody,
   ReassignBody,
   ReportBody,
@@ -48,6 +52,20 @@ const decisionRoute = createRoute({
   },
 });
 
+/** A step on one explanation request: its id in the path, a JSON body, the directive and the request after it. */
+const explanationRoute = <P extends string, S extends z.ZodType>(path: P, summary: string, body: S) =>
+  createRoute({
+    ...route,
+    path,
+    summary,
+    responses: answer(DirectiveWithExplanation),
+    request: {
+      params: IdParam.extend({ requestId: z.string().min(1).max(20).openapi({ param: { name: 'requestId', in: 'path' }, example: 'gt1' }) }),
+      headers: IdempotencyHeaders,
+      body: { content: { 'application/json': { schema: body } }, required: true },
+    },
+  });
+
 const retryOf = (c: Context<AppEnv>) => ({ idempotencyKey: c.req.header('idempotency-key') });
 
 export function directiveActionsApp({ services }: AppDeps) {
@@ -66,6 +84,23 @@ export function directiveActionsApp({ services }: AppDeps) {
     .openapi(decisionRoute, async (c) => {
       const { id, requestId } = c.req.valid('param');
       return c.json(await d.decideExtension(c.get('principal'), id, requestId, c.req.valid('json'), retryOf(c)), 200);
+    })
+    .openapi(
+      actionWithBody(
+        '/{id}/explanation-requests',
+        'Ask an assigned agency to explain an overdue item by a date (leader, supervisor); the answer has its own reminders and ladder',
+        ExplanationBody,
+        DirectiveWithExplanation,
+      ),
+      async (c) => c.json(await d.requestExplanation(c.get('principal'), c.req.valid('param').id, c.req.valid('json'), retryOf(c)), 200),
+    )
+    .openapi(explanationRoute('/{id}/explanation-requests/{requestId}/answer', "Answer an explanation request (the agency asked), naming the files attached to it", ExplanationAnswerBody), async (c) => {
+      const { id, requestId } = c.req.valid('param');
+      return c.json(await d.answerExplanation(c.get('principal'), id, requestId, c.req.valid('json'), retryOf(c)), 200);
+    })
+    .openapi(explanationRoute('/{id}/explanation-requests/{requestId}/closing', 'Close an explanation request as accepted or not (leader, supervisor)', ExplanationClosingBody), async (c) => {
+      const { id, requestId } = c.req.valid('param');
+      return c.json(await d.closeExplanation(c.get('principal'), id, requestId, c.req.valid('json'), retryOf(c)), 200);
     })
     .openapi(actionWithBody('/{id}/completion', 'Submit completion (lead agency)', CompletionBody, DirectiveView), async (c) =>
       c.json(await d.submitCompletion(c.get('principal'), c.req.valid('param').id, c.req.valid('json'), retryOf(c)), 200),

@@ -123,11 +123,30 @@ export const ExtensionRequestView = z
   ])
   .openapi('ExtensionRequestView');
 
+/** An explanation request ("yêu cầu giải trình") with its answer and the leader's verdict. */
+export const ExplanationRequestView = z
+  .object({
+    id: z.string().openapi({ description: 'Names the request in an answer or a closing', example: 'gt1' }),
+    agencyId: z.string().openapi({ description: 'The agency asked' }),
+    deadlineKey: z.string().openapi({ description: "The overdue item: a report period's key or final" }),
+    label: z.string(),
+    question: z.string(),
+    requestedBy: z.string(),
+    requestedAt: z.string(),
+    dueAt: z.string().openapi({ description: 'When the answer is due' }),
+    reminders: z.array(z.string()),
+    escalations: z.array(z.string()),
+    answer: z.object({ at: z.string(), by: z.string(), text: z.string(), late: z.boolean(), attachmentIds: z.array(z.string()) }).nullable(),
+    closure: z.object({ at: z.string(), by: z.string(), accepted: z.boolean(), note: z.string() }).nullable(),
+  })
+  .openapi('ExplanationRequestView');
+
 export const DirectiveDetail = DirectiveView.extend({
   deadlines: z.array(PlannedDeadline).openapi({ description: 'The report periods and the final deadline in force, from the history' }),
   acknowledgements: z.array(z.object({ agencyId: z.string(), at: z.string() })),
   reports: z.array(Report),
   extensionRequests: z.array(ExtensionRequestView).openapi({ description: 'Every extension request and its decision, from the history' }),
+  explanationRequests: z.array(ExplanationRequestView).openapi({ description: 'Every explanation request, its answer and its closing, from the history' }),
   live: z
     .unknown()
     .nullable()
@@ -156,6 +175,7 @@ export const DirectiveDetail = DirectiveView.extend({
 }).openapi('DirectiveDetail');
 
 export const DirectiveWithRequest = DirectiveView.extend({ extensionRequest: ExtensionRequestView }).openapi('DirectiveWithExtensionRequest');
+export const DirectiveWithExplanation = DirectiveView.extend({ explanationRequest: ExplanationRequestView }).openapi('DirectiveWithExplanationRequest');
 
 // --- the history: one schema per event type, each held to the payload type of domain/events.ts -----------
 
@@ -235,9 +255,21 @@ export const DirectiveEvent = z
     event(
       'attachment_added',
       z.object({
-        attachment: z.object({ id: z.uuid(), sha256: z.string(), size: z.number().int(), kind: z.enum(['source', 'report', 'completion']), deadlineKey: z.string().nullable() }),
+        attachment: z.object({
+          id: z.uuid(),
+          sha256: z.string(),
+          size: z.number().int(),
+          kind: z.enum(['source', 'report', 'completion', 'explanation']),
+          deadlineKey: z.string().nullable().openapi({ description: "A report's period, or the explanation request's id" }),
+        }),
       }),
     ),
+    event('explanation_requested', z.object({ request: ExplanationRequestView })),
+    event(
+      'explanation_answered',
+      z.object({ requestId: z.string(), answer: z.object({ at: z.string(), by: z.string(), text: z.string(), late: z.boolean(), attachmentIds: z.array(z.string()) }) }),
+    ),
+    event('explanation_closed', z.object({ requestId: z.string(), accepted: z.boolean(), note: z.string() })),
   ])
   .openapi('DirectiveEvent');
 
@@ -306,3 +338,30 @@ export const ReassignBody = z
 export const CancelBody = z.object({ reason: Text(2000) }).strict().openapi('Cancellation');
 
 export const ReadersBody = z.object({ readers: z.array(z.uuid()).max(100) }).strict().openapi('ConfidentialReaders');
+
+export const ExplanationBody = z
+  .object({
+    agency: AgencyRef.openapi({ description: 'The agency asked: the lead, or a coordinating agency (id or code)' }),
+    deadlineKey: z.string().min(1).max(50).openapi({ description: "The overdue item: a report period's key, or final", example: 'final' }),
+    question: Text(5000),
+    dueDate: z.iso.date().optional().openapi({ description: 'The answer is due at 24:00 of this day (moved past days off)' }),
+    dueAt: z.iso.datetime({ offset: true }).optional(),
+  })
+  .strict()
+  .refine((b) => !b.dueDate !== !b.dueAt, { message: 'Give dueDate or dueAt, exactly one', path: ['dueDate'] })
+  .openapi('ExplanationRequest');
+export const ExplanationAnswerBody = z
+  .object({
+    text: Text(20_000),
+    attachmentIds: z
+      .array(z.uuid())
+      .max(20)
+      .default([])
+      .openapi({ description: 'Files attached to this request beforehand (POST …/attachments?kind=explanation&deadlineKey=<request id>)' }),
+  })
+  .strict()
+  .openapi('ExplanationAnswer');
+export const ExplanationClosingBody = z
+  .object({ accepted: z.boolean(), note: z.string().max(2000).default('').openapi({ description: 'Required when not accepted' }) })
+  .strict()
+  .openapi('ExplanationClosing');

@@ -17,7 +17,7 @@ import { Csrf, Layout, Notice, TimelinessBadge, When, type PageContext } from '.
 import { attempt, formFields, formList, pageContext, personOf, seeOther } from '../page.js';
 import { reasonIn } from '../reasons.js';
 
-type Action = 'acknowledge' | 'report' | 'extension' | 'decision' | 'completion' | 'review' | 'reassign' | 'cancel' | 'subtasks' | 'attachments';
+type Action = 'acknowledge' | 'report' | 'extension' | 'decision' | 'completion' | 'review' | 'reassign' | 'cancel' | 'subtasks' | 'attachments' | 'explain' | 'explain-answer' | 'explain-close';
 /** A refused form: which one, why, and what was typed into it. */
 type Refusal = { action: Action; failure: ServiceFailure; fields: Record<string, string> };
 
@@ -67,6 +67,14 @@ function describe(t: Dictionary, e: StoredEventView, agencyName: (id: string) =>
       return `${agencyName(e.data.after.leadAgencyId)}: ${e.data.reason}`;
     case 'cancelled':
       return e.data.reason;
+    case 'explanation_requested': {
+      const r = e.data.request;
+      return `${r.label} · ${agencyName(r.agencyId)} · ${t.explanations.due(formatDue(r.dueAt))}: ${r.question}`;
+    }
+    case 'explanation_answered':
+      return `${e.data.requestId} · ${t.explanations.answered(e.data.answer.late)}: ${e.data.answer.text}`;
+    case 'explanation_closed':
+      return `${e.data.requestId} · ${e.data.accepted ? t.explanations.accepted : t.explanations.notAccepted}${e.data.note ? `: ${e.data.note}` : ''}`;
     case 'replanned': {
       if (e.data.reason !== 'calendar') return '';
       const { cause } = e.data;
@@ -101,8 +109,13 @@ const DirectivePage: FC<DirectivePageProps> = ({ ctx, d, events, agencies, files
   const periods = d.deadlines.filter((x) => x.kind === 'report');
   const pending = d.extensionRequests.filter((x) => x.decision === null);
   const subUnits = agencies.filter((a) => a.parentId === d.leadAgency.id && a.active);
-  // What this person may attach: the source document (who issues), a report's file (an assigned agency), the completion's (the lead).
-  const kinds = (['source', 'report', 'completion'] as const).filter((k) => (k === 'source' ? may(person.role, 'issueDirectives') : k === 'report' ? assigned : lead));
+  // Explanation requests my agency has still to answer, and the items past due one may be asked to explain.
+  const toAnswer = d.explanationRequests.filter((x) => x.agencyId === mine && x.answer === null && x.closure === null);
+  const pastDue = d.deadlines.filter((x) => Date.parse(x.dueAt) <= Date.now());
+  // What this person may attach: the source document (who issues), a report's file (an assigned agency), the completion's (the lead), an explanation's (the agency asked).
+  const kinds = (['source', 'report', 'completion', 'explanation'] as const).filter((k) =>
+    k === 'source' ? may(person.role, 'issueDirectives') : k === 'report' ? assigned : k === 'completion' ? lead : toAnswer.length > 0,
+  );
   const openSubtasks = d.subtasks?.items.filter((x) => x.status !== 'completed' && x.status !== 'cancelled').length ?? 0;
   const value = (action: Action, field: string) => (refusal?.action === action ? (refusal.fields[field] ?? '') : '');
   return (
@@ -192,13 +205,16 @@ const DirectivePage: FC<DirectivePageProps> = ({ ctx, d, events, agencies, files
                       ))}
                     </select>
                   </label>
-                  {periods.length > 0 ? (
+                  {periods.length > 0 || toAnswer.length > 0 ? (
                     <label>
                       {t.actions.period}
                       <select name="deadlineKey">
                         <option value="">—</option>
                         {periods.map((p) => (
                           <option value={p.key}>{p.label}</option>
+                        ))}
+                        {toAnswer.map((x) => (
+                          <option value={x.id}>{x.label}</option>
                         ))}
                       </select>
                     </label>
@@ -230,6 +246,125 @@ const DirectivePage: FC<DirectivePageProps> = ({ ctx, d, events, agencies, files
           </ul>
         )}
       </section>
+
+      {d.explanationRequests.length > 0 || (open && may(person.role, 'decide') && pastDue.length > 0) ? (
+        <section aria-labelledby="explanations">
+          <h2 id="explanations">{t.explanations.title}</h2>
+          <Refused t={t} language={ctx.language} refusal={refusal} action="explain-answer" />
+          <Refused t={t} language={ctx.language} refusal={refusal} action="explain-close" />
+          {d.explanationRequests.map((x) => {
+            const attached = files.filter((f) => f.kind === 'explanation' && f.deadlineKey === x.id);
+            return (
+              <article id={`explanation-${x.id}`}>
+                <header>
+                  <strong>{x.label}</strong> · {name(x.agencyId)} · {t.explanations.due(formatDue(x.dueAt))} ·{' '}
+                  <mark>
+                    {x.closure ? (x.closure.accepted ? t.explanations.accepted : t.explanations.notAccepted) : x.answer ? t.explanations.answered(x.answer.late) : t.explanations.waiting}
+                  </mark>
+                </header>
+                <p>{x.question}</p>
+                {x.answer ? (
+                  <blockquote>
+                    {x.answer.text}
+                    <footer>
+                      <When iso={x.answer.at} t={t} />
+                      {attached.length > 0 ? ' · ' : ''}
+                      {attached.map((f) => (
+                        <>
+                          <a href={`/attachments/${f.id}`} hx-boost="false">
+                            {f.filename}
+                          </a>{' '}
+                        </>
+                      ))}
+                    </footer>
+                  </blockquote>
+                ) : null}
+                {x.closure?.note ? <p>{x.closure.note}</p> : null}
+                {open && x.agencyId === mine && !x.answer && !x.closure ? (
+                  <form method="post" action={`${base}/explain-answer`}>
+                    <Csrf ctx={ctx} />
+                    <Retry />
+                    <input type="hidden" name="requestId" value={x.id} />
+                    <label>
+                      {t.explanations.answerText}
+                      <textarea name="text" required rows={4}>
+                        {refusal?.action === 'explain-answer' && refusal.fields.requestId === x.id ? (refusal.fields.text ?? '') : ''}
+                      </textarea>
+                    </label>
+                    <small>{t.explanations.filesFirst}</small>
+                    {attached.length > 0 ? <p>{attached.map((f) => f.filename).join(', ')}</p> : null}
+                    <button type="submit">{t.explanations.answer}</button>
+                  </form>
+                ) : null}
+                {open && may(person.role, 'decide') && !x.closure ? (
+                  <form method="post" action={`${base}/explain-close`}>
+                    <Csrf ctx={ctx} />
+                    <Retry />
+                    <input type="hidden" name="requestId" value={x.id} />
+                    <label>
+                      {t.explanations.note}
+                      <input type="text" name="note" maxlength={2000} />
+                    </label>
+                    <div role="group">
+                      {x.answer ? (
+                        <button type="submit" name="accepted" value="true">
+                          {t.explanations.accept}
+                        </button>
+                      ) : null}
+                      <button type="submit" name="accepted" value="false" class="secondary">
+                        {t.explanations.reject}
+                      </button>
+                    </div>
+                  </form>
+                ) : null}
+              </article>
+            );
+          })}
+          {open && may(person.role, 'decide') && pastDue.length > 0 ? (
+            <details open={refusal?.action === 'explain'}>
+              <summary>{t.explanations.ask}</summary>
+              <Refused t={t} language={ctx.language} refusal={refusal} action="explain" />
+              <form method="post" action={`${base}/explain`}>
+                <Csrf ctx={ctx} />
+                <Retry />
+                <div class="grid">
+                  <label>
+                    {t.explanations.agency}
+                    <select name="agency" required>
+                      {[d.leadAgency, ...d.coordinatingAgencies].map((a) => (
+                        <option value={a.id} selected={value('explain', 'agency') === a.id}>
+                          {a.name}
+                        </option>
+                      ))}
+                    </select>
+                  </label>
+                  <label>
+                    {t.explanations.item}
+                    <select name="deadlineKey" required>
+                      {pastDue.map((x) => (
+                        <option value={x.key} selected={value('explain', 'deadlineKey') === x.key}>
+                          {`${x.label} (${formatDue(x.dueAt)})`}
+                        </option>
+                      ))}
+                    </select>
+                  </label>
+                  <label>
+                    {t.explanations.dueDate}
+                    <input type="date" name="dueDate" required value={value('explain', 'dueDate')} />
+                  </label>
+                </div>
+                <label>
+                  {t.explanations.question}
+                  <textarea name="question" required rows={3} maxlength={5000}>
+                    {value('explain', 'question')}
+                  </textarea>
+                </label>
+                <button type="submit">{t.explanations.ask}</button>
+              </form>
+            </details>
+          ) : null}
+        </section>
+      ) : null}
 
       {d.subtasks ? (
         <section aria-labelledby="subtasks">
@@ -623,6 +758,16 @@ export function directivePages({ services }: WebDeps) {
   act('subtasks', (p, id, f, retry) =>
     d.delegate(p, id, { subtasks: [{ title: f.title?.trim() ?? '', subUnit: f.subUnit ?? '', ...(f.dueDate ? { dueDate: f.dueDate } : {}) }] }, retry),
   );
+  act('explain', (p, id, f, retry) =>
+    d.requestExplanation(p, id, { agency: f.agency ?? '', deadlineKey: f.deadlineKey ?? '', question: f.question?.trim() ?? '', ...(f.dueDate ? { dueDate: f.dueDate } : {}) }, retry),
+  );
+  // The answer takes with it every file the agency attached to this request so far.
+  act('explain-answer', async (p, id, f, retry) => {
+    const requestId = f.requestId ?? '';
+    const files = (await services.attachments.list(p, id)).filter((x) => x.kind === 'explanation' && x.deadlineKey === requestId);
+    return d.answerExplanation(p, id, requestId, { text: f.text?.trim() ?? '', attachmentIds: files.map((x) => x.id) }, retry);
+  });
+  act('explain-close', (p, id, f, retry) => d.closeExplanation(p, id, f.requestId ?? '', { accepted: f.accepted === 'true', note: f.note?.trim() ?? '' }, retry));
   act('review', (p, id, f, retry) => d.reviewCompletion(p, id, { accept: f.accept === 'true', note: f.note ?? '' }, retry));
   act('reassign', async (p, id, f, retry, c) =>
     d.reassign(p, id, { leadAgency: f.leadAgency ?? '', coordinatingAgencies: (await formList(c, 'coordinatingAgencies')).filter((a) => a !== f.leadAgency), reason: f.reason ?? '' }, retry),

@@ -383,6 +383,33 @@ export function statisticsPages({ services }: WebDeps) {
                 )}
               </section>
             )}
+            {result.value.stats.explanations.rows.length > 0 ? (
+              <section aria-labelledby="explanations">
+                <h2 id="explanations">{t.statistics.explanations.title}</h2>
+                <table class="striped stats">
+                  <thead>
+                    <tr>
+                      <th scope="col">{t.statistics.explanations.agency}</th>
+                      <th scope="col">{t.statistics.explanations.requested}</th>
+                      <th scope="col">{t.statistics.explanations.onTime}</th>
+                      <th scope="col">{t.statistics.explanations.late}</th>
+                      <th scope="col">{t.statistics.explanations.unanswered}</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {[...result.value.stats.explanations.rows, { key: { id: '', name: t.statistics.province }, counts: result.value.stats.explanations.totals }].map((r) => (
+                      <tr>
+                        <th scope="row">{r.key.name}</th>
+                        <td>{r.counts.requested}</td>
+                        <td>{r.counts.answeredOnTime}</td>
+                        <td>{r.counts.answeredLate}</td>
+                        <td>{r.counts.unanswered}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </section>
+            ) : null}
             <Exports t={t} base={href('/statistics/export', baseAsk(ask))} />
             {may(person.role, 'publishResults') ? (
               <section aria-labelledby="publish">

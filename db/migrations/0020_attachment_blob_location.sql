@@ -1,0 +1,1 @@
+ALTER TABLE "attachment_blobs" ADD COLUMN "location" text DEFAULT 'postgres' NOT NULL;
