@@ -14,10 +14,10 @@ import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import Busboy from 'busboy';
-import { asc, eq } from 'drizzle-orm';
+import { and, asc, eq, isNull } from 'drizzle-orm';
 import { fileTypeFromFile } from 'file-type';
 import type { AttachmentS3Config } from '../config.js';
-import { attachmentBlobs, attachments } from '../db/schema.js';
+import { attachmentBlobs, attachments, explanationRequests } from '../db/schema.js';
 import { FailureType, ServiceFailure } from '../domain/failures.js';
 import { may } from '../domain/policy.js';
 import { attachUpdate, type AttachmentRef } from '../workflows/messages.js';
@@ -111,7 +111,7 @@ export function attachmentService(
     const assigned = p.agencyId !== null && (p.agencyId === d.leadAgencyId || d.coordinatingAgencyIds.includes(p.agencyId));
     // An explanation's file: an assigned agency's here; the workflow checks that it is the agency asked.
     const ok = kind === 'source' ? may(p.role, 'issueDirectives') : kind === 'completion' ? p.agencyId === d.leadAgencyId : assigned;
-    if (!ok) throw new ServiceFailure(FailureType.Forbidden, `You may not attach a ${kind} document to this directive.`);
+    if (!ok) throw new ServiceFailure(FailureType.Forbidden, `You may not attach ${kind === 'explanation' ? 'an' : 'a'} ${kind} document to this directive.`);
     if (kind === 'explanation' && !deadlineKey) {
       throw new ServiceFailure(FailureType.Invalid, 'An explanation’s file names its request in deadlineKey.', undefined, [{ location: 'query', pointer: '/deadlineKey', message: 'the explanation request, such as gt1' }]);
     }
@@ -238,6 +238,22 @@ export function attachmentService(
           requireMayAttach(principal, known, kind, deadlineKey);
         });
         if (kind === undefined) throw new ServiceFailure(FailureType.Invalid, 'kind is source, report, completion or explanation.');
+        // An explanation's file is the agency asked's, while its request awaits the answer (read before anything is stored).
+        if (kind === 'explanation') {
+          const [open] = await db
+            .select({ requestId: explanationRequests.requestId })
+            .from(explanationRequests)
+            .where(
+              and(
+                eq(explanationRequests.directiveId, directiveId),
+                eq(explanationRequests.requestId, deadlineKey ?? ''),
+                eq(explanationRequests.agencyId, principal.agencyId ?? '00000000-0000-0000-0000-000000000000'),
+                isNull(explanationRequests.answeredAt),
+                isNull(explanationRequests.closedAt),
+              ),
+            );
+          if (!open) throw new ServiceFailure(FailureType.Forbidden, 'You may not attach an explanation document to this directive.');
+        }
         if (deadlineKey !== undefined && !/^[\w.-]{1,50}$/.test(deadlineKey)) {
           throw new ServiceFailure(FailureType.Invalid, 'deadlineKey names a report period.', undefined, [{ location: 'query', pointer: '/deadlineKey', message: 'a period key such as R1' }]);
         }

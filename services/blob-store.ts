@@ -67,7 +67,8 @@ export function isStoreUnreachable(err: unknown): boolean {
     if (typeof code === 'string' && UNREACHABLE_CODES.has(code)) return true;
     if (name === 'TimeoutError' || name === 'AbortError') return true;
     const status = $metadata?.httpStatusCode;
-    if (typeof status === 'number' && status >= 500) return true;
+    // 501 (an unsupported header or operation) is a refusal, not an outage.
+    if (typeof status === 'number' && status >= 500 && status !== 501) return true;
   }
   // AggregateError (a host with several addresses, each refused).
   if (err instanceof AggregateError) return err.errors.some(isStoreUnreachable);
@@ -105,11 +106,15 @@ export function s3BlobStore(s3: AttachmentS3Config, logger: Logger, client: S3Cl
   return {
     location: 's3',
     async put(_tx, { file, sha256, size, contentType }) {
-      await call('PutObject', sha256, () =>
-        client.send(
-          new PutObjectCommand({ Bucket: s3.bucket, Key: key(sha256), Body: createReadStream(file), ContentLength: size, ContentType: contentType }),
-        ),
-      );
+      await call('PutObject', sha256, async () => {
+        // A fresh stream per attempt, closed whatever the attempt's outcome.
+        const body = createReadStream(file);
+        try {
+          return await client.send(new PutObjectCommand({ Bucket: s3.bucket, Key: key(sha256), Body: body, ContentLength: size, ContentType: contentType }));
+        } finally {
+          body.destroy();
+        }
+      });
     },
     async get(sha256) {
       const out = await call('GetObject', sha256, () => client.send(new GetObjectCommand({ Bucket: s3.bucket, Key: key(sha256) })));

@@ -217,6 +217,10 @@ export function explanationsFrom(events: StoredEventView[]): ExplanationRequest[
     const r = e.type === 'explanation_answered' || e.type === 'explanation_closed' ? requests.get(e.data.requestId) : undefined;
     if (r && e.type === 'explanation_answered') r.answer = e.data.answer;
     if (r && e.type === 'explanation_closed') r.closure = { at: e.occurredAt, by: e.actorId ?? '', accepted: e.data.accepted, note: e.data.note };
+    // A merge moves the predecessor's requests to its successor, as the workflow does (the statistics keep the predecessor).
+    if (e.type === 'reassigned' && e.data.transfer) {
+      for (const x of requests.values()) if (x.agencyId === e.data.transfer.fromAgencyId) x.agencyId = e.data.transfer.toAgencyId;
+    }
   }
   return [...requests.values()];
 }

@@ -4,7 +4,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { and, eq, inArray, isNull } from 'drizzle-orm';
-import { agencies, attachments, directiveReaders, users } from '../db/schema.js';
+import { agencies, attachments, directiveReaders, explanationRequests, users } from '../db/schema.js';
 import type { UpdateDefinition } from '@temporalio/common';
 import { supervises } from '../db/scope.js';
 import { DEFAULT_POLICY } from '../domain/deadlines.js';
@@ -118,13 +118,19 @@ export function directiveService(deps: ServiceDeps) {
     id: string,
     update: UpdateDefinition<DirectiveState, [Args]>,
     args: Args,
-    opts: Retry & { permission?: Permission; supervisorScope?: boolean } = {},
+    /** `supervisorScope`: a supervisor must supervise the lead agency (true), or the agency a function names (the lead when it names none). */
+    opts: Retry & { permission?: Permission; supervisorScope?: boolean | (() => string | null | Promise<string | null>) } = {},
   ): Promise<DirectiveState> {
     if (opts.permission) requirePermission(principal, opts.permission);
     const known = await visible(principal, id);
     if (opts.supervisorScope && principal.role === 'supervisor') {
-      if (!principal.agencyId || !(await supervises(db, principal.agencyId, known.leadAgencyId))) {
-        throw new ServiceFailure(FailureType.Forbidden, 'Your agency does not supervise the lead agency of this directive.');
+      const named = typeof opts.supervisorScope === 'function' ? await opts.supervisorScope() : null;
+      const agencyId = named ?? known.leadAgencyId;
+      if (!principal.agencyId || !(await supervises(db, principal.agencyId, agencyId))) {
+        throw new ServiceFailure(
+          FailureType.Forbidden,
+          agencyId === known.leadAgencyId ? 'Your agency does not supervise the lead agency of this directive.' : 'Your agency does not supervise the agency asked.',
+        );
       }
     }
     const handle = temporal.workflow.getHandle(workflowIdFor(id));
@@ -208,12 +214,16 @@ export function directiveService(deps: ServiceDeps) {
       const due = body.dueDate ? { dueDate: body.dueDate } : body.dueAt ? { dueAt: new Date(body.dueAt).toISOString() } : null;
       if (!due) throw new ServiceFailure(FailureType.Invalid, "Give the answer's deadline as a date or an instant.");
       const args = { actor: actor(p), agencyId: agency.id, deadlineKey: body.deadlineKey, question: body.question, ...due };
-      const state = await act(p, id, requestExplanationUpdate, args, { ...retry, permission: 'decide', supervisorScope: true });
-      return { ...(await viewOf(state)), explanationRequest: state.explanations!.at(-1)! };
+      // A supervisor asks an agency it supervises (the lead or a coordinating one).
+      const state = await act(p, id, requestExplanationUpdate, args, { ...retry, permission: 'decide', supervisorScope: () => agency.id });
+      // The open request of that agency and item is this one: a second one is refused while it is open.
+      const request = state.explanations!.findLast((x) => x.agencyId === agency.id && x.deadlineKey === body.deadlineKey && x.closure === null)!;
+      return { ...(await viewOf(state)), explanationRequest: request };
     },
 
     /** The asked agency answers, naming the files it attached to this request (kind explanation) beforehand. */
     async answerExplanation(p: Principal, id: string, requestId: string, body: { text: string; attachmentIds?: string[] | undefined }, retry: Retry = {}) {
+      await visible(p, id);
       const attachmentIds = [...new Set(body.attachmentIds ?? [])];
       if (attachmentIds.length > 0) {
         const found = await db
@@ -231,7 +241,11 @@ export function directiveService(deps: ServiceDeps) {
 
     /** The leader or supervisor closes the request: accepted (once answered) or not, with a note. */
     async closeExplanation(p: Principal, id: string, requestId: string, body: { accepted: boolean; note: string }, retry: Retry = {}) {
-      const state = await act(p, id, closeExplanationUpdate, { actor: actor(p), requestId, ...body }, { ...retry, permission: 'decide', supervisorScope: true });
+      // A supervisor closes what was asked of an agency it supervises.
+      const supervised = async () =>
+        (await db.select({ agencyId: explanationRequests.agencyId }).from(explanationRequests).where(and(eq(explanationRequests.directiveId, id), eq(explanationRequests.requestId, requestId))))[0]
+          ?.agencyId ?? null;
+      const state = await act(p, id, closeExplanationUpdate, { actor: actor(p), requestId, ...body }, { ...retry, permission: 'decide', supervisorScope: supervised });
       return { ...(await viewOf(state)), explanationRequest: state.explanations!.find((x) => x.id === requestId)! };
     },
 

@@ -42,6 +42,11 @@ describe('npm run demo', () => {
     expect(output).toContain('Chỉ thị 19-CT/TU, ngày 26/05/2021');
     expect(output).toMatch(/\(2\) report R1 from .* \(LATE\)/);
     expect(output).toMatch(/\(5\) ESCALATED level 3/);
+    // Task (2)'s lead agency explains its late report with a PDF; the supervisor accepts.
+    expect(output).toMatch(/\(2\) EXPLANATION gt1 asked of .* \(Giải trình: /);
+    expect(output).toMatch(/\(2\) file attached \(explanation gt1\): \d+ bytes/);
+    expect(output).toMatch(/\(2\) explanation gt1 given with 1 file\(s\)/);
+    expect(output).toMatch(/\(2\) explanation gt1 accepted/);
     expect(output).toContain('http://ui.test/namespaces/default/workflows/directive-');
 
     // The demo's people can watch it in the web app: the printed address and password sign the leader in.

@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { directiveEvents, directives, escalations, explanationRequests, notifications } from '../db/schema.js';
 import type { Escalation } from '../domain/directive.js';
@@ -84,7 +84,7 @@ describe('explanation requests', () => {
 
     // Its own ladder: rung 1 to the agency, 2 to its supervising agency, 3 to the issuing leader; each once.
     const rungsOf = async () =>
-      (await world.db.select().from(directiveEvents).where(and(eq(directiveEvents.directiveId, id), eq(directiveEvents.type, 'escalated'))))
+      (await world.db.select().from(directiveEvents).where(and(eq(directiveEvents.directiveId, id), eq(directiveEvents.type, 'escalated'))).orderBy(asc(directiveEvents.seq)))
         .map((r) => (r.data as { escalation: Escalation; label: string }))
         .filter((d) => d.escalation.deadlineKey === 'gt1');
     await eventually(async () => ((await rungsOf()).length >= 3 ? true : undefined), 30_000);
@@ -180,6 +180,41 @@ describe('explanation requests', () => {
     const dashboard = await (await page.get(`/statistics?period=${day(-1)}..${day(1)}&groupBy=lead`)).text();
     expect(dashboard).toContain('Giải trình đúng hạn');
     expect(dashboard).toMatch(new RegExp(`So Giao thong Van tai</th>\\s*<td>2</td>\\s*<td>1</td>\\s*<td>1</td>\\s*<td>0</td>`));
+  });
+
+  it('is asked of a coordinating agency only by a supervisor of that agency, and closes unanswered with its directive', async () => {
+    const above = await createAgency(world.db, 'Ban Noi chinh');
+    const elsewhere = await createAgency(world.db, 'Ban Dan van');
+    const lead = await createAgency(world.db, 'Cong an tinh', above.id);
+    const coord = await createAgency(world.db, 'Hoi Nong dan', elsewhere.id);
+    const leader = await createUserWithId(world.db, { role: 'leader' });
+    const supervisor = await createUserWithId(world.db, { role: 'supervisor', agencyId: above.id });
+    const issued = await world.call('POST', '/v1/directives', {
+      token: leader.token,
+      body: { title: 'Phối hợp tuyên truyền pháp luật', leadAgency: lead.id, coordinatingAgencies: [coord.id], dueAt: inSeconds(3600), regime: { kind: 'explicit', dueDates: [inSeconds(1)] }, policy: POLICY },
+    });
+    const id = (await json(issued)).id as string;
+    await eventually(async () => {
+      const rows = await world.db.select().from(directiveEvents).where(and(eq(directiveEvents.directiveId, id), eq(directiveEvents.type, 'deadline_missed')));
+      return rows.length ? true : undefined;
+    });
+    const body = { agency: coord.id, deadlineKey: 'R1', question: 'Vì sao chưa báo cáo?', dueAt: inSeconds(3600) };
+    // The lead agency's supervisor does not supervise the coordinating agency.
+    const refused = await world.call('POST', `/v1/directives/${id}/explanation-requests`, { token: supervisor.token, body });
+    expect(refused.status).toBe(403);
+    expect((await json(refused)).detail).toBe('Your agency does not supervise the agency asked.');
+    expect((await world.call('POST', `/v1/directives/${id}/explanation-requests`, { token: leader.token, body })).status).toBe(200);
+
+    // Cancelled with the request open: it closes too, unanswered and not accepted, in the history and the read model.
+    expect((await world.call('POST', `/v1/directives/${id}/cancellation`, { token: leader.token, body: { reason: 'Gộp vào nhiệm vụ khác' } })).status).toBe(200);
+    const closed = await eventually(async () => {
+      const rows = await world.db.select().from(directiveEvents).where(and(eq(directiveEvents.directiveId, id), eq(directiveEvents.type, 'explanation_closed')));
+      return rows.length ? rows : undefined;
+    });
+    expect(closed.map((r) => [r.data, r.actorId])).toEqual([[{ requestId: 'gt1', accepted: false, note: 'Đóng cùng nhiệm vụ' }, leader.id]]);
+    const [row] = await world.db.select().from(explanationRequests).where(eq(explanationRequests.directiveId, id));
+    expect(row).toMatchObject({ agencyId: coord.id, accepted: false, answeredAt: null });
+    expect(row!.closedAt).not.toBeNull();
   });
 
   it('is asked, answered and closed from the directive page, a refusal shown on its form', async () => {

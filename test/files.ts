@@ -1,26 +1,8 @@
 /** Files the attachment tests upload: a small but complete PDF and the start of a Windows executable. */
+import { onePagePdf } from '../scripts/demo/pdf.js';
 
-/** A small but complete PDF: one page that says `text` (ASCII). */
-export function pdf(text = 'Bao cao'): Buffer {
-  const content = `BT /F1 24 Tf 72 760 Td (${text}) Tj ET`;
-  const objects = [
-    '<< /Type /Catalog /Pages 2 0 R >>',
-    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
-    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>',
-    `<< /Length ${content.length} >>\nstream\n${content}\nendstream`,
-    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
-  ];
-  let out = '%PDF-1.4\n';
-  const offsets: number[] = [];
-  objects.forEach((o, i) => {
-    offsets.push(Buffer.byteLength(out));
-    out += `${i + 1} 0 obj\n${o}\nendobj\n`;
-  });
-  const xref = Buffer.byteLength(out);
-  out += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('')}`;
-  out += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
-  return Buffer.from(out, 'latin1');
-}
+/** A one-page PDF that says `text` (ASCII), so a test can have bytes, and a hash, of its own. */
+export const pdf = (text = 'Bao cao'): Buffer => onePagePdf(text);
 
 /** The start of a Windows executable ("MZ", a PE header), whatever it is called. */
 export function exe(): Buffer {

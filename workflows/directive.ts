@@ -165,6 +165,10 @@ export async function directiveWorkflow(input: DirectiveInput): Promise<Directiv
   on(reassignUpdate, (a) => rules.validateReassign(state, a), async (a) => {
     await commit(rules.reassign(state, a));
     await resolve((e) => !rules.isAssigned(state, e.agencyId), 'reassigned', a.actor.userId);
+    // An agency no longer assigned cannot answer: its open explanation requests close (none in older runs).
+    for (const x of rules.openExplanationsOf(state).filter((x) => !rules.isAssigned(state, x.agencyId))) {
+      await commit(rules.withdrawExplanation(state, x.id, 'Cơ quan không còn được giao nhiệm vụ', now(), a.actor.userId));
+    }
     return state;
   });
   on(cancelUpdate, (a) => rules.validateCancel(state, a), async (a) => {
@@ -316,6 +320,9 @@ export async function directiveWorkflow(input: DirectiveInput): Promise<Directiv
   }
 
   await condition(allHandlersFinished);
+  // Explanation requests still open close with the directive, unanswered (none in older runs: nothing recorded).
+  const closedBy = state.status === 'completed' ? (state.reviews?.at(-1)?.by ?? null) : (state.cancellation?.by ?? null);
+  for (const x of rules.openExplanationsOf(state)) await commit(rules.withdrawExplanation(state, x.id, 'Đóng cùng nhiệm vụ', now(), closedBy));
   await tellRelatives(state);
   return state;
 }

@@ -34,9 +34,9 @@ export function ownersOf(s: DirectiveState, d: PlannedDeadline): string[] {
 }
 
 export function isSatisfied(s: DirectiveState, d: PlannedDeadline, agencyId: string): boolean {
-  // An explanation request is met by its answer; one closed unanswered has nothing left to wait for.
+  // An explanation request is met by its answer; one closed unanswered, or of an agency no longer assigned, has nothing left to wait for.
   const x = explanationOf(s, d.key);
-  if (x) return x.answer !== null || x.closure !== null;
+  if (x) return x.answer !== null || x.closure !== null || !(x.agencyId === s.leadAgencyId || s.coordinatingAgencyIds.includes(x.agencyId));
   if (d.kind === 'final') return s.status === 'completion_submitted' || s.status === 'completed';
   return (s.reports ?? []).some((r) => r.deadlineKey === d.key && r.agencyId === agencyId);
 }

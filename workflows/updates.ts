@@ -177,6 +177,13 @@ export function explanationPlanInput(s: DirectiveState, a: RequestExplanationArg
 }
 
 export function requestExplanation(s: DirectiveState, a: RequestExplanationArgs, plan: Plan, at: string): Recorded {
+  // Checked again once planned: the directive may have closed, or the same request been made, meanwhile.
+  requireOpen(s);
+  const asked = s.explanations ?? [];
+  if (asked.some((x) => x.agencyId === a.agencyId && x.deadlineKey === a.deadlineKey && x.closure === null)) {
+    reject(FailureType.Conflict, 'That agency is already asked to explain this item.');
+  }
+  if (asked.length >= MAX_EXPLANATIONS) reject(FailureType.Invalid, `A directive holds at most ${MAX_EXPLANATIONS} explanation requests.`);
   const due = plan.deadlines.find((d) => d.kind === 'final')!;
   const item = (s.deadlines ?? []).find((d) => d.key === a.deadlineKey);
   const request: ExplanationRequest = {
@@ -234,6 +241,18 @@ export function closeExplanation(s: DirectiveState, { actor, requestId, accepted
   const x = explanationOf(s, requestId)!;
   x.closure = { at, by: actor.userId, accepted, note };
   return { event: { type: 'explanation_closed', data: { requestId, accepted, note } }, actorId: actor.userId };
+}
+
+export const openExplanationsOf = (s: DirectiveState): ExplanationRequest[] => (s.explanations ?? []).filter((x) => x.closure === null);
+
+/**
+ * A request closed by the system, unanswered or not, as not accepted: its directive closed, or the agency asked
+ * is no longer assigned. `by` is whoever closed the directive or moved it, null for nobody in particular.
+ */
+export function withdrawExplanation(s: DirectiveState, requestId: string, note: string, at: string, by: string | null): Recorded {
+  const x = explanationOf(s, requestId)!;
+  x.closure = { at, by: by ?? 'system', accepted: false, note };
+  return { event: { type: 'explanation_closed', data: { requestId, accepted: false, note } }, actorId: by };
 }
 
 /** The rungs of one explanation request: its answer or its closing ends them. */

@@ -9,6 +9,7 @@ import { DetailedError, parseResponse, type ClientResponse } from 'hono/client';
 import type { DirectiveEvent } from '../../domain/events.js';
 import { createClient, type ClientOptions, type DirectiveTrackerClient } from '../../api/client.js';
 import { DEMO_AGENCIES, DEMO_USERS, DISTRICTS, type DemoUser } from './directory.js';
+import { onePagePdf } from './pdf.js';
 
 export type DemoOptions = {
   baseUrl: string;
@@ -218,6 +219,41 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       }),
     );
 
+    // The leader asks task (2)'s lead agency to explain its late report by a date; it answers at once with a signed
+    // PDF attached to the request, and the supervisor accepts the explanation.
+    const explanation = await ok(
+      leader.v1.directives[':id']['explanation-requests'].$post({
+        param: { id: ids[LATE]! },
+        json: { agency: assignment(LATE).lead, deadlineKey: 'R1', question: 'Đề nghị giải trình việc chậm báo cáo tiến độ kỳ 1', dueAt: at(100) },
+        header: {},
+      }),
+    );
+    const requestId = explanation.explanationRequest.id;
+    const lateOfficer = DEMO_USERS.find((u) => u.role === 'officer' && u.agency === assignment(LATE).lead)!;
+    const form = new FormData();
+    form.append('file', new Blob([onePagePdf('Giai trinh cham bao cao ky 1')]), 'Giải trình chậm báo cáo kỳ 1.pdf');
+    const uploaded = await (options.fetch ?? fetch)(`${options.baseUrl}/v1/directives/${ids[LATE]}/attachments?kind=explanation&deadlineKey=${requestId}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${tokens.get(lateOfficer)!}` },
+      body: form,
+    });
+    if (!uploaded.ok) throw new Error(`Attaching the explanation's file failed: ${uploaded.status} ${await uploaded.text()}`);
+    const file = (await uploaded.json()) as { id: string };
+    await ok(
+      late.v1.directives[':id']['explanation-requests'][':requestId'].answer.$post({
+        param: { id: ids[LATE]!, requestId },
+        json: { text: 'Chậm do chờ số liệu của Tòa án nhân dân tỉnh; đã bổ sung báo cáo.', attachmentIds: [file.id] },
+        header: {},
+      }),
+    );
+    await ok(
+      supervisor.v1.directives[':id']['explanation-requests'][':requestId'].closing.$post({
+        param: { id: ids[LATE]!, requestId },
+        json: { accepted: true, note: 'Chấp nhận giải trình' },
+        header: {},
+      }),
+    );
+
     const complete = async (i: number) => {
       await ok(
         officerOf(assignment(i).lead).v1.directives[':id'].completion.$post({
@@ -378,6 +414,16 @@ function describe(e: DirectiveEvent, nameOf: Map<string, string>): string | unde
       return 'completion submitted';
     case 'completion_reviewed':
       return `completion ${e.data.accepted ? 'accepted' : 'rejected'}`;
+    case 'attachment_added': {
+      const a = e.data.attachment;
+      return `file attached (${a.kind}${a.deadlineKey ? ` ${a.deadlineKey}` : ''}): ${a.size} bytes, sha256 ${a.sha256.slice(0, 12)}…`;
+    }
+    case 'explanation_requested':
+      return `EXPLANATION ${e.data.request.id} asked of ${agency(e.data.request.agencyId)} (${e.data.request.label}), due ${time(e.data.request.dueAt)}`;
+    case 'explanation_answered':
+      return `explanation ${e.data.requestId} given${e.data.answer.late ? ' (LATE)' : ''} with ${e.data.answer.attachmentIds.length} file(s)`;
+    case 'explanation_closed':
+      return `explanation ${e.data.requestId} ${e.data.accepted ? 'accepted' : 'not accepted'}${e.data.note ? `: ${e.data.note}` : ''}`;
     default:
       return undefined;
   }

@@ -5,6 +5,7 @@ import type { Actor, DirectiveState } from '../../domain/directive.js';
 import { isSatisfied, markFired, openEscalation, ownersOf, pendingTimers } from '../../workflows/lifecycle.js';
 import type { RequestExplanationArgs } from '../../workflows/messages.js';
 import * as rules from '../../workflows/updates.js';
+import { explanationsFrom, type StoredEventView } from '../../services/directive-model.js';
 
 /** Explanation requests ("yêu cầu giải trình") as plain functions: who may ask, answer and close; their timers. */
 const H = 3_600_000;
@@ -191,6 +192,27 @@ describe('the timers of an explanation request', () => {
     expect(pendingTimers(u).filter((t) => t.deadline.key === 'gt1')).toEqual([]);
   });
 
+  it('is refused once planned if the directive closed or the same request was made meanwhile; is withdrawn by the system, not accepted', () => {
+    const s = state();
+    rules.requestExplanation(s, ask(), planFor(20), at(5));
+    // Two requests validated side by side: the second is refused when it comes to be recorded.
+    expect(reason(() => rules.requestExplanation(s, ask(), planFor(20), at(5)))).toBe('That agency is already asked to explain this item.');
+    expect(reason(() => rules.requestExplanation(state({ status: 'cancelled' }), ask(), planFor(20), at(5)))).toBe('The directive is cancelled; nothing more can be done.');
+    expect(rules.openExplanationsOf(s).map((x) => x.id)).toEqual(['gt1']);
+    const r = rules.withdrawExplanation(s, 'gt1', 'Đóng cùng nhiệm vụ', at(6), null);
+    expect(r).toEqual({ event: { type: 'explanation_closed', data: { requestId: 'gt1', accepted: false, note: 'Đóng cùng nhiệm vụ' } }, actorId: null });
+    expect(s.explanations![0]!.closure).toMatchObject({ by: 'system', accepted: false });
+    expect(rules.openExplanationsOf(s)).toEqual([]);
+  });
+
+  it('owes nothing more once the agency asked is no longer assigned', () => {
+    const s = state();
+    rules.requestExplanation(s, ask(), planFor(20), at(5));
+    expect(pendingTimers(s).some((t) => t.deadline.key === 'gt1')).toBe(true);
+    rules.reassign(s, { actor: leader, leadAgencyId: 'lead', coordinatingAgencyIds: [], reason: 'Điều chỉnh' });
+    expect(pendingTimers(s).some((t) => t.deadline.key === 'gt1')).toBe(false);
+  });
+
   it('moves with the agency asked when it is merged, its ladder going on at the next rung', () => {
     const s = state();
     rules.requestExplanation(s, ask(), planFor(20), at(5));
@@ -200,5 +222,23 @@ describe('the timers of an explanation request', () => {
     expect(s.explanations![0]!.agencyId).toBe('coord2');
     const next = pendingTimers(s).find((t) => t.kind === 'escalation' && t.deadline.key === 'gt1')!;
     expect(next).toMatchObject({ agencyId: 'coord2', level: 2 });
+  });
+});
+
+describe('explanation requests as the history tells them', () => {
+  it('are requested, answered and closed, and follow the agency asked into its successor when it is merged', () => {
+    const s = state();
+    const requested = rules.requestExplanation(s, ask(), planFor(20), at(5)).event;
+    const ev = (seq: number, e: unknown, actorId: string | null = null) => ({ seq, occurredAt: at(seq), actorId, ...(e as object) }) as StoredEventView;
+    const reassigned = { type: 'reassigned', data: { before: { leadAgencyId: 'lead', coordinatingAgencyIds: ['coord'] }, after: { leadAgencyId: 'lead', coordinatingAgencyIds: ['coord2'] }, reason: 'sáp nhập', transfer: { changeId: 'c', fromAgencyId: 'coord', toAgencyId: 'coord2' } } };
+    const answer = { at: at(7), by: 'o', text: 'Giải trình', late: false, attachmentIds: [] };
+    const list = explanationsFrom([
+      ev(5, requested, 'leader'),
+      ev(6, reassigned),
+      ev(7, { type: 'explanation_answered', data: { requestId: 'gt1', answer } }, 'o'),
+      ev(8, { type: 'explanation_closed', data: { requestId: 'gt1', accepted: true, note: 'Được' } }, 'sup'),
+    ]);
+    expect(list).toHaveLength(1);
+    expect(list[0]).toMatchObject({ id: 'gt1', agencyId: 'coord2', answer, closure: { at: at(8), by: 'sup', accepted: true, note: 'Được' } });
   });
 });
