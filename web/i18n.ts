@@ -157,6 +157,8 @@ const vi = {
   explanations: {
     title: 'Yêu cầu giải trình',
     ask: 'Yêu cầu giải trình',
+    send: 'Gửi yêu cầu giải trình',
+    forFile: 'Kỳ báo cáo hoặc yêu cầu giải trình',
     agency: 'Cơ quan giải trình',
     item: 'Nội dung chậm',
     question: 'Nội dung yêu cầu giải trình',
@@ -496,6 +498,8 @@ const en: Dictionary = {
   explanations: {
     title: 'Explanation requests',
     ask: 'Ask for an explanation',
+    send: 'Send the request',
+    forFile: 'Report period or explanation request',
     agency: 'Agency asked',
     item: 'Overdue item',
     question: 'What is to be explained',

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { directives } from '../../db/schema.js';
 import { EXAMPLE_CONCLUSION } from '../../scripts/demo/example.js';
+import { pdf } from '../files.js';
 import { eventually, inSeconds } from '../support.js';
 import { agencyId, issueDirective, expectAccessible, newPage, pageWeight, person, signIn, startSite, textOf, visible, type Site } from './support.js';
 
@@ -148,6 +149,52 @@ describe('in a real browser', () => {
     const [row] = await site.world.db.select().from(directives).where(eq(directives.id, id));
     expect(row!.dueAt!.getUTCFullYear()).toBe(new Date().getUTCFullYear() + 1);
     await context.close();
+  }, 120_000);
+
+  it('a leader asks an overdue agency to explain itself; its officer, on a phone, attaches a PDF and answers; the leader sees the preview and accepts', async () => {
+    const lead = await agencyId(site, 'TCT-TC');
+    const leader = await person(site, 'leader', 'Phó Chủ tịch UBND tỉnh', 'pct@noichinh.test');
+    const officer = await person(site, 'officer', 'Cán bộ Tân Châu', 'tanchau@noichinh.test', lead);
+    const title = 'Giải quyết dứt điểm đơn thư tồn đọng';
+    const id = await issueDirective(site, { title, leadAgency: lead, dueAt: inSeconds(2) });
+    await eventually(async () => ((await site.world.db.select().from(directives).where(eq(directives.id, id)))[0]?.timeliness === 'open_overdue' ? true : undefined));
+
+    const asking = await newPage(site);
+    await signIn(asking.page, site.base, leader.email);
+    await asking.page.goto(`${site.base}/directives/${id}`);
+    await asking.page.getByText('Yêu cầu giải trình', { exact: true }).last().click();
+    await asking.page.getByLabel('Hạn gửi giải trình').fill(new Date(Date.now() + 5 * 86_400_000).toISOString().slice(0, 10));
+    await asking.page.getByLabel('Nội dung yêu cầu giải trình').fill('Đề nghị giải trình lý do chưa hoàn thành đúng hạn.');
+    await asking.page.getByRole('button', { name: 'Gửi yêu cầu giải trình' }).click();
+    await asking.page.waitForURL(/done=explain/);
+    await visible(asking.page.getByText('Chờ giải trình'));
+    await expectAccessible(asking.page, 'directive with an explanation request');
+
+    const { context, page } = await newPage(site, { phone: true });
+    await signIn(page, site.base, officer.email);
+    await page.goto(`${site.base}/directives/${id}`);
+    await page.getByLabel('Loại tài liệu').selectOption({ label: 'Giải trình' });
+    await page.getByLabel('Kỳ báo cáo hoặc yêu cầu giải trình').selectOption({ label: 'Giải trình: Hoàn thành nhiệm vụ' });
+    await page.locator('input[type=file]').setInputFiles({ name: 'Giải trình.pdf', mimeType: 'application/pdf', buffer: pdf('Giai trinh') });
+    await page.getByRole('button', { name: 'Đính kèm' }).click();
+    await page.waitForURL(/done=attachments/);
+    await page.getByLabel('Nội dung giải trình').fill('Đơn thư liên quan nhiều cấp; đã giải quyết 9/10 đơn.');
+    await page.getByRole('button', { name: 'Gửi giải trình' }).click();
+    await page.waitForURL(/done=explain-answer/);
+    await visible(page.getByText('Đã giải trình đúng hạn'));
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(360);
+    await expectAccessible(page, 'explanation answered on a phone');
+    await context.close();
+
+    await asking.page.reload();
+    await asking.page.getByText('Xem trước').first().click();
+    await visible(asking.page.locator('iframe[title="Giải trình.pdf"]'));
+    await asking.page.getByRole('button', { name: 'Chấp nhận', exact: true }).click();
+    await asking.page.waitForURL(/done=explain-close/);
+    await visible(asking.page.getByText('Chấp nhận giải trình'));
+    const detail = (await (await site.world.call('GET', `/v1/directives/${id}`)).json()) as { explanationRequests: Array<{ answer: { attachmentIds: string[] }; closure: { accepted: boolean } }> };
+    expect(detail.explanationRequests[0]).toMatchObject({ answer: { attachmentIds: [expect.any(String)] }, closure: { accepted: true } });
+    await asking.context.close();
   }, 120_000);
 
   it('refuses a form posted without its token, hides another agency’s directive, and locks an account after ten wrong passwords', async () => {

@@ -207,7 +207,7 @@ const DirectivePage: FC<DirectivePageProps> = ({ ctx, d, events, agencies, files
                   </label>
                   {periods.length > 0 || toAnswer.length > 0 ? (
                     <label>
-                      {t.actions.period}
+                      {toAnswer.length > 0 ? t.explanations.forFile : t.actions.period}
                       <select name="deadlineKey">
                         <option value="">—</option>
                         {periods.map((p) => (
@@ -359,7 +359,7 @@ const DirectivePage: FC<DirectivePageProps> = ({ ctx, d, events, agencies, files
                     {value('explain', 'question')}
                   </textarea>
                 </label>
-                <button type="submit">{t.explanations.ask}</button>
+                <button type="submit">{t.explanations.send}</button>
               </form>
             </details>
           ) : null}
