@@ -45,16 +45,10 @@ const StatMeta = {
 const ExplanationCounts = z
   .object({ requested: z.number().int(), answeredOnTime: z.number().int(), answeredLate: z.number().int(), unanswered: z.number().int() })
   .openapi('ExplanationCounts');
-const Statistics = z
-  .object({
-    ...StatMeta,
-    rows: z.array(StatRow),
-    totals: Counts,
-    explanations: z
-      .object({ totals: ExplanationCounts, rows: z.array(z.object({ key: z.object({ id: z.string(), name: z.string() }), counts: ExplanationCounts })) })
-      .openapi({ description: 'Explanation requests asked in the period, by the agency asked: answered on time, late, or not yet by the moment counted' }),
-  })
-  .openapi('Statistics');
+const Explanations = z
+  .object({ totals: ExplanationCounts, rows: z.array(z.object({ key: z.object({ id: z.string(), name: z.string() }), counts: ExplanationCounts })) })
+  .openapi('ExplanationStatistics', { description: 'Explanation requests asked in the period, by the agency asked: answered on time, late, or not yet by the moment counted' });
+const Statistics = z.object({ ...StatMeta, rows: z.array(StatRow), totals: Counts, explanations: Explanations }).openapi('Statistics');
 
 const Points = z.object(Object.fromEntries(COUNTED_CATEGORIES.map((c) => [c, z.number().min(0).max(1000).nullable()])) as Record<CountedCategory, z.ZodNullable<z.ZodNumber>>);
 const ScoringRule = z
@@ -96,6 +90,7 @@ const Report = z
     rule: ScoringRule,
     scorecard: z.array(ScorecardRow),
     overdue: z.array(z.object({ directiveId: z.string(), title: z.string(), leadAgency: Named, dueAt: z.string(), daysOverdue: z.number().int() })),
+    explanations: Explanations.optional().openapi({ description: 'Absent in results published before explanation requests were counted' }),
   })
   .openapi('PeriodReport');
 const PublishedSummary = z.object({

@@ -353,4 +353,6 @@ export type PublishedReport = {
   rule: ScoringRule;
   scorecard: ScorecardRow[];
   overdue: OverdueItem[];
+  /** Explanation requests of the period; absent in results published before they were counted. */
+  explanations?: ExplanationStats;
 };

@@ -392,13 +392,14 @@ export function statisticsService({ db, config }: ServiceDeps) {
   /** Everything a period's reports show, for the principal's scope. */
   async function report(principal: Principal, q: StatQuery, overdueLimit = 1000): Promise<PublishedReport & { overdueTotal: number }> {
     const s = await scopeOf(principal, q);
-    const [byLeadRows, byAssignedRows, bySupervisorRows, byConferenceRows, rule, overdue] = await Promise.all([
+    const [byLeadRows, byAssignedRows, bySupervisorRows, byConferenceRows, rule, overdue, explanations] = await Promise.all([
       byLead(s),
       byAssigned(s),
       bySupervisor(s),
       byConference(s),
       currentRule(),
       cell(principal, q, { grouping: 'province', category: 'open_overdue' }, { limit: overdueLimit, offset: 0 }),
+      explanationsIn(s),
     ]);
     return {
       period: s.window.period,
@@ -414,6 +415,7 @@ export function statisticsService({ db, config }: ServiceDeps) {
       scorecard: scorecardOf(byAssignedRows, rule.rule),
       overdue: overdue.items.map((i): OverdueItem => ({ directiveId: i.id, title: i.title, leadAgency: i.leadAgency, dueAt: i.dueAt!, daysOverdue: i.daysLate ?? 0 })),
       overdueTotal: overdue.total,
+      explanations,
     };
   }
 

@@ -1,3 +1,5 @@
+import ExcelJS from 'exceljs';
+import JSZip from 'jszip';
 import { and, asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { directiveEvents, directives, escalations, explanationRequests, notifications } from '../db/schema.js';
@@ -169,6 +171,16 @@ describe('explanation requests', () => {
     const line = stats.explanations.rows.find((r: { key: { id: string } }) => r.key.id === lead.id);
     expect(line.counts).toEqual({ requested: 2, answeredOnTime: 1, answeredLate: 1, unanswered: 0 });
     expect(stats.explanations.totals.requested).toBeGreaterThanOrEqual(2);
+
+    // In the period's report: a sheet of the workbook and a section of the official document.
+    const report = async (format: string) => Buffer.from(await (await world.call('GET', `/v1/statistics/report?period=${day(-1)}..${day(1)}&format=${format}`, { token: leader.token })).arrayBuffer());
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load((await report('xlsx')) as unknown as ArrayBuffer);
+    const sheet = wb.getWorksheet('Giải trình')!;
+    const rowOf = sheet.getRows(1, sheet.rowCount)!.find((r) => r.getCell(2).value === 'So Giao thong Van tai')!;
+    expect([3, 4, 5, 6].map((c) => rowOf.getCell(c).value)).toEqual([2, 1, 1, 0]);
+    const docx = await (await JSZip.loadAsync(await report('docx'))).file('word/document.xml')!.async('string');
+    expect([...docx.matchAll(/<w:t(?: [^>]*)?>([^<]*)<\/w:t>/g)].map((m) => m[1]).join('')).toContain('IV. YÊU CẦU GIẢI TRÌNH');
 
     // On the page: the request, its state and its answer's file.
     const page = await webSession(world, 'leader');

@@ -147,6 +147,21 @@ function laggards(r: PublishedReport): Paragraph[] {
   return out;
 }
 
+/** Explanation requests of the period: how many, answered on time, late, not yet, and which agencies left some unanswered. */
+function explanationSection(r: PublishedReport): Paragraph[] {
+  const x = r.explanations;
+  if (!x || x.totals.requested === 0) return [];
+  const t = x.totals;
+  const silent = x.rows.filter((l) => l.counts.unanswered > 0);
+  return [
+    heading('IV. YÊU CẦU GIẢI TRÌNH'),
+    body([
+      run(`Trong kỳ có ${t.requested} yêu cầu giải trình; đã giải trình đúng hạn ${t.answeredOnTime}, giải trình muộn ${t.answeredLate}, chưa giải trình ${t.unanswered}.`),
+      ...(silent.length > 0 ? [run(' Các cơ quan chưa giải trình: '), run(silent.map((l) => `${l.key.name} (${l.counts.unanswered} yêu cầu)`).join('; '), { bold: true }), run('.')] : []),
+    ]),
+  ];
+}
+
 /**
  * The period's report as an official document laid out per Decree 30/2020/NĐ-CP: A4, Times New Roman, the
  * issuing body and the national motto side by side, number and symbol, place and date; the summary table,
@@ -220,6 +235,7 @@ export async function reportDocument(r: PublishedReport, o: DocumentOptions): Pr
                 ...(overdueTotal > r.overdue.length ? [body([run(`Có ${overdueTotal} nhiệm vụ quá hạn; dưới đây là ${r.overdue.length} nhiệm vụ quá hạn lâu nhất.`)])] : []),
                 overdueTable(r),
               ]),
+          ...explanationSection(r),
           body([run(`Trên đây là báo cáo kết quả thực hiện nhiệm vụ được giao ${r.period.title.vi}./.`)]),
           new Paragraph({ spacing: { before: 240 }, children: [] }),
           signature,

@@ -167,6 +167,23 @@ function overdueSheet(wb: ExcelJS.Workbook, r: PublishedReport, total: number) {
     });
 }
 
+/** Explanation requests of the period, per agency asked, with the province's total; no sheet when none was made (or the result was published before they were counted). */
+function explanationsSheet(wb: ExcelJS.Workbook, r: PublishedReport) {
+  const x = r.explanations;
+  if (!x || x.totals.requested === 0) return;
+  const ws = wb.addWorksheet('Giải trình');
+  begin(ws, r, `Yêu cầu giải trình trong kỳ: ${x.totals.requested}.`, ['STT', 'Cơ quan được yêu cầu', 'Số yêu cầu', 'Giải trình đúng hạn', 'Giải trình muộn', 'Chưa giải trình'], [6, 45, 14, 18, 16, 16]);
+  const first = ws.rowCount + 1;
+  x.rows.forEach((l, i) => {
+    const row = ws.addRow([i + 1, l.key.name, l.counts.requested, l.counts.answeredOnTime, l.counts.answeredLate, l.counts.unanswered]);
+    row.font = { name: FONT, size: 12 };
+  });
+  const last = ws.rowCount;
+  const sum = (col: string, value: number) => (last >= first ? { formula: `SUM(${col}${first}:${col}${last})`, result: value } : value);
+  const total = ws.addRow(['', 'Tổng cộng', sum('C', x.totals.requested), sum('D', x.totals.answeredOnTime), sum('E', x.totals.answeredLate), sum('F', x.totals.unanswered)]);
+  total.font = { name: FONT, size: 12, bold: true };
+}
+
 /**
  * The period's report as a workbook: a sheet per grouping with totals and rates as formulas, the ranking
  * with its bands, the open overdue directives. Every sheet's title names the period and the "as of" moment.
@@ -185,5 +202,6 @@ export async function reportWorkbook(r: PublishedReport, overdueTotal = r.overdu
   countsSheet(wb, r, 'conference', r.byConference);
   scorecardSheet(wb, r);
   overdueSheet(wb, r, overdueTotal);
+  explanationsSheet(wb, r);
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
