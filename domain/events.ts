@@ -87,5 +87,5 @@ const ALL: Record<DirectiveEventType, true> = {
 };
 export const EVENT_TYPES = Object.keys(ALL) as DirectiveEventType[];
 
-/** The events that reach people; everything else only moves the read model. */
-export const NOTIFYING_EVENTS: ReadonlySet<DirectiveEventType> = new Set<DirectiveEventType>(['reminder_due', 'escalated']);
+/** The events that reach people (an explanation request reaches the agency asked as a notice of its due); everything else only moves the read model. */
+export const NOTIFYING_EVENTS: ReadonlySet<DirectiveEventType> = new Set<DirectiveEventType>(['reminder_due', 'escalated', 'explanation_requested']);

@@ -83,6 +83,14 @@ describe('explanation requests', () => {
     const request = (await json(asked)).explanationRequest;
     expect(request).toMatchObject({ id: 'gt1', agencyId: lead.id, deadlineKey: 'R1', label: 'Giải trình: Báo cáo lần 1', answer: null, closure: null });
     expect((await ask({ agency: lead.id, deadlineKey: 'R1', question: 'Lần nữa', dueAt: inSeconds(60) })).status).toBe(409);
+    // The agency asked hears of it at once: a notice of the answer's due instant to its officers.
+    const [requestedEvent] = await world.db.select().from(directiveEvents).where(and(eq(directiveEvents.directiveId, id), eq(directiveEvents.type, 'explanation_requested')));
+    const notice = await eventually(async () => {
+      const rows = await world.db.select().from(notifications).where(and(eq(notifications.source, `event:${id}:${requestedEvent!.seq}`), eq(notifications.recipientUserId, leadOfficer.id)));
+      return rows[0];
+    });
+    expect(notice).toMatchObject({ kind: 'reminder', channel: 'email' });
+    expect(notice.subject).toContain('Giải trình: Báo cáo lần 1');
 
     // Its own ladder: rung 1 to the agency, 2 to its supervising agency, 3 to the issuing leader; each once.
     const rungsOf = async () =>

@@ -34,7 +34,7 @@ const languageOf = (r: { language: string }): Language => (r.language === 'en' ?
  * event: the event and its messages exist together or not at all.
  */
 export async function enqueueEventNotifications(tx: Tx, input: RecordEventInput, publicUrl: string): Promise<void> {
-  if (input.type !== 'reminder_due' && input.type !== 'escalated') return;
+  if (input.type !== 'reminder_due' && input.type !== 'escalated' && input.type !== 'explanation_requested') return;
   const s = input.snapshot;
   const source = eventSource(input.directiveId, input.seq);
   const link = `${publicUrl}/v1/directives/${input.directiveId}`;
@@ -50,8 +50,9 @@ export async function enqueueEventNotifications(tx: Tx, input: RecordEventInput,
   let facts: NoticeFacts;
   let people: Recipient[];
   let agencyForWebhooks: string | null;
-  if (input.type === 'reminder_due') {
-    const d = input.data;
+  if (input.type === 'reminder_due' || input.type === 'explanation_requested') {
+    // An explanation request is told to the agency asked at once, as a notice of the answer's due instant.
+    const d = input.type === 'reminder_due' ? input.data : input.data.request;
     facts = {
       kind: 'reminder',
       directiveTitle: title,
