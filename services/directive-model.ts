@@ -105,6 +105,8 @@ export type Workload = {
   dueSoon: DirectiveView[];
   extensions: DirectiveView[];
   reviews: DirectiveView[];
+  /** Directives with an explanation request waiting for this person: to answer (its agency), or to conclude (who decides). */
+  explanations: DirectiveView[];
   counts: Record<Timeliness, number>;
 };
 

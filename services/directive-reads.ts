@@ -6,7 +6,7 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { and, asc, desc, eq, gte, ilike, isNull, lt, ne, notInArray, sql, type SQL } from 'drizzle-orm';
 import { storedEvent } from '../db/events.js';
 import type { Database, Tx } from '../db/database.js';
-import { agencies, assignments, directiveEvents, directiveReaders, directives } from '../db/schema.js';
+import { agencies, assignments, directiveEvents, directiveReaders, directives, explanationRequests as xr } from '../db/schema.js';
 import { assignedToAny, confidentialAllowed, crossesScope, seesAgencies, visibleAgencies } from '../db/scope.js';
 import { mayReadConfidential } from '../domain/confidential.js';
 import { escapeLike } from '../db/text.js';
@@ -288,8 +288,9 @@ export function directiveReads(deps: ServiceDeps) {
     },
 
     /**
-     * What needs the principal now, in their scope: overdue and soon-due directives, and for those who decide,
-     * extension requests and completions waiting for them; with the scope's count per timeliness category.
+     * What needs the principal now, in their scope: overdue and soon-due directives, explanation requests its
+     * agency is to answer, and for those who decide, extension requests, completions and answered explanations
+     * waiting for them; with the scope's count per timeliness category.
      */
     async workload(principal: Principal, nowMs = Date.now()): Promise<Workload> {
       const scope = and(assignedToAny(await visibleAgencies(db, principal)), confidentialAllowed(principal));
@@ -303,7 +304,11 @@ export function directiveReads(deps: ServiceDeps) {
         select 1 from ${directiveEvents} r where r.directive_id = ${directives.id} and r.type = 'extension_requested'
         and not exists (select 1 from ${directiveEvents} x where x.directive_id = ${directives.id} and x.type = 'extension_decided'
                         and x.data->>'requestId' = r.data->'request'->>'id'))`;
-      const [overdue, dueSoon, extensions, reviews, counted] = await Promise.all([
+      // Explanation requests that wait for this person: its agency's to answer; for deciders, answers to conclude.
+      const mineToAnswer = principal.agencyId ? sql`(${xr.agencyId} = ${principal.agencyId} and ${xr.answeredAt} is null)` : sql`false`;
+      const toConclude = decides ? sql`${xr.answeredAt} is not null` : sql`false`;
+      const waitingExplanation = sql`exists (select 1 from ${xr} where ${xr.directiveId} = ${directives.id} and ${xr.closedAt} is null and (${mineToAnswer} or ${toConclude}))`;
+      const [overdue, dueSoon, extensions, reviews, explanations, counted] = await Promise.all([
         page(and(open, eq(directives.timeliness, 'open_overdue')), asc(directives.nextDeadlineAt)),
         page(
           and(open, gte(directives.nextDeadlineAt, new Date(nowMs)), lt(directives.nextDeadlineAt, new Date(nowMs + 7 * 86_400_000))),
@@ -311,10 +316,11 @@ export function directiveReads(deps: ServiceDeps) {
         ),
         decides ? page(and(open, pendingExtension), asc(directives.dueAt)) : Promise.resolve([]),
         decides ? page(eq(directives.status, 'completion_submitted'), asc(directives.updatedAt)) : Promise.resolve([]),
+        page(and(open, waitingExplanation), asc(directives.nextDeadlineAt)),
         db.select({ timeliness: directives.timeliness, n: sql<number>`count(*)::int` }).from(directives).where(scope).groupBy(directives.timeliness),
       ]);
       const counts = Object.fromEntries(TIMELINESS.map((t) => [t, counted.find((c) => c.timeliness === t)?.n ?? 0])) as Record<Timeliness, number>;
-      return { overdue, dueSoon, extensions, reviews, counts };
+      return { overdue, dueSoon, extensions, reviews, explanations, counts };
     },
 
     /** The history, and whether the directive is confidential (its every read is audited by the door). */

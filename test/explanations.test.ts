@@ -256,6 +256,14 @@ describe('explanation requests', () => {
 
     const officer = await webSession(world, 'officer');
     await world.db.execute(`update users set agency_id = '${lead.id}' where id = '${officer.id}'`);
+    // "Việc của tôi" lists it for the agency asked until it answers, then for the leader until it is concluded.
+    const home = async (who: { get(path: string): Promise<Response> }) => {
+      const html = await (await who.get('/')).text();
+      const section = /<section aria-labelledby="explanations">([\s\S]*?)<\/section>/.exec(html)?.[1] ?? '';
+      return section.includes(`/directives/${id}`);
+    };
+    expect(await home(officer)).toBe(true);
+    expect(await home(leaderPage)).toBe(false);
     const officerPage = await (await officer.get(`/directives/${id}`)).text();
     expect(officerPage).toContain(`action="/directives/${id}/explain-answer"`);
     // The file first, under the request, then the answer takes it along.
@@ -263,10 +271,13 @@ describe('explanation requests', () => {
     expect((await officer.post(`/directives/${id}/explain-answer`, { requestId: 'gt1', text: 'Do vướng thủ tục đất đai.' })).status).toBe(303);
     const after = await json(await world.call('GET', `/v1/directives/${id}`));
     expect(after.explanationRequests[0].answer.attachmentIds).toHaveLength(1);
+    expect(await home(officer)).toBe(false);
+    expect(await home(leaderPage)).toBe(true);
 
     expect((await leaderPage.post(`/directives/${id}/explain-close`, { requestId: 'gt1', accepted: 'false', note: '' })).status).toBe(422);
     expect((await leaderPage.post(`/directives/${id}/explain-close`, { requestId: 'gt1', accepted: 'false', note: 'Chưa thuyết phục' })).status).toBe(303);
     const closed = await json(await world.call('GET', `/v1/directives/${id}`));
     expect(closed.explanationRequests[0].closure).toMatchObject({ accepted: false, note: 'Chưa thuyết phục' });
+    expect(await home(leaderPage)).toBe(false);
   });
 });

@@ -33,7 +33,7 @@ export function homePage({ services }: WebDeps) {
     const { t } = ctx;
     const [work, inbox] = await Promise.all([services.directives.workload(person), services.escalations.inbox(person, 'open', 20)]);
     // A confidential directive shown here is a read of it, audited (web/app.tsx).
-    if ([...work.overdue, ...work.dueSoon, ...work.extensions, ...work.reviews].some((d) => d.confidential)) c.set('auditRead', true);
+    if ([...work.overdue, ...work.dueSoon, ...work.extensions, ...work.reviews, ...work.explanations].some((d) => d.confidential)) c.set('auditRead', true);
     return c.html(
       <Layout ctx={ctx} title={t.home.title}>
         <h1>{t.home.title}</h1>
@@ -52,6 +52,14 @@ export function homePage({ services }: WebDeps) {
               </h2>
               <EscalationList t={t} items={inbox} />
             </section>
+            {work.explanations.length > 0 ? (
+              <section aria-labelledby="explanations">
+                <h2 id="explanations">
+                  {t.home.explanations} ({work.explanations.length})
+                </h2>
+                <DirectiveTable t={t} items={work.explanations} />
+              </section>
+            ) : null}
             <section aria-labelledby="due-soon">
               <h2 id="due-soon">
                 {t.home.dueSoon} ({work.dueSoon.length})
