@@ -351,13 +351,13 @@ async function project(tx: Tx, input: RecordEventInput): Promise<void> {
       await tx
         .update(explanationRequests)
         .set({ answeredAt: new Date(input.data.answer.at), answeredLate: input.data.answer.late })
-        .where(and(eq(explanationRequests.directiveId, input.directiveId), eq(explanationRequests.requestId, input.data.requestId)));
+        .where(explanationOf(input.directiveId, input.data.requestId));
       return;
     case 'explanation_closed':
       await tx
         .update(explanationRequests)
         .set({ closedAt: at, accepted: input.data.accepted })
-        .where(and(eq(explanationRequests.directiveId, input.directiveId), eq(explanationRequests.requestId, input.data.requestId)));
+        .where(explanationOf(input.directiveId, input.data.requestId));
       return;
     case 'escalation_resolved':
       for (const e of input.data.escalations) {
@@ -383,6 +383,9 @@ const rungOf = (directiveId: string, e: Escalation) =>
     eq(escalations.agencyId, e.agencyId),
     eq(escalations.level, e.level),
   );
+
+/** One explanation request's row: unique on directive and request id. */
+const explanationOf = (directiveId: string, requestId: string) => and(eq(explanationRequests.directiveId, directiveId), eq(explanationRequests.requestId, requestId));
 
 type Assignment = { agencyId: string; role: AssignmentRole };
 

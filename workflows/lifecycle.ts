@@ -14,6 +14,9 @@ export type TimerItem =
 /** A due instant's identity: an extension gives the final deadline a new instant, and so a fresh ladder. */
 export const stampOf = (d: Pick<PlannedDeadline, 'key' | 'dueAt'>): string => `${d.key}@${d.dueAt}`;
 
+export const isAssigned = (s: DirectiveState, agencyId: string | null): boolean =>
+  agencyId !== null && (agencyId === s.leadAgencyId || s.coordinatingAgencyIds.includes(agencyId));
+
 /** The explanation request whose timers carry this key (`gt<n>`); none for a report period or the final deadline. */
 export const explanationOf = (s: DirectiveState, key: string): ExplanationRequest | undefined => (s.explanations ?? []).find((x) => x.id === key);
 
@@ -36,7 +39,7 @@ export function ownersOf(s: DirectiveState, d: PlannedDeadline): string[] {
 export function isSatisfied(s: DirectiveState, d: PlannedDeadline, agencyId: string): boolean {
   // An explanation request is met by its answer; one closed unanswered, or of an agency no longer assigned, has nothing left to wait for.
   const x = explanationOf(s, d.key);
-  if (x) return x.answer !== null || x.closure !== null || !(x.agencyId === s.leadAgencyId || s.coordinatingAgencyIds.includes(x.agencyId));
+  if (x) return x.answer !== null || x.closure !== null || !isAssigned(s, x.agencyId);
   if (d.kind === 'final') return s.status === 'completion_submitted' || s.status === 'completed';
   return (s.reports ?? []).some((r) => r.deadlineKey === d.key && r.agencyId === agencyId);
 }

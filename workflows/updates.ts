@@ -14,7 +14,7 @@ import { MAY } from '../domain/policy.js';
 import { isClosed } from '../domain/timeliness.js';
 import { vnEndOfDay } from '../domain/vn-time.js';
 import { reject } from './errors.js';
-import { explanationOf, isSatisfied, openEscalations, ownersOf } from './lifecycle.js';
+import { explanationOf, isAssigned, isSatisfied, openEscalations, ownersOf } from './lifecycle.js';
 import type {
   AcknowledgeArgs,
   AcknowledgeEscalationArgs,
@@ -164,6 +164,11 @@ export function validateRequestExplanation(s: DirectiveState, a: RequestExplanat
   if (!(Date.parse(d.dueAt) <= nowMs && (!isSatisfied(s, d, a.agencyId) || metLate(s, d, a.agencyId)))) {
     reject(FailureType.InvalidState, 'The item is not overdue for that agency.');
   }
+  requireNotAskedYet(s, a);
+}
+
+/** One open request per agency and item, and a bounded number in all. */
+function requireNotAskedYet(s: DirectiveState, a: Pick<RequestExplanationArgs, 'agencyId' | 'deadlineKey'>): void {
   const asked = s.explanations ?? [];
   if (asked.some((x) => x.agencyId === a.agencyId && x.deadlineKey === a.deadlineKey && x.closure === null)) {
     reject(FailureType.Conflict, 'That agency is already asked to explain this item.');
@@ -179,11 +184,7 @@ export function explanationPlanInput(s: DirectiveState, a: RequestExplanationArg
 export function requestExplanation(s: DirectiveState, a: RequestExplanationArgs, plan: Plan, at: string): Recorded {
   // Checked again once planned: the directive may have closed, or the same request been made, meanwhile.
   requireOpen(s);
-  const asked = s.explanations ?? [];
-  if (asked.some((x) => x.agencyId === a.agencyId && x.deadlineKey === a.deadlineKey && x.closure === null)) {
-    reject(FailureType.Conflict, 'That agency is already asked to explain this item.');
-  }
-  if (asked.length >= MAX_EXPLANATIONS) reject(FailureType.Invalid, `A directive holds at most ${MAX_EXPLANATIONS} explanation requests.`);
+  requireNotAskedYet(s, a);
   const due = plan.deadlines.find((d) => d.kind === 'final')!;
   const item = (s.deadlines ?? []).find((d) => d.key === a.deadlineKey);
   const request: ExplanationRequest = {
@@ -263,8 +264,7 @@ export const ofExplanation = (requestId: string) => (e: Escalation) => e.deadlin
 const requireOpen = (s: DirectiveState) => {
   if (isClosed(s.status)) reject(FailureType.InvalidState, `The directive is ${s.status}; nothing more can be done.`);
 };
-export const isAssigned = (s: DirectiveState, agencyId: string | null): boolean =>
-  agencyId !== null && (agencyId === s.leadAgencyId || s.coordinatingAgencyIds.includes(agencyId));
+export { isAssigned };
 const requireAssigned = (s: DirectiveState, actor: Actor) => {
   if (!isAssigned(s, actor.agencyId)) reject(FailureType.Forbidden, 'Your agency is not assigned to this directive.');
 };

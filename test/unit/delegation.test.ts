@@ -1,5 +1,5 @@
-import { ApplicationFailure } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
+import { reasonOf } from './refusal.js';
 import type { Actor, DirectiveState } from '../../domain/directive.js';
 import { worstTimelinessOf } from '../../services/directive-model.js';
 import type { NewSubtask } from '../../workflows/messages.js';
@@ -36,15 +36,7 @@ const sub = (over: Partial<NewSubtask> = {}): NewSubtask => ({
   dueDate: null,
   ...over,
 });
-const reason = (f: () => void): string => {
-  try {
-    f();
-  } catch (err) {
-    if (err instanceof ApplicationFailure) return err.message;
-    throw err;
-  }
-  return 'accepted';
-};
+const reason = reasonOf;
 
 describe('delegating a directive', () => {
   it('lets only the lead agency split it, into sub-units or its own named officers, due no later than the directive', () => {

@@ -1,5 +1,5 @@
-import { ApplicationFailure } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
+import { reasonOf } from './refusal.js';
 import type { Plan, PlannedDeadline } from '../../domain/deadlines.js';
 import type { Actor, DirectiveState } from '../../domain/directive.js';
 import { isSatisfied, markFired, openEscalation, ownersOf, pendingTimers } from '../../workflows/lifecycle.js';
@@ -58,15 +58,7 @@ const planFor = (dueH: number): Plan => ({
   horizonEnd: null,
   deadlines: [{ ...deadline('final', 'final', dueH), reminders: [at(dueH - 1)] }],
 });
-const reason = (f: () => void): string => {
-  try {
-    f();
-  } catch (err) {
-    if (err instanceof ApplicationFailure) return err.message;
-    throw err;
-  }
-  return 'accepted';
-};
+const reason = reasonOf;
 
 describe('asking for an explanation', () => {
   it('is a leader’s or supervisor’s, of an agency that owes an item past due and unmet (or met late), once while open', () => {
