@@ -11,7 +11,7 @@
  */
 import { parseArgs } from 'node:util';
 import { loadConfig, runMain } from '../config.js';
-import { formatVerdict, judge, NoiseMeter, settle, type BenchContext, type BenchModule, type Verdict } from './bench/harness.js';
+import { formatLoad, formatVerdict, judge, loadProbe, NoiseMeter, settle, type BenchContext, type BenchModule, type Verdict } from './bench/harness.js';
 import { createBench } from './bench/create.js';
 import { escalationBench } from './bench/escalation.js';
 import { httpBench } from './bench/http.js';
@@ -37,10 +37,12 @@ async function main() {
   for (const m of MODULES.filter((x) => !only || only.has(x.name))) {
     process.stderr.write(`\n== ${m.name}${ctx.quick ? ' (quick)' : ''}\n`);
     const t0 = Date.now();
+    const load = loadProbe();
     const bars = await m.run(ctx);
+    const seen = load();
     meter.sample();
     for (const bar of bars) {
-      const v = judge(bar, meter.noise);
+      const v = { ...judge(bar, meter.noise), load: seen };
       verdicts.push(v);
       process.stdout.write(`${formatVerdict(v)}\n`);
     }
@@ -55,7 +57,10 @@ async function main() {
   const metNow = verdicts.filter((v) => v.pass && notYetMet(v.name));
   if (metNow.length) process.stdout.write(`now met, take them off scripts/bench/not-yet-met.ts if they keep passing: ${metNow.map((v) => v.name).join(', ')}\n`);
   if (failed.length) {
-    process.stdout.write(`failing: ${failed.map((v) => v.name).join(', ')}\n`);
+    // A miss stays a miss; the load beside it says whether the machine, not the product, may have been the cause.
+    process.stdout.write(`failing: ${failed.map((v) => `${v.name} (${v.load ? formatLoad(v.load) : 'load unknown'})`).join(', ')}\n`);
+    const busy = failed.filter((v) => v.load && v.load.othersShare > 0.25);
+    if (busy.length) process.stdout.write(`of these, measured while other processes held over a quarter of the CPU: ${busy.map((v) => v.name).join(', ')}; run \`npm run bench -- --only <name>\` on a quiet machine to tell\n`);
     process.exitCode = 1;
   }
   // Native handles (the Temporal runtime) may keep the event loop alive after everything is stopped.

@@ -11,8 +11,10 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Connection } from '@temporalio/client';
 import { ConfigError, loadConfig, runMain } from '../config.js';
 import { SEARCH_ATTRIBUTE_DEFINITIONS } from '../workflows/search-attributes.js';
+// The Go tools and their versions, in one file that .ci/run also reads (it builds them while npm ci runs).
+import GO_TOOLS from './go-tools.json' with { type: 'json' };
 
-export const TEMPORAL_CLI_MODULE = 'github.com/temporalio/cli/cmd/temporal@v1.5.1';
+export const TEMPORAL_CLI_MODULE = GO_TOOLS.temporalCli;
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const defaultToolsBin = path.join(projectRoot, '.tools', 'bin');
 
@@ -83,10 +85,10 @@ export function resolveTemporalCli(options: ResolveCliOptions = {}): string {
 }
 
 /** The production topology's server: the same release the CLI embeds and the compose file's images run. */
-export const TEMPORAL_SERVER_VERSION = 'v1.29.1';
+export const TEMPORAL_SERVER_VERSION = GO_TOOLS.temporalServer.split('@')[1]!;
 const SERVER_TOOLS = [
-  { module: 'go.temporal.io/server/cmd/server', built: 'server', name: 'temporal-server' },
-  { module: 'go.temporal.io/server/cmd/tools/sql', built: 'sql', name: 'temporal-sql-tool' },
+  { module: GO_TOOLS.temporalServer, built: 'server', name: 'temporal-server' },
+  { module: GO_TOOLS.temporalSqlTool, built: 'sql', name: 'temporal-sql-tool' },
 ] as const;
 
 export type ServerTools = {
@@ -117,7 +119,7 @@ export function resolveTemporalServerTools(options: { pathVar?: string | undefin
   const started = Date.now();
   const scratch = path.join(toolsBin, '..', 'build');
   fs.mkdirSync(scratch, { recursive: true });
-  const modules = SERVER_TOOLS.map((t) => `${t.module}@${TEMPORAL_SERVER_VERSION}`);
+  const modules = SERVER_TOOLS.map((t) => t.module);
   log(`Building the Temporal server and SQL tool (go.temporal.io/server@${TEMPORAL_SERVER_VERSION}) into ${toolsBin}; the first build takes a few minutes…`);
   const result = spawnSync(go, ['install', ...modules], { env: { ...process.env, GOBIN: scratch }, stdio: ['ignore', 'inherit', 'inherit'] });
   if (result.status !== 0) throw new ConfigError(`\`go install ${modules.join(' ')}\` failed (exit ${result.status ?? result.signal}).`);
@@ -136,7 +138,7 @@ export function resolveTemporalServerTools(options: { pathVar?: string | undefin
 }
 
 /** An S3-compatible server kept in memory, which the attachment tests store files in (test/attachments-s3.test.ts). */
-export const GOFAKES3_MODULE = 'github.com/johannesboyne/gofakes3/cmd/gofakes3@v1.2.0';
+export const GOFAKES3_MODULE = GO_TOOLS.gofakes3;
 /** Where the install step puts gofakes3; the tests look only there. */
 export const gofakes3Path = (toolsBin: string = defaultToolsBin): string => path.join(toolsBin, 'gofakes3');
 

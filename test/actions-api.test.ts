@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAgency, createUser, eventually, expectProblem, inSeconds, json, startWorld, type World } from './support.js';
+import { createAgency, createUser, eventually, expectProblem, inSeconds, json, soon, startWorld, type World } from './support.js';
 
 let world: World;
 let supervisorAgency: { id: string };
@@ -131,7 +131,7 @@ describe('actions on a directive over HTTP', () => {
 
   it('answers 503 with Retry-After when no worker takes the action in time, and the retry with the key runs it once', async () => {
     const id = await issue();
-    await eventually(async () => ((await world.call('GET', `/v1/directives/${id}/events`)).status === 200 ? true : undefined));
+    await eventually(async () => (await world.call('GET', `/v1/directives/${id}/events`)).status, (status) => status === 200);
     await world.stopWorker();
     const headers = { 'idempotency-key': 'ack-while-down' };
     try {
@@ -184,7 +184,7 @@ describe('the escalation inbox', () => {
   it('puts each rung in its recipient’s inbox, lets them acknowledge it, and shows it resolved by the late report', async () => {
     const id = await issue({
       coordinatingAgencies: [],
-      regime: { kind: 'explicit', dueDates: [inSeconds(2)] },
+      regime: { kind: 'explicit', dueDates: [soon()] },
       policy: { reminders: [], escalations: [{ duration: 'PT1S' }, { duration: 'PT2S' }, { duration: 'PT3S' }] },
     });
     const inbox = async (token: string, status = 'open') =>

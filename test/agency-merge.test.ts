@@ -6,7 +6,7 @@ import type { DirectiveEventType } from '../domain/events.js';
 import type { Escalation } from '../domain/directive.js';
 import { agencyTransferWorkflowId } from '../services/temporal.js';
 import type { AgencyTransferResult } from '../workflows/agency-transfer.js';
-import { createOrg, inSeconds, issueMany, type Org } from './lifecycle-support.js';
+import { createOrg, inSeconds, issueMany, soon, type Org } from './lifecycle-support.js';
 import { createAgency, createUserWithId, eventually, json, startWorld, webSession, type World } from './support.js';
 
 /**
@@ -33,12 +33,12 @@ describe('merging an agency', () => {
     const [hook] = await world.db.insert(webhooks).values({ agencyId: predecessor.id, url: 'http://127.0.0.1:9/hook', secret: 'whsec_test' }).returning();
 
     const N = 50;
-    // Due in 8 s, reminded at 6 s: the plan is made well before the reminder even when 50 start at once on a busy machine
-    // (a reminder whose moment passed before its plan was made is none).
-    const ids = await issueMany(world, org, N, { leadAgencyId: predecessor.id, dueAt: inSeconds(8), policy: POLICY });
+    // Reminded LEAD_SECONDS from now, due 2 s later: the plan is made before the reminder even when 50 start at once on
+    // a busy machine (a reminder whose moment passed before its plan was made is none).
+    const ids = await issueMany(world, org, N, { leadAgencyId: predecessor.id, dueAt: soon(2), policy: POLICY });
     const eventsOf = (type: DirectiveEventType) => world.db.select().from(directiveEvents).where(and(inArray(directiveEvents.directiveId, ids), eq(directiveEvents.type, type)));
     // Every directive reminded and escalated once (rung 1, to the predecessor itself) before the merge.
-    await eventually(async () => ((await eventsOf('escalated')).length === N ? true : undefined), 30_000);
+    await eventually(() => eventsOf('escalated'), (events) => events.length === N, 30_000);
     const beforeMerge = new Date().toISOString();
 
     const res = await world.call('POST', `/v1/agencies/${predecessor.id}/merge`, { body: { successorId: successor.id } });
@@ -55,7 +55,7 @@ describe('merging an agency', () => {
     expect((await world.db.select().from(webhooks).where(eq(webhooks.id, hook!.id)))[0]!.agencyId).toBe(successor.id);
 
     // Rung 2 reaches the successor, and the successor's supervising agency: not rung 1 again.
-    await eventually(async () => ((await eventsOf('escalated')).length === 2 * N ? true : undefined), 60_000);
+    await eventually(() => eventsOf('escalated'), (events) => events.length === 2 * N, 60_000);
     const escalations = (await eventsOf('escalated')).map((e) => (e.data as { escalation: Escalation }).escalation);
     expect(escalations.filter((e) => e.level === 1).every((e) => e.agencyId === predecessor.id)).toBe(true);
     const second = escalations.filter((e) => e.level === 2);

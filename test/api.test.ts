@@ -142,7 +142,7 @@ describe('filters', () => {
       const page = await json(await world.call('GET', `/v1/directives?agency=${own.id}&${query}`));
       return page.items.map((d: { id: string }) => d.id);
     };
-    await eventually(async () => ((await ids('limit=100')).length === 2 ? true : undefined));
+    await eventually(() => ids('limit=100'), (found) => found.length === 2);
     expect(await ids('q=thi%20hanh%20an')).toEqual([tha]);
     expect(await ids(`q=${encodeURIComponent('THI HÀNH ÁN')}`)).toEqual([tha]);
     expect(await ids('q=day%20nhanh')).toEqual([tha]);
@@ -243,10 +243,7 @@ describe('operational routes', () => {
       created.push((await json(res)).id);
     }
     const filter = `leadAgency=${own.id}`;
-    await eventually(async () => {
-      const all = await json(await world.call('GET', `/v1/directives?${filter}&limit=100`));
-      return all.items.length === 5 ? true : undefined;
-    });
+    await eventually(async () => (await json(await world.call('GET', `/v1/directives?${filter}&limit=100`))).items, (items) => items.length === 5);
     const seen: string[] = [];
     const issuedAt: string[] = [];
     let cursor: string | null = null;

@@ -107,7 +107,7 @@ const download = (app: App, id: string) => app.request(`/v1/attachments/${id}`, 
 async function directive(title: string): Promise<string> {
   const lead = await createAgency(world.db, 'So Tai chinh');
   const { id } = await json(await world.call('POST', '/v1/directives', { body: { title, leadAgency: lead.id } }));
-  await eventually(async () => ((await world.db.select().from(directives).where(eq(directives.id, id))).length ? true : undefined));
+  await eventually(() => world.db.select().from(directives).where(eq(directives.id, id)), (rows) => rows.length > 0);
   return id as string;
 }
 

@@ -27,7 +27,7 @@ describe('attachments', () => {
     const stranger = await createUserWithId(world.db, { role: 'officer', agencyId: outside.id });
     const res = await world.call('POST', '/v1/directives', { token: leader.token, body: { title: 'Rà soát văn bản', leadAgency: lead.id, dueAt: new Date(Date.now() + 3_600_000).toISOString() } });
     const { id } = await json(res);
-    await eventually(async () => ((await world.db.select().from(directives).where(eq(directives.id, id))).length ? true : undefined));
+    await eventually(() => world.db.select().from(directives).where(eq(directives.id, id)), (rows) => rows.length > 0);
 
     const bytes = pdf();
     const sha256 = createHash('sha256').update(bytes).digest('hex');
@@ -76,7 +76,7 @@ describe('attachments', () => {
     const lead = await createAgency(world.db, 'So Cong thuong');
     const leader = await createUserWithId(world.db, { role: 'leader' });
     const { id } = await json(await world.call('POST', '/v1/directives', { token: leader.token, body: { title: 'Tệp lớn', leadAgency: lead.id } }));
-    await eventually(async () => ((await world.db.select().from(directives).where(eq(directives.id, id))).length ? true : undefined));
+    await eventually(() => world.db.select().from(directives).where(eq(directives.id, id)), (rows) => rows.length > 0);
     const blobsBefore = (await world.db.select({ n: count() }).from(attachmentBlobs))[0]!.n;
 
     const big = Buffer.concat([pdf(), Buffer.alloc(30 * 1024 * 1024, 0x20)]);
@@ -96,7 +96,7 @@ describe('attachments', () => {
   it('is uploaded from the directive page’s form, its token checked before the file is read, a refusal shown on the form', async () => {
     const lead = await createAgency(world.db, 'So Noi vu');
     const { id } = await json(await world.call('POST', '/v1/directives', { body: { title: 'Nộp báo cáo kèm tệp', leadAgency: lead.id } }));
-    await eventually(async () => ((await world.db.select().from(directives).where(eq(directives.id, id))).length ? true : undefined));
+    await eventually(() => world.db.select().from(directives).where(eq(directives.id, id)), (rows) => rows.length > 0);
     const officer = await webSession(world, 'officer');
     await world.db.execute(`update users set agency_id = '${lead.id}' where id = '${officer.id}'`);
     const page = await (await officer.get(`/directives/${id}`)).text();

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { agencies, directives } from '../db/schema.js';
-import { createAgency, createUser, createUserWithId, eventually, json, startWorld, type World } from './support.js';
+import { createAgency, createUser, createUserWithId, eventually, json, soon, startWorld, type World } from './support.js';
 
 /**
  * Every documented operation × role × agency scope, each cell asserted. The operations come from the OpenAPI
@@ -47,7 +47,6 @@ beforeAll(async () => {
 afterAll(async () => world?.close());
 
 const inAnHour = () => new Date(Date.now() + 3_600_000).toISOString();
-const inSeconds = (s: number) => new Date(Date.now() + s * 1000).toISOString();
 const admin = (method: string, path: string, body?: unknown) => world.call(method, path, body === undefined ? {} : { body });
 
 /** What a cell acts on, made fresh for one principal: the ids its path needs. */
@@ -61,8 +60,9 @@ async function directive(): Promise<string> {
     dueAt: inAnHour(),
     regime: { kind: 'explicit', dueDates: [inAnHour()] },
   });
+  expect(res.status).toBe(201);
   const { id } = await json(res);
-  await eventually(async () => ((await admin('GET', `/v1/directives/${id}/events`)).status === 200 ? true : undefined));
+  await eventually(async () => (await admin('GET', `/v1/directives/${id}/events`)).status, (status) => status === 200);
   return id;
 }
 
@@ -72,21 +72,26 @@ async function escalationToS(): Promise<string> {
     title: 'Ma trận chuyển cấp',
     leadAgency: L.id,
     dueAt: inAnHour(),
-    regime: { kind: 'explicit', dueDates: [inSeconds(2)] },
+    regime: { kind: 'explicit', dueDates: [soon()] },
     policy: { reminders: [], escalations: [{ duration: 'PT1S' }, { duration: 'PT2S' }, { duration: 'PT1H' }] },
   });
+  expect(res.status).toBe(201);
   const { id } = await json(res);
-  return eventually(async () => {
-    const { items } = await json(await admin('GET', '/v1/escalations?status=all&limit=200'));
-    return items.find((e: any) => e.directiveId === id && e.level === 2)?.id as string | undefined;
-  }, 30_000);
+  const rung = await eventually(
+    async () => (await json(await admin('GET', '/v1/escalations?status=all&limit=200'))).items.filter((e: any) => e.directiveId === id),
+    (rungs: any[]) => rungs.some((e) => e.level === 2),
+    30_000,
+  );
+  return rung.find((e: any) => e.level === 2).id as string;
 }
 
 /** A directive whose final deadline (L's) passed a moment ago, so L may be asked to explain it. */
 async function overdue(): Promise<string> {
-  const res = await admin('POST', '/v1/directives', { title: 'Ma trận giải trình', leadAgency: L.id, coordinatingAgencies: [C.id], dueAt: inSeconds(1) });
+  const res = await admin('POST', '/v1/directives', { title: 'Ma trận giải trình', leadAgency: L.id, coordinatingAgencies: [C.id], dueAt: soon() });
+  expect(res.status).toBe(201);
   const { id } = await json(res);
-  await eventually(async () => ((await admin('GET', `/v1/directives/${id}`)).status === 200 && Date.now() > Date.parse((await json(await admin('GET', `/v1/directives/${id}`))).dueAt) ? true : undefined));
+  // Overdue as the workflow sees it (it records the deadline passing), not only by this process's clock.
+  await eventually(async () => (await admin('GET', `/v1/directives/${id}`)).json(), (d: any) => d.timeliness === 'open_overdue', 30_000);
   return id;
 }
 /** An overdue directive whose lead agency L the admin asked to explain it (request gt1, due in an hour). */
@@ -111,7 +116,7 @@ async function confidential(): Promise<string> {
   });
   expect(res.status).toBe(201);
   const { id } = await json(res);
-  await eventually(async () => ((await world.db.select().from(directives).where(eq(directives.id, id))).length ? true : undefined));
+  await eventually(() => world.db.select().from(directives).where(eq(directives.id, id)), (rows) => rows.length > 0);
   return id;
 }
 
@@ -209,7 +214,7 @@ const cells: Cell[] = ([
     op: 'POST /v1/directives/{id}/subtasks',
     path: (id) => `/v1/directives/${id}/subtasks`,
     fixture: directive,
-    body: () => ({ subtasks: [{ title: 'Nhiệm vụ con', subUnit: U.id, dueAt: inSeconds(600) }] }),
+    body: () => ({ subtasks: [{ title: 'Nhiệm vụ con', subUnit: U.id, dueAt: new Date(Date.now() + 600_000).toISOString() }] }),
     // Only the lead agency splits its directive.
     expect: row([403, 403, 403, 404, 200, 403, 404, 401]),
   },
@@ -392,7 +397,7 @@ describe('a confidential directive', () => {
     });
     expect(res.status).toBe(201);
     const { id } = await json(res);
-    await eventually(async () => ((await world.db.select().from(directives).where(eq(directives.id, id))).length ? true : undefined));
+    await eventually(() => world.db.select().from(directives).where(eq(directives.id, id)), (rows) => rows.length > 0);
     const who = { ...tokens, reader: reader.token, otherLeader } as Record<string, string | null>;
     const allowed = ['leader', 'leadOfficer', 'coordinatingOfficer', 'reader'];
     for (const [name, token] of Object.entries(who)) {

@@ -2,7 +2,7 @@ import { and, eq, inArray, like } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog, directives, notifications, webhooks } from '../db/schema.js';
 import { confidentialRef } from '../domain/confidential.js';
-import { createAgency, createUserWithId, eventually, json, startWorld, type World } from './support.js';
+import { createAgency, createUserWithId, eventually, json, soon, startWorld, type World } from './support.js';
 
 /**
  * A confidential directive ("mật") on the real Temporal server and PostgreSQL: its reminder and escalations reach
@@ -14,7 +14,6 @@ beforeAll(async () => {
 });
 afterAll(async () => world?.close());
 
-const inSeconds = (s: number) => new Date(Date.now() + s * 1000).toISOString();
 
 describe('a confidential directive', () => {
   it('is notified without its title or body, counted in statistics without its text, and every read of it is audited', async () => {
@@ -35,7 +34,7 @@ describe('a confidential directive', () => {
         title,
         body,
         leadAgency: lead.id,
-        dueAt: inSeconds(4),
+        dueAt: soon(2),
         confidential: true,
         policy: { reminders: [{ duration: 'PT2S' }], escalations: [{ duration: 'PT1S' }, { duration: 'PT2S' }, { duration: 'PT1H' }] },
       },

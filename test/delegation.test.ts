@@ -2,7 +2,7 @@ import { and, eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { agencies, directiveEvents, directives } from '../db/schema.js';
 import type { Escalation } from '../domain/directive.js';
-import { createAgency, createUserWithId, eventually, json, startWorld, webSession, type World } from './support.js';
+import { createAgency, createUserWithId, eventually, inSeconds, json, soon, startWorld, webSession, type World } from './support.js';
 
 /**
  * Delegation on the real Temporal server and PostgreSQL: the lead agency splits a directive into three sub-tasks
@@ -14,7 +14,6 @@ beforeAll(async () => {
 });
 afterAll(async () => world?.close());
 
-const inSeconds = (s: number) => new Date(Date.now() + s * 1000).toISOString();
 /** Rung 1 a second after a due instant, rung 2 four seconds after. */
 const POLICY = { reminders: [], escalations: [{ duration: 'PT1S' }, { duration: 'PT4S' }, { duration: 'PT1H' }] };
 
@@ -35,7 +34,7 @@ describe('delegating a directive to sub-units', () => {
     });
     expect(issued.status).toBe(201);
     const parentId = (await json(issued)).id as string;
-    await eventually(async () => ((await world.db.select().from(directives).where(eq(directives.id, parentId))).length ? true : undefined));
+    await eventually(() => world.db.select().from(directives).where(eq(directives.id, parentId)), (rows) => rows.length > 0);
 
     const delegate = (body: unknown, token = leadOfficer.token) => world.call('POST', `/v1/directives/${parentId}/subtasks`, { body, token });
     // Refused: a sub-task due after the directive, an agency that is not a sub-unit, someone not of the lead agency.
@@ -47,16 +46,13 @@ describe('delegating a directive to sub-units', () => {
 
     const res = await delegate({
       subtasks: [
-        { title: 'Triệt phá băng nhóm', subUnit: unitA.id, dueAt: inSeconds(4) },
+        { title: 'Triệt phá băng nhóm', subUnit: unitA.id, dueAt: soon() },
         { title: 'Chống buôn lậu', subUnit: unitB.id, dueAt: inSeconds(1800) },
         { title: 'Tổng hợp báo cáo', assignee: namedOfficer.id, dueAt: inSeconds(2400) },
       ],
     });
     expect(res.status).toBe(200);
-    const children = await eventually(async () => {
-      const rows = await world.db.select().from(directives).where(eq(directives.parentId, parentId));
-      return rows.length === 3 ? rows : undefined;
-    });
+    const children = await eventually(() => world.db.select().from(directives).where(eq(directives.parentId, parentId)), (rows) => rows.length === 3);
     const child = (title: string) => children.find((c) => c.title === title)!;
     const overdue = child('Triệt phá băng nhóm');
     expect(overdue.leadAgencyId).toBe(unitA.id);
@@ -65,10 +61,12 @@ describe('delegating a directive to sub-units', () => {
     expect((delegated[0]!.data as { subtasks: unknown[] }).subtasks).toHaveLength(3);
 
     // The overdue sub-task: rung 1 to the lead agency (inside it), rung 2 to the lead agency's supervisor (the parent's ladder).
-    const rungs = await eventually(async () => {
-      const rows = await world.db.select().from(directiveEvents).where(and(eq(directiveEvents.directiveId, overdue.id), eq(directiveEvents.type, 'escalated')));
-      return rows.length >= 2 ? rows.map((r) => (r.data as { escalation: Escalation }).escalation) : undefined;
-    }, 30_000);
+    const rungRows = await eventually(
+      () => world.db.select().from(directiveEvents).where(and(eq(directiveEvents.directiveId, overdue.id), eq(directiveEvents.type, 'escalated'))),
+      (rows) => rows.length >= 2,
+      30_000,
+    );
+    const rungs = rungRows.map((r) => (r.data as { escalation: Escalation }).escalation);
     expect(rungs.map((e) => [e.level, e.agencyId, e.target.agencyId])).toEqual([
       [1, unitA.id, lead.id],
       [2, unitA.id, supervisor.id],
@@ -84,11 +82,11 @@ describe('delegating a directive to sub-units', () => {
     expect((await world.call('POST', `/v1/directives/${done.id}/completion/review`, { token: supervisorUser.token, body: { accept: true } })).status).toBe(200);
 
     // The parent's roll-up.
-    const rollup = await eventually(async () => {
-      const d = await json(await world.call('GET', `/v1/directives/${parentId}`, { token: leadOfficer.token }));
-      return d.subtasks?.done === 1 ? d.subtasks : undefined;
-    });
-    expect(rollup).toMatchObject({ total: 3, done: 1, worstTimeliness: 'open_overdue' });
+    const parent = await eventually(
+      async () => json(await world.call('GET', `/v1/directives/${parentId}`, { token: leadOfficer.token })),
+      (d) => d.subtasks?.done === 1,
+    );
+    expect(parent.subtasks).toMatchObject({ total: 3, done: 1, worstTimeliness: 'open_overdue' });
     const sub = await json(await world.call('GET', `/v1/directives/${overdue.id}`));
     expect(sub.parent).toEqual({ id: parentId, title: 'Tấn công trấn áp tội phạm dịp Tết' });
 
@@ -97,22 +95,26 @@ describe('delegating a directive to sub-units', () => {
     const refused = await complete({ summary: 'Hoàn thành' });
     expect(refused.status).toBe(409);
     expect((await json(refused)).detail).toContain('Sub-tasks are still open');
-    await eventually(async () => {
-      const d = await json(await world.call('GET', `/v1/directives/${parentId}`));
-      return d.live?.subtasks?.filter((t: { closed: boolean }) => t.closed).length === 1 ? true : undefined;
-    });
+    await eventually(
+      async () => json(await world.call('GET', `/v1/directives/${parentId}`)),
+      (d) => d.live?.subtasks?.filter((t: { closed: boolean }) => t.closed).length === 1,
+    );
     expect((await complete({ summary: 'Hoàn thành', closeOpenSubtasks: { note: 'Phần còn lại chuyển sang kế hoạch năm sau' } })).status).toBe(200);
     expect((await world.call('POST', `/v1/directives/${parentId}/completion/review`, { body: { accept: true } })).status).toBe(200);
-    const closed = await eventually(async () => {
-      const rows = await world.db.select().from(directives).where(eq(directives.parentId, parentId));
-      return rows.every((r) => r.status === 'completed' || r.status === 'cancelled') ? rows : undefined;
-    }, 30_000);
+    const closed = await eventually(
+      () => world.db.select().from(directives).where(eq(directives.parentId, parentId)),
+      (rows) => rows.every((r) => r.status === 'completed' || r.status === 'cancelled'),
+      30_000,
+    );
     expect(closed.filter((r) => r.status === 'cancelled').map((r) => r.title).sort()).toEqual(['Tổng hợp báo cáo', 'Triệt phá băng nhóm'].sort());
     const reasons = await world.db.select().from(directiveEvents).where(and(inArray(directiveEvents.directiveId, [overdue.id]), eq(directiveEvents.type, 'cancelled')));
     expect((reasons[0]!.data as { reason: string }).reason).toContain('Phần còn lại chuyển sang kế hoạch năm sau');
-    // The overdue sub-task's open rungs closed with it.
-    const resolved = await world.db.select().from(directiveEvents).where(and(eq(directiveEvents.directiveId, overdue.id), eq(directiveEvents.type, 'escalation_resolved')));
-    expect(resolved.length).toBeGreaterThan(0);
+    // The overdue sub-task's open rungs closed with it: recorded after its cancellation, so waited for.
+    const resolved = await eventually(
+      () => world.db.select().from(directiveEvents).where(and(eq(directiveEvents.directiveId, overdue.id), eq(directiveEvents.type, 'escalation_resolved'))),
+      (rows) => rows.length > 0,
+    );
+    expect(resolved.flatMap((r) => (r.data as { escalations: Escalation[]; resolution: string }).escalations.map((e) => e.level)).sort()).toEqual([1, 2]);
   }, 120_000);
 
   it('is a form on the directive page for the lead agency’s officers, refused with the reason', async () => {
@@ -120,7 +122,7 @@ describe('delegating a directive to sub-units', () => {
     const unit = await createAgency(world.db, 'Trung tam Y te huyen');
     await world.db.update(agencies).set({ parentId: lead.id }).where(eq(agencies.id, unit.id));
     const issued = await json(await world.call('POST', '/v1/directives', { body: { title: 'Tiêm chủng mở rộng', leadAgency: lead.id, dueDate: '2098-12-31' } }));
-    await eventually(async () => ((await world.db.select().from(directives).where(eq(directives.id, issued.id))).length ? true : undefined));
+    await eventually(() => world.db.select().from(directives).where(eq(directives.id, issued.id)), (rows) => rows.length > 0);
     const officer = await webSession(world, 'officer');
     await world.db.execute(`update users set agency_id = '${lead.id}' where id = '${officer.id}'`);
     const page = await (await officer.get(`/directives/${issued.id}`)).text();
@@ -129,7 +131,7 @@ describe('delegating a directive to sub-units', () => {
     expect(await late.text()).toContain('không muộn hơn');
     const ok = await officer.post(`/directives/${issued.id}/subtasks`, { title: 'Tiêm chủng xã A', subUnit: unit.id, dueDate: '2098-06-30' });
     expect([200, 303]).toContain(ok.status);
-    await eventually(async () => ((await world.db.select().from(directives).where(eq(directives.parentId, issued.id))).length === 1 ? true : undefined));
+    await eventually(() => world.db.select().from(directives).where(eq(directives.parentId, issued.id)), (rows) => rows.length === 1);
     expect(await (await officer.get(`/directives/${issued.id}`)).text()).toContain('Tiêm chủng xã A');
   }, 60_000);
 });

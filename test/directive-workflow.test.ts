@@ -111,7 +111,7 @@ describe('the directive workflow', () => {
   it('keeps a standing directive without a deadline open and never overdue', async () => {
     const i = input({ dueAt: null });
     const handle = await start(i);
-    await eventually(async () => ((await eventsOf(i.directiveId)).length === 1 ? true : undefined));
+    await eventually(() => eventsOf(i.directiveId), (events) => events.length === 1);
     const state = await handle.query(stateQuery);
     expect(state.timeliness).toBe('no_deadline');
     expect(state.nextDeadlineAt).toBeNull();

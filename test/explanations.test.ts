@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { directiveEvents, directives, escalations, explanationRequests, notifications } from '../db/schema.js';
 import type { Escalation } from '../domain/directive.js';
 import { pdf } from './files.js';
-import { createAgency, createUserWithId, eventually, inSeconds, json, startWorld, webSession, type World } from './support.js';
+import { createAgency, createUserWithId, eventually, inSeconds, json, soon, startWorld, webSession, type World } from './support.js';
 
 /**
  * Explanation requests ("yêu cầu giải trình") on the real Temporal server and PostgreSQL: asked of an agency
@@ -37,22 +37,22 @@ describe('explanation requests', () => {
     const coordOfficer = await createUserWithId(world.db, { role: 'officer', agencyId: coord.id });
     const supervisor = await createUserWithId(world.db, { role: 'supervisor', agencyId: above.id });
 
-    // A report (R1) due in 2 s for both agencies and the final deadline in 3 s for the lead.
+    // A report (R1) due soon for both agencies and the final deadline a second later for the lead.
     const issued = await world.call('POST', '/v1/directives', {
       token: leader.token,
       body: {
         title: 'Giải ngân vốn đầu tư công các dự án giao thông',
         leadAgency: lead.id,
         coordinatingAgencies: [coord.id],
-        dueAt: inSeconds(3),
-        regime: { kind: 'explicit', dueDates: [inSeconds(2)] },
+        dueAt: soon(1),
+        regime: { kind: 'explicit', dueDates: [soon()] },
         policy: POLICY,
       },
     });
     expect(issued.status).toBe(201);
     const id = (await json(issued)).id as string;
     const path = `/v1/directives/${id}/explanation-requests`;
-    await eventually(async () => ((await world.db.select().from(directives).where(eq(directives.id, id))).length ? true : undefined));
+    await eventually(() => world.db.select().from(directives).where(eq(directives.id, id)), (rows) => rows.length > 0);
 
     // Nothing is overdue yet: nothing to explain.
     const early = await world.call('POST', path, { token: leader.token, body: { agency: lead.id, deadlineKey: 'final', question: 'Vì sao chậm?', dueAt: inSeconds(60) } });
@@ -61,10 +61,7 @@ describe('explanation requests', () => {
 
     // The coordinating agency reports on time; the final deadline passes unmet.
     expect((await world.call('POST', `/v1/directives/${id}/reports`, { token: coordOfficer.token, body: { deadlineKey: 'R1', summary: 'Đã rà soát hồ sơ' } })).status).toBe(200);
-    await eventually(async () => {
-      const rows = await world.db.select().from(directiveEvents).where(and(eq(directiveEvents.directiveId, id), eq(directiveEvents.type, 'overdue')));
-      return rows.length ? true : undefined;
-    });
+    await eventually(() => world.db.select().from(directiveEvents).where(and(eq(directiveEvents.directiveId, id), eq(directiveEvents.type, 'overdue'))), (rows) => rows.length > 0, 30_000);
 
     // Refused: an officer asks; the coordinating agency about the final deadline (the lead's); an answer due in the past; bad bodies.
     const ask = (body: unknown, token = leader.token) => world.call('POST', path, { token, body });
@@ -77,30 +74,28 @@ describe('explanation requests', () => {
     expect(both.headers.get('content-type')).toContain('application/problem+json');
     expect((await ask({ agency: 'KHONG-CO', deadlineKey: 'final', question: 'Vì sao?', dueAt: inSeconds(60) })).status).toBe(422);
 
-    // The leader asks the lead agency, which never reported R1, to explain it within 3 s; nobody answers.
-    const asked = await ask({ agency: lead.code, deadlineKey: 'R1', question: 'Đề nghị giải trình việc chậm báo cáo kỳ 1.', dueAt: inSeconds(3) });
+    // The leader asks the lead agency, which never reported R1, to explain it soon (its reminder, 2 s before, still
+    // ahead once the request is planned); nobody answers.
+    const asked = await ask({ agency: lead.code, deadlineKey: 'R1', question: 'Đề nghị giải trình việc chậm báo cáo kỳ 1.', dueAt: soon(2) });
     expect(asked.status).toBe(200);
     const request = (await json(asked)).explanationRequest;
     expect(request).toMatchObject({ id: 'gt1', agencyId: lead.id, deadlineKey: 'R1', label: 'Giải trình: Báo cáo lần 1', answer: null, closure: null });
     expect((await ask({ agency: lead.id, deadlineKey: 'R1', question: 'Lần nữa', dueAt: inSeconds(60) })).status).toBe(409);
     // The agency asked hears of it at once: a notice of the answer's due instant to its officers.
     const [requestedEvent] = await world.db.select().from(directiveEvents).where(and(eq(directiveEvents.directiveId, id), eq(directiveEvents.type, 'explanation_requested')));
-    const notice = await eventually(async () => {
-      const rows = await world.db.select().from(notifications).where(and(eq(notifications.source, `event:${id}:${requestedEvent!.seq}`), eq(notifications.recipientUserId, leadOfficer.id)));
-      return rows[0];
-    });
+    const [notice] = await eventually(
+      () => world.db.select().from(notifications).where(and(eq(notifications.source, `event:${id}:${requestedEvent!.seq}`), eq(notifications.recipientUserId, leadOfficer.id))),
+      (rows) => rows.length > 0,
+    );
     expect(notice).toMatchObject({ kind: 'reminder', channel: 'email' });
-    expect(notice.subject).toContain('Giải trình: Báo cáo lần 1');
+    expect(notice!.subject).toContain('Giải trình: Báo cáo lần 1');
 
     // Its own ladder: rung 1 to the agency, 2 to its supervising agency, 3 to the issuing leader; each once.
     const rungsOf = async () =>
       (await world.db.select().from(directiveEvents).where(and(eq(directiveEvents.directiveId, id), eq(directiveEvents.type, 'escalated'))).orderBy(asc(directiveEvents.seq)))
         .map((r) => (r.data as { escalation: Escalation; label: string }))
         .filter((d) => d.escalation.deadlineKey === 'gt1');
-    await eventually(async () => ((await rungsOf()).length >= 3 ? true : undefined), 30_000);
-    // Past the last rung a while longer: nothing fires again.
-    await new Promise((r) => setTimeout(r, 2500));
-    const rungs = await rungsOf();
+    const rungs = await eventually(rungsOf, (r) => r.length >= 3, 30_000);
     expect(rungs.map((r) => [r.escalation.level, r.escalation.agencyId, r.escalation.target.agencyId ?? r.escalation.target.userId, r.label])).toEqual([
       [1, lead.id, lead.id, 'Giải trình: Báo cáo lần 1'],
       [2, lead.id, above.id, 'Giải trình: Báo cáo lần 1'],
@@ -135,11 +130,12 @@ describe('explanation requests', () => {
     expect(answered.status).toBe(200);
     expect((await json(answered)).explanationRequest.answer).toMatchObject({ text: 'Do chậm bàn giao mặt bằng; đã khắc phục.', late: true, attachmentIds: [fileId] });
     expect((await answer({ text: 'Lần hai' })).status).toBe(409);
-    // The answer ends the request's open rungs.
-    await eventually(async () => {
-      const open = await world.db.select().from(escalations).where(and(eq(escalations.directiveId, id), eq(escalations.deadlineKey, 'gt1')));
-      return open.every((r) => r.resolvedAt !== null && r.resolution === 'explained') ? true : undefined;
-    });
+    // The answer ends the request's open rungs; nothing of the request fires after it, so its three rungs were each once.
+    await eventually(
+      () => world.db.select().from(escalations).where(and(eq(escalations.directiveId, id), eq(escalations.deadlineKey, 'gt1'))),
+      (open) => open.every((r) => r.resolvedAt !== null && r.resolution === 'explained'),
+    );
+    expect(await rungsOf()).toHaveLength(3);
 
     // Closed by a supervisor of the lead agency: not by an officer, not without a note when not accepted.
     const close = (body: unknown, token = supervisor.token) => world.call('POST', `${path}/gt1/closing`, { token, body });
@@ -167,10 +163,10 @@ describe('explanation requests', () => {
     expect(events.find((e) => e.type === 'attachment_added')!.data.attachment).toMatchObject({ id: fileId, kind: 'explanation', deadlineKey: 'gt1' });
 
     // Counted: two requests, one answered on time, one late, none left unanswered.
-    const read = await eventually(async () => {
-      const r = await world.db.select().from(explanationRequests).where(eq(explanationRequests.directiveId, id));
-      return r.length === 2 && r.every((x) => x.answeredAt !== null) ? r : undefined;
-    });
+    const read = await eventually(
+      () => world.db.select().from(explanationRequests).where(eq(explanationRequests.directiveId, id)),
+      (r) => r.length === 2 && r.every((x) => x.answeredAt !== null),
+    );
     expect(read.map((r) => [r.requestId, r.agencyId, r.answeredLate, r.accepted]).sort()).toEqual([
       ['gt1', lead.id, true, true],
       ['gt2', lead.id, false, null],
@@ -211,13 +207,10 @@ describe('explanation requests', () => {
     const supervisor = await createUserWithId(world.db, { role: 'supervisor', agencyId: above.id });
     const issued = await world.call('POST', '/v1/directives', {
       token: leader.token,
-      body: { title: 'Phối hợp tuyên truyền pháp luật', leadAgency: lead.id, coordinatingAgencies: [coord.id], dueAt: inSeconds(3600), regime: { kind: 'explicit', dueDates: [inSeconds(1)] }, policy: POLICY },
+      body: { title: 'Phối hợp tuyên truyền pháp luật', leadAgency: lead.id, coordinatingAgencies: [coord.id], dueAt: inSeconds(3600), regime: { kind: 'explicit', dueDates: [soon()] }, policy: POLICY },
     });
     const id = (await json(issued)).id as string;
-    await eventually(async () => {
-      const rows = await world.db.select().from(directiveEvents).where(and(eq(directiveEvents.directiveId, id), eq(directiveEvents.type, 'deadline_missed')));
-      return rows.length ? true : undefined;
-    });
+    await eventually(() => world.db.select().from(directiveEvents).where(and(eq(directiveEvents.directiveId, id), eq(directiveEvents.type, 'deadline_missed'))), (rows) => rows.length > 0, 30_000);
     const body = { agency: coord.id, deadlineKey: 'R1', question: 'Vì sao chưa báo cáo?', dueAt: inSeconds(3600) };
     // The lead agency's supervisor does not supervise the coordinating agency.
     const refused = await world.call('POST', `/v1/directives/${id}/explanation-requests`, { token: supervisor.token, body });
@@ -227,10 +220,10 @@ describe('explanation requests', () => {
 
     // Cancelled with the request open: it closes too, unanswered and not accepted, in the history and the read model.
     expect((await world.call('POST', `/v1/directives/${id}/cancellation`, { token: leader.token, body: { reason: 'Gộp vào nhiệm vụ khác' } })).status).toBe(200);
-    const closed = await eventually(async () => {
-      const rows = await world.db.select().from(directiveEvents).where(and(eq(directiveEvents.directiveId, id), eq(directiveEvents.type, 'explanation_closed')));
-      return rows.length ? rows : undefined;
-    });
+    const closed = await eventually(
+      () => world.db.select().from(directiveEvents).where(and(eq(directiveEvents.directiveId, id), eq(directiveEvents.type, 'explanation_closed'))),
+      (rows) => rows.length > 0,
+    );
     expect(closed.map((r) => [r.data, r.actorId])).toEqual([[{ requestId: 'gt1', accepted: false, note: 'Đóng cùng nhiệm vụ' }, leader.id]]);
     const [row] = await world.db.select().from(explanationRequests).where(eq(explanationRequests.directiveId, id));
     expect(row).toMatchObject({ agencyId: coord.id, accepted: false, answeredAt: null });
@@ -240,12 +233,10 @@ describe('explanation requests', () => {
   it('is asked, answered and closed from the directive page, a refusal shown on its form', async () => {
     const lead = await createAgency(world.db, 'So Xay dung');
     const leaderPage = await webSession(world, 'leader');
-    const issued = await world.call('POST', '/v1/directives', { body: { title: 'Cấp phép xây dựng đúng hạn', leadAgency: lead.id, dueAt: inSeconds(1), policy: POLICY } });
+    const issued = await world.call('POST', '/v1/directives', { body: { title: 'Cấp phép xây dựng đúng hạn', leadAgency: lead.id, dueAt: soon(), policy: POLICY } });
+    expect(issued.status).toBe(201);
     const id = (await json(issued)).id as string;
-    await eventually(async () => {
-      const rows = await world.db.select().from(directiveEvents).where(and(eq(directiveEvents.directiveId, id), eq(directiveEvents.type, 'overdue')));
-      return rows.length ? true : undefined;
-    });
+    await eventually(() => world.db.select().from(directiveEvents).where(and(eq(directiveEvents.directiveId, id), eq(directiveEvents.type, 'overdue'))), (rows) => rows.length > 0, 30_000);
     expect(await (await leaderPage.get(`/directives/${id}`)).text()).toContain(`action="/directives/${id}/explain"`);
     // No question: the form again, with the reason in Vietnamese.
     const refused = await leaderPage.post(`/directives/${id}/explain`, { agency: lead.id, deadlineKey: 'final', question: '', dueDate: day(3) });

@@ -8,6 +8,7 @@ import { loadConfig } from '../config.js';
 import { workflowsPath } from '../worker/create-worker.js';
 import { openDatabase } from '../db/client.js';
 import { startEphemeralTemporalServer } from '../scripts/temporal-server.js';
+import { LEAD_SECONDS } from './lead-time.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -57,9 +58,38 @@ export default async function setup(project: TestProject) {
   project.provide('workflowBundlePath', workflowBundlePath);
 
   return async () => {
+    await reportCreateToRecord(project.name, databaseUrl.toString()).catch((err: unknown) => process.stderr.write(`create→record latency not measured: ${String(err)}\n`));
     await server.stop();
     await admin.unsafe(`drop database if exists ${dbName} with (force)`);
     await admin.end();
     fs.rmSync(tmp, { recursive: true, force: true });
   };
+}
+
+/**
+ * How long the run's directives took from the request that issued them to their `issued` event in the read model
+ * (request, start, plan, record): the figure test/support.ts's LEAD_SECONDS is derived from, printed so that every
+ * run shows whether its margin still holds. Directives written with an issue instant of the past (seeded history,
+ * first-release fixtures) are left out.
+ */
+async function reportCreateToRecord(projectName: string, url: string): Promise<void> {
+  const sql = postgres(url, { max: 1, onnotice: () => {} });
+  try {
+    const [row] = await sql<Array<{ n: number; p50: number | null; p99: number | null; max: number | null }>>`
+      select count(*)::int as n,
+             percentile_cont(0.5) within group (order by ms) as p50,
+             percentile_cont(0.99) within group (order by ms) as p99,
+             max(ms)::float8 as max
+      from (select (extract(epoch from (e.recorded_at - d.issued_at)) * 1000)::float8 as ms
+            from directive_events e join directives d on d.id = e.directive_id
+            where e.type = 'issued' and e.recorded_at >= d.issued_at and e.recorded_at - d.issued_at < interval '2 minutes') latencies`;
+    if (!row || row.n === 0) return;
+    const max = (row.max ?? 0) / 1000;
+    process.stdout.write(
+      `\ncreate→record over ${row.n} directives of the ${projectName} tests: p50 ${(row.p50 ?? 0).toFixed(0)} ms, p99 ${(row.p99 ?? 0).toFixed(0)} ms, max ${(row.max ?? 0).toFixed(0)} ms; ` +
+        `tests set deadlines at least ${LEAD_SECONDS} s ahead (${(LEAD_SECONDS / Math.max(max, 0.001)).toFixed(1)}× the slowest${LEAD_SECONDS < 3 * max ? ', UNDER the safety factor of 3: raise LEAD_SECONDS' : ''})\n`,
+    );
+  } finally {
+    await sql.end();
+  }
 }

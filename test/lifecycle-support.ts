@@ -2,12 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { asc, count, eq, inArray } from 'drizzle-orm';
+import { storedEvent } from '../db/events.js';
 import { directiveEvents, directives, escalations } from '../db/schema.js';
 import type { DeadlinePolicy } from '../domain/deadlines.js';
 import type { Actor } from '../domain/directive.js';
 import { startDirectiveWorkflow } from '../services/temporal.js';
 import type { DirectiveInput } from '../workflows/types.js';
-import { createAgency, createUserWithId, eventually, inSeconds, type World } from './support.js';
+import { createAgency, createUserWithId, eventually, inSeconds, soon, type World } from './support.js';
 
 /** Second-scale ladder: reminder 2 s before, escalations 1, 2 and 3 s after each due instant. */
 export const FAST_POLICY: DeadlinePolicy = {
@@ -37,7 +38,7 @@ export async function createOrg(world: World) {
   };
 }
 
-export { inSeconds };
+export { inSeconds, soon };
 
 export async function startDirective(world: World, org: Org, overrides: Partial<DirectiveInput> = {}) {
   const input: DirectiveInput = {
@@ -87,7 +88,7 @@ export async function issueMany(world: World, org: Org, n: number, overrides: Pa
     ids.push(...batch);
   }
   const issued = async () => (await world.db.select({ n: count() }).from(directives).where(inArray(directives.id, ids)))[0]!.n;
-  await eventually(async () => ((await issued()) === n ? true : undefined), 60_000, 200);
+  await eventually(issued, (found) => found === n, 60_000);
   return ids;
 }
 
@@ -96,17 +97,33 @@ export const eventsOf = (world: World, id: string) =>
 
 export type EventRow = Awaited<ReturnType<typeof eventsOf>>[number];
 
-export async function waitForEvents(world: World, id: string, done: (events: EventRow[]) => boolean, timeoutMs = 20_000) {
-  return eventually(async () => {
-    const e = await eventsOf(world, id);
-    return done(e) ? e : undefined;
-  }, timeoutMs);
+export async function waitForEvents(world: World, id: string, done: (events: EventRow[]) => boolean, timeoutMs = 30_000) {
+  return eventually(() => eventsOf(world, id), done, timeoutMs);
+}
+
+/** The deadline an event is about (a reminder, a due instant passing, a rung, a report), or null. */
+export function deadlineKeyOf(row: EventRow): string | null {
+  const e = storedEvent(row);
+  switch (e.type) {
+    case 'reminder_due':
+    case 'deadline_missed':
+      return e.data.deadlineKey;
+    case 'overdue':
+      return e.data.deadlineKey ?? 'final';
+    case 'report_submitted':
+      return e.data.report.deadlineKey;
+    case 'escalated':
+      return e.data.escalation.deadlineKey;
+    default:
+      return null;
+  }
 }
 
 export const escalationsOf = (world: World, id: string) =>
   world.db.select().from(escalations).where(eq(escalations.directiveId, id)).orderBy(asc(escalations.id));
 
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Resolves once the clock has passed `instant` (ms): for a test's premise ("the deadline passed while …"), never to prove an absence. */
+export const untilPast = (instant: number) => new Promise((r) => setTimeout(r, Math.max(0, instant - Date.now() + 50)));
 
 /** The failure type a rejected update carries (the validator's ApplicationFailure type). */
 export async function rejection(p: Promise<unknown>): Promise<{ type: string | undefined; message: string }> {

@@ -17,14 +17,16 @@ import {
   createOrg,
   escalationsOf,
   eventsOf,
+  deadlineKeyOf,
   inSeconds,
   rejection,
-  sleep,
+  soon,
   startDirective,
+  untilPast,
   waitForEvents,
   type Org,
 } from './lifecycle-support.js';
-import { eventually, startWorld, type World } from './support.js';
+import { eventually, LEAD_SECONDS, startWorld, type World } from './support.js';
 
 let world: World;
 let org: Org;
@@ -63,7 +65,7 @@ describe('the directive lifecycle', () => {
   });
 
   it('sends a rejected completion back to in_progress with the reviewer’s note, and classifies a late acceptance as completed late', async () => {
-    const { handle, id } = await startDirective(world, org, { dueAt: inSeconds(3) });
+    const { handle, id } = await startDirective(world, org, { dueAt: soon() });
     const lead = org.officer(org.lead.id);
     await handle.executeUpdate(submitCompletionUpdate, { args: [{ actor: lead, summary: 'Xong' }] });
     const rejected = await handle.executeUpdate(reviewCompletionUpdate, {
@@ -80,23 +82,20 @@ describe('the directive lifecycle', () => {
   });
 
   it('cancels with a reason from any open state, stopping every timer', async () => {
-    const { handle, id } = await startDirective(world, org, { dueAt: inSeconds(2) });
+    const { handle, id } = await startDirective(world, org, { dueAt: soon() });
     const s = await handle.executeUpdate(cancelUpdate, { args: [{ actor: org.leader, reason: 'Trùng nhiệm vụ khác' }] });
     expect(s.status).toBe('cancelled');
+    // The run has ended: no timer of it can fire any more, and everything it recorded is in.
     await handle.result();
-    await sleep(2500);
     expect(types(await eventsOf(world, id))).toEqual(['issued', 'cancelled']);
   });
 });
 
 describe('reminders and the escalation ladder', () => {
   it('escalates a missed report to the agency, its supervisor and the issuing leader, each once and in order; the late report clears them', async () => {
-    const { handle, id } = await startDirective(world, org, { regime: { kind: 'explicit', dueDates: [inSeconds(3)] } });
-    const events = await waitForEvents(world, id, (e) => e.filter((x) => x.type === 'escalated').length >= 3);
-    await sleep(2000);
-    const after = await eventsOf(world, id);
-    expect(after.filter((e) => e.type === 'escalated')).toHaveLength(3);
-    expect(types(events)).toEqual(['issued', 'reminder_due', 'deadline_missed', 'escalated', 'escalated', 'escalated']);
+    // The reminder falls LEAD_SECONDS after the request: planned before it, so it is a reminder.
+    const { handle, id } = await startDirective(world, org, { regime: { kind: 'explicit', dueDates: [soon(2)] } });
+    await waitForEvents(world, id, (e) => e.filter((x) => x.type === 'escalated').length >= 3);
 
     const rungs = await escalationsOf(world, id);
     expect(rungs.map((r) => [r.level, r.targetAgencyId, r.targetUserId])).toEqual([
@@ -118,30 +117,37 @@ describe('reminders and the escalation ladder', () => {
       args: [{ actor: org.officer(org.lead.id), deadlineKey: 'R1', summary: 'Báo cáo trễ' }],
     });
     expect(s.escalationLevel).toBe(0);
-    const cleared = await eventually(async () => {
-      const r = await escalationsOf(world, id);
-      return r.every((x) => x.resolvedAt !== null) ? r : undefined;
-    });
+    const cleared = await eventually(() => escalationsOf(world, id), (r) => r.every((x) => x.resolvedAt !== null));
     expect(cleared.every((r) => r.resolution === 'reported')).toBe(true);
+    // The report closed the deadline: nothing of it can fire after it, so the history up to it is all there is.
+    const events = await waitForEvents(world, id, (e) => e.some((x) => x.type === 'escalation_resolved'));
+    const beforeReport = events.slice(0, events.findIndex((e) => e.type === 'report_submitted'));
+    expect(types(beforeReport)).toEqual(['issued', 'reminder_due', 'deadline_missed', 'escalated', 'escalated', 'escalated']);
+    expect(events.filter((e) => e.type === 'escalated')).toHaveLength(3);
     const [report] = await world.db.select().from(reports).where(eq(reports.directiveId, id));
     expect(report).toMatchObject({ deadlineKey: 'R1', agencyId: org.lead.id, late: true });
   });
 
   it('fires nothing when the report comes in time', async () => {
+    // R2 falls after R1's last rung (R1 + 3 s) and nobody reports it: the workflow acts on its instants in order,
+    // so once R2's passing is recorded, anything R1 would have fired has had its turn.
+    const r1 = Date.now() + (LEAD_SECONDS + 2) * 1000;
     const { handle, id } = await startDirective(world, org, {
       coordinatingAgencyIds: [org.coordinating.id],
-      regime: { kind: 'explicit', dueDates: [inSeconds(4)] },
+      regime: { kind: 'explicit', dueDates: [new Date(r1).toISOString(), new Date(r1 + 5000).toISOString()] },
     });
     for (const agency of [org.lead.id, org.coordinating.id]) {
       await handle.executeUpdate(submitReportUpdate, { args: [{ actor: org.officer(agency), deadlineKey: 'R1', summary: 'Đúng hạn' }] });
     }
-    await sleep(8000);
-    expect(types(await eventsOf(world, id))).toEqual(['issued', 'report_submitted', 'report_submitted']);
-    expect(await escalationsOf(world, id)).toHaveLength(0);
+    const events = await waitForEvents(world, id, (e) => e.some((x) => x.type === 'deadline_missed' && deadlineKeyOf(x) === 'R2'));
+    expect(events.filter((e) => deadlineKeyOf(e) === 'R1').map((e) => e.type)).toEqual(['report_submitted', 'report_submitted']);
+    expect(types(events.slice(0, 3))).toEqual(['issued', 'report_submitted', 'report_submitted']);
+    expect((await escalationsOf(world, id)).filter((r) => r.deadlineKey === 'R1')).toHaveLength(0);
+    await handle.executeUpdate(cancelUpdate, { args: [{ actor: org.leader, reason: 'Kết thúc thử' }] });
   });
 
   it('moves the whole ladder when an extension is approved, and changes nothing when one is rejected', async () => {
-    const { handle, id } = await startDirective(world, org, { dueAt: inSeconds(4) });
+    const { handle, id } = await startDirective(world, org, { dueAt: soon() });
     const lead = org.officer(org.lead.id);
     await handle.executeUpdate(requestExtensionUpdate, { args: [{ actor: lead, proposedDueAt: inSeconds(60), reason: 'Chờ số liệu' }] });
     const refused = await handle.executeUpdate(decideExtensionUpdate, {
@@ -149,19 +155,17 @@ describe('reminders and the escalation ladder', () => {
     });
     const originalDue = refused.dueAt;
 
-    await handle.executeUpdate(requestExtensionUpdate, { args: [{ actor: lead, proposedDueAt: inSeconds(8), reason: 'Bổ sung hồ sơ' }] });
+    await handle.executeUpdate(requestExtensionUpdate, { args: [{ actor: lead, proposedDueAt: soon(3), reason: 'Bổ sung hồ sơ' }] });
     const approved = await handle.executeUpdate(decideExtensionUpdate, {
       args: [{ actor: org.supervisorActor, requestId: 'x2', approve: true, note: 'Đồng ý' }],
     });
     expect(Date.parse(approved.dueAt!)).toBeGreaterThan(Date.parse(originalDue!));
     expect(approved.deadlines?.find((d) => d.kind === 'final')?.dueAt).toBe(approved.dueAt);
 
-    await sleep(Math.max(0, Date.parse(originalDue!) - Date.now()) + 2500);
-    expect(types(await eventsOf(world, id))).not.toContain('overdue');
-
+    // The new due instant's first rung comes after the old due instant: had the old one fired, it would be in by then.
     const events = await waitForEvents(world, id, (e) => e.filter((x) => x.type === 'escalated').length >= 1);
-    const overdue = events.find((e) => e.type === 'overdue')!;
-    expect(overdue.data).toMatchObject({ dueAt: approved.dueAt });
+    const overdue = events.filter((e) => e.type === 'overdue');
+    expect(overdue.map((e) => e.data)).toEqual([expect.objectContaining({ dueAt: approved.dueAt })]);
     expect(types(events).filter((t) => t.startsWith('extension'))).toEqual([
       'extension_requested',
       'extension_decided',
@@ -173,7 +177,7 @@ describe('reminders and the escalation ladder', () => {
   });
 
   it('sends later escalations to the new lead agency after a reassignment', async () => {
-    const { handle, id } = await startDirective(world, org, { regime: { kind: 'explicit', dueDates: [inSeconds(3)] } });
+    const { handle, id } = await startDirective(world, org, { regime: { kind: 'explicit', dueDates: [soon()] } });
     const s = await handle.executeUpdate(reassignUpdate, {
       args: [{ actor: org.leader, leadAgencyId: org.other.id, coordinatingAgencyIds: [], reason: 'Sắp xếp lại tổ chức' }],
     });
@@ -222,16 +226,18 @@ describe('validators', () => {
 
 describe('durability', () => {
   it('still escalates, once per rung, when the worker was stopped across the deadline and started again', async () => {
-    const { handle, id } = await startDirective(world, org, { regime: { kind: 'explicit', dueDates: [inSeconds(2)] } });
+    const { handle, id } = await startDirective(world, org, { regime: { kind: 'explicit', dueDates: [soon()] } });
+    const lastRung = Date.parse((await handle.query(stateQuery)).deadlines!.find((d) => d.key === 'R1')!.escalations[2]!);
     await world.stopWorker();
-    await sleep(6000);
+    // The premise, not an assertion: every rung's instant passes while no worker runs.
+    await untilPast(lastRung);
     await world.startWorker();
     await waitForEvents(world, id, (e) => e.filter((x) => x.type === 'escalated').length >= 3);
-    await sleep(1500);
-    const rungs = await escalationsOf(world, id);
-    expect(rungs.map((r) => r.level)).toEqual([1, 2, 3]);
-    const escalated = (await eventsOf(world, id)).filter((e) => e.type === 'escalated');
-    expect(escalated).toHaveLength(3);
     expect((await handle.describe()).typedSearchAttributes.get(TimelinessKey)).toBe('open_on_time');
+    // The late report closes the deadline: a rung fired twice would be in the history before it.
+    await handle.executeUpdate(submitReportUpdate, { args: [{ actor: org.officer(org.lead.id), deadlineKey: 'R1', summary: 'Báo cáo sau sự cố' }] });
+    const events = await waitForEvents(world, id, (e) => e.some((x) => x.type === 'escalation_resolved'));
+    expect(events.filter((e) => e.type === 'escalated')).toHaveLength(3);
+    expect((await escalationsOf(world, id)).map((r) => r.level)).toEqual([1, 2, 3]);
   });
 });

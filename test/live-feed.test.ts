@@ -1,21 +1,23 @@
 import { sql } from 'drizzle-orm';
-import { afterAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { EVENTS_CHANNEL, type EventAnnouncement } from '../db/events.js';
 import { openDatabase, type DatabaseHandle } from '../db/client.js';
 import { liveService, type LiveChange } from '../services/live.js';
+import { eventually, freshDatabase } from './support.js';
 
 /**
  * The live pages' feed on both databases the product runs on: a NOTIFY from a committed transaction reaches
  * the listeners of the process, and each subscriber hears only what concerns its scope.
  */
-const handles: DatabaseHandle[] = [];
-afterAll(async () => Promise.all(handles.map((h) => h.close())));
+const handles: Array<DatabaseHandle & { drop?: () => Promise<void> }> = [];
+afterAll(async () => Promise.all(handles.map((h) => (h.drop ? h.drop() : h.close()))));
 
 const announcement = (agencyIds: string[]): EventAnnouncement => ({ directiveId: crypto.randomUUID(), type: 'escalated', agencyIds, targetAgencyId: null, targetUserId: null });
 
 describe.each([
-  ['PostgreSQL', () => openDatabase({ databaseUrl: inject('databaseUrl'), maxConnections: 2 })],
+  // A database of its own: the run's shared one hears every other file's events, which a province-wide subscriber is told of.
+  ['PostgreSQL', () => freshDatabase()],
   ['PGlite', () => openDatabase({ pgliteDir: undefined })],
 ] as const)('the live feed on %s', (_name, open) => {
   it('tells a province-wide subscriber everything, and an officer only its agency’s directives, after the commit', async () => {
@@ -33,8 +35,9 @@ describe.each([
       await tx.execute(sql`select pg_notify(${EVENTS_CHANNEL}, ${JSON.stringify(mine)})`);
       await tx.execute(sql`select pg_notify(${EVENTS_CHANNEL}, ${JSON.stringify(theirs)})`);
     });
-    for (let i = 0; i < 50 && leader.length < 2; i++) await new Promise((r) => setTimeout(r, 50));
+    await eventually(async () => leader.map((c) => c.directiveId), (heard) => heard.length >= 2);
     expect(leader.map((c) => c.directiveId)).toEqual([mine.directiveId, theirs.directiveId]);
+    // The officer's feed heard the second announcement's turn (the leader's did): what it left out stays out.
     expect(officer.map((c) => c.directiveId)).toEqual([mine.directiveId]);
   });
 });

@@ -8,7 +8,7 @@ import { createMailer } from '../activities/notify/mailer.js';
 import { hashToken } from '../db/bootstrap.js';
 import { notifications, users } from '../db/schema.js';
 import { MailSink } from './mail-sink.js';
-import { createAgency, eventually, inSeconds, json, startWorld, type World } from './support.js';
+import { createAgency, eventually, inSeconds, json, soon, startWorld, type World } from './support.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const sink = new MailSink();
@@ -47,7 +47,7 @@ describe('a worker killed while it delivers', () => {
     });
     child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-    await eventually(async () => (out.includes('worker running') ? true : undefined), 120_000, 200).catch((err: Error) => {
+    await eventually(async () => out.includes('worker running'), (running) => running, 120_000).catch((err: Error) => {
       throw new Error(`${err.message}\n${out}`);
     });
 
@@ -66,7 +66,7 @@ describe('a worker killed while it delivers', () => {
         title: 'Giải quyết dứt điểm việc thi hành án tồn đọng',
         leadAgency: agency.id,
         dueAt: inSeconds(3600),
-        regime: { kind: 'explicit', dueDates: [inSeconds(4)] },
+        regime: { kind: 'explicit', dueDates: [soon(2)] },
         policy: { reminders: [{ duration: 'PT2S' }], escalations: [{ duration: 'PT1H' }, { duration: 'PT2H' }, { duration: 'PT3H' }] },
       },
     });
@@ -82,9 +82,11 @@ describe('a worker killed while it delivers', () => {
     // is taken again once the dead attempt's lease has run out.
     const killedAt = Date.now();
     await world.startWorker();
-    await eventually(async () => (sink.to(email).length > 0 ? true : undefined), 90_000);
+    await eventually(async () => sink.to(email), (mails) => mails.length > 0, 90_000);
     process.stdout.write(`delivered ${((Date.now() - killedAt) / 1000).toFixed(1)} s after the kill\n`);
-    await new Promise((r) => setTimeout(r, 3000));
+    const [sent] = await world.db.select().from(notifications).where(and(eq(notifications.directiveId, id), eq(notifications.recipientUserId, officer!.id)));
+    // The delivery run has ended: a second copy would have been sent by it.
+    await world.client.workflow.getHandle(`notify:${sent!.source}`).result();
     expect(sink.to(email).map((r) => r.mail.subject)).toEqual(['[Nhắc hạn] Báo cáo lần 1: Giải quyết dứt điểm việc thi hành án tồn đọng']);
     // The copy the dead worker had sent carried the same Message-ID as the one delivered: a mail system that
     // had kept the unanswered copy could drop the second as a duplicate.

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Webhook, WebhookVerificationError } from 'standardwebhooks';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, gt, ne, or } from 'drizzle-orm';
 import { createMailer } from '../activities/notify/mailer.js';
 import { WorkingCalendar } from '../domain/calendar.js';
 import { DIGEST_SCHEDULE_ID, ensureDigestSchedule } from '../services/temporal.js';
@@ -10,7 +10,7 @@ import { notifications, users } from '../db/schema.js';
 import { vnDateOf } from '../domain/vn-time.js';
 import { freePort } from '../scripts/temporal-server.js';
 import { MailSink } from './mail-sink.js';
-import { createAgency, eventually, expectProblem, inSeconds, json, startWorld, type World } from './support.js';
+import { createAgency, eventually, expectProblem, inSeconds, json, soon, startWorld, type World } from './support.js';
 
 let world: World;
 const sink = new MailSink();
@@ -41,6 +41,21 @@ const subjects = (p: Person, directiveId?: string) =>
     .filter((r) => !directiveId || r.mail.headers.get('x-directive-id') === directiveId)
     .map((r) => r.mail.subject)
     .sort();
+
+/**
+ * Every delivery run of the directive's outbox rows so far has ended: a row sent twice would have been sent by
+ * then. The later event that proves an absence, instead of a wait on the clock.
+ */
+async function deliveriesEnded(directiveId: string): Promise<void> {
+  // A row skipped before any attempt (nobody to tell, no address) starts no delivery run.
+  const rows = await world.db
+    .selectDistinct({ source: notifications.source })
+    .from(notifications)
+    .where(and(eq(notifications.directiveId, directiveId), or(ne(notifications.status, 'skipped'), gt(notifications.attempts, 0))));
+  expect(rows.length).toBeGreaterThan(0);
+  // The run starts just after the transaction that wrote its rows: a moment later than they are visible.
+  for (const { source } of rows) await eventually(() => world.client.workflow.getHandle(`notify:${source}`).result());
+}
 
 async function issue(leader: Person, body: Record<string, unknown>): Promise<string> {
   const res = await world.call('POST', '/v1/directives', { token: leader.token, body });
@@ -77,13 +92,12 @@ describe('reminders and escalations by email', () => {
       title,
       leadAgency: L.id,
       dueAt: inSeconds(3600),
-      regime: { kind: 'explicit', dueDates: [inSeconds(5)] },
+      regime: { kind: 'explicit', dueDates: [soon(2)] },
       policy: { reminders: [{ duration: 'PT2S' }], escalations: [{ duration: 'PT1S' }, { duration: 'PT2S' }, { duration: 'PT3S' }] },
     });
 
-    await eventually(async () => (sink.received.filter((r) => r.mail.headers.get('x-directive-id') === id).length >= 7 ? true : undefined), 40_000);
-    // Anything sent twice would arrive within these seconds.
-    await new Promise((r) => setTimeout(r, 2500));
+    await eventually(async () => sink.received.filter((r) => r.mail.headers.get('x-directive-id') === id).map((r) => r.mail.subject), (sent) => sent.length >= 7, 40_000);
+    await deliveriesEnded(id);
 
     expect(subjects(vi, id)).toEqual([`[Chuyển cấp 1] Quá hạn Báo cáo lần 1: ${title}`, `[Nhắc hạn] Báo cáo lần 1: ${title}`]);
     expect(subjects(en, id)).toEqual([`[Escalation level 1] Overdue Báo cáo lần 1: ${title}`, `[Reminder] Báo cáo lần 1: ${title}`]);
@@ -124,22 +138,20 @@ describe('reminders and escalations by email', () => {
         title: `Báo cáo nhanh ${tag}`,
         leadAgency: L.id,
         dueAt: inSeconds(3600),
-        regime: { kind: 'explicit', dueDates: [inSeconds(4)] },
+        regime: { kind: 'explicit', dueDates: [soon(2)] },
         policy: { reminders: [{ duration: 'PT2S' }], escalations: [{ duration: 'PT1H' }, { duration: 'PT2H' }, { duration: 'PT3H' }] },
       });
-      const retrying = await eventually(async () => {
-        const [row] = await world.db
-          .select()
-          .from(notifications)
-          .where(and(eq(notifications.directiveId, id), eq(notifications.recipientUserId, officer.id)));
-        return row && row.status === 'retrying' && row.attempts >= 2 ? row : undefined;
-      }, 30_000);
-      expect(retrying.lastError).toMatch(/ECONNREFUSED|connect/i);
+      const [retrying] = await eventually(
+        () => world.db.select().from(notifications).where(and(eq(notifications.directiveId, id), eq(notifications.recipientUserId, officer.id))),
+        ([row]) => row?.status === 'retrying' && row.attempts >= 2,
+        40_000,
+      );
+      expect(retrying!.lastError).toMatch(/ECONNREFUSED|connect/i);
     } finally {
       await sink.start();
     }
-    await eventually(async () => (subjects(officer, id).length > 0 ? true : undefined), 40_000);
-    await new Promise((r) => setTimeout(r, 2000));
+    await eventually(async () => subjects(officer, id), (sent) => sent.length > 0, 40_000);
+    await deliveriesEnded(id);
     expect(subjects(officer, id)).toEqual([`[Nhắc hạn] Báo cáo lần 1: Báo cáo nhanh ${tag}`]);
     const [row] = await world.db.select().from(notifications).where(and(eq(notifications.directiveId, id), eq(notifications.recipientUserId, officer.id)));
     // Failed attempts gave their row back: retried, never in doubt.
@@ -183,7 +195,7 @@ describe('webhooks', () => {
       title: `Webhook ${tag}`,
       leadAgency: agency.id,
       dueAt: inSeconds(3600),
-      regime: { kind: 'explicit', dueDates: [inSeconds(4)] },
+      regime: { kind: 'explicit', dueDates: [soon(2)] },
       policy: { reminders: [{ duration: 'PT2S' }], escalations: [{ duration: 'PT1H' }, { duration: 'PT2H' }, { duration: 'PT3H' }] },
     });
     const hit = await eventually(async () => hits.find((h) => h.path === '/ok' && h.body.includes(id)), 30_000);
@@ -192,8 +204,8 @@ describe('webhooks', () => {
     expect(() => new Webhook(hook.secret).verify(hit.body.replace('Báo cáo', 'Bao cao'), hit.headers)).toThrow(WebhookVerificationError);
     const other = `whsec_${Buffer.from('another secret of 24 by').toString('base64')}`;
     expect(() => new Webhook(other).verify(hit.body, hit.headers)).toThrow(WebhookVerificationError);
-    // A second delivery would arrive within these seconds.
-    await new Promise((r) => setTimeout(r, 2500));
+    // Its delivery run has ended: a second delivery would have come from it.
+    await deliveriesEnded(id);
     expect(hits.filter((h) => h.body.includes(id))).toHaveLength(1);
 
     const again = { agencyId: agency.id, url: `${base}/ok` };
@@ -211,14 +223,14 @@ describe('webhooks', () => {
       title: `Webhook hỏng ${tag}`,
       leadAgency: agency.id,
       dueAt: inSeconds(3600),
-      regime: { kind: 'explicit', dueDates: [inSeconds(4)] },
+      regime: { kind: 'explicit', dueDates: [soon(2)] },
       policy: { reminders: [{ duration: 'PT2S' }], escalations: [{ duration: 'PT1H' }, { duration: 'PT2H' }, { duration: 'PT3H' }] },
     });
-    const disabled = await eventually(async () => {
-      const list = await json(await world.call('GET', '/v1/webhooks'));
-      const h = list.items.find((w: any) => w.id === hook.id);
-      return h && !h.active ? h : undefined;
-    }, 40_000);
+    const disabled = await eventually(
+      async () => (await json(await world.call('GET', '/v1/webhooks'))).items.find((w: any) => w.id === hook.id),
+      (h) => h && !h.active,
+      40_000,
+    );
     expect(disabled).toMatchObject({ consecutiveFailures: 3, lastError: `HTTP 500 from ${base}/fail` });
     expect(disabled.disabledAt).not.toBeNull();
     expect(hits.filter((h) => h.path === '/fail' && h.body.includes(id))).toHaveLength(3);
@@ -230,7 +242,7 @@ describe('webhooks', () => {
     expect(enabled).toMatchObject({ active: true, consecutiveFailures: 0, disabledAt: null, failingSince: null, url: `${base}/ok` });
     const delivered = await eventually(async () => hits.find((h) => h.path === '/ok' && h.body.includes(id)), 30_000);
     expect(new Webhook(hook.secret).verify(delivered.body, delivered.headers)).toMatchObject({ type: 'directive.reminder' });
-    await new Promise((r) => setTimeout(r, 2000));
+    await deliveriesEnded(id);
     expect(hits.filter((h) => h.path === '/ok' && h.body.includes(id))).toHaveLength(1);
     const rotated = await json(await world.call('POST', `/v1/webhooks/${hook.id}/secret`));
     expect(rotated.secret).toMatch(/^whsec_/);

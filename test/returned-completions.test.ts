@@ -18,7 +18,7 @@ describe('a returned completion', () => {
     const reviewer = await createUserWithId(world.db, { role: 'supervisor', agencyId: supervisor.id });
     const res = await world.call('POST', '/v1/directives', { body: { title: 'Hoàn thiện hồ sơ quy hoạch', leadAgency: lead.id, dueAt: new Date(Date.now() + 3_600_000).toISOString() } });
     const { id } = await json(res);
-    await eventually(async () => ((await world.db.select().from(directives).where(eq(directives.id, id))).length ? true : undefined));
+    await eventually(() => world.db.select().from(directives).where(eq(directives.id, id)), (rows) => rows.length > 0);
     const submit = () => world.call('POST', `/v1/directives/${id}/completion`, { token: officer.token, body: { summary: 'Đã hoàn thành' } });
     const review = (accept: boolean, note = '') => world.call('POST', `/v1/directives/${id}/completion/review`, { token: reviewer.token, body: { accept, note } });
     const projected = async (returned: boolean, returnCount: number) =>

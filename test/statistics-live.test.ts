@@ -53,7 +53,7 @@ const issue = async () => {
   return (await json(res)).id as string;
 };
 const eventCount = async (id: string, n: number) =>
-  eventually(async () => ((await world.db.select().from(directiveEvents).where(eq(directiveEvents.directiveId, id))).length >= n ? true : undefined));
+  eventually(() => world.db.select().from(directiveEvents).where(eq(directiveEvents.directiveId, id)).orderBy(asc(directiveEvents.seq)), (rows) => rows.length >= n);
 const day = (offset: number) => new Date(Date.now() + 7 * 3_600_000 + offset * 86_400_000).toISOString().slice(0, 10);
 const period = () => `${day(-1)}..${day(1)}`;
 
@@ -98,12 +98,12 @@ describe('versions written by running directives', () => {
   it('counts a directive open on time before its completion was accepted and completed on time after', async () => {
     const id = await issue();
     await act(tokens.lead, `/v1/directives/${id}/completion`, { summary: 'Đã xong' });
-    await eventCount(id, 2);
-    await new Promise((r) => setTimeout(r, 50));
-    const between = new Date().toISOString();
-    await new Promise((r) => setTimeout(r, 50));
     await act(tokens.supervisor, `/v1/directives/${id}/completion/review`, { accept: true });
-    await eventCount(id, 3);
+    const [, submitted, accepted] = await eventCount(id, 3);
+    // A moment strictly between the two events, as the workflow timed them.
+    const gap = accepted!.occurredAt.getTime() - submitted!.occurredAt.getTime();
+    expect(gap).toBeGreaterThan(1);
+    const between = new Date(submitted!.occurredAt.getTime() + Math.floor(gap / 2)).toISOString();
     const categoryOf = async (asOf?: string) => {
       const q = `/v1/statistics/directives?period=${period()}&groupBy=lead&key=${lead.id}${asOf ? `&asOf=${encodeURIComponent(asOf)}` : ''}`;
       const body = await json(await world.call('GET', q));

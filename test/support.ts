@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { inspect } from 'node:util';
 import { NativeConnection, Runtime, DefaultLogger } from '@temporalio/worker';
 import { Client, Connection } from '@temporalio/client';
 import { pino } from 'pino';
@@ -11,6 +12,7 @@ import { hashToken, newToken } from '../db/bootstrap.js';
 import { openDatabase, type DatabaseHandle } from '../db/client.js';
 import { eq } from 'drizzle-orm';
 import { agencies, users } from '../db/schema.js';
+import { LEAD_SECONDS } from './lead-time.js';
 import type { Role } from '../domain/lists.js';
 import { createServices, type Services } from '../services/index.js';
 import { createWorker } from '../worker/create-worker.js';
@@ -158,26 +160,46 @@ export async function createAgency(db: DatabaseHandle['db'], name: string, super
   return row;
 }
 
-/** Polls until `check` returns a value other than undefined (or stops throwing). */
-export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 20_000, intervalMs = 100): Promise<T> {
+/**
+ * Eventually, within `within` ms (20 s unless given), `holds` is true of what `probe` returns: polls `probe` and
+ * resolves with the first value that holds (without `holds`, any value but undefined). A probe that throws (an
+ * `expect` inside it) counts as "not yet". On timeout the failure shows the last value observed, or the last
+ * error, so it says what the test saw and not only that it waited.
+ */
+export async function eventually<T>(probe: () => Promise<T>, holds?: ((value: T) => unknown) | number, within?: number): Promise<Exclude<T, undefined>> {
+  const check = typeof holds === 'function' ? holds : (v: T) => v !== undefined;
+  const timeoutMs = (typeof holds === 'number' ? holds : within) ?? 20_000;
   const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  while (Date.now() < deadline) {
+  let last: { value: T } | { error: unknown } | undefined;
+  for (;;) {
+    let timer: NodeJS.Timeout | undefined;
     try {
-      const v = await check();
-      if (v !== undefined) return v;
-    } catch (err) {
-      lastError = err;
+      // A probe that hangs (a request no one answers) fails at the deadline too, instead of holding the test.
+      const hung = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('the probe did not answer before the deadline')), Math.max(1, deadline - Date.now()))));
+      const value = await Promise.race([probe(), hung]);
+      if (check(value)) return value as Exclude<T, undefined>;
+      last = { value };
+    } catch (error) {
+      last = { error };
+    } finally {
+      clearTimeout(timer);
     }
-    await new Promise((r) => setTimeout(r, intervalMs));
+    if (Date.now() >= deadline) break;
+    await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`condition not met in ${timeoutMs} ms${lastError ? `: ${String(lastError)}` : ''}`);
+  const seen = !last ? 'nothing' : 'error' in last ? `an error: ${String(last.error)}` : inspect(last.value, { depth: 4, maxArrayLength: 30, breakLength: 160 });
+  throw new Error(`not within ${(timeoutMs / 1000).toFixed(0)} s; last observed: ${seen.length > 3000 ? `${seen.slice(0, 3000)}…` : seen}`);
 }
 
 /** A response body as loose JSON, for assertions. */
 export const json = async (res: Response) => (await res.json()) as Record<string, any>;
 
 export const inSeconds = (s: number): string => new Date(Date.now() + s * 1000).toISOString();
+
+export { LEAD_SECONDS };
+
+/** The instant `LEAD_SECONDS + s` seconds from now: the earliest deadline a test sets. */
+export const soon = (s = 0): string => inSeconds(LEAD_SECONDS + s);
 
 export function expectProblem(res: Response, status: number): void {
   expect(res.status).toBe(status);

@@ -158,7 +158,7 @@ describe('the web app, without a browser', () => {
     const officer = await person('officer', mine.id, `scope.${mine.code.toLowerCase()}@so.test`);
     const res = await world.call('POST', '/v1/directives', { body: { title: 'Việc của cơ quan khác', leadAgency: theirs.id, dueAt: inSeconds(3600) } });
     const { id } = await res.json() as { id: string };
-    await eventually(async () => ((await world.call('GET', `/v1/directives/${id}`)).status === 200 ? true : undefined));
+    await eventually(async () => (await world.call('GET', `/v1/directives/${id}`)).status, (status) => status === 200);
     const b = new Browser(world);
     await b.signIn(officer.email, officer.password);
     const page = await b.get(`/directives/${id}`);
@@ -176,7 +176,7 @@ describe('the web app, without a browser', () => {
     await b.signIn(admin.email, admin.password);
     const res = await world.call('POST', '/v1/directives', { body: { title: 'Trang nhiệm vụ', leadAgency: lead.id, dueAt: inSeconds(3600), regime: { kind: 'explicit', dueDates: [inSeconds(1800)] } } });
     const { id } = await res.json() as { id: string };
-    await eventually(async () => ((await world.call('GET', `/v1/directives/${id}/events`)).status === 200 ? true : undefined));
+    await eventually(async () => (await world.call('GET', `/v1/directives/${id}/events`)).status, (status) => status === 200);
     for (const path of ['/', '/directives', `/directives/${id}`, '/conferences', '/conferences/new', '/inbox', '/admin/agencies', '/admin/users', '/admin/calendar', '/admin/webhooks']) {
       const page = await b.get(path);
       expect(page.status, path).toBe(200);

@@ -3,7 +3,7 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { notifications, webhooks } from '../db/schema.js';
 import { freePort } from '../scripts/temporal-server.js';
-import { createAgency, createUser, eventually, inSeconds, json, startWorld, type World } from './support.js';
+import { createAgency, createUser, eventually, inSeconds, json, soon, startWorld, type World } from './support.js';
 
 let world: World;
 let receiver: http.Server;
@@ -57,7 +57,7 @@ describe('webhook targets in a production configuration', () => {
         title: 'Rà soát hồ sơ',
         leadAgency: agency.id,
         dueAt: inSeconds(3600),
-        regime: { kind: 'explicit', dueDates: [inSeconds(4)] },
+        regime: { kind: 'explicit', dueDates: [soon(2)] },
         policy: { reminders: [{ duration: 'PT2S' }], escalations: [{ duration: 'PT1H' }, { duration: 'PT2H' }, { duration: 'PT3H' }] },
       },
     });

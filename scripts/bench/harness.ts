@@ -7,7 +7,7 @@
  * more than the noise the run measured.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import postgres from 'postgres';
 import { performance } from 'node:perf_hooks';
@@ -42,7 +42,14 @@ export type Bar = {
   note?: string;
 };
 
-export type Verdict = Bar & { ratio: number; noise: number; pass: boolean };
+export type Verdict = Bar & { ratio: number; noise: number; pass: boolean; load?: Load };
+
+/**
+ * What else the machine was doing while a benchmark ran: the load average at its end, and the share of every
+ * core's time that processes other than this one (and the Temporal server it started) used over it. A bar that
+ * fails under such load is reported with it, so that a busy machine is told apart from a slow product.
+ */
+export type Load = { loadAverage: number; cores: number; othersShare: number };
 
 /** mulberry32, a small deterministic generator: two runs of a benchmark seed the same province. */
 export function seededRandom(seed: number): () => number {
@@ -140,6 +147,73 @@ export function judge(bar: Bar, machineNoise: number): Verdict {
   return { ...bar, ratio, noise, pass };
 }
 
+/**
+ * Starts watching the machine, once a second; the returned function stops and says what load it saw. "Ours" is
+ * this process, its descendants (the Temporal server a benchmark starts) and PostgreSQL, which every benchmark
+ * uses; everything else busy on the machine is "others".
+ */
+export function loadProbe(): () => Load {
+  let others = 0;
+  let total = 0;
+  let last = { machine: machineCpu(), ours: ourCpu() };
+  const tick = () => {
+    const now = { machine: machineCpu(), ours: ourCpu() };
+    const busy = now.machine.busy - last.machine.busy;
+    // Only processes alive at both ticks are compared, so one that starts or ends in between counts as nobody's.
+    let mine = 0;
+    for (const [pid, cpu] of now.ours) mine += Math.max(0, cpu - (last.ours.get(pid) ?? cpu));
+    others += Math.max(0, busy - mine);
+    total += now.machine.total - last.machine.total;
+    last = now;
+  };
+  const timer = setInterval(tick, 1000);
+  timer.unref();
+  return () => {
+    clearInterval(timer);
+    tick();
+    return { loadAverage: os.loadavg()[0]!, cores: os.cpus().length, othersShare: total > 0 ? others / total : 0 };
+  };
+}
+
+/** CPU seconds so far of each process that is this one, a descendant of it, or PostgreSQL's, by pid. */
+function ourCpu(): Map<number, number> {
+  const parents = new Map<number, number>();
+  const cpu = new Map<number, number>();
+  const postgresPids = new Set<number>();
+  let entries: string[] = [];
+  try {
+    entries = readdirSync('/proc').filter((e) => /^\d+$/.test(e));
+  } catch {
+    return cpu;
+  }
+  for (const e of entries) {
+    try {
+      const raw = readFileSync(`/proc/${e}/stat`, 'utf8');
+      const comm = raw.slice(raw.indexOf('(') + 1, raw.lastIndexOf(')'));
+      const fields = raw.slice(raw.lastIndexOf(') ') + 2).split(' ');
+      const pid = Number(e);
+      parents.set(pid, Number(fields[1]));
+      cpu.set(pid, (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS);
+      if (comm === 'postgres') postgresPids.add(pid);
+    } catch {
+      // Gone between the listing and the read.
+    }
+  }
+  const ours = new Map<number, number>();
+  for (const [pid, seconds] of cpu) {
+    let p: number | undefined = pid;
+    for (let hops = 0; p && hops < 64; hops++, p = parents.get(p)) {
+      if (p === process.pid || postgresPids.has(pid)) {
+        ours.set(pid, seconds);
+        break;
+      }
+    }
+  }
+  return ours;
+}
+
+export const formatLoad = (l: Load) => `load ${l.loadAverage.toFixed(2)} on ${l.cores} cores; other processes ${(l.othersShare * 100).toFixed(0)}% of the CPU`;
+
 const fmt = (n: number) => (Math.abs(n) >= 100 ? n.toFixed(0) : Math.abs(n) >= 10 ? n.toFixed(1) : n.toFixed(2));
 
 export function formatVerdict(v: Verdict): string {
@@ -154,6 +228,7 @@ export function formatVerdict(v: Verdict): string {
     `ratio ${v.ratio.toFixed(2)} (bar ${rel} ${v.bound.toFixed(2)})`.padEnd(24),
     `rounds ${min.toFixed(2)}–${max.toFixed(2)} ×${v.rounds.length}`.padEnd(20),
     `noise ±${(v.noise * 100).toFixed(0)}%`,
+    v.load ? `(${formatLoad(v.load)})` : '',
     v.note ? `  ${v.note}` : '',
   ].join('  ');
 }

@@ -3,7 +3,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { agencies, directives, escalations, users } from '../../db/schema.js';
 import { EXAMPLE_CONCLUSION } from '../../scripts/demo/example.js';
-import { eventually, inSeconds } from '../support.js';
+import { eventually, inSeconds, soon } from '../support.js';
 import { agencyId, issueDirective, expectAccessible, newPage, person, signIn, startSite, textOf, visible, type Site } from './support.js';
 
 /**
@@ -48,7 +48,7 @@ describe('with JavaScript disabled', () => {
     await page.getByRole('button', { name: 'Giao tất cả nhiệm vụ' }).click();
     await page.waitForURL(/\/conferences\/[0-9a-f-]{36}$/);
     const id = page.url().split('/').at(-1)!;
-    await eventually(async () => ((await site.world.db.select().from(directives).where(eq(directives.conferenceId, id))).length === 6 ? true : undefined));
+    await eventually(() => site.world.db.select().from(directives).where(eq(directives.conferenceId, id)), (rows) => rows.length === 6);
     await close();
   }, 120_000);
 
@@ -105,13 +105,10 @@ describe('with JavaScript disabled', () => {
       title: 'Theo dõi vụ việc đông người',
       leadAgency: lead,
       dueAt: inSeconds(3600),
-      regime: { kind: 'explicit', dueDates: [inSeconds(2)] },
+      regime: { kind: 'explicit', dueDates: [soon()] },
       policy: { reminders: [], escalations: [{ duration: 'PT1S' }, { duration: 'PT2S' }, { duration: 'PT1H' }] },
     });
-    await eventually(async () => {
-      const rungs = await site.world.db.select().from(escalations).where(eq(escalations.directiveId, id));
-      return rungs.some((r) => r.level === 2) ? true : undefined;
-    }, 30_000);
+    await eventually(() => site.world.db.select().from(escalations).where(eq(escalations.directiveId, id)), (rungs) => rungs.some((r) => r.level === 2), 30_000);
     await tour(supervisor.email, ['/', '/inbox', `/directives/${id}`]);
     const { page, close } = await noScript(supervisor.email);
     await page.goto(`${site.base}/inbox`);

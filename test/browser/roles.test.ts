@@ -3,7 +3,7 @@ import { and, eq } from 'drizzle-orm';
 import { directives } from '../../db/schema.js';
 import { EXAMPLE_CONCLUSION } from '../../scripts/demo/example.js';
 import { pdf } from '../files.js';
-import { eventually, inSeconds } from '../support.js';
+import { eventually, inSeconds, soon } from '../support.js';
 import { agencyId, issueDirective, expectAccessible, newPage, pageWeight, person, signIn, startSite, textOf, visible, type Site } from './support.js';
 
 /**
@@ -127,7 +127,7 @@ describe('in a real browser', () => {
       title,
       leadAgency: lead,
       dueAt: inSeconds(3600),
-      regime: { kind: 'explicit', dueDates: [inSeconds(3)] },
+      regime: { kind: 'explicit', dueDates: [soon()] },
       policy: { reminders: [], escalations: [{ duration: 'PT1S' }, { duration: 'PT2S' }, { duration: 'PT1H' }] },
     });
     await visible(page.getByRole('link', { name: title }), 30_000);
@@ -156,8 +156,8 @@ describe('in a real browser', () => {
     const leader = await person(site, 'leader', 'Phó Chủ tịch UBND tỉnh', 'pct@noichinh.test');
     const officer = await person(site, 'officer', 'Cán bộ Tân Châu', 'tanchau@noichinh.test', lead);
     const title = 'Giải quyết dứt điểm đơn thư tồn đọng';
-    const id = await issueDirective(site, { title, leadAgency: lead, dueAt: inSeconds(2) });
-    await eventually(async () => ((await site.world.db.select().from(directives).where(eq(directives.id, id)))[0]?.timeliness === 'open_overdue' ? true : undefined));
+    const id = await issueDirective(site, { title, leadAgency: lead, dueAt: soon() });
+    await eventually(() => site.world.db.select().from(directives).where(eq(directives.id, id)), ([row]) => row?.timeliness === 'open_overdue', 30_000);
 
     const asking = await newPage(site);
     await signIn(asking.page, site.base, leader.email);

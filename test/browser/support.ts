@@ -135,6 +135,6 @@ export async function issueDirective(site: Site, body: Record<string, unknown>):
   const res = await site.world.call('POST', '/v1/directives', { body });
   expect(res.status).toBe(201);
   const { id } = (await res.json()) as { id: string };
-  await eventually(async () => ((await site.world.call('GET', `/v1/directives/${id}/events`)).status === 200 ? true : undefined));
+  await eventually(async () => (await site.world.call('GET', `/v1/directives/${id}/events`)).status, (status) => status === 200);
   return id;
 }
