@@ -111,10 +111,14 @@ export function calendarService({ db, temporal, config, logger }: ServiceDeps) {
       await startReplan(change);
     },
 
-    /** The latest calendar changes and how far their re-plan got: started, finished, directives asked and moved. */
-    async changes(principal: Principal, limit = 20): Promise<CalendarChangeView[]> {
+    /**
+     * The latest calendar changes (of one year's days, when given) and how far their re-plan got: started,
+     * finished, directives asked and moved.
+     */
+    async changes(principal: Principal, limit = 20, year?: number): Promise<CalendarChangeView[]> {
       requirePermission(principal, 'administer');
-      const rows = await db.select().from(calendarChanges).orderBy(desc(calendarChanges.createdAt)).limit(limit);
+      const ofYear = year === undefined ? undefined : sql`exists (select 1 from jsonb_array_elements_text(${calendarChanges.dates}) d where d like ${`${year}-%`})`;
+      const rows = await db.select().from(calendarChanges).where(ofYear).orderBy(desc(calendarChanges.createdAt)).limit(limit);
       return rows.map((r) => ({
         id: r.id,
         dates: r.dates,

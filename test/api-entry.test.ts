@@ -5,22 +5,27 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { freePort } from '../scripts/temporal-server.js';
-import { eventually } from './support.js';
+import { eventually, freshDatabase } from './support.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 let exporter: http.Server;
 let exporterAddress: string;
 let child: ChildProcess | undefined;
+let database: Awaited<ReturnType<typeof freshDatabase>> | undefined;
 
 beforeAll(async () => {
   // Stands in for a worker's Temporal runtime exporter on the same host.
   exporter = http.createServer((_req, res) => res.end('# TYPE temporal_worker_task_slots_available gauge\ntemporal_worker_task_slots_available 42\n'));
   await new Promise<void>((resolve) => exporter.listen(0, '127.0.0.1', resolve));
   exporterAddress = `127.0.0.1:${(exporter.address() as { port: number }).port}`;
+  // A database of its own: the API starts any calendar change or reorganisation it finds unstarted, and other files'
+  // are only unstarted for the moment between their commit and their own start.
+  database = await freshDatabase();
 });
 afterAll(async () => {
   if (child?.exitCode === null) child.kill('SIGKILL');
   await new Promise<void>((resolve) => exporter.close(() => resolve()));
+  await database?.drop();
 });
 
 describe('the standalone API entry (npm run api)', () => {
@@ -31,7 +36,7 @@ describe('the standalone API entry (npm run api)', () => {
       cwd: root,
       env: {
         ...process.env,
-        DATABASE_URL: inject('databaseUrl'),
+        DATABASE_URL: database!.url,
         TEMPORAL_ADDRESS: inject('temporalAddress'),
         PORT: String(port),
         ADMIN_TOKEN: token,

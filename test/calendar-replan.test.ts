@@ -10,7 +10,7 @@ import type { CalendarReplanResult, calendarReplanWorkflow } from '../workflows/
 import { pendingTimers, stampOf } from '../workflows/lifecycle.js';
 import { stateQuery } from '../workflows/messages.js';
 import { createOrg, eventsOf, issueMany, startDirective, waitForEvents, type Org } from './lifecycle-support.js';
-import { eventually, json, startWorld, webSession, type World } from './support.js';
+import { eventually, json, LEAD_SECONDS, startWorld, webSession, type World } from './support.js';
 
 /**
  * A calendar change re-plans the open directives planned across it, on the real Temporal server and
@@ -25,9 +25,14 @@ beforeAll(async () => {
 });
 afterAll(async () => world?.close());
 
-/** The change the last override route recorded, once its re-plan run has finished. */
-async function lastChangeFinished(): Promise<{ id: string; result: CalendarReplanResult }> {
-  const [change] = await world.db.select().from(calendarChanges).orderBy(desc(calendarChanges.createdAt)).limit(1);
+/** The change the last override route recorded for `date`, once its re-plan run has finished (other files change other days meanwhile). */
+async function lastChangeFinished(date: string): Promise<{ id: string; result: CalendarReplanResult }> {
+  const [change] = await world.db
+    .select()
+    .from(calendarChanges)
+    .where(sql`${calendarChanges.dates} @> ${JSON.stringify([date])}::jsonb`)
+    .orderBy(desc(calendarChanges.createdAt))
+    .limit(1);
   const handle = world.client.workflow.getHandle<typeof calendarReplanWorkflow>(calendarReplanWorkflowId(change!.id));
   return { id: change!.id, result: await handle.result() };
 }
@@ -35,7 +40,7 @@ async function lastChangeFinished(): Promise<{ id: string; result: CalendarRepla
 async function override(date: string, kind: 'day_off' | 'working_day' | null) {
   const res = kind ? await world.call('PUT', `/v1/calendar/overrides/${date}`, { body: { kind } }) : await world.call('DELETE', `/v1/calendar/overrides/${date}`);
   expect(res.status).toBe(kind ? 200 : 204);
-  return lastChangeFinished();
+  return lastChangeFinished(date);
 }
 
 const calendarMoves = async (id: string) =>
@@ -63,10 +68,10 @@ describe('re-planning running directives when the calendar changes', () => {
       regime: { kind: 'quarterly' },
       policy: DEFAULT_POLICY,
     });
-    // A reminder due two seconds from now, one second before the deadline: the first is sent before the change.
+    // A reminder due LEAD_SECONDS from now, one second before the deadline: the first is sent before the change.
     const dueMs = vnEndOfDay('2030-04-10').getTime();
     const soon: DeadlinePolicy = {
-      reminders: [{ duration: `PT${Math.round((dueMs - Date.now()) / 1000) - 2}S` }, { duration: 'PT1S' }],
+      reminders: [{ duration: `PT${Math.round((dueMs - Date.now()) / 1000) - LEAD_SECONDS}S` }, { duration: 'PT1S' }],
       escalations: [{ duration: 'PT1S' }, { duration: 'PT2S' }, { duration: 'PT3S' }],
     };
     const reminded = await startDirective(world, org, { dueAt: vnEndOfDay('2030-04-10').toISOString(), dueDate: '2030-04-10', policy: soon });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXAMPLE_CONCLUSION } from '../scripts/demo/example.js';
-import { createAgency, createUser, expectProblem, json, startWorld, type World } from './support.js';
+import { createAgency, createUser, expectProblem, freshDatabase, json, startWorld, type World } from './support.js';
 
 // The example conference the demo ships (../shared/examples), so the suite runs anywhere.
 const text = EXAMPLE_CONCLUSION.read();
@@ -10,13 +10,21 @@ let leader: string;
 let officer: string;
 let lead: { id: string; code: string };
 
+let drop: (() => Promise<void>) | undefined;
+
+// A database of its own: what the importer matches is the whole directory, which the other files of the run add to.
 beforeAll(async () => {
-  world = await startWorld();
+  const database = await freshDatabase();
+  drop = () => database.drop();
+  world = await startWorld({ database });
   lead = await createAgency(world.db, 'To cong tac');
   leader = await createUser(world.db, { role: 'leader' });
   officer = await createUser(world.db, { role: 'officer', agencyId: lead.id });
 });
-afterAll(async () => world?.close());
+afterAll(async () => {
+  await world?.close();
+  await drop?.();
+});
 
 const importText = (body: unknown, token: string | null = leader) => world.call('POST', '/v1/conferences/import', { token, body });
 

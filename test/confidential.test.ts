@@ -67,7 +67,7 @@ describe('a confidential directive', () => {
     expect(listed).toContain(confidentialRef(id));
     expect(listed).not.toContain(title);
     // The supervisor's inbox shows the rung by reference.
-    const inbox = JSON.stringify(await json(await world.call('GET', '/v1/escalations?state=all', { token: supervisorUser.token })));
+    const inbox = JSON.stringify(await json(await world.call('GET', '/v1/escalations?status=all', { token: supervisorUser.token })));
     expect(inbox).toContain(confidentialRef(id));
     expect(inbox).not.toContain(title);
     const [row] = await world.db.select().from(directives).where(eq(directives.id, id));

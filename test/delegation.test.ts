@@ -1,4 +1,4 @@
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { agencies, directiveEvents, directives } from '../db/schema.js';
 import type { Escalation } from '../domain/directive.js';
@@ -62,7 +62,7 @@ describe('delegating a directive to sub-units', () => {
 
     // The overdue sub-task: rung 1 to the lead agency (inside it), rung 2 to the lead agency's supervisor (the parent's ladder).
     const rungRows = await eventually(
-      () => world.db.select().from(directiveEvents).where(and(eq(directiveEvents.directiveId, overdue.id), eq(directiveEvents.type, 'escalated'))),
+      () => world.db.select().from(directiveEvents).where(and(eq(directiveEvents.directiveId, overdue.id), eq(directiveEvents.type, 'escalated'))).orderBy(asc(directiveEvents.seq)),
       (rows) => rows.length >= 2,
       30_000,
     );

@@ -3,21 +3,27 @@ import { EXAMPLE_CONCLUSION } from '../scripts/demo/example.js';
 import { startHttpServer, type HttpServer } from '../api/serve.js';
 import { createClient } from '../api/client.js';
 import { ensureDemoDirectory, runDemo } from '../scripts/demo/run-demo.js';
-import { startWorld, type World } from './support.js';
+import { freshDatabase, startWorld, type World } from './support.js';
 
 // The example conference the demo ships (../shared/examples), so the suite runs anywhere.
 const text = EXAMPLE_CONCLUSION.read();
 
 let world: World;
 let server: HttpServer;
+let drop: (() => Promise<void>) | undefined;
 
+// A database of its own: the demo counts the directory's people and reads the province's newest rungs, which the
+// other files of the run would add to.
 beforeAll(async () => {
-  world = await startWorld();
+  const database = await freshDatabase();
+  drop = () => database.drop();
+  world = await startWorld({ database });
   server = await startHttpServer(world.app, '127.0.0.1', 0);
 });
 afterAll(async () => {
   await server?.close();
   await world?.close();
+  await drop?.();
 });
 
 describe('npm run demo', () => {

@@ -196,7 +196,7 @@ describe('explanation requests', () => {
     const dashboard = await (await page.get(`/statistics?period=${day(-1)}..${day(1)}&groupBy=lead`)).text();
     expect(dashboard).toContain('Giải trình đúng hạn');
     expect(dashboard).toMatch(new RegExp(`So Giao thong Van tai</th>\\s*<td>2</td>\\s*<td>1</td>\\s*<td>1</td>\\s*<td>0</td>`));
-  });
+  }, 120_000);
 
   it('is asked of a coordinating agency only by a supervisor of that agency, and closes unanswered with its directive', async () => {
     const above = await createAgency(world.db, 'Ban Noi chinh');

@@ -8,22 +8,28 @@ import { createMailer } from '../activities/notify/mailer.js';
 import { hashToken } from '../db/bootstrap.js';
 import { notifications, users } from '../db/schema.js';
 import { MailSink } from './mail-sink.js';
-import { createAgency, eventually, inSeconds, json, soon, startWorld, type World } from './support.js';
+import { createAgency, eventually, freshDatabase, inSeconds, json, soon, startWorld, type World } from './support.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const sink = new MailSink();
 let world: World;
 let child: ChildProcess | undefined;
 
+let database: Awaited<ReturnType<typeof freshDatabase>> | undefined;
+
 beforeAll(async () => {
   await sink.start();
-  world = await startWorld({ notify: { mailer: createMailer(sink.url) } });
+  // A database of its own: the worker process below migrates it at start, which reloads the calendar of record that
+  // other files of the run are changing.
+  database = await freshDatabase();
+  world = await startWorld({ database, notify: { mailer: createMailer(sink.url) } });
   // Only the separate worker process below serves the task queue until it is killed.
   await world.stopWorker();
 });
 afterAll(async () => {
   if (child?.pid && child.exitCode === null && child.signalCode === null) process.kill(-child.pid, 'SIGKILL');
   await world?.close();
+  await database?.drop();
   await sink.stop();
 });
 
@@ -34,7 +40,7 @@ describe('a worker killed while it delivers', () => {
       cwd: root,
       env: {
         ...process.env,
-        DATABASE_URL: inject('databaseUrl'),
+        DATABASE_URL: database!.url,
         TEMPORAL_ADDRESS: inject('temporalAddress'),
         TEMPORAL_TASK_QUEUE: world.taskQueue,
         SMTP_URL: sink.url,

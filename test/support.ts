@@ -210,7 +210,7 @@ export function expectProblem(res: Response, status: number): void {
  * A database of its own for a test file whose admin must see only what the file itself made (the run's shared
  * database holds every other file's directives too, some of them on task queues no worker serves any more).
  */
-export async function freshDatabase(): Promise<DatabaseHandle & { drop(): Promise<void> }> {
+export async function freshDatabase(): Promise<DatabaseHandle & { url: string; drop(): Promise<void> }> {
   const config = loadConfig();
   const name = `dt_own_${Date.now()}_${process.pid}_${Math.floor(Math.random() * 1e6)}`;
   const admin = postgres(config.testDatabaseAdminUrl, { max: 1, onnotice: () => {} });
@@ -220,6 +220,8 @@ export async function freshDatabase(): Promise<DatabaseHandle & { drop(): Promis
   const database = await openDatabase({ databaseUrl: url.toString(), maxConnections: 5 });
   await database.migrate();
   return Object.assign(database, {
+    /** For a process of its own (a spawned API or worker). */
+    url: url.toString(),
     async drop() {
       await database.close();
       await admin.unsafe(`drop database if exists ${name} with (force)`);

@@ -441,7 +441,7 @@ export function adminPages({ services, config }: WebDeps) {
     const { t } = ctx;
     const year = Math.min(2100, Math.max(2000, Number(c.req.query('year')) || new Date().getUTCFullYear()));
     const cal = await services.calendar.year(personOf(c), year);
-    const changes = await services.calendar.changes(personOf(c), 10);
+    const changes = await services.calendar.changes(personOf(c), 10, year);
     return c.html(
       page(
         ctx,
