@@ -8,7 +8,7 @@ import { sendReplan, sendTransfer, startDelivery, startDirectiveWorkflow } from 
 import { DirectiveStatusKey, LeadAgencyKey, TimelinessKey } from '../workflows/search-attributes.js';
 import { initialState } from '../workflows/state.js';
 import { workflowIdFor, type DirectiveInput } from '../workflows/types.js';
-import { createAgency, eventually, startWorld, type World } from './support.js';
+import { createAgency, eventually, soon, startWorld, type World } from './support.js';
 
 let world: World;
 let lead: { id: string };
@@ -83,13 +83,10 @@ describe('the directive workflow', () => {
   });
 
   it('turns a directive overdue when its deadline passes unanswered, in the history, projection and search attributes', async () => {
-    const i = input({ dueAt: new Date(Date.now() + 2_000).toISOString() });
+    const i = input({ dueAt: soon() });
     const handle = await start(i);
 
-    const events = await eventually(async () => {
-      const e = await eventsOf(i.directiveId);
-      return e.length >= 2 ? e : undefined;
-    });
+    const events = await eventually(() => eventsOf(i.directiveId), (e) => e.length >= 2, 30_000);
     expect(events.map((e) => [e.seq, e.type])).toEqual([
       [1, 'issued'],
       [2, 'overdue'],
