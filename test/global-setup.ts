@@ -20,6 +20,7 @@ declare module 'vitest' {
 
 /** One Temporal dev server (temporary SQLite) and one fresh PostgreSQL database for the whole run. */
 export default async function setup(project: TestProject) {
+  process.stdout.write(`${project.name} tests on Node ${process.version} (${process.execPath})\n`);
   const config = loadConfig();
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'directive-tracker-test-'));
 
