@@ -15,6 +15,11 @@ export default tseslint.config(
     },
   },
   {
+    // The few scripts pages load from /assets run in the browser.
+    files: ['web/assets/**/*.js'],
+    languageOptions: { sourceType: 'script', globals: { window: 'readonly', document: 'readonly', history: 'readonly' } },
+  },
+  {
     files: ['**/*.cjs'],
     languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly' } },
   },

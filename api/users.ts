@@ -4,6 +4,7 @@ import { PASSWORD_MAX, PASSWORD_MIN } from '../services/accounts.js';
 import { requirePermission } from './auth.js';
 import type { AppDeps } from './context.js';
 import { bearerSecurity, createdHeaders, createResponses, IdempotencyHeaders, IdParam, newApp, problems } from './openapi.js';
+import { linksFrom } from '../domain/links.js';
 
 const User = z
   .object({
@@ -120,20 +121,21 @@ export function usersApp({ services, config }: AppDeps) {
         method: 'post',
         path: '/{id}/invitation',
         tags: ['users'],
-        summary: 'A one-time link for the person to set their password, valid for a week (admin); shown once',
+        summary:
+          'A one-time invitation for the person to set their password, valid for a week (admin); shown once. Its code is in the link after `#` (never sent to a server) and on its own, for the person to paste into the invitation page',
         security: bearerSecurity,
         request: { params: IdParam },
         responses: {
           201: {
             description: 'The link',
-            content: { 'application/json': { schema: z.object({ url: z.string(), expiresAt: z.string() }).openapi('Invitation') } },
+            content: { 'application/json': { schema: z.object({ url: z.string(), code: z.string(), expiresAt: z.string() }).openapi('Invitation') } },
           },
           ...problems,
         },
       }),
       async (c) => {
         const { token, expiresAt } = await services.accounts.invite(c.get('principal'), c.req.valid('param').id);
-        return c.json({ url: `${publicUrl}/invitations/${token}`, expiresAt: expiresAt.toISOString() }, 201);
+        return c.json({ url: linksFrom(publicUrl).invitation(token), code: token, expiresAt: expiresAt.toISOString() }, 201);
       },
     )
     .openapi(

@@ -128,7 +128,10 @@ export const invitations = pgTable(
     createdBy: uuid('created_by'),
     createdAt: createdAt(),
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    /** Set when the invitation was used, replaced, voided by too many wrong submissions, or closed with its user. */
     usedAt: timestamp('used_at', { withTimezone: true }),
+    /** Wrong submissions so far (services/accounts.ts INVITATION_FAILURES). */
+    failedAttempts: integer('failed_attempts').notNull().default(0),
   },
   (t) => [index('invitations_user_idx').on(t.userId)],
 );

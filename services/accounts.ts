@@ -16,6 +16,8 @@ export const PASSWORD_MAX = 200;
 /** How long a session lasts from sign-in; signing in again starts a new one. */
 export const SESSION_HOURS = 12;
 export const INVITATION_DAYS = 7;
+/** Wrong submissions an invitation survives (two entries that differ, a password too short); the next voids it. */
+export const INVITATION_FAILURES = 5;
 /** Failed sign-ins tolerated in one window before the account (or the address) waits. */
 export const THROTTLE = { accountFailures: 10, addressFailures: 50, windowMinutes: 15, lockMinutes: 15 } as const;
 
@@ -192,15 +194,29 @@ export function accountService({ db }: ServiceDeps) {
       return row;
     },
 
-    /** Sets the password an invitation is for, once, and signs the person in. */
-    async acceptInvitation(token: string, password: string): Promise<Session> {
-      const problem = passwordProblem(password);
-      if (problem) throw new ServiceFailure(FailureType.Invalid, problem, 'weak-password', [{ location: 'body', pointer: '/password', message: problem }]);
-      const [used] = await db
-        .update(invitations)
-        .set({ usedAt: new Date() })
-        .where(and(eq(invitations.tokenHash, digest(token)), isNull(invitations.usedAt), gt(invitations.expiresAt, new Date())))
-        .returning({ userId: invitations.userId });
+    /**
+     * Sets the password an invitation is for, once, and signs the person in. The code travels in the form's
+     * body, never in a URL. A wrong submission (two entries that differ, a password too short) counts against the
+     * invitation, which dies at the INVITATION_FAILURES-th, so a code seen once cannot be tried at leisure.
+     */
+    async acceptInvitation(token: string, password: string, repeat: string = password): Promise<Session> {
+      const open = and(eq(invitations.tokenHash, digest(token)), isNull(invitations.usedAt), gt(invitations.expiresAt, new Date()));
+      const problem = password !== repeat ? 'The two entries differ.' : passwordProblem(password);
+      if (problem) {
+        const [counted] = await db
+          .update(invitations)
+          .set({
+            failedAttempts: sql`${invitations.failedAttempts} + 1`,
+            usedAt: sql`case when ${invitations.failedAttempts} + 1 >= ${INVITATION_FAILURES} then now() else null end`,
+          })
+          .where(open)
+          .returning({ usedAt: invitations.usedAt });
+        if (!counted) throw new ServiceFailure(FailureType.NotFound, 'This invitation was used already or has expired; ask an admin for a new one.');
+        if (counted.usedAt) throw new ServiceFailure(FailureType.NotFound, 'Too many wrong attempts: this invitation no longer works; ask an admin for a new one.', 'invitation-voided');
+        const code = password !== repeat ? 'password-mismatch' : 'weak-password';
+        throw new ServiceFailure(FailureType.Invalid, problem, code, [{ location: 'body', pointer: password !== repeat ? '/repeat' : '/password', message: problem }]);
+      }
+      const [used] = await db.update(invitations).set({ usedAt: new Date() }).where(open).returning({ userId: invitations.userId });
       if (!used) throw new ServiceFailure(FailureType.NotFound, 'This invitation was used already or has expired; ask an admin for a new one.');
       await setPasswordHash(used.userId, password);
       // A link doubles as a password reset: whoever held the old password is signed out.

@@ -32,11 +32,28 @@ function socketAddress(c: Context): string | undefined {
  * also when a middleware refused it before that route ran; a path no route has is named by the catch-all.
  */
 export function actionOf(c: Context): string {
-  const route = matchedRoutes(c).filter((r) => r.method === c.req.method).at(-1);
-  return `${c.req.method} ${route?.path ?? routePath(c)}`;
+  return `${c.req.method} ${routeOf(c)}`;
+}
+
+const routeOf = (c: Context): string => matchedRoutes(c).filter((r) => r.method === c.req.method).at(-1)?.path ?? routePath(c);
+
+/** A route parameter that may carry a secret: its value never reaches the audit log. */
+const SECRET_PARAM = /token|code|secret|password|key/i;
+
+/**
+ * The path a write is audited under: its route's pattern with the resource ids it named, never the raw path, which
+ * is the client's to write and once carried an invitation's code. A parameter that could hold a secret is
+ * redacted; a path no route has keeps the catch-all's pattern only.
+ */
+export function auditPath(c: Context): string {
+  const values = c.req.path.split('/');
+  return routeOf(c)
+    .split('/')
+    .map((segment, i) => (!segment.startsWith(':') ? segment : SECRET_PARAM.test(segment) ? '[redacted]' : (values[i] ?? '').slice(0, 100)))
+    .join('/');
 }
 
 /** The audit entry of a write a door has answered: what it was, its outcome and where it came from. */
 export function writeOf(c: Context, door: AuditEntry['door'], principal: Principal | null, trustedProxies: number, requestId: string | null = null): AuditEntry {
-  return { principal, action: actionOf(c), path: c.req.path, status: c.res.status, address: clientAddress(c, trustedProxies), door, requestId };
+  return { principal, action: actionOf(c), path: auditPath(c), status: c.res.status, address: clientAddress(c, trustedProxies), door, requestId };
 }

@@ -11,6 +11,7 @@ const ASSETS: Record<string, { file: string; type: string }> = {
   'htmx.min.js': { file: require.resolve('htmx.org/dist/htmx.min.js'), type: 'text/javascript; charset=utf-8' },
   'sse.min.js': { file: require.resolve('htmx-ext-sse/dist/sse.min.js'), type: 'text/javascript; charset=utf-8' },
   'app.css': { file: fileURLToPath(new URL('./assets/app.css', import.meta.url)), type: 'text/css; charset=utf-8' },
+  'invitation.js': { file: fileURLToPath(new URL('./assets/invitation.js', import.meta.url)), type: 'text/javascript; charset=utf-8' },
 };
 
 export function assetsApp(): Hono {

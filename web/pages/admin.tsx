@@ -10,6 +10,7 @@ import type { Dictionary } from '../i18n.js';
 import { Csrf, Layout, Notice, type PageContext } from '../layout.js';
 import { attempt, formFields, pageContext, personOf, seeOther, setFlash, takeFlash, type Flash } from '../page.js';
 import { reasonIn } from '../reasons.js';
+import { linksFrom } from '../../domain/links.js';
 
 const SubNav: FC<{ t: Dictionary; current: string }> = ({ t, current }) => (
   <nav aria-label={t.admin.title}>
@@ -319,7 +320,7 @@ export function adminPages({ services, config }: WebDeps) {
           <Flashes flash={flashOf(c)} />
           {invitation ? (
             <Notice kind="ok">
-              {t.admin.inviteLink} <code>{`${config.http.publicUrl}/invitations/${invitation}`}</code>
+              {t.admin.inviteLink} <code>{linksFrom(config.http.publicUrl).invitation(invitation)}</code> {t.admin.inviteCode} <code>{invitation}</code>
             </Notice>
           ) : null}
           <div class="overflow-auto">

@@ -4,7 +4,6 @@ import { includes, LANGUAGES } from '../../domain/lists.js';
 import type { WebDeps, WebEnv } from '../context.js';
 import { Csrf, Layout, Notice, type PageContext } from '../layout.js';
 import { attempt, clientAddress, formFields, pageContext, safeNext, seeOther } from '../page.js';
-import { reasonIn } from '../reasons.js';
 import { clearSessionCookie, setLanguageCookie, setSessionCookie } from '../security.js';
 
 const SignInForm: FC<{ ctx: PageContext; next: string; email?: string; error?: string; notice?: string; sso: boolean }> = ({ ctx, next, email, error, notice, sso }) => {
@@ -41,16 +40,25 @@ const SignInForm: FC<{ ctx: PageContext; next: string; email?: string; error?: s
   );
 };
 
-const InvitationForm: FC<{ ctx: PageContext; token: string; name: string; error?: string }> = ({ ctx, token, name, error }) => {
+/**
+ * Setting a password from an invitation. The code is a field of the form's body: the link an admin hands out
+ * carries it after `#`, which browsers never send, and /assets/invitation.js copies it into the field (without
+ * scripts, the person pastes the code they were given beside the link).
+ */
+const InvitationForm: FC<{ ctx: PageContext; code?: string; error?: string }> = ({ ctx, code, error }) => {
   const { t } = ctx;
   return (
     <Layout ctx={ctx} title={t.invitation.title}>
       <article>
         <h1>{t.invitation.title}</h1>
-        <p>{t.invitation.lead(name)}</p>
+        <p>{t.invitation.lead}</p>
         {error ? <Notice kind="error">{error}</Notice> : null}
-        <form method="post" action={`/invitations/${token}`} hx-boost="false">
+        <form method="post" action="/invitations" hx-boost="false">
           <Csrf ctx={ctx} />
+          <label>
+            {t.invitation.code}
+            <input type="text" name="code" id="invitation-code" autocomplete="one-time-code" spellcheck={false} required maxlength={100} value={code ?? ''} />
+          </label>
           <label>
             {t.invitation.password}
             <input type="password" name="password" autocomplete="new-password" minlength={10} required />
@@ -61,6 +69,7 @@ const InvitationForm: FC<{ ctx: PageContext; token: string; name: string; error?
           </label>
           <button type="submit">{t.invitation.submit}</button>
         </form>
+        <script src="/assets/invitation.js" defer></script>
       </article>
     </Layout>
   );
@@ -99,31 +108,20 @@ export function signInPages({ services, oidc, config }: WebDeps) {
     return seeOther(c, '/sign-in?signed-out');
   });
 
-  app.get('/invitations/:token', async (c) => {
-    const ctx = pageContext(c);
-    const invitation = await services.accounts.invitation(c.req.param('token'));
-    if (!invitation) {
-      return c.html(
-        <Layout ctx={ctx} title={ctx.t.invitation.title}>
-          <Notice kind="error">{ctx.t.invitation.invalid}</Notice>
-        </Layout>,
-        404,
-      );
-    }
-    return c.html(<InvitationForm ctx={ctx} token={c.req.param('token')} name={invitation.name} />);
-  });
+  app.get('/invitations', (c) => c.html(<InvitationForm ctx={pageContext(c)} />));
 
-  app.post('/invitations/:token', async (c) => {
+  app.post('/invitations', async (c) => {
     const ctx = pageContext(c);
-    const token = c.req.param('token');
     const f = await formFields(c);
-    const invitation = await services.accounts.invitation(token);
-    if (!invitation) return seeOther(c, `/invitations/${encodeURIComponent(token)}`);
-    if (f.password !== f.repeat) return c.html(<InvitationForm ctx={ctx} token={token} name={invitation.name} error={ctx.t.invitation.mismatch} />, 422);
-    const result = await attempt(() => services.accounts.acceptInvitation(token, f.password ?? ''));
+    const code = (f.code ?? '').trim().slice(0, 100);
+    const result = await attempt(() => services.accounts.acceptInvitation(code, f.password ?? '', f.repeat ?? ''));
     if (!result.ok) {
-      const error = result.failure.code === 'weak-password' ? ctx.t.invitation.weak : reasonIn(ctx.language, result.failure.message);
-      return c.html(<InvitationForm ctx={ctx} token={token} name={invitation.name} error={error} />, result.status);
+      const { invitation } = ctx.t;
+      const reasons: Record<string, string> = { 'password-mismatch': invitation.mismatch, 'weak-password': invitation.weak, 'invitation-voided': invitation.voided };
+      const error = reasons[result.failure.code ?? ''] ?? invitation.invalid;
+      // A code that still works stays in the form for the next try; a dead one is not shown again.
+      const keep = result.failure.code === 'password-mismatch' || result.failure.code === 'weak-password';
+      return c.html(<InvitationForm ctx={ctx} error={error} {...(keep ? { code } : {})} />, result.status);
     }
     setSessionCookie(c, result.value);
     return seeOther(c, '/');
