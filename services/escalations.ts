@@ -1,5 +1,5 @@
 import { shownTitle } from '../domain/confidential.js';
-import { and, desc, eq, isNotNull, isNull, or, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, isNotNull, isNull, sql, type SQL } from 'drizzle-orm';
 import { directives, escalations } from '../db/schema.js';
 import { FailureType, ServiceFailure } from '../domain/failures.js';
 import type { EscalationLevel, EscalationState } from '../domain/lists.js';
@@ -25,12 +25,13 @@ export type EscalationView = {
   secondsToResolution: number | null;
 };
 
-/** Whose inbox a rung is in: its target agency's people, the targeted leader, or (unaddressed) every leader. */
+/**
+ * Whose inbox a rung is in: its target agency's people, or the targeted leader. One addressed to nobody (no
+ * leader on record) is the admins', whose inbox holds every rung, as its mail is (activities/notify/outbox.ts).
+ */
 function inboxOf(p: Principal): SQL | undefined {
   if (p.role === 'admin' || (p.role === 'oversight' && !p.agencyId)) return undefined;
-  if (p.role === 'leader') {
-    return or(eq(escalations.targetUserId, p.userId), and(isNull(escalations.targetUserId), isNull(escalations.targetAgencyId)));
-  }
+  if (p.role === 'leader') return eq(escalations.targetUserId, p.userId);
   return p.agencyId ? eq(escalations.targetAgencyId, p.agencyId) : sql`false`;
 }
 

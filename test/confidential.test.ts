@@ -53,7 +53,7 @@ describe('a confidential directive', () => {
       expect(all).not.toContain(title);
       expect(all).not.toContain(body);
       expect(all).toContain(confidentialRef(id));
-      if (n.channel === 'webhook') expect((n.payload as { data: { link: string } }).data.link).toContain(`/v1/directives/${id}`);
+      if (n.channel === 'webhook') expect((n.payload as { data: { link: string; apiUrl: string } }).data).toMatchObject({ link: `http://test/directives/${id}`, apiUrl: `http://test/v1/directives/${id}` });
     }
 
     // Counted in the lead agency's line; the drill-down names it by reference.

@@ -114,7 +114,7 @@ describe('reminders and escalations by email', () => {
     expect(text).toMatch(/Hạn: \d\d\/\d\d\/\d{4} \d\d:\d\d \(giờ Việt Nam\)/);
     expect(text).toContain('Còn thiếu: Báo cáo lần 1 của Cong an huyen');
     expect(text).toContain(`Chuyển cấp bởi: Hệ thống theo dõi nhiệm vụ, cấp 2/3, theo chỉ đạo của ${leader.name}`);
-    expect(text).toContain(`Xem chi tiết: http://test/v1/directives/${id}`);
+    expect(text).toContain(`Xem chi tiết: http://test/directives/${id}`);
     expect(escalation.html).toContain('Rà soát &amp; xử lý đơn thư &lt;khẩn&gt;');
     expect(escalation.html).not.toContain('<khẩn>');
     expect(escalation.messageId).toMatch(/^<[0-9a-f-]{36}@directive-tracker>$/);

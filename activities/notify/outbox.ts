@@ -10,6 +10,7 @@ import { AGENCY_ROLES, DIGEST_ROLES, PERSONAL_CHANNELS, UNSENT_STATUSES, type De
 import { vnStartOfDay } from '../../domain/vn-time.js';
 import type { RecordEventInput } from '../types.js';
 import { renderDigest, renderNotice, type DigestFacts, type NoticeFacts } from './templates.js';
+import { linksFrom } from '../../domain/links.js';
 
 type Db = Database | Tx;
 
@@ -37,7 +38,9 @@ export async function enqueueEventNotifications(tx: Tx, input: RecordEventInput,
   if (input.type !== 'reminder_due' && input.type !== 'escalated' && input.type !== 'explanation_requested') return;
   const s = input.snapshot;
   const source = eventSource(input.directiveId, input.seq);
-  const link = `${publicUrl}/v1/directives/${input.directiveId}`;
+  const links = linksFrom(publicUrl);
+  // People open the directive's page; a webhook's receiver also gets the JSON API's address, in a field of its own.
+  const link = links.directive(input.directiveId);
   // A confidential directive leaves by reference and link only: no title, no body, to anyone.
   const title = s.confidential ? confidentialRef(input.directiveId) : s.title;
   const nameOf = async (agencyId: string | null) => {
@@ -83,15 +86,12 @@ export async function enqueueEventNotifications(tx: Tx, input: RecordEventInput,
       issuer: issuer?.name ?? null,
       link,
     };
-    const whom = e.target.userId
-      ? eq(users.id, e.target.userId)
-      : e.target.agencyId
-        ? and(eq(users.agencyId, e.target.agencyId), inArray(users.role, AGENCY_ROLES))
-        : eq(users.role, 'leader');
-    people = await tx.select(recipientColumns).from(users).where(and(whom, isNull(users.revokedAt)));
-    // The issuing leader may have left since: the rung still reaches the province's leaders.
-    if (people.length === 0 && e.target.userId) {
-      people = await tx.select(recipientColumns).from(users).where(and(eq(users.role, 'leader'), isNull(users.revokedAt)));
+    const whom = e.target.userId ? eq(users.id, e.target.userId) : e.target.agencyId ? and(eq(users.agencyId, e.target.agencyId), inArray(users.role, AGENCY_ROLES)) : undefined;
+    people = whom ? await tx.select(recipientColumns).from(users).where(and(whom, isNull(users.revokedAt))) : [];
+    // No leader on record (none issued it, or the one who did has left): the province's fallback, its admins, who
+    // pass it on; never every leader, who would each take it for their own.
+    if (people.length === 0 && !e.target.agencyId) {
+      people = (await tx.select(recipientColumns).from(users).where(and(eq(users.role, 'admin'), isNull(users.revokedAt)))).map((p) => ({ ...p, fallback: true }));
     }
     agencyForWebhooks = e.target.agencyId;
   }
@@ -103,7 +103,9 @@ export async function enqueueEventNotifications(tx: Tx, input: RecordEventInput,
     // Opted out of mail, or reading the daily digest instead: nothing immediate.
     if (!p.channels.includes('email' satisfies PersonalChannel) || p.delivery === 'digest') continue;
     const language = languageOf(p);
-    const mail = renderNotice(facts, language, facts.kind === 'escalation' ? (facts.target ?? p.name) : facts.missingAgency);
+    // The fallback is written to by name: the rung's target is someone else, whom the admin must find.
+    const addressee = facts.kind !== 'escalation' ? facts.missingAgency : 'fallback' in p ? p.name : (facts.target ?? p.name);
+    const mail = renderNotice(facts, language, addressee);
     rows.push({
       source,
       idempotencyKey: `${source}:email:${p.id}`,
@@ -154,6 +156,7 @@ export async function enqueueEventNotifications(tx: Tx, input: RecordEventInput,
         level: facts.level,
         target: facts.target,
         link,
+        apiUrl: links.directiveApi(input.directiveId),
       },
     };
     for (const h of hooks) {
@@ -262,7 +265,7 @@ export async function composeDigests(
     const facts: DigestFacts = {
       date,
       recipient: reader.name,
-      overdue: overdue.map((o) => ({ title: o.title, dueAt: o.dueAt?.toISOString() ?? null, leadAgency: o.lead, link: `${publicUrl}/v1/directives/${o.id}` })),
+      overdue: overdue.map((o) => ({ title: o.title, dueAt: o.dueAt?.toISOString() ?? null, leadAgency: o.lead, link: linksFrom(publicUrl).directive(o.id) })),
       opened,
       resolved,
       // Digest-only readers get no reminder mail, so the reminders are in the digest.
