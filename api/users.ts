@@ -88,7 +88,7 @@ export function usersApp({ services, config }: AppDeps) {
         method: 'post',
         path: '/{id}/token',
         tags: ['users'],
-        summary: 'Issue a new token (the old one stops working) (admin)',
+        summary: 'Issue a new token (the old one stops working) (admin); a revoked user is refused (409): restoring them is an act of its own',
         security: bearerSecurity,
         request: { params: IdParam },
         responses: { 200: { description: 'The new token, shown once', content: { 'application/json': { schema: UserWithToken } } }, ...problems },
@@ -149,6 +149,22 @@ export function usersApp({ services, config }: AppDeps) {
         responses: { 200: { description: 'Revoked', content: { 'application/json': { schema: User } } }, ...problems },
       }),
       async (c) => c.json(await services.users.revokeToken(c.get('principal'), c.req.valid('param').id), 200),
+    )
+    .openapi(
+      createRoute({
+        method: 'post',
+        path: '/{id}/restoration',
+        tags: ['users'],
+        summary:
+          'Restore a revoked user (admin): a new token, shown once, and no password; they sign in on the web again only through a new invitation',
+        security: bearerSecurity,
+        request: { params: IdParam },
+        responses: { 200: { description: 'Restored, with its new token', content: { 'application/json': { schema: UserWithToken } } }, ...problems },
+      }),
+      async (c) => {
+        const { user, token } = await services.users.restore(c.get('principal'), c.req.valid('param').id);
+        return c.json({ ...user, token }, 200);
+      },
     );
 }
 

@@ -1,4 +1,4 @@
-import { and, asc, eq, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, isNotNull, isNull, sql } from 'drizzle-orm';
 import { hashToken, newToken } from '../db/bootstrap.js';
 import { agencies, invitations, sessions, users } from '../db/schema.js';
 import { FailureType, ServiceFailure } from '../domain/failures.js';
@@ -78,12 +78,36 @@ export function userService({ db }: ServiceDeps) {
       return { user: view(row!), token, replayed: false };
     },
 
-    /** Issues a new token (the old one stops working); shown once. */
+    /** Issues a new token (the old one stops working); shown once. A revoked user stays revoked: see restore. */
     async rotateToken(principal: Principal, id: string): Promise<{ user: UserView; token: string }> {
       requirePermission(principal, 'administer');
       const token = newToken();
-      const [row] = await db.update(users).set({ tokenHash: hashToken(token), revokedAt: null }).where(eq(users.id, id)).returning(columns);
-      if (!row) throw new ServiceFailure(FailureType.NotFound, 'No such user.');
+      const [row] = await db.update(users).set({ tokenHash: hashToken(token) }).where(and(eq(users.id, id), isNull(users.revokedAt))).returning(columns);
+      if (!row) {
+        const [exists] = await db.select({ id: users.id }).from(users).where(eq(users.id, id));
+        if (!exists) throw new ServiceFailure(FailureType.NotFound, 'No such user.');
+        throw new ServiceFailure(FailureType.InvalidState, 'This user is revoked: restoring them is an act of its own.', 'user-revoked');
+      }
+      return { user: view(row), token };
+    },
+
+    /**
+     * Lets a revoked user back in, as an act of its own: a new token (shown once) and no password, so the person
+     * signs in on the web only after a new invitation; whatever they knew before opens nothing.
+     */
+    async restore(principal: Principal, id: string): Promise<{ user: UserView; token: string }> {
+      requirePermission(principal, 'administer');
+      const token = newToken();
+      const [row] = await db
+        .update(users)
+        .set({ tokenHash: hashToken(token), revokedAt: null, passwordHash: null, passwordSetAt: null })
+        .where(and(eq(users.id, id), isNotNull(users.revokedAt)))
+        .returning(columns);
+      if (!row) {
+        const [exists] = await db.select({ id: users.id }).from(users).where(eq(users.id, id));
+        if (!exists) throw new ServiceFailure(FailureType.NotFound, 'No such user.');
+        throw new ServiceFailure(FailureType.InvalidState, 'This user is not revoked.', 'user-not-revoked');
+      }
       return { user: view(row), token };
     },
 
@@ -91,9 +115,10 @@ export function userService({ db }: ServiceDeps) {
       requirePermission(principal, 'administer');
       if (id === principal.userId) throw new ServiceFailure(FailureType.Conflict, 'You cannot revoke your own token.');
       const now = new Date();
-      const [row] = await db.update(users).set({ revokedAt: now }).where(eq(users.id, id)).returning(columns);
+      // Revoked means out, password included: a restored user starts again from an invitation.
+      const [row] = await db.update(users).set({ revokedAt: now, passwordHash: null, passwordSetAt: null }).where(eq(users.id, id)).returning(columns);
       if (!row) throw new ServiceFailure(FailureType.NotFound, 'No such user.');
-      // Revoked means out: their browser sessions and password links end too, and stay ended if the token is renewed.
+      // Their browser sessions and password links end too.
       await db.update(sessions).set({ endedAt: now }).where(and(eq(sessions.userId, id), isNull(sessions.endedAt)));
       await db.update(invitations).set({ usedAt: now }).where(and(eq(invitations.userId, id), isNull(invitations.usedAt)));
       return view(row);

@@ -133,6 +133,12 @@ async function attachment(): Promise<string> {
 /** A fresh agency split into M, as the admin did it: its reorganisation id. */
 const split = async () => (await json(await admin('POST', `/v1/agencies/${await agency()}/split`, { defaultSuccessorId: M.id }))).id as string;
 const user = async () => (await json(await admin('POST', '/v1/users', { name: 'Người thử', role: 'leader' }))).id as string;
+/** A user the admin revoked. */
+const revokedUser = async () => {
+  const id = await user();
+  expect((await admin('DELETE', `/v1/users/${id}/token`)).status).toBe(200);
+  return id;
+};
 let publishedPeriod: Promise<string> | undefined;
 /** A result a leader published once (the fixtures of a row run side by side, so they share one), read by everyone. */
 function published(): Promise<string> {
@@ -316,6 +322,7 @@ const cells: Cell[] = ([
   { op: 'POST /v1/users', path: () => '/v1/users', body: () => ({ name: 'Người mới', role: 'leader' }), expect: adminOnly(201) },
   { op: 'POST /v1/users/{id}/token', path: (id) => `/v1/users/${id}/token`, fixture: user, expect: adminOnly(200) },
   { op: 'DELETE /v1/users/{id}/token', path: (id) => `/v1/users/${id}/token`, fixture: user, expect: adminOnly(200) },
+  { op: 'POST /v1/users/{id}/restoration', path: (id) => `/v1/users/${id}/restoration`, fixture: revokedUser, expect: adminOnly(200) },
   { op: 'PUT /v1/users/{id}/password', path: (id) => `/v1/users/${id}/password`, fixture: user, body: () => ({ password: 'một mật khẩu đủ dài' }), expect: adminOnly(204) },
   { op: 'POST /v1/users/{id}/invitation', path: (id) => `/v1/users/${id}/invitation`, fixture: user, expect: adminOnly(201) },
   { op: 'GET /v1/me', path: () => '/v1/me', expect: everyone(200) },

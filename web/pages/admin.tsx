@@ -345,7 +345,14 @@ export function adminPages({ services, config }: WebDeps) {
                     <td>{t.roles[u.role]}</td>
                     <td>{agencies.find((a) => a.id === u.agencyId)?.name ?? t.admin.none}</td>
                     <td>
-                      {u.revoked ? null : (
+                      {u.revoked ? (
+                        <form method="post" action={`/admin/users/${u.id}/restore`} class="inline">
+                          <Csrf ctx={ctx} />
+                          <button type="submit" class="secondary outline">
+                            {t.admin.restore}
+                          </button>
+                        </form>
+                      ) : (
                         <>
                           <form method="post" action={`/admin/users/${u.id}/password`}>
                             <Csrf ctx={ctx} />
@@ -435,6 +442,10 @@ export function adminPages({ services, config }: WebDeps) {
   });
   post('/users/:id/revoke', '/admin/users', async (c) => {
     await services.users.revokeToken(personOf(c), c.req.param('id')!);
+  });
+  // The new token is for machines and is not shown here: the person signs in again through an invitation.
+  post('/users/:id/restore', '/admin/users', async (c) => {
+    await services.users.restore(personOf(c), c.req.param('id')!);
   });
 
   app.get('/calendar', async (c) => {
