@@ -6,11 +6,11 @@ import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { ServiceFailure } from '../domain/failures.js';
 import { isDatabaseUnreachable } from '../services/index.js';
-import { writeOf } from '../services/request-address.js';
+import { clientAddress, writeOf } from '../services/request-address.js';
 import { agenciesApp } from './agencies.js';
 import { attachmentsApp, directiveAttachmentsApp } from './attachments.js';
 import { auditApp } from './audit.js';
-import { authenticate, PrincipalCache } from './auth.js';
+import { authenticate, bearerTokenOf, PrincipalCache } from './auth.js';
 import { calendarApp } from './calendar.js';
 import { conclusionImportApp } from './conclusions.js';
 import { conferencesApp } from './conferences.js';
@@ -76,10 +76,19 @@ export function createApp(deps: AppDeps) {
     },
   });
 
-  app.use('/v1/*', rateLimit(deps.config.http.rateLimitPerMinute));
+  const principals = new PrincipalCache((token) => deps.services.auth.principalForToken(token));
+  // Counted per person whatever way their token is written, or, for anyone without a token that works, per client
+  // address as TRUSTED_PROXIES says where it is: never per a header the client writes as it likes.
+  app.use(
+    '/v1/*',
+    rateLimit(deps.config.http.rateLimitPerMinute, async (c) => {
+      const token = bearerTokenOf(c.req.header('authorization'));
+      const principal = token ? await principals.principalFor(token) : undefined;
+      return principal ? `user:${principal.userId}` : `address:${clientAddress(c, deps.config.http.trustedProxies)}`;
+    }),
+  );
   const nul = rejectNul();
   app.use('/v1/*', (c, next) => (isUpload(c) ? next() : nul(c, next)));
-  const principals = new PrincipalCache((token) => deps.services.auth.principalForToken(token));
   // A token rotated or revoked through this process stops working at once here (in other processes within
   // PrincipalCache's few seconds): every change to a user or their token goes through /v1/users.
   app.use('/v1/users/*', async (c, next) => {
@@ -127,7 +136,8 @@ export function createApp(deps: AppDeps) {
     if (err instanceof ServiceFailure) {
       const problem = problemFor(err);
       // No worker took the message in time: the client may retry (the same Idempotency-Key runs it once).
-      return problemResponse(c, problem.status, problem.init, err.type === 'Unavailable' ? { 'retry-after': '5' } : {});
+      const retryAfter = err.retryAfterSeconds ?? (err.type === 'Unavailable' ? 5 : undefined);
+      return problemResponse(c, problem.status, problem.init, retryAfter === undefined ? {} : { 'retry-after': String(retryAfter) });
     }
     if (err instanceof ApiProblem) return problemResponse(c, err.status, err.init);
     if (isDatabaseUnreachable(err)) {

@@ -58,6 +58,14 @@ export class PrincipalCache {
   }
 }
 
+/**
+ * The token of an `Authorization: Bearer …` header however its scheme is cased or spaced (as bearerAuth accepts
+ * it), or undefined: one token, one name, for whatever counts per token.
+ */
+export function bearerTokenOf(header: string | undefined): string | undefined {
+  return /^\s*bearer\s+([A-Za-z0-9._~+/-]+=*)\s*$/i.exec(header ?? '')?.[1];
+}
+
 export function authenticate(principals: PrincipalCache) {
   return bearerAuth({
     realm: 'directive-tracker',

@@ -1,9 +1,8 @@
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { prometheus } from '@hono/prometheus';
-import type { Hono, MiddlewareHandler } from 'hono';
+import type { Context, Hono, MiddlewareHandler } from 'hono';
 import { rateLimiter } from 'hono-rate-limiter';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { loggablePath, type Logger } from '../config.js';
@@ -49,18 +48,15 @@ export function requestLog(logger: Logger): MiddlewareHandler<AppEnv> {
 }
 
 /**
- * Per-client limit: clients are told apart by their bearer token (hashed), else by their forwarded address.
- * Over the limit the answer is a 429 problem with the standard RateLimit headers.
+ * Per-client limit, clients told apart by `keyOf` (the person, or the client's address). Over the limit the
+ * answer is a 429 problem with the standard RateLimit headers.
  */
-export function rateLimit(perMinute: number): MiddlewareHandler<AppEnv> {
+export function rateLimit(perMinute: number, keyOf: (c: Context<AppEnv>) => Promise<string>): MiddlewareHandler<AppEnv> {
   return rateLimiter<AppEnv>({
     windowMs: 60_000,
     limit: perMinute,
     standardHeaders: 'draft-6',
-    keyGenerator: (c) =>
-      createHash('sha256')
-        .update(c.req.header('authorization') ?? `addr:${c.req.header('x-forwarded-for') ?? 'local'}`)
-        .digest('hex'),
+    keyGenerator: keyOf,
     handler: (c) => problemResponse(c, 429, { detail: `More than ${perMinute} requests a minute; retry after the window resets.` }),
   });
 }

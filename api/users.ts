@@ -165,6 +165,21 @@ export function usersApp({ services, config }: AppDeps) {
         const { user, token } = await services.users.restore(c.get('principal'), c.req.valid('param').id);
         return c.json({ ...user, token }, 200);
       },
+    )
+    .openapi(
+      createRoute({
+        method: 'post',
+        path: '/{id}/sign-in-unlock',
+        tags: ['users'],
+        summary: "Clear a person's failed sign-ins from every address (admin): their next attempt waits for nothing",
+        security: bearerSecurity,
+        request: { params: IdParam },
+        responses: { 204: { description: 'Cleared' }, ...problems },
+      }),
+      async (c) => {
+        await services.accounts.unlock(c.get('principal'), c.req.valid('param').id);
+        return c.body(null, 204);
+      },
     );
 }
 

@@ -64,6 +64,8 @@ export class ServiceFailure extends Error {
     /** A finer name for the refusal, e.g. `invalid-directive`; the API uses it as the problem type. */
     readonly code?: string,
     readonly errors?: FieldError[],
+    /** When the same request may succeed again, in seconds (a throttle's wait): the doors send it as Retry-After. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
   }

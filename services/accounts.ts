@@ -4,8 +4,9 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
-import { and, eq, gt, isNull, sql } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNull, like, or, sql } from 'drizzle-orm';
 import { invitations, sessions, signInFailures, users } from '../db/schema.js';
+import { escapeLike } from '../db/text.js';
 import { FailureType, ServiceFailure } from '../domain/failures.js';
 import type { SignInMethod } from '../domain/lists.js';
 import { requirePermission } from './auth.js';
@@ -18,8 +19,20 @@ export const SESSION_HOURS = 12;
 export const INVITATION_DAYS = 7;
 /** Wrong submissions an invitation survives (two entries that differ, a password too short); the next voids it. */
 export const INVITATION_FAILURES = 5;
-/** Failed sign-ins tolerated in one window before the account (or the address) waits. */
-export const THROTTLE = { accountFailures: 10, addressFailures: 50, windowMinutes: 15, lockMinutes: 15 } as const;
+/**
+ * Sign-in attempts tolerated in one window before the next must wait: per account and address (one person
+ * mistyping, or one attacker at one place), per address (one place trying many accounts) and per account (many
+ * places trying one account). Past the free ones, each attempt makes the next wait twice as long as the last,
+ * from `firstDelaySeconds` to at most `maxDelayMinutes`: an attacker slows down themselves first, and nobody can
+ * lock anyone out for good; an admin can clear an account's counts (unlock).
+ */
+export const THROTTLE = { pairAttempts: 5, addressAttempts: 50, accountAttempts: 50, windowMinutes: 15, firstDelaySeconds: 30, maxDelayMinutes: 15 } as const;
+
+/** How long the attempt after the `n`-th must wait, in seconds, when `free` are allowed without waiting. */
+export function signInDelaySeconds(n: number, free: number): number {
+  if (n <= free) return 0;
+  return Math.min(THROTTLE.maxDelayMinutes * 60, THROTTLE.firstDelaySeconds * 2 ** (n - free - 1));
+}
 
 const digest = (token: string) => createHash('sha256').update(token, 'utf8').digest('hex');
 const newSecret = () => randomBytes(32).toString('base64url');
@@ -35,6 +48,13 @@ export function passwordProblem(password: string): string | null {
 
 export type Session = { token: string; expiresAt: Date };
 
+/** The counts a sign-in attempt is held to (`pairPrefix`: every place's count for the account). */
+function keysOf(account: string, place: string) {
+  const pairPrefix = `pair:${account}|`;
+  return { pair: `${pairPrefix}${place}`, pairPrefix, address: `address:${place}`, account: `account:${account}` };
+}
+
+
 export function accountService({ db }: ServiceDeps) {
   const principalColumns = { userId: users.id, name: users.name, role: users.role, agencyId: users.agencyId };
 
@@ -46,32 +66,30 @@ export function accountService({ db }: ServiceDeps) {
   }
 
   /**
-   * Counts one sign-in attempt for `key`, before the password is checked, so that guesses sent in parallel
-   * cannot slip past the limit; the attempt after `limit` in one window locks the key. A window that has
-   * passed, or a lock that has run out, starts over. Returns the lock in force, if any.
+   * Counts one sign-in attempt for `key` before the password is checked, so guesses sent in parallel cannot slip
+   * past the count: returns when the attempt may go ahead, or the instant it must wait for (nothing counted then).
+   * A window that has passed starts over.
    */
-  async function countAttempt(key: string, limit: number): Promise<Date | null> {
+  async function countAttempt(key: string, free: number): Promise<Date | null> {
     const t = signInFailures;
-    const window = sql`make_interval(mins => ${THROTTLE.windowMinutes})`;
-    const startsOver = sql`((${t.lockedUntil} is not null and ${t.lockedUntil} <= now()) or ${t.windowStartedAt} < now() - ${window})`;
-    const counted = sql`case when ${startsOver} then 1 else ${t.failures} + 1 end`;
-    const [row] = await db
-      .insert(t)
-      .values({ key, failures: 1 })
-      .onConflictDoUpdate({
-        target: t.key,
-        set: {
-          failures: counted,
-          windowStartedAt: sql`case when ${startsOver} then now() else ${t.windowStartedAt} end`,
-          lockedUntil: sql`case when ${t.lockedUntil} > now() then ${t.lockedUntil} when ${counted} > ${limit} then now() + make_interval(mins => ${THROTTLE.lockMinutes}) else null end`,
-        },
-      })
-      .returning({ lockedUntil: t.lockedUntil });
-    // Now and then, forget the windows that have long passed (addresses nobody uses any more).
-    if (Math.random() < 0.05) {
-      await db.delete(t).where(sql`${t.windowStartedAt} < now() - interval '1 day' and (${t.lockedUntil} is null or ${t.lockedUntil} < now())`);
-    }
-    return row?.lockedUntil && row.lockedUntil > new Date() ? row.lockedUntil : null;
+    return db.transaction(async (tx) => {
+      await tx.insert(t).values({ key, failures: 0 }).onConflictDoNothing({ target: t.key });
+      const [row] = await tx.select().from(t).where(eq(t.key, key)).for('update');
+      const now = new Date();
+      if (row?.lockedUntil && row.lockedUntil > now) return row.lockedUntil;
+      const startsOver = !row || row.windowStartedAt.getTime() < now.getTime() - THROTTLE.windowMinutes * 60_000;
+      const failures = startsOver ? 1 : row.failures + 1;
+      const wait = signInDelaySeconds(failures, free);
+      await tx
+        .update(t)
+        .set({ failures, ...(startsOver ? { windowStartedAt: now } : {}), lockedUntil: wait > 0 ? new Date(now.getTime() + wait * 1000) : null })
+        .where(eq(t.key, key));
+      // Now and then, forget the windows that have long passed (addresses nobody uses any more).
+      if (Math.random() < 0.05) {
+        await tx.delete(t).where(sql`${t.windowStartedAt} < now() - interval '1 day' and (${t.lockedUntil} is null or ${t.lockedUntil} < now())`);
+      }
+      return null;
+    });
   }
 
   /** What a password change or a revocation closes: every open session and every unused invitation. */
@@ -90,37 +108,51 @@ export function accountService({ db }: ServiceDeps) {
 
   return {
     /**
-     * Signs a person in with their address and password. After ten failures on one account (fifty attempts from
-     * one address) within fifteen minutes, the next waits fifteen minutes, whatever its password.
+     * Signs a person in with their address and password. Each attempt is counted first, per account and address,
+     * per address and per account (THROTTLE); past the free ones the next waits, longer each time, and is told for
+     * how long.
      */
     async signIn(email: string, password: string, address: string): Promise<Session> {
-      const address_ = email.trim().toLowerCase();
-      if (address_.length > 320 || password.length > PASSWORD_MAX * 4) {
+      const account = email.trim().toLowerCase();
+      if (account.length > 320 || password.length > PASSWORD_MAX * 4) {
         throw new ServiceFailure(FailureType.Unauthenticated, 'The address or the password is not right.', 'sign-in-failed');
       }
-      const accountKey = `account:${address_}`;
-      const addressKey = `address:${address.slice(0, 100)}`;
-      const locked = (await countAttempt(accountKey, THROTTLE.accountFailures)) ?? (await countAttempt(addressKey, THROTTLE.addressFailures));
-      if (locked) {
-        const minutes = Math.max(1, Math.ceil((locked.getTime() - Date.now()) / 60_000));
-        throw new ServiceFailure(FailureType.TooManyAttempts, `Too many failed sign-ins: try again in ${minutes} minutes.`, 'sign-in-locked');
+      const place = address.slice(0, 100);
+      const keys = keysOf(account, place);
+      // The narrowest first: an attempt refused there is counted nowhere else, so one attacker at one place slows
+      // that place down and cannot run the account's own count up for everyone else.
+      const waitUntil =
+        (await countAttempt(keys.pair, THROTTLE.pairAttempts)) ?? (await countAttempt(keys.address, THROTTLE.addressAttempts)) ?? (await countAttempt(keys.account, THROTTLE.accountAttempts));
+      if (waitUntil) {
+        const seconds = Math.max(1, Math.ceil((waitUntil.getTime() - Date.now()) / 1000));
+        throw new ServiceFailure(FailureType.TooManyAttempts, `Too many failed sign-ins: try again in ${seconds} seconds.`, 'sign-in-locked', undefined, seconds);
       }
       const [user] = await db
         .select({ id: users.id, passwordHash: users.passwordHash })
         .from(users)
-        .where(and(sql`lower(${users.email}) = ${address_}`, isNull(users.revokedAt)));
+        .where(and(sql`lower(${users.email}) = ${account}`, isNull(users.revokedAt)));
       decoy ??= hash(newSecret());
       const ok = await verify(user?.passwordHash ?? (await decoy), password).catch(() => false);
       if (!user || !user.passwordHash || !ok) {
         throw new ServiceFailure(FailureType.Unauthenticated, 'The address or the password is not right.', 'sign-in-failed');
       }
       // A sign-in that worked was no failure: the account starts over, the address gets its attempt back.
-      await db.delete(signInFailures).where(eq(signInFailures.key, accountKey));
+      await db.delete(signInFailures).where(inArray(signInFailures.key, [keys.pair, keys.account]));
       await db
         .update(signInFailures)
         .set({ failures: sql`greatest(${signInFailures.failures} - 1, 0)` })
-        .where(eq(signInFailures.key, addressKey));
+        .where(eq(signInFailures.key, keys.address));
       return startSession(user.id, 'password');
+    },
+
+    /** An admin clears an account's failed sign-ins, from every place: its next attempt waits for nothing. */
+    async unlock(principal: Principal, userId: string): Promise<void> {
+      requirePermission(principal, 'administer');
+      const [user] = await db.select({ email: users.email }).from(users).where(eq(users.id, userId));
+      if (!user) throw new ServiceFailure(FailureType.NotFound, 'No such user.');
+      if (!user.email) return;
+      const { account, pairPrefix } = keysOf(user.email.trim().toLowerCase(), '');
+      await db.delete(signInFailures).where(or(eq(signInFailures.key, account), like(signInFailures.key, `${escapeLike(pairPrefix)}%`)));
     },
 
     startSession,

@@ -323,6 +323,7 @@ const cells: Cell[] = ([
   { op: 'POST /v1/users/{id}/token', path: (id) => `/v1/users/${id}/token`, fixture: user, expect: adminOnly(200) },
   { op: 'DELETE /v1/users/{id}/token', path: (id) => `/v1/users/${id}/token`, fixture: user, expect: adminOnly(200) },
   { op: 'POST /v1/users/{id}/restoration', path: (id) => `/v1/users/${id}/restoration`, fixture: revokedUser, expect: adminOnly(200) },
+  { op: 'POST /v1/users/{id}/sign-in-unlock', path: (id) => `/v1/users/${id}/sign-in-unlock`, fixture: user, expect: adminOnly(204) },
   { op: 'PUT /v1/users/{id}/password', path: (id) => `/v1/users/${id}/password`, fixture: user, body: () => ({ password: 'một mật khẩu đủ dài' }), expect: adminOnly(204) },
   { op: 'POST /v1/users/{id}/invitation', path: (id) => `/v1/users/${id}/invitation`, fixture: user, expect: adminOnly(201) },
   { op: 'GET /v1/me', path: () => '/v1/me', expect: everyone(200) },

@@ -55,6 +55,8 @@ export async function startWorld(
     oidc?: Config['oidc'];
     /** Default true: the tests' receivers listen on loopback. */
     allowPrivateWebhookTargets?: boolean;
+    /** Proxies in front of the app whose X-Forwarded-For entries are trusted (default 0: none). */
+    trustedProxies?: number;
   } = {},
 ): Promise<World> {
   quietTemporalRuntime();
@@ -96,7 +98,7 @@ export async function startWorld(
   const app = createApp({
     services,
     config: {
-      http: { rateLimitPerMinute: options.rateLimitPerMinute ?? 100_000, publicUrl: options.publicUrl ?? 'http://test', trustedProxies: 0 },
+      http: { rateLimitPerMinute: options.rateLimitPerMinute ?? 100_000, publicUrl: options.publicUrl ?? 'http://test', trustedProxies: options.trustedProxies ?? 0 },
       temporal: { metricsAddress: undefined },
       oidc: options.oidc,
     },

@@ -4,6 +4,13 @@
  */
 import type { Band, ConferenceKind, DirectiveStatus, EscalationState, Language, NotificationStatus, ReportFormat, Role, StatGrouping, Timeliness } from '../domain/lists.js';
 
+/** A wait, in the words of the page's language: seconds under two minutes, whole minutes above. */
+function waitText(language: Language, seconds: number): string {
+  if (seconds < 120) return language === 'vi' ? `${seconds} giây` : `${seconds} seconds`;
+  const minutes = Math.ceil(seconds / 60);
+  return language === 'vi' ? `${minutes} phút` : `${minutes} minutes`;
+}
+
 const vi = {
   appName: 'Theo dõi thực hiện kết luận, chỉ đạo',
   skip: 'Bỏ qua, đến nội dung chính',
@@ -35,7 +42,7 @@ const vi = {
     sso: 'Đăng nhập bằng tài khoản của tỉnh',
     or: 'hoặc',
     failed: 'Địa chỉ hoặc mật khẩu không đúng.',
-    locked: 'Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau ít phút.',
+    locked: (seconds: number) => `Đăng nhập sai nhiều lần. Vui lòng chờ ${waitText('vi', seconds)} rồi thử lại.`,
     signedOut: 'Bạn đã đăng xuất.',
     ssoFailed: 'Không đăng nhập được bằng tài khoản của tỉnh',
     ssoNoUser: 'Chưa có người dùng nào ứng với tài khoản này; đề nghị quản trị viên thêm.',
@@ -265,6 +272,7 @@ const vi = {
     revoke: 'Thu hồi',
     revoked: 'Đã thu hồi',
     restore: 'Khôi phục (cần lời mời mới để đặt mật khẩu)',
+    unlock: 'Bỏ chặn đăng nhập',
     year: 'Năm',
     date: 'Ngày',
     dayOff: 'Ngày nghỉ',
@@ -381,7 +389,7 @@ const en: Dictionary = {
     sso: "Sign in with the province's account",
     or: 'or',
     failed: 'The address or the password is not right.',
-    locked: 'Too many failed sign-ins. Please try again in a few minutes.',
+    locked: (seconds: number) => `Too many failed sign-ins. Please wait ${waitText('en', seconds)} and try again.`,
     signedOut: 'You have signed out.',
     ssoFailed: "Could not sign in with the province's account",
     ssoNoUser: 'No user matches this account yet; ask an admin to add one.',
@@ -611,6 +619,7 @@ const en: Dictionary = {
     revoke: 'Revoke',
     revoked: 'Revoked',
     restore: 'Restore (a new invitation sets the password)',
+    unlock: 'Unblock signing in',
     year: 'Year',
     date: 'Day',
     dayOff: 'Day off',

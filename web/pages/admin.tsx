@@ -367,6 +367,12 @@ export function adminPages({ services, config }: WebDeps) {
                               {t.admin.invite}
                             </button>
                           </form>{' '}
+                          <form method="post" action={`/admin/users/${u.id}/unlock`} class="inline">
+                            <Csrf ctx={ctx} />
+                            <button type="submit" class="secondary outline">
+                              {t.admin.unlock}
+                            </button>
+                          </form>{' '}
                           {u.id === person.userId ? null : (
                             <form method="post" action={`/admin/users/${u.id}/revoke`} class="inline">
                               <Csrf ctx={ctx} />
@@ -442,6 +448,9 @@ export function adminPages({ services, config }: WebDeps) {
   });
   post('/users/:id/revoke', '/admin/users', async (c) => {
     await services.users.revokeToken(personOf(c), c.req.param('id')!);
+  });
+  post('/users/:id/unlock', '/admin/users', async (c) => {
+    await services.accounts.unlock(personOf(c), c.req.param('id')!);
   });
   // The new token is for machines and is not shown here: the person signs in again through an invitation.
   post('/users/:id/restore', '/admin/users', async (c) => {

@@ -94,7 +94,9 @@ export function signInPages({ services, oidc, config }: WebDeps) {
     const next = safeNext(f.next);
     const result = await attempt(() => services.accounts.signIn(f.email ?? '', f.password ?? '', clientAddress(c, config.http.trustedProxies)));
     if (!result.ok) {
-      const error = result.failure.type === 'TooManyAttempts' ? ctx.t.signIn.locked : ctx.t.signIn.failed;
+      const wait = result.failure.retryAfterSeconds;
+      const error = result.failure.type === 'TooManyAttempts' ? ctx.t.signIn.locked(wait ?? 60) : ctx.t.signIn.failed;
+      if (wait !== undefined) c.header('retry-after', String(wait));
       return c.html(<SignInForm ctx={ctx} next={next} email={f.email ?? ''} error={error} sso={sso} />, result.status);
     }
     setSessionCookie(c, result.value);
