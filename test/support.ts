@@ -232,28 +232,24 @@ export async function freshDatabase(): Promise<DatabaseHandle & { url: string; d
   });
 }
 
-/**
- * A person with a web password, signed in through the sign-in form, as a browser without JavaScript: keeps the
- * cookies, reads each page's form token, posts forms with it. `request` is the app in-process unless given (a
- * real socket: `fetch` against a started server's URL).
- */
-export async function webSession(
-  world: World,
-  role: Role,
-  request: (path: string, init?: RequestInit) => Promise<Response> = async (path, init) => world.app.request(path, init),
-  origin = 'http://localhost',
-): Promise<{
-  id: string;
+export type FormBrowser = {
   get(path: string): Promise<Response>;
   post(path: string, fields: Record<string, string>): Promise<Response>;
   /** A multipart form as a browser sends it: the token and the fields first, the file last. */
   upload(path: string, fields: Record<string, string>, file: { name: string; bytes: Buffer }): Promise<Response>;
-}> {
-  const person = await createUserWithId(world.db, { role });
-  const email = `${role}-${person.id.slice(0, 8)}@example.vn`;
-  const password = 'một mật khẩu đủ dài';
-  await world.db.update(users).set({ email }).where(eq(users.id, person.id));
-  await world.services.accounts.setPassword({ userId: randomUUID(), name: 'admin', role: 'admin', agencyId: null }, person.id, password);
+};
+
+/**
+ * A browser without JavaScript and, until it signs in, without a session: keeps its cookies, reads each page's form
+ * token, posts forms with it. `request` is the app in-process unless given (a real socket: `fetch` against a
+ * started server's URL); `headers` go with every request (an X-Forwarded-For a proxy would add, say).
+ */
+export function formBrowser(
+  world: World,
+  request: (path: string, init?: RequestInit) => Promise<Response> = async (path, init) => world.app.request(path, init),
+  origin = 'http://localhost',
+  headers: Record<string, string> = {},
+): FormBrowser {
   const jar = new Map<string, string>();
   let csrf = '';
   const keep = async (res: Response) => {
@@ -266,22 +262,41 @@ export async function webSession(
     return res;
   };
   const cookie = () => [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
-  const get = async (path: string) => keep(await request(path, { headers: { cookie: cookie(), accept: 'text/html' }, redirect: 'manual' }));
-  const post = async (path: string, fields: Record<string, string>) =>
-    keep(
-      await request(path, {
-        method: 'POST',
-        redirect: 'manual',
-        headers: { cookie: cookie(), 'content-type': 'application/x-www-form-urlencoded', origin },
-        body: new URLSearchParams({ ...fields, _csrf: csrf }).toString(),
-      }),
-    );
-  const upload = async (path: string, fields: Record<string, string>, file: { name: string; bytes: Buffer }) => {
-    const form = new FormData();
-    for (const [k, v] of Object.entries({ _csrf: csrf, ...fields })) form.append(k, v);
-    form.append('file', new Blob([file.bytes]), file.name);
-    return keep(await request(path, { method: 'POST', redirect: 'manual', headers: { cookie: cookie(), origin }, body: form }));
+  return {
+    get: async (path) => keep(await request(path, { headers: { ...headers, cookie: cookie(), accept: 'text/html' }, redirect: 'manual' })),
+    post: async (path, fields) =>
+      keep(
+        await request(path, {
+          method: 'POST',
+          redirect: 'manual',
+          headers: { ...headers, cookie: cookie(), 'content-type': 'application/x-www-form-urlencoded', origin },
+          body: new URLSearchParams({ ...fields, _csrf: csrf }).toString(),
+        }),
+      ),
+    upload: async (path, fields, file) => {
+      const form = new FormData();
+      for (const [k, v] of Object.entries({ _csrf: csrf, ...fields })) form.append(k, v);
+      form.append('file', new Blob([file.bytes]), file.name);
+      return keep(await request(path, { method: 'POST', redirect: 'manual', headers: { ...headers, cookie: cookie(), origin }, body: form }));
+    },
   };
+}
+
+/**
+ * A person with a web password, signed in through the sign-in form by a `formBrowser` (see there for `request`).
+ */
+export async function webSession(
+  world: World,
+  role: Role,
+  request?: (path: string, init?: RequestInit) => Promise<Response>,
+  origin = 'http://localhost',
+): Promise<FormBrowser & { id: string }> {
+  const person = await createUserWithId(world.db, { role });
+  const email = `${role}-${person.id.slice(0, 8)}@example.vn`;
+  const password = 'một mật khẩu đủ dài';
+  await world.db.update(users).set({ email }).where(eq(users.id, person.id));
+  await world.services.accounts.setPassword({ userId: randomUUID(), name: 'admin', role: 'admin', agencyId: null }, person.id, password);
+  const { get, post, upload } = formBrowser(world, request, origin);
   await get('/sign-in');
   expect((await post('/sign-in', { email, password, next: '/' })).status).toBe(303);
   // Signed in, forms carry a token of the session: read it from a page, as a browser would.

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { users } from '../../db/schema.js';
-import { expectProblem, json, startWorld, webSession, type World } from '../support.js';
+import { expectProblem, formBrowser, json, startWorld, webSession, type World } from '../support.js';
 
 /**
  * Revoked means out (review 2026-12, finding 13): renewing a revoked user's token does not revive their web
@@ -15,16 +15,9 @@ afterAll(async () => world?.close());
 
 /** Signs in through the sign-in form as a browser would; the status of the answer (303 in, 401 refused). */
 async function signIn(email: string, password: string): Promise<number> {
-  const page = await world.app.request('/sign-in', { headers: { accept: 'text/html' } });
-  const cookie = page.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
-  const csrf = /name="_csrf" value="([^"]+)"/.exec(await page.text())![1]!;
-  const res = await world.app.request('/sign-in', {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { cookie, 'content-type': 'application/x-www-form-urlencoded', origin: 'http://localhost' },
-    body: new URLSearchParams({ email, password, _csrf: csrf, next: '/' }).toString(),
-  });
-  return res.status;
+  const browser = formBrowser(world);
+  await browser.get('/sign-in');
+  return (await browser.post('/sign-in', { email, password, next: '/' })).status;
 }
 
 describe('a revoked user', () => {

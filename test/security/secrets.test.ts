@@ -8,7 +8,7 @@ import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { invitations, users } from '../../db/schema.js';
 import { loadConfig } from '../../config.js';
-import { createUserWithId, json, startWorld, type World } from '../support.js';
+import { createUserWithId, formBrowser, json, startWorld, type World } from '../support.js';
 
 /**
  * Secrets never enter the audit log or a URL (security review 2026-12, finding 1): an invitation's code travels
@@ -21,34 +21,6 @@ beforeAll(async () => {
 });
 afterAll(async () => world?.close());
 
-/** A browser without a session: keeps its cookies, reads the form token each page carries, posts forms with it. */
-function anonymousBrowser() {
-  const jar = new Map<string, string>();
-  let csrf = '';
-  const keep = async (res: Response) => {
-    for (const c of res.headers.getSetCookie()) {
-      const [k, ...v] = c.split(';')[0]!.split('=');
-      jar.set(k!, v.join('='));
-    }
-    const html = await res.clone().text();
-    csrf = /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? csrf;
-    return res;
-  };
-  const cookie = () => [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
-  return {
-    get: async (p: string) => keep(await world.app.request(p, { headers: { cookie: cookie(), accept: 'text/html' }, redirect: 'manual' })),
-    post: async (p: string, fields: Record<string, string>) =>
-      keep(
-        await world.app.request(p, {
-          method: 'POST',
-          redirect: 'manual',
-          headers: { cookie: cookie(), 'content-type': 'application/x-www-form-urlencoded', origin: 'http://localhost' },
-          body: new URLSearchParams({ ...fields, _csrf: csrf }).toString(),
-        }),
-      ),
-  };
-}
-
 /**
  * What a person does with the link an admin made: the browser asks for the address before `#` (a browser never
  * sends the fragment), then posts the page's invitation form with the code the link carries.
@@ -56,7 +28,7 @@ function anonymousBrowser() {
 async function followInvitation(url: string, password: string, repeat: string): Promise<{ code: string; status: number }> {
   const link = new URL(url);
   const code = link.hash ? decodeURIComponent(link.hash.slice(1)) : link.pathname.split('/').at(-1)!;
-  const browser = anonymousBrowser();
+  const browser = formBrowser(world);
   const page = await (await browser.get(`${link.pathname}${link.search}`)).text();
   const action = /<form method="post" action="(\/invitations[^"]*)"/.exec(page)?.[1];
   expect(action).toBeDefined();

@@ -2,7 +2,7 @@ import { eq, like } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signInFailures, users } from '../../db/schema.js';
 import { signInDelaySeconds, THROTTLE } from '../../services/accounts.js';
-import { createUser, createUserWithId, expectProblem, startWorld, webSession, type World } from '../support.js';
+import { createUser, createUserWithId, expectProblem, formBrowser, startWorld, webSession, type World } from '../support.js';
 
 /**
  * Throttles that hold (review 2026-12, findings 10 and 12): the API's rate limit counts a person once however their
@@ -51,16 +51,9 @@ describe('the API’s rate limit', () => {
 /** A browser at one client address (behind the one trusted proxy, which names it in X-Forwarded-For). */
 function browserAt(address: string) {
   return async (email: string, password: string): Promise<Response> => {
-    const headers = { 'x-forwarded-for': address, accept: 'text/html' };
-    const page = await behindProxy.app.request('/sign-in', { headers });
-    const cookie = page.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
-    const csrf = /name="_csrf" value="([^"]+)"/.exec(await page.text())![1]!;
-    return behindProxy.app.request('/sign-in', {
-      method: 'POST',
-      redirect: 'manual',
-      headers: { ...headers, cookie, 'content-type': 'application/x-www-form-urlencoded', origin: 'http://localhost' },
-      body: new URLSearchParams({ email, password, _csrf: csrf, next: '/' }).toString(),
-    });
+    const browser = formBrowser(behindProxy, undefined, undefined, { 'x-forwarded-for': address });
+    await browser.get('/sign-in');
+    return browser.post('/sign-in', { email, password, next: '/' });
   };
 }
 
