@@ -8,7 +8,7 @@ import { shownTitle } from '../domain/confidential.js';
 import { and, desc, eq, inArray, isNotNull, or, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
 import { agencies, conferences, directiveFacts as f, directives, explanationRequests as x, publishedResults, scoringRules, users } from '../db/schema.js';
-import { visibleAgencies } from '../db/scope.js';
+import { shownTitleSql, visibleAgencies } from '../db/scope.js';
 import { FailureType, ServiceFailure } from '../domain/failures.js';
 import { STAT_CATEGORIES, includes, type AssignmentRole, type ConferenceKind, type ReportFormat, type StatCategory, type StatGrouping } from '../domain/lists.js';
 import type { IsoDate } from '../domain/vn-time.js';
@@ -353,7 +353,8 @@ export function statisticsService({ db, config }: ServiceDeps) {
       .from(f)
       .innerJoin(directives, eq(directives.id, f.directiveId))
       .where(where)
-      .orderBy(sql`${f.dueAt} asc nulls last`, directives.title, f.directiveId)
+      // By the title as shown: a confidential row's place among the others must not spell out its real title.
+      .orderBy(sql`${f.dueAt} asc nulls last`, shownTitleSql, f.directiveId)
       .limit(page.limit)
       .offset(page.offset);
     const names = await agencyNames([...rows.flatMap((r) => [r.leadAgencyId, ...r.coordinatingAgencyIds]), ...(c.key && c.grouping !== 'conference' ? [c.key] : [])]);
