@@ -90,8 +90,11 @@ export function conferenceService({ db }: ServiceDeps, directiveService: Directi
       return (await db.select().from(conferences).orderBy(desc(conferences.createdAt)).limit(limit)).map(view);
     },
 
-    /** A conference with the directives the caller may see, and their count per timeliness category. */
-    async detail(principal: Principal, id: string): Promise<{ conference: ConferenceView; counts: Record<Timeliness, number>; directives: DirectiveView[] }> {
+    /**
+     * A conference with the directives the caller may see, and their count per timeliness category; `confidential`:
+     * one of them is, so the door audits this read of it.
+     */
+    async detail(principal: Principal, id: string): Promise<{ conference: ConferenceView; counts: Record<Timeliness, number>; directives: DirectiveView[]; confidential: boolean }> {
       const [row] = await db.select().from(conferences).where(eq(conferences.id, id));
       if (!row) throw new ServiceFailure(FailureType.NotFound, `No conference ${id}.`);
       const visible = await visibleAgencies(db, principal);
@@ -103,7 +106,8 @@ export function conferenceService({ db }: ServiceDeps, directiveService: Directi
       const states = (await Promise.all(rows.map((r) => directiveService.projected(r.id)))).filter((s) => s !== null);
       const agencies = await agenciesById(db, states.flatMap((s) => [s.leadAgencyId, ...s.coordinatingAgencyIds]));
       const counts = Object.fromEntries(TIMELINESS.map((t) => [t, states.filter((s) => s.timeliness === t).length])) as Record<Timeliness, number>;
-      return { conference: view(row), counts, directives: states.map((s) => directiveService.view(s, agencies)) };
+      const shown = states.map((s) => directiveService.view(s, agencies));
+      return { conference: view(row), counts, directives: shown, confidential: shown.some((d) => d.confidential) };
     },
   };
 }
