@@ -7,8 +7,8 @@ import { and, asc, desc, eq, gte, ilike, isNull, lt, ne, notInArray, sql, type S
 import { storedEvent } from '../db/events.js';
 import type { Database, Tx } from '../db/database.js';
 import { agencies, assignments, directiveEvents, directiveReaders, directives, explanationRequests as xr } from '../db/schema.js';
-import { assignedToAny, confidentialAllowed, crossesScope, seesAgencies, visibleAgencies } from '../db/scope.js';
-import { mayReadTitle, titleFor } from '../domain/confidential.js';
+import { assignedToAny, confidentialAllowed, crossesScope, visibleAgencies } from '../db/scope.js';
+import { titleFor } from '../domain/confidential.js';
 import { escapeLike } from '../db/text.js';
 import { returnsOf, standsReturned, type DirectiveState } from '../domain/directive.js';
 import { CLOSED_STATUSES, TIMELINESS, type Timeliness } from '../domain/lists.js';
@@ -19,7 +19,7 @@ import { workflowIdFor } from '../workflows/types.js';
 import { agenciesById, type AgencySummary } from './agency-refs.js';
 import type { Principal, ServiceDeps } from './context.js';
 import { afterCursor, nextCursorOf } from './cursor.js';
-import { titleReads } from './titles.js';
+import { maySee, visibility } from './visibility.js';
 import {
   deadlinesFrom,
   explanationsFrom,
@@ -78,7 +78,7 @@ async function withPlanSettings<T>(db: Database, settings: Array<[string, string
 
 export function directiveReads(deps: ServiceDeps) {
   const { db, temporal, config, logger } = deps;
-  const titles = titleReads(db);
+  const titles = visibility(db);
 
   const links = (id: string, workflowId: string) => ({
     self: `/v1/directives/${id}`,
@@ -159,22 +159,22 @@ export function directiveReads(deps: ServiceDeps) {
     return row ?? null;
   }
 
-  /**
-   * Who sees a directive: its assigned agencies' scopes, and for a sub-task its parent's lead agency's too. A
-   * confidential one only those domain/confidential.ts `mayReadTitle` names, whatever their role's scope.
-   */
+  /** Who sees a directive (services/visibility.ts `maySee`), with the facts the state does not carry read for it. */
   async function sees(principal: Principal, known: DirectiveState): Promise<boolean> {
-    // A sub-task's parent lead: from the state when it says, else asked of the read model only when needed.
-    const parentLead = async () => known.parent?.leadAgencyId ?? (await parentOf(known.directiveId))?.leadAgencyId ?? null;
-    const assigned = [known.leadAgencyId, ...known.coordinatingAgencyIds];
-    if (known.confidential) {
-      const readers = (await db.select({ userId: directiveReaders.userId }).from(directiveReaders).where(eq(directiveReaders.directiveId, known.directiveId))).map((r) => r.userId);
-      return mayReadTitle(principal, { confidential: true, issuedBy: known.issuedBy, assignedAgencyIds: assigned, parentLeadAgencyId: await parentLead(), readers });
-    }
-    const scope = await visibleAgencies(db, principal);
-    if (seesAgencies(scope, assigned)) return true;
-    const lead = await parentLead();
-    return lead !== null && seesAgencies(scope, [lead]);
+    const confidential = known.confidential === true;
+    const [parentLead, readers, scope] = await Promise.all([
+      // A sub-task's parent lead: from the state when it says, else from the read model.
+      known.parent ? known.parent.leadAgencyId : parentOf(known.directiveId).then((p) => p?.leadAgencyId ?? null),
+      confidential ? db.select({ userId: directiveReaders.userId }).from(directiveReaders).where(eq(directiveReaders.directiveId, known.directiveId)) : [],
+      confidential ? null : visibleAgencies(db, principal),
+    ]);
+    return maySee(principal, scope, {
+      confidential,
+      issuedBy: known.issuedBy,
+      assignedAgencyIds: [known.leadAgencyId, ...known.coordinatingAgencyIds],
+      parentLeadAgencyId: parentLead,
+      readers: readers.map((r) => r.userId),
+    });
   }
 
   /**
