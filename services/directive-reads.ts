@@ -78,7 +78,7 @@ async function withPlanSettings<T>(db: Database, settings: Array<[string, string
 
 export function directiveReads(deps: ServiceDeps) {
   const { db, temporal, config, logger } = deps;
-  const titles = visibility(db);
+  const seeing = visibility(db);
 
   const links = (id: string, workflowId: string) => ({
     self: `/v1/directives/${id}`,
@@ -206,7 +206,7 @@ export function directiveReads(deps: ServiceDeps) {
   async function historyAsSeen(principal: Principal, events: StoredEventView[]): Promise<StoredEventView[]> {
     const named = events.flatMap((e) => (e.type === 'delegated' ? e.data.subtasks.map((x) => x.directiveId) : []));
     if (named.length === 0) return events;
-    const may = await titles.readable(principal, named);
+    const may = await seeing.readable(principal, named);
     return events.map((e) =>
       e.type === 'delegated' ? { ...e, data: { ...e.data, subtasks: e.data.subtasks.map((x) => ({ ...x, title: titleFor(may.has(x.directiveId), { id: x.directiveId, title: x.title }) })) } } : e,
     );
@@ -301,7 +301,7 @@ export function directiveReads(deps: ServiceDeps) {
       const found = await located(principal, id);
       const base = found.state;
       const [live, events, parent, subtasks] = await Promise.all([found.fromWorkflow ? found.state : liveState(id), storedEvents(id), parentOf(id), subtasksOf(id)]);
-      const may = await titles.readable(principal, [...(parent ? [parent.id] : []), ...(subtasks?.items.map((x) => x.id) ?? []), ...(live?.subtasks?.map((x) => x.directiveId) ?? [])]);
+      const may = await seeing.readable(principal, [...(parent ? [parent.id] : []), ...(subtasks?.items.map((x) => x.id) ?? []), ...(live?.subtasks?.map((x) => x.directiveId) ?? [])]);
       const seen = (x: { id: string; title: string }) => titleFor(may.has(x.id), x);
       return {
         ...(await viewOf(base)),
