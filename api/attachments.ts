@@ -71,7 +71,12 @@ export function directiveAttachmentsApp({ services }: AppDeps) {
       request: { params: IdParam },
       responses: { 200: { description: 'Its files', content: { 'application/json': { schema: z.object({ items: z.array(Attachment) }) } } }, ...problems },
     }),
-    async (c) => c.json({ items: await services.attachments.list(c.get('principal'), c.req.valid('param').id) }, 200),
+    async (c) => {
+      const { items, confidential } = await services.attachments.list(c.get('principal'), c.req.valid('param').id);
+      // A confidential directive's file names are a read of it: audited.
+      if (confidential) c.set('auditRead', true);
+      return c.json({ items }, 200);
+    },
   );
 }
 

@@ -85,6 +85,10 @@ export function conferencesApp({ services }: AppDeps) {
           ...problems,
         },
       }),
-      async (c) => c.json(await services.conferences.detail(c.get('principal'), c.req.valid('param').id), 200),
+      async (c) => {
+        const { confidential, ...detail } = await services.conferences.detail(c.get('principal'), c.req.valid('param').id);
+        if (confidential) c.set('auditRead', true);
+        return c.json(detail, 200);
+      },
     );
 }

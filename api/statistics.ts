@@ -304,26 +304,26 @@ export function publishedResultsApp({ services }: AppDeps) {
         method: 'get',
         path: '/{period}',
         tags: ['statistics'],
-        summary: 'A published result with the rule and every number it froze',
+        summary: 'A published result with the rule and every number it froze (the province’s); its overdue list names only the directives the caller sees',
         security: bearerSecurity,
         request: { params: PeriodParam },
         responses: { 200: { description: 'The published result', content: { 'application/json': { schema: Published } } }, ...problems },
       }),
-      async (c) => c.json(await services.statistics.publishedOne(c.req.valid('param').period), 200),
+      async (c) => c.json(await services.statistics.publishedOne(c.get('principal'), c.req.valid('param').period), 200),
     )
     .openapi(
       createRoute({
         method: 'get',
         path: '/{period}/report',
         tags: ['statistics'],
-        summary: "A published result's report, exactly as frozen, in any of the report formats",
+        summary: "A published result's report as frozen, its overdue list the directives the caller sees, in any of the report formats",
         security: bearerSecurity,
         request: { params: PeriodParam, query: z.object(DocumentQuery) },
         responses: { 200: files('The report'), ...problems },
       }),
       async (c) => {
         const { format, number, date } = c.req.valid('query');
-        return download(c, await services.statistics.exportPublished(c.req.valid('param').period, format, { number, date }));
+        return download(c, await services.statistics.exportPublished(c.get('principal'), c.req.valid('param').period, format, { number, date }));
       },
     );
 }

@@ -71,9 +71,11 @@ export const seesAgencies = (visible: string[] | null, agencyIds: string[]): boo
   visible === null || agencyIds.some((a) => visible.includes(a));
 
 /**
- * SQL condition: the directive is not confidential, or the principal may read it (domain/confidential.ts): the
- * leader who issued it, a named reader, or someone of an agency assigned to it (or of a sub-task's parent's lead).
- * Not confidential is checked first, so the directives most lists walk cost one comparison.
+ * domain/confidential.ts `mayReadTitle` as an SQL condition, for lists that leave out what the principal may not
+ * read: the directive is not confidential, or the principal is the leader who issued it, a named reader, or
+ * someone of an agency assigned to it (or of a sub-task's parent's lead); test/security/confidential-titles.test.ts
+ * holds the two to the same answers. Not confidential is checked first, so the directives most lists walk cost
+ * one comparison.
  */
 export function confidentialAllowed(p: { userId: string; agencyId: string | null }): SQL {
   const agency = p.agencyId

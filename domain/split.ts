@@ -3,15 +3,18 @@ import { foldVietnamese } from './text.js';
 /**
  * Splitting an agency ("chia tách"): each open directive goes to one successor. The admin may name the successor
  * of a directive outright; otherwise the first rule whose keyword the title contains decides (diacritics and
- * case ignored, whole words), and a directive no rule matches goes to the default successor.
+ * case ignored, whole words), and a directive no rule matches goes to the default successor. A title nobody may
+ * match on (a confidential directive's, null) goes to the default successor: a rule that matched it would tell
+ * the admin, by its keyword or only by the successor it picked, words of a title they may not read.
  */
 export type SplitRule = { toAgencyId: string; keywords: string[] };
 export type SplitChoice = { toAgencyId: string; by: 'admin' | 'rule' | 'default'; keyword: string | null };
 
 const words = (s: string): string => ` ${foldVietnamese(s).replace(/[^\p{L}\p{N}]+/gu, ' ').trim()} `;
 
-export function successorFor(title: string, rules: SplitRule[], defaultAgencyId: string, chosen?: string): SplitChoice {
+export function successorFor(title: string | null, rules: SplitRule[], defaultAgencyId: string, chosen?: string): SplitChoice {
   if (chosen) return { toAgencyId: chosen, by: 'admin', keyword: null };
+  if (title === null) return { toAgencyId: defaultAgencyId, by: 'default', keyword: null };
   const text = words(title);
   for (const rule of rules) {
     const keyword = rule.keywords.find((k) => words(k).trim() !== '' && text.includes(words(k)));

@@ -175,8 +175,8 @@ export function agencyService({ db, temporal, config, logger }: ServiceDeps) {
     for (const p of places) {
       // A directive where the agency is both lead and coordinating moves once, as lead.
       if (byId.get(p.directiveId)?.role === 'lead') continue;
-      const choice = successorFor(p.title, request.rules ?? [], request.defaultSuccessorId, chosen.get(p.directiveId));
-      // The admin places a confidential directive by its reference (the rules read its title, nobody sees it).
+      // The admin places a confidential directive by its reference; no rule reads its title (domain/split.ts).
+      const choice = successorFor(p.confidential ? null : p.title, request.rules ?? [], request.defaultSuccessorId, chosen.get(p.directiveId));
       byId.set(p.directiveId, { directiveId: p.directiveId, title: shownTitle({ id: p.directiveId, ...p }), role: p.role === 'lead' ? 'lead' : 'coordinating', ...choice });
     }
     return [...byId.values()];
@@ -323,8 +323,15 @@ export function agencyService({ db, temporal, config, logger }: ServiceDeps) {
     async moves(principal: Principal, reorganisationId: string) {
       requirePermission(principal, 'administer');
       return db
-        .select({ directiveId: reorganisationMoves.directiveId, toAgencyId: reorganisationMoves.toAgencyId, by: reorganisationMoves.by, keyword: reorganisationMoves.keyword })
+        .select({
+          directiveId: reorganisationMoves.directiveId,
+          toAgencyId: reorganisationMoves.toAgencyId,
+          by: reorganisationMoves.by,
+          // A split made before rules left confidential titles alone may have kept a keyword of one: never shown.
+          keyword: sql<string | null>`case when ${directives.confidential} then null else ${reorganisationMoves.keyword} end`,
+        })
         .from(reorganisationMoves)
+        .innerJoin(directives, eq(directives.id, reorganisationMoves.directiveId))
         .where(eq(reorganisationMoves.reorganisationId, reorganisationId))
         .orderBy(asc(reorganisationMoves.directiveId));
     },

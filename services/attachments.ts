@@ -289,16 +289,16 @@ export function attachmentService(
       }
     },
 
-    /** A directive's attachments, oldest first; scoped like the directive. */
-    async list(principal: Principal, directiveId: string): Promise<AttachmentView[]> {
-      await directiveService.visible(principal, directiveId);
+    /** A directive's attachments, oldest first; scoped like the directive. `confidential`: the door audits this read of it. */
+    async list(principal: Principal, directiveId: string): Promise<{ items: AttachmentView[]; confidential: boolean }> {
+      const known = await directiveService.visible(principal, directiveId);
       const rows = await db
         .select({ a: attachments, contentType: attachmentBlobs.contentType, size: attachmentBlobs.size })
         .from(attachments)
         .innerJoin(attachmentBlobs, eq(attachmentBlobs.sha256, attachments.sha256))
         .where(eq(attachments.directiveId, directiveId))
         .orderBy(asc(attachments.uploadedAt), asc(attachments.id));
-      return rows.map((r) => view(r.a, r));
+      return { items: rows.map((r) => view(r.a, r)), confidential: known.confidential === true };
     },
 
     /** One file's description and its bytes as a stream, from where they are stored; 404 outside the directive's scope. */

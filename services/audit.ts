@@ -1,6 +1,7 @@
 import { stringify } from 'csv-stringify/sync';
-import { and, desc, eq, gte, lt, lte, type SQL } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, lt, lte, sql, type SQL } from 'drizzle-orm';
 import { auditLog } from '../db/schema.js';
+import { visibleAgencies } from '../db/scope.js';
 import { FailureType, ServiceFailure } from '../domain/failures.js';
 import { requirePermission } from './auth.js';
 import type { Principal, ServiceDeps } from './context.js';
@@ -23,12 +24,22 @@ export type AuditQuery = { from?: string | undefined; to?: string | undefined; a
 
 const view = (r: typeof auditLog.$inferSelect): AuditEntryView => ({ ...r, at: r.at.toISOString() });
 
-/** The audit log: appended to by both doors for every write; read and exported by admins. Nothing changes it. */
+/**
+ * The audit log: appended to by both doors for every write; read and exported by admins and the oversight role.
+ * Nothing changes it.
+ */
 export function auditService({ db, logger }: ServiceDeps) {
-  const where = (q: AuditQuery): SQL | undefined => {
+  /**
+   * The entries a reader may read with the filters asked: all of them for admins and the province's oversight; for
+   * an oversight user bound to an agency, those written by people of that agency and its subtree (as its statistics
+   * and directives are), never a leader's, an admin's or another agency's.
+   */
+  const where = async (principal: Principal, q: AuditQuery): Promise<SQL | undefined> => {
     const before = q.cursor === undefined ? undefined : Number.parseInt(q.cursor, 36);
     if (before !== undefined && !(before > 0)) throw new ServiceFailure(FailureType.Invalid, 'The cursor is not one this list gave.');
+    const scope = await visibleAgencies(db, principal);
     return and(
+      scope === null ? undefined : scope.length === 0 ? sql`false` : inArray(auditLog.agencyId, scope),
       q.from ? gte(auditLog.at, new Date(q.from)) : undefined,
       q.to ? lte(auditLog.at, new Date(q.to)) : undefined,
       q.actor ? eq(auditLog.actorId, q.actor) : undefined,
@@ -60,11 +71,16 @@ export function auditService({ db, logger }: ServiceDeps) {
       }
     },
 
-    /** Newest first, a page at a time (`nextCursor` continues). */
+    /** Newest first, a page at a time (`nextCursor` continues), of the entries the reader may read. */
     async list(principal: Principal, q: AuditQuery): Promise<{ items: AuditEntryView[]; nextCursor: string | null }> {
       requirePermission(principal, 'readAuditLog');
       const limit = Math.min(Math.max(q.limit ?? 50, 1), 500);
-      const rows = await db.select().from(auditLog).where(where(q)).orderBy(desc(auditLog.id)).limit(limit + 1);
+      const rows = await db
+        .select()
+        .from(auditLog)
+        .where(await where(principal, q))
+        .orderBy(desc(auditLog.id))
+        .limit(limit + 1);
       const items = rows.slice(0, limit).map(view);
       return { items, nextCursor: rows.length > limit ? items.at(-1)!.id.toString(36) : null };
     },
@@ -72,7 +88,12 @@ export function auditService({ db, logger }: ServiceDeps) {
     /** The whole selection as CSV (UTF-8 with a BOM, for Excel), at most 100,000 entries. */
     async exportCsv(principal: Principal, q: Omit<AuditQuery, 'cursor' | 'limit'>): Promise<string> {
       requirePermission(principal, 'readAuditLog');
-      const rows = await db.select().from(auditLog).where(where(q)).orderBy(desc(auditLog.id)).limit(100_000);
+      const rows = await db
+        .select()
+        .from(auditLog)
+        .where(await where(principal, q))
+        .orderBy(desc(auditLog.id))
+        .limit(100_000);
       const header = ['id', 'at', 'actor_id', 'actor_name', 'role', 'agency_id', 'action', 'path', 'status', 'address', 'door', 'request_id'];
       const lines = rows.map((r) => [r.id, r.at.toISOString(), r.actorId, r.actorName, r.role, r.agencyId, r.action, r.path, r.status, r.address, r.door, r.requestId]);
       return `\uFEFF${stringify([header, ...lines])}`;

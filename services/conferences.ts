@@ -10,7 +10,7 @@ import { agenciesById } from './agency-refs.js';
 import { requirePermission } from './auth.js';
 import type { Principal, ServiceDeps } from './context.js';
 import type { DirectiveFields, DirectiveService, DirectiveView, Retry } from './directives.js';
-import { claimFor } from './idempotency.js';
+import { claimWithParts } from './idempotency.js';
 
 const START_CONCURRENCY = 8;
 
@@ -33,8 +33,12 @@ export type NewConference = {
   directives: Array<Omit<DirectiveFields, 'conferenceId'>>;
 };
 
-/** The n-th directive of a conference has a fixed id, so a retried creation starts exactly the missing ones. */
-function directiveIdFor(conferenceId: string, index: number): string {
+/**
+ * The id a conference's n-th directive was given before ids were kept with the conference's claim: anyone who saw
+ * the conference could compute it. Only a retry of a conference first sent then still uses it, so that it starts
+ * exactly the missing directives and never one twice.
+ */
+function derivedDirectiveId(conferenceId: string, index: number): string {
   const h = createHash('sha256').update(`${conferenceId}/${index}`).digest('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h[16]!, 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
@@ -62,8 +66,11 @@ export function conferenceService({ db }: ServiceDeps, directiveService: Directi
       const errors: FieldError[] = prepared.flatMap((p) => p.errors);
       if (errors.length > 0) throw new ServiceFailure(FailureType.Invalid, 'Some directives cannot be issued as given.', 'invalid-directive', errors);
 
-      const claim = await claimFor(db, `POST /v1/conferences ${principal.userId}`, retry.idempotencyKey, body);
+      // Each directive's id is allocated once with the claim, so a retry starts exactly the missing ones, and kept
+      // unguessable: a conference is listed to everyone, its directives only to those who may see them.
+      const claim = await claimWithParts(db, `POST /v1/conferences ${principal.userId}`, retry.idempotencyKey, body, body.directives.length);
       const conferenceId = claim.resourceId;
+      const directiveIds = claim.parts ?? body.directives.map((_, i) => derivedDirectiveId(conferenceId, i));
       await db
         .insert(conferences)
         .values({
@@ -76,7 +83,7 @@ export function conferenceService({ db }: ServiceDeps, directiveService: Directi
           createdBy: principal.userId,
         })
         .onConflictDoNothing();
-      const inputs = prepared.map((p, i) => p.build(directiveIdFor(conferenceId, i), conferenceId, principal.userId));
+      const inputs = prepared.map((p, i) => p.build(directiveIds[i]!, conferenceId, principal.userId));
       await Promise.all(prepared.map((p, i) => p.saveReaders(inputs[i]!.directiveId, principal.userId)));
       // Side by side, a few at a time: one after another, 50 starts cost 50 round trips to the server in a row;
       // all at once, a big conference would take every connection the server gives one client.
@@ -90,8 +97,11 @@ export function conferenceService({ db }: ServiceDeps, directiveService: Directi
       return (await db.select().from(conferences).orderBy(desc(conferences.createdAt)).limit(limit)).map(view);
     },
 
-    /** A conference with the directives the caller may see, and their count per timeliness category. */
-    async detail(principal: Principal, id: string): Promise<{ conference: ConferenceView; counts: Record<Timeliness, number>; directives: DirectiveView[] }> {
+    /**
+     * A conference with the directives the caller may see, and their count per timeliness category; `confidential`:
+     * one of them is, so the door audits this read of it.
+     */
+    async detail(principal: Principal, id: string): Promise<{ conference: ConferenceView; counts: Record<Timeliness, number>; directives: DirectiveView[]; confidential: boolean }> {
       const [row] = await db.select().from(conferences).where(eq(conferences.id, id));
       if (!row) throw new ServiceFailure(FailureType.NotFound, `No conference ${id}.`);
       const visible = await visibleAgencies(db, principal);
@@ -103,7 +113,8 @@ export function conferenceService({ db }: ServiceDeps, directiveService: Directi
       const states = (await Promise.all(rows.map((r) => directiveService.projected(r.id)))).filter((s) => s !== null);
       const agencies = await agenciesById(db, states.flatMap((s) => [s.leadAgencyId, ...s.coordinatingAgencyIds]));
       const counts = Object.fromEntries(TIMELINESS.map((t) => [t, states.filter((s) => s.timeliness === t).length])) as Record<Timeliness, number>;
-      return { conference: view(row), counts, directives: states.map((s) => directiveService.view(s, agencies)) };
+      const shown = states.map((s) => directiveService.view(s, agencies));
+      return { conference: view(row), counts, directives: shown, confidential: shown.some((d) => d.confidential) };
     },
   };
 }

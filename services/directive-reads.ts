@@ -7,8 +7,8 @@ import { and, asc, desc, eq, gte, ilike, isNull, lt, ne, notInArray, sql, type S
 import { storedEvent } from '../db/events.js';
 import type { Database, Tx } from '../db/database.js';
 import { agencies, assignments, directiveEvents, directiveReaders, directives, explanationRequests as xr } from '../db/schema.js';
-import { assignedToAny, confidentialAllowed, crossesScope, seesAgencies, visibleAgencies } from '../db/scope.js';
-import { mayReadConfidential } from '../domain/confidential.js';
+import { assignedToAny, confidentialAllowed, crossesScope, visibleAgencies } from '../db/scope.js';
+import { titleFor } from '../domain/confidential.js';
 import { escapeLike } from '../db/text.js';
 import { returnsOf, standsReturned, type DirectiveState } from '../domain/directive.js';
 import { CLOSED_STATUSES, TIMELINESS, type Timeliness } from '../domain/lists.js';
@@ -19,6 +19,7 @@ import { workflowIdFor } from '../workflows/types.js';
 import { agenciesById, type AgencySummary } from './agency-refs.js';
 import type { Principal, ServiceDeps } from './context.js';
 import { afterCursor, nextCursorOf } from './cursor.js';
+import { maySee, visibility } from './visibility.js';
 import {
   deadlinesFrom,
   explanationsFrom,
@@ -77,6 +78,7 @@ async function withPlanSettings<T>(db: Database, settings: Array<[string, string
 
 export function directiveReads(deps: ServiceDeps) {
   const { db, temporal, config, logger } = deps;
+  const seeing = visibility(db);
 
   const links = (id: string, workflowId: string) => ({
     self: `/v1/directives/${id}`,
@@ -157,30 +159,57 @@ export function directiveReads(deps: ServiceDeps) {
     return row ?? null;
   }
 
+  /** Who sees a directive (services/visibility.ts `maySee`), with the facts the state does not carry read for it. */
+  async function sees(principal: Principal, known: DirectiveState): Promise<boolean> {
+    const confidential = known.confidential === true;
+    const [parentLead, readers, scope] = await Promise.all([
+      // A sub-task's parent lead: from the state when it says, else from the read model.
+      known.parent ? known.parent.leadAgencyId : parentOf(known.directiveId).then((p) => p?.leadAgencyId ?? null),
+      confidential ? db.select({ userId: directiveReaders.userId }).from(directiveReaders).where(eq(directiveReaders.directiveId, known.directiveId)) : [],
+      confidential ? null : visibleAgencies(db, principal),
+    ]);
+    return maySee(principal, scope, {
+      confidential,
+      issuedBy: known.issuedBy,
+      assignedAgencyIds: [known.leadAgencyId, ...known.coordinatingAgencyIds],
+      parentLeadAgencyId: parentLead,
+      readers: readers.map((r) => r.userId),
+    });
+  }
+
   /**
-   * Who sees a directive: its assigned agencies' scopes, and for a sub-task its parent's lead agency's too. A
-   * confidential one only the people domain/confidential.ts names, whatever their role's scope.
+   * A directive the principal may see, or NotFound, decided before anything else of it is read: its history is
+   * not loaded nor its workflow asked for a directive outside the caller's scope, so neither the answer nor its
+   * cost tells that it exists. `fromWorkflow`: the projection did not hold it yet, so the state is the workflow's.
    */
-  async function sees(principal: Principal, known: DirectiveState, parentLeadKnown?: string | null): Promise<boolean> {
-    // A sub-task's parent lead: from the state when it says, else asked of the read model only when needed.
-    const parentLead = async () => parentLeadKnown !== undefined ? parentLeadKnown : (known.parent?.leadAgencyId ?? (await parentOf(known.directiveId))?.leadAgencyId ?? null);
-    const assigned = [known.leadAgencyId, ...known.coordinatingAgencyIds];
-    if (known.confidential) {
-      const readers = (await db.select({ userId: directiveReaders.userId }).from(directiveReaders).where(eq(directiveReaders.directiveId, known.directiveId))).map((r) => r.userId);
-      return mayReadConfidential(principal, { issuedBy: known.issuedBy, assignedAgencyIds: assigned, parentLeadAgencyId: await parentLead(), readers });
+  async function located(principal: Principal, id: string): Promise<{ state: DirectiveState; fromWorkflow: boolean }> {
+    const fromDb = await projected(id);
+    if (fromDb) {
+      if (!(await sees(principal, fromDb))) throw notFound(id);
+      return { state: fromDb, fromWorkflow: false };
     }
-    const scope = await visibleAgencies(db, principal);
-    if (seesAgencies(scope, assigned)) return true;
-    const lead = await parentLead();
-    return lead !== null && seesAgencies(scope, [lead]);
+    // The projection may trail a just-issued directive by a moment; the workflow knows it already.
+    const live = await liveState(id);
+    if (!live || !(await sees(principal, live))) throw notFound(id);
+    return { state: live, fromWorkflow: true };
   }
 
   /** A directive the principal may see, or NotFound: its existence outside the caller's scope does not leak. */
   async function visible(principal: Principal, id: string): Promise<DirectiveState> {
-    // The projection may trail a just-issued directive by a moment; the workflow knows it already.
-    const known = (await projected(id)) ?? (await liveState(id));
-    if (!known || !(await sees(principal, known))) throw notFound(id);
-    return known;
+    return (await located(principal, id)).state;
+  }
+
+  /**
+   * The history with each sub-task it names titled as the principal may read it: a sub-task is judged on its own,
+   * so a reader of the parent may see one only by reference.
+   */
+  async function historyAsSeen(principal: Principal, events: StoredEventView[]): Promise<StoredEventView[]> {
+    const named = events.flatMap((e) => (e.type === 'delegated' ? e.data.subtasks.map((x) => x.directiveId) : []));
+    if (named.length === 0) return events;
+    const may = await seeing.readable(principal, named);
+    return events.map((e) =>
+      e.type === 'delegated' ? { ...e, data: { ...e.data, subtasks: e.data.subtasks.map((x) => ({ ...x, title: titleFor(may.has(x.directiveId), { id: x.directiveId, title: x.title }) })) } } : e,
+    );
   }
 
   /** A directive's sub-tasks as the read model has them, and the roll-up: done / total and the worst timeliness. */
@@ -269,21 +298,23 @@ export function directiveReads(deps: ServiceDeps) {
 
     /** The projection when it exists, else the workflow's own answer (the projection may lag a start by a moment). */
     async detail(principal: Principal, id: string): Promise<DirectiveDetail> {
-      const [fromDb, live, events, parent, subtasks] = await Promise.all([projected(id), liveState(id), storedEvents(id), parentOf(id), subtasksOf(id)]);
-      const base = fromDb ?? live;
-      const parentLead = base?.parent?.leadAgencyId ?? live?.parent?.leadAgencyId ?? parent?.leadAgencyId ?? null;
-      if (!base || !(await sees(principal, base, parentLead))) throw notFound(id);
+      const found = await located(principal, id);
+      const base = found.state;
+      const [live, events, parent, subtasks] = await Promise.all([found.fromWorkflow ? found.state : liveState(id), storedEvents(id), parentOf(id), subtasksOf(id)]);
+      const may = await seeing.readable(principal, [...(parent ? [parent.id] : []), ...(subtasks?.items.map((x) => x.id) ?? []), ...(live?.subtasks?.map((x) => x.directiveId) ?? [])]);
+      const seen = (x: { id: string; title: string }) => titleFor(may.has(x.id), x);
       return {
         ...(await viewOf(base)),
-        parent: parent ? { id: parent.id, title: parent.title } : null,
+        // A sub-unit may read its sub-task and not the confidential parent: it sees the parent by reference.
+        parent: parent ? { id: parent.id, title: seen(parent) } : null,
         assigneeId: live?.assigneeId ?? base.assigneeId ?? null,
-        subtasks,
+        subtasks: subtasks ? { ...subtasks, items: subtasks.items.map((x) => ({ ...x, title: seen(x) })) } : null,
         deadlines: deadlinesFrom(events),
         acknowledgements: events.flatMap((e) => (e.type === 'acknowledged' ? [{ agencyId: e.data.agencyId, at: e.occurredAt }] : [])),
         reports: events.flatMap((e) => (e.type === 'report_submitted' ? [e.data.report] : [])),
         extensionRequests: extensionsFrom(events),
         explanationRequests: explanationsFrom(events),
-        live,
+        live: live?.subtasks ? { ...live, subtasks: live.subtasks.map((x) => ({ ...x, title: seen({ id: x.directiveId, title: x.title }) })) } : live,
       };
     },
 
@@ -327,7 +358,7 @@ export function directiveReads(deps: ServiceDeps) {
     async events(principal: Principal, id: string): Promise<{ items: StoredEventView[]; confidential: boolean }> {
       const known = await projected(id);
       if (!known || !(await sees(principal, known))) throw notFound(id);
-      return { items: await storedEvents(id), confidential: known.confidential === true };
+      return { items: await historyAsSeen(principal, await storedEvents(id)), confidential: known.confidential === true };
     },
 
   };

@@ -8,7 +8,7 @@ import { shownTitle } from '../domain/confidential.js';
 import { and, desc, eq, inArray, isNotNull, or, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
 import { agencies, conferences, directiveFacts as f, directives, explanationRequests as x, publishedResults, scoringRules, users } from '../db/schema.js';
-import { visibleAgencies } from '../db/scope.js';
+import { shownTitleSql, visibleAgencies } from '../db/scope.js';
 import { FailureType, ServiceFailure } from '../domain/failures.js';
 import { STAT_CATEGORIES, includes, type AssignmentRole, type ConferenceKind, type ReportFormat, type StatCategory, type StatGrouping } from '../domain/lists.js';
 import type { IsoDate } from '../domain/vn-time.js';
@@ -42,6 +42,7 @@ import { loadConfig } from '../config.js';
 import { requirePermission } from './auth.js';
 import { renderReport, statisticsCsv, type Rendered } from './reports/index.js';
 import type { Principal, ServiceDeps } from './context.js';
+import { visibility } from './visibility.js';
 
 export type StatQuery = {
   period: string;
@@ -172,6 +173,7 @@ export type ExportOptions = { number?: string | undefined; date?: IsoDate | unde
 
 export function statisticsService({ db, config }: ServiceDeps) {
   const issuer = config.report ?? loadConfig({}).report;
+  const seeing = visibility(db);
   /** The period, its start and the moment counted; refuses what cannot be counted. */
   function windowOf(q: StatQuery, nowMs = Date.now()): Window {
     const period = parsePeriod(q.period);
@@ -353,7 +355,8 @@ export function statisticsService({ db, config }: ServiceDeps) {
       .from(f)
       .innerJoin(directives, eq(directives.id, f.directiveId))
       .where(where)
-      .orderBy(sql`${f.dueAt} asc nulls last`, directives.title, f.directiveId)
+      // By the title as shown: a confidential row's place among the others must not spell out its real title.
+      .orderBy(sql`${f.dueAt} asc nulls last`, shownTitleSql, f.directiveId)
       .limit(page.limit)
       .offset(page.offset);
     const names = await agencyNames([...rows.flatMap((r) => [r.leadAgencyId, ...r.coordinatingAgencyIds]), ...(c.key && c.grouping !== 'conference' ? [c.key] : [])]);
@@ -499,12 +502,22 @@ export function statisticsService({ db, config }: ServiceDeps) {
   }
 
 
-  async function publishedOne(idOrPeriod: string): Promise<PublishedView> {
+  /**
+   * A published result as `principal` reads it: its numbers are the province's, the same for every reader (they
+   * were published to be compared); its list of overdue directives names only those the reader sees, as reading
+   * each of them would decide.
+   */
+  async function asSeenBy(principal: Principal, p: PublishedView): Promise<PublishedView> {
+    const seen = await seeing.seen(principal, p.report.overdue.map((o) => o.directiveId));
+    return { ...p, report: { ...p.report, overdue: p.report.overdue.filter((o) => seen.has(o.directiveId)) } };
+  }
+
+  async function publishedOne(principal: Principal, idOrPeriod: string): Promise<PublishedView> {
     const isId = /^[0-9a-f-]{36}$/i.test(idOrPeriod);
     const [row] = await db.select().from(publishedResults).where(isId ? eq(publishedResults.id, idOrPeriod) : eq(publishedResults.period, idOrPeriod));
     if (!row) throw new ServiceFailure(FailureType.NotFound, `No published result ${idOrPeriod}.`);
     const names = await publisherNames([row.publishedBy]);
-    return publishedView(row, names.get(row.publishedBy) ?? { id: row.publishedBy, name: '' });
+    return asSeenBy(principal, publishedView(row, names.get(row.publishedBy) ?? { id: row.publishedBy, name: '' }));
   }
 
   return {
@@ -548,9 +561,9 @@ export function statisticsService({ db, config }: ServiceDeps) {
       return { body: statisticsCsv(s), contentType: 'text/csv; charset=utf-8', filename: `thong-ke-${s.period.label}-${grouping}.csv` };
     },
 
-    /** A published result's report, exactly as it was frozen. */
-    async exportPublished(idOrPeriod: string, format: ReportFormat, o: ExportOptions = {}): Promise<Rendered> {
-      const p = await publishedOne(idOrPeriod);
+    /** A published result's report, as it was frozen, with the overdue directives the principal sees. */
+    async exportPublished(principal: Principal, idOrPeriod: string, format: ReportFormat, o: ExportOptions = {}): Promise<Rendered> {
+      const p = await publishedOne(principal, idOrPeriod);
       return renderReport(p.report, format, { issuer, ...o, name: `ket-qua-${p.period}` });
     },
 
@@ -598,7 +611,7 @@ export function statisticsService({ db, config }: ServiceDeps) {
         .onConflictDoNothing()
         .returning();
       if (!row) throw new ServiceFailure(FailureType.Conflict, `The result of ${period.label} is already published.`, 'already-published');
-      return publishedView(row, { id: principal.userId, name: principal.name });
+      return asSeenBy(principal, publishedView(row, { id: principal.userId, name: principal.name }));
     },
 
     async published(): Promise<Array<Omit<PublishedView, 'report'>>> {

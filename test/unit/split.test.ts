@@ -16,6 +16,11 @@ describe('splitting an agency', () => {
     expect(successorFor('Quy hoạch đô thị', rules, 'def')).toEqual({ toAgencyId: 'def', by: 'default', keyword: null });
   });
 
+  it('matches no rule on a title nobody may read (a confidential one): the admin’s choice, else the default', () => {
+    expect(successorFor(null, rules, 'def')).toEqual({ toAgencyId: 'def', by: 'default', keyword: null });
+    expect(successorFor(null, rules, 'def', 'ytế')).toEqual({ toAgencyId: 'ytế', by: 'admin', keyword: null });
+  });
+
   it('matches whole words only', () => {
     // "y tế" must not match inside "quy tếch" nor "lao" inside "laos".
     expect(successorFor('Đề án quy tếch', rules, 'def').toAgencyId).toBe('def');

@@ -444,7 +444,8 @@ export function conferencePages({ services }: WebDeps) {
     const ctx = pageContext(c);
     const { t } = ctx;
     const person = personOf(c);
-    const { conference, counts, directives } = await services.conferences.detail(person, c.req.param('id')!);
+    const { conference, counts, directives, confidential } = await services.conferences.detail(person, c.req.param('id')!);
+    if (confidential) c.set('auditRead', true);
     return c.html(
       <Layout ctx={ctx} title={conference.title}>
         <hgroup>

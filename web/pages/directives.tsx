@@ -706,7 +706,10 @@ export function directivePages({ services }: WebDeps) {
       services.directives.detail(person, id),
       services.directives.events(person, id).catch(() => ({ items: [], confidential: false })),
       services.agencies.list(person),
-      services.attachments.list(person, id).catch(() => []),
+      services.attachments
+        .list(person, id)
+        .then((l) => l.items)
+        .catch(() => []),
     ]);
     const events = history.items;
     if (d.confidential) c.set('auditRead', true);
@@ -764,7 +767,7 @@ export function directivePages({ services }: WebDeps) {
   // The answer takes with it every file the agency attached to this request so far.
   act('explain-answer', async (p, id, f, retry) => {
     const requestId = f.requestId ?? '';
-    const files = (await services.attachments.list(p, id)).filter((x) => x.kind === 'explanation' && x.deadlineKey === requestId);
+    const files = (await services.attachments.list(p, id)).items.filter((x) => x.kind === 'explanation' && x.deadlineKey === requestId);
     return d.answerExplanation(p, id, requestId, { text: f.text?.trim() ?? '', attachmentIds: files.map((x) => x.id) }, retry);
   });
   act('explain-close', (p, id, f, retry) => d.closeExplanation(p, id, f.requestId ?? '', { accepted: f.accepted === 'true', note: f.note?.trim() ?? '' }, retry));

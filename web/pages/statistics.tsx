@@ -570,7 +570,7 @@ export function statisticsPages({ services }: WebDeps) {
   app.get('/published/:period', async (c) => {
     const ctx = pageContext(c);
     const { t } = ctx;
-    const p = await services.statistics.publishedOne(c.req.param('period'));
+    const p = await services.statistics.publishedOne(personOf(c), c.req.param('period'));
     const flash = takeFlash(c);
     const r = p.report;
     const title = t.statistics.title(r.period.title[ctx.language]);
@@ -655,7 +655,7 @@ export function statisticsPages({ services }: WebDeps) {
 
   app.get('/published/:period/export', async (c) => {
     const format = c.req.query('format');
-    const file = await services.statistics.exportPublished(c.req.param('period'), includes(REPORT_FORMATS, format) ? format : 'xlsx');
+    const file = await services.statistics.exportPublished(personOf(c), c.req.param('period'), includes(REPORT_FORMATS, format) ? format : 'xlsx');
     return c.body(typeof file.body === 'string' ? file.body : new Uint8Array(file.body), 200, {
       'content-type': file.contentType,
       'content-disposition': `attachment; filename="${file.filename}"`,
