@@ -59,10 +59,11 @@ describe('scope', () => {
     const below = await createAgency(world.db, 'Uy ban Kiem tra huyen', bound.id);
     const outside = await createAgency(world.db, 'So Xay dung');
     const [inside, stranger] = await Promise.all([createUserWithId(world.db, { role: 'officer', agencyId: below.id }), createUserWithId(world.db, { role: 'officer', agencyId: outside.id })]);
-    // A write each, audited with the writer's agency; the paths tell them apart.
+    // A write each to a route that names its directive (the audit keeps a route's ids, never a raw path), audited
+    // with the writer's agency: the ids tell them apart.
     const [insideMark, strangerMark] = [randomUUID(), randomUUID()];
-    await world.call('POST', `/v1/directives/${insideMark}/acknowledgement`, { token: inside.token });
-    await world.call('POST', `/v1/directives/${strangerMark}/acknowledgement`, { token: stranger.token });
+    await world.call('POST', `/v1/directives/${insideMark}/acknowledgements`, { token: inside.token });
+    await world.call('POST', `/v1/directives/${strangerMark}/acknowledgements`, { token: stranger.token });
     const oversight = await someone('oversight', bound.id);
     const province = await someone('oversight');
 
