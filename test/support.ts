@@ -173,12 +173,17 @@ export async function eventually<T>(probe: () => Promise<T>, holds?: ((value: T)
   const timeoutMs = (typeof holds === 'number' ? holds : within) ?? 20_000;
   const deadline = Date.now() + timeoutMs;
   let last: { value: T } | { error: unknown } | undefined;
+  let cutShort = false;
   for (;;) {
     let timer: NodeJS.Timeout | undefined;
+    const hung = Symbol('hung');
     try {
-      // A probe that hangs (a request no one answers) fails at the deadline too, instead of holding the test.
-      const hung = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('the probe did not answer before the deadline')), Math.max(1, deadline - Date.now()))));
-      const value = await Promise.race([probe(), hung]);
+      // A probe that hangs (a request no one answers) ends at the deadline too, instead of holding the test.
+      const value = await Promise.race([probe(), new Promise<typeof hung>((resolve) => (timer = setTimeout(() => resolve(hung), Math.max(1, deadline - Date.now()))))]);
+      if (value === hung) {
+        cutShort = true;
+        break;
+      }
       if (check(value)) return value as Exclude<T, undefined>;
       last = { value };
     } catch (error) {
@@ -190,7 +195,8 @@ export async function eventually<T>(probe: () => Promise<T>, holds?: ((value: T)
     await new Promise((r) => setTimeout(r, 100));
   }
   const seen = !last ? 'nothing' : 'error' in last ? `an error: ${String(last.error)}` : inspect(last.value, { depth: 4, maxArrayLength: 30, breakLength: 160 });
-  throw new Error(`not within ${(timeoutMs / 1000).toFixed(0)} s; last observed: ${seen.length > 3000 ? `${seen.slice(0, 3000)}…` : seen}`);
+  const shown = seen.length > 3000 ? `${seen.slice(0, 3000)}…` : seen;
+  throw new Error(`not within ${timeoutMs / 1000} s; last observed: ${shown}${cutShort ? ' (the last probe was still running at the deadline)' : ''}`);
 }
 
 /** A response body as loose JSON, for assertions. */
