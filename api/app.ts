@@ -37,7 +37,13 @@ export function createApp(deps: AppDeps) {
   // bare Hono app). Readiness, which asks the dependencies, goes through the stack like every other route.
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
 
-  app.use('*', requestId());
+  // The id is always the server's: a client's X-Request-Id could forge or repeat another request's in the audit log,
+  // and reach its CSV. The header only ever carries the id back.
+  app.use('*', requestId({ headerName: '' }));
+  app.use('*', async (c, next) => {
+    c.header('x-request-id', c.get('requestId'));
+    await next();
+  });
   app.use('*', requestLog(deps.logger));
   // same-origin: our own forms name our origin (the pages' form check needs it), other sites learn nothing.
   app.use('*', secureHeaders({ referrerPolicy: 'same-origin' }));

@@ -1,8 +1,8 @@
-import { stringify } from 'csv-stringify/sync';
 import { and, desc, eq, gte, lt, lte, type SQL } from 'drizzle-orm';
 import { auditLog } from '../db/schema.js';
 import { FailureType, ServiceFailure } from '../domain/failures.js';
 import { requirePermission } from './auth.js';
+import { csvOf } from './reports/csv.js';
 import type { Principal, ServiceDeps } from './context.js';
 
 /** One write as the doors saw it; `principal` null when the request was not signed in (refused). */
@@ -75,7 +75,7 @@ export function auditService({ db, logger }: ServiceDeps) {
       const rows = await db.select().from(auditLog).where(where(q)).orderBy(desc(auditLog.id)).limit(100_000);
       const header = ['id', 'at', 'actor_id', 'actor_name', 'role', 'agency_id', 'action', 'path', 'status', 'address', 'door', 'request_id'];
       const lines = rows.map((r) => [r.id, r.at.toISOString(), r.actorId, r.actorName, r.role, r.agencyId, r.action, r.path, r.status, r.address, r.door, r.requestId]);
-      return `\uFEFF${stringify([header, ...lines])}`;
+      return csvOf([header, ...lines]);
     },
   };
 }
