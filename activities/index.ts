@@ -26,7 +26,6 @@ export type NotifyOptions = {
   webhookDisableAfterSeconds: number;
   /** Absent or false: a webhook whose host resolves to a non-public address is not called. */
   allowPrivateWebhookTargets?: boolean;
-  fetch?: typeof fetch;
 };
 
 /** Starts the delivery run of one outbox source (services/temporal.ts), through the activity's own client. */
