@@ -1,3 +1,5 @@
+import type * as Dns from 'node:dns';
+import type * as DnsPromises from 'node:dns/promises';
 import http from 'node:http';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -17,7 +19,7 @@ const PUBLIC = '93.184.216.34';
 type Callback = (err: NodeJS.ErrnoException | null, address: string | Array<{ address: string; family: number }>, family?: number) => void;
 
 vi.mock('node:dns', async (importOriginal) => {
-  const real = await importOriginal<typeof import('node:dns')>();
+  const real = await importOriginal<typeof Dns>();
   const lookup = (hostname: string, options: unknown, callback?: Callback) => {
     const cb = (typeof options === 'function' ? options : callback) as Callback;
     const opts = (typeof options === 'object' && options !== null ? options : {}) as { all?: boolean };
@@ -30,7 +32,7 @@ vi.mock('node:dns', async (importOriginal) => {
   return { ...real, default: { ...real, lookup }, lookup };
 });
 vi.mock('node:dns/promises', async (importOriginal) => {
-  const real = await importOriginal<typeof import('node:dns/promises')>();
+  const real = await importOriginal<typeof DnsPromises>();
   const lookup = async (hostname: string, options?: { all?: boolean }) => {
     if (dnsState.rebinding && hostname === 'localhost' && dnsState.asked++ === 0) return options?.all ? [{ address: PUBLIC, family: 4 }] : { address: PUBLIC, family: 4 };
     return real.lookup(hostname, options as never);
