@@ -55,6 +55,8 @@ export async function startWorld(
     oidc?: Config['oidc'];
     /** Default true: the tests' receivers listen on loopback. */
     allowPrivateWebhookTargets?: boolean;
+    /** Where attachments are kept (the services' and the worker's blob collector's); PostgreSQL unless given. */
+    attachments?: Config['attachments'];
   } = {},
 ): Promise<World> {
   quietTemporalRuntime();
@@ -71,6 +73,7 @@ export async function startWorld(
       taskQueue,
       db: database.db,
       workflowBundle: { codePath: inject('workflowBundlePath') },
+      attachmentsS3: options.attachments?.s3,
       // The tests' receivers listen on loopback; the refusal of such targets has tests of its own.
       notify: { ...NO_NOTIFY, publicUrl: 'http://test', allowPrivateWebhookTargets: true, ...options.notify },
     });
@@ -89,7 +92,11 @@ export async function startWorld(
   const services = createServices({
     db: database.db,
     temporal: client,
-    config: { temporal: { namespace: 'default', taskQueue, uiUrl: 'http://ui.test' }, notify: { webhookAllowPrivateTargets: options.allowPrivateWebhookTargets ?? true } },
+    config: {
+      temporal: { namespace: 'default', taskQueue, uiUrl: 'http://ui.test' },
+      notify: { webhookAllowPrivateTargets: options.allowPrivateWebhookTargets ?? true },
+      ...(options.attachments ? { attachments: options.attachments } : {}),
+    },
     logger,
     listen: database.listen,
   });
