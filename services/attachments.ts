@@ -20,6 +20,7 @@ import type { AttachmentS3Config } from '../config.js';
 import { storedEvent } from '../db/events.js';
 import { attachmentBlobs, attachments, directiveEvents } from '../db/schema.js';
 import type { DirectiveState } from '../domain/directive.js';
+import { ATTACHMENT_EXTENSIONS, fileName } from '../domain/disposition.js';
 import { FailureType, ServiceFailure } from '../domain/failures.js';
 import { may } from '../domain/policy.js';
 import { attachUpdate, type AttachmentRef } from '../workflows/messages.js';
@@ -31,21 +32,6 @@ import { deadlinesFrom, explanationsFrom, refusalOf } from './directive-model.js
 import type { DirectiveService } from './directives.js';
 import { updateWithin } from './temporal.js';
 import { workflowIdFor } from '../workflows/types.js';
-
-/** What may be attached: documents and scans, told by their content. Anything else (an executable too) is refused. */
-export const ATTACHMENT_TYPES: ReadonlyMap<string, string> = new Map([
-  ['application/pdf', 'pdf'],
-  ['application/vnd.openxmlformats-officedocument.wordprocessingml.document', 'docx'],
-  ['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'xlsx'],
-  ['application/vnd.openxmlformats-officedocument.presentationml.presentation', 'pptx'],
-  ['application/x-cfb', 'doc'],
-  ['application/vnd.oasis.opendocument.text', 'odt'],
-  ['application/vnd.oasis.opendocument.spreadsheet', 'ods'],
-  ['image/png', 'png'],
-  ['image/jpeg', 'jpg'],
-  ['image/tiff', 'tif'],
-  ['application/zip', 'zip'],
-]);
 
 export const DEFAULT_ATTACHMENT_MAX_BYTES = 25 * 1024 * 1024;
 
@@ -163,10 +149,7 @@ export function attachmentService(
         });
         received = pipeline(stream, count, createWriteStream(file)).then(() => {
           if (over) throw tooLarge(maxBytes);
-          // A name is only a label: control characters (NUL included) and path separators are dropped.
-          // eslint-disable-next-line no-control-regex
-          const filename = (info.filename ?? '').normalize('NFC').replace(/[\u0000-\u001f\u007f/\\]/g, '').trim().slice(0, 255) || 'tep-dinh-kem';
-          return { filename, sha256: hash.digest('hex'), size };
+          return { filename: info.filename ?? '', sha256: hash.digest('hex'), size };
         });
         received.catch(() => undefined);
       });
@@ -258,7 +241,7 @@ export function attachmentService(
         }
         if (got.size === 0) throw new ServiceFailure(FailureType.Invalid, 'The file is empty.');
         const type = await fileTypeFromFile(got.file);
-        if (!type || !ATTACHMENT_TYPES.has(type.mime)) {
+        if (!type || !ATTACHMENT_EXTENSIONS.has(type.mime)) {
           throw new ServiceFailure(
             FailureType.UnsupportedType,
             `The file's content is ${type ? `${type.mime} (.${type.ext})` : 'of no known document type'}, whatever its name says; attach a PDF, an Office or OpenDocument file, an image or a ZIP.`,
@@ -285,7 +268,7 @@ export function attachmentService(
         }
         const [row] = await db
           .insert(attachments)
-          .values({ id, directiveId, sha256: got.sha256, filename: got.filename, kind, deadlineKey: ref.deadlineKey, uploadedBy: principal.userId })
+          .values({ id, directiveId, sha256: got.sha256, filename: fileName(got.filename, type.mime), kind, deadlineKey: ref.deadlineKey, uploadedBy: principal.userId })
           .returning();
         return view(row!, { contentType: type.mime, size: got.size });
       } finally {

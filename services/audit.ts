@@ -27,7 +27,8 @@ const view = (r: typeof auditLog.$inferSelect): AuditEntryView => ({ ...r, at: r
 export function auditService({ db, logger }: ServiceDeps) {
   const where = (q: AuditQuery): SQL | undefined => {
     const before = q.cursor === undefined ? undefined : Number.parseInt(q.cursor, 36);
-    if (before !== undefined && !(before > 0)) throw new ServiceFailure(FailureType.Invalid, 'The cursor is not one this list gave.');
+    // An id past what a number holds exactly (and the bigint column) was never given as a cursor.
+    if (before !== undefined && !(Number.isSafeInteger(before) && before > 0)) throw new ServiceFailure(FailureType.Invalid, 'The cursor is not one this list gave.');
     return and(
       q.from ? gte(auditLog.at, new Date(q.from)) : undefined,
       q.to ? lte(auditLog.at, new Date(q.to)) : undefined,

@@ -103,7 +103,9 @@ export async function startWorld(
   const app = createApp({
     services,
     config: {
-      http: { rateLimitPerMinute: options.rateLimitPerMinute ?? 100_000, publicUrl: options.publicUrl ?? 'http://test', trustedProxies: 0 },
+      http: { rateLimitPerMinute: options.rateLimitPerMinute ?? 100_000, publicUrl: options.publicUrl ?? 'http://test', trustedProxies: 0, checkHost: false },
+      // In-process requests come from no socket: the operational endpoints are open to them.
+      ops: { endpoints: 'open', token: undefined },
       temporal: { metricsAddress: undefined },
       oidc: options.oidc,
     },

@@ -48,7 +48,7 @@ beforeAll(async () => {
   world = await startWorld({ database, attachments: { maxBytes: 25 * 1024 * 1024, s3 } });
   const logger = pino({ level: 'silent' });
   const services = createServices({ db: world.db, temporal: world.client, config: { temporal: { namespace: 'default', taskQueue: world.taskQueue, uiUrl: undefined } }, logger });
-  pgApp = createApp({ services, config: { http: { rateLimitPerMinute: 100_000, publicUrl: 'http://test', trustedProxies: 0 }, temporal: { metricsAddress: undefined } }, logger });
+  pgApp = createApp({ services, config: { http: { rateLimitPerMinute: 100_000, publicUrl: 'http://test', trustedProxies: 0, checkHost: false }, ops: { endpoints: 'open', token: undefined }, temporal: { metricsAddress: undefined } }, logger });
 }, 60_000);
 
 afterAll(async () => {
