@@ -61,6 +61,8 @@ export function createApp(deps: AppDeps) {
   app.use(
     '*',
     secureHeaders({
+      // A response that sets a header of its own keeps it (the API docs' policy, api/ops.ts).
+      overwrite: false,
       referrerPolicy: 'same-origin',
       contentSecurityPolicy: {
         defaultSrc: ["'self'"],

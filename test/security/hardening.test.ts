@@ -62,6 +62,13 @@ describe('a Content-Security-Policy and no-store', () => {
     }
   });
 
+  it('lets the API docs set a style attribute as Swagger UI renders, and still run no script but the site’s files', async () => {
+    const csp = (await world.call('GET', '/docs', { token: null })).headers.get('content-security-policy') ?? '';
+    expect(csp).toMatch(/(^|;)\s*script-src 'self'(;|$)/);
+    expect(csp).toMatch(/(^|;)\s*frame-ancestors 'self'(;|$)/);
+    expect(csp).not.toMatch(/unsafe-eval/);
+  });
+
   it('keeps no signed-in JSON in a cache, refusals included', async () => {
     for (const res of [await world.call('GET', '/v1/directives'), await world.call('GET', '/v1/me'), await world.call('GET', '/v1/directives/not-an-id')]) {
       expect(res.headers.get('cache-control')).toBe('no-store');
