@@ -57,7 +57,7 @@ export function conclusionParserPool(threads = Math.max(1, Math.min(4, os.availa
         throw err;
       }
       if ('refused' in outcome) throw new ConclusionInputError(outcome.refused.code, outcome.refused.message);
-      return outcome.result;
+      return JSON.parse(outcome.json) as ParseResult;
     },
     async close() {
       await pool?.close();
