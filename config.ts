@@ -8,6 +8,13 @@ const optionalString = z
   .transform((v) => (v === '' ? undefined : v))
   .optional();
 
+/**
+ * Who may read the operational endpoints: anyone (`open`), a client on this machine that no proxy forwarded
+ * (`loopback`), a bearer of OPS_TOKEN (`token`, for a Prometheus elsewhere), or nobody (`closed`).
+ */
+export const OPS_MODES = ['open', 'loopback', 'token', 'closed'] as const;
+export type OpsMode = (typeof OPS_MODES)[number];
+
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -50,6 +57,9 @@ const schema = z.object({
   ATTACHMENT_S3_ACCESS_KEY_ID: optionalString,
   ATTACHMENT_S3_SECRET_ACCESS_KEY: optionalString,
   TRUSTED_PROXIES: z.coerce.number().int().min(0).max(10).default(0),
+  /** Who may read /metrics, /docs and /openapi.json; unset: `loopback` in development, `closed` in production. */
+  OPS_ENDPOINTS: optionalString.pipe(z.enum(OPS_MODES, { message: `OPS_ENDPOINTS is one of ${OPS_MODES.join(', ')}` }).optional()),
+  OPS_TOKEN: optionalString.pipe(z.string().min(24, 'OPS_TOKEN must be at least 24 characters').optional()),
   PATH: z.string().default(''),
   TEST_DATABASE_ADMIN_URL: z.string().default('postgres://postgres@127.0.0.1:5432/postgres'),
   SMTP_URL: optionalString.pipe(z.url({ protocol: /^smtps?$/, message: 'SMTP_URL must be an smtp:// or smtps:// URL' }).optional()),
@@ -77,8 +87,14 @@ const schema = z.object({
 export type Config = {
   env: 'development' | 'test' | 'production';
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
-  /** `trustedProxies`: how many proxies in front add an X-Forwarded-For entry that may be believed. */
-  http: { host: string; port: number; publicUrl: string; rateLimitPerMinute: number; trustedProxies: number };
+  /**
+   * `trustedProxies`: how many proxies in front add an X-Forwarded-For entry that may be believed. `checkHost`
+   * (production): a request for another host than PUBLIC_URL's is refused, so a name rebound to this server's
+   * address reaches nothing.
+   */
+  http: { host: string; port: number; publicUrl: string; rateLimitPerMinute: number; trustedProxies: number; checkHost: boolean };
+  /** /metrics, /docs and /openapi.json: who may read them (OPS_ENDPOINTS), and the token of `token`. */
+  ops: { endpoints: OpsMode; token: string | undefined };
   dataDir: string;
   /** PostgreSQL URL, or undefined for the embedded PGlite database under dataDir. */
   databaseUrl: string | undefined;
@@ -155,6 +171,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (e.OIDC_ISSUER && (!e.OIDC_CLIENT_ID || !e.OIDC_CLIENT_SECRET)) {
     throw new ConfigError('Invalid configuration:\n  OIDC_ISSUER needs OIDC_CLIENT_ID and OIDC_CLIENT_SECRET');
   }
+  if (e.OPS_ENDPOINTS === 'token' && !e.OPS_TOKEN) throw new ConfigError('Invalid configuration:\n  OPS_ENDPOINTS=token needs OPS_TOKEN (the bearer token a scraper sends)');
+  // A token that protects nothing would be silently ignored.
+  if (e.OPS_TOKEN && e.OPS_ENDPOINTS !== 'token') throw new ConfigError('Invalid configuration:\n  OPS_TOKEN is only read with OPS_ENDPOINTS=token');
   const s3Problem = attachmentS3Problem(e);
   if (s3Problem) throw new ConfigError(`Invalid configuration:\n  ${s3Problem}`);
   const dataDir = path.resolve(e.DATA_DIR);
@@ -167,7 +186,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       publicUrl: e.PUBLIC_URL ?? `http://${e.HOST === '0.0.0.0' ? 'localhost' : e.HOST}:${e.PORT}`,
       rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
       trustedProxies: e.TRUSTED_PROXIES,
+      checkHost: e.NODE_ENV === 'production',
     },
+    ops: { endpoints: e.OPS_ENDPOINTS ?? (e.NODE_ENV === 'production' ? 'closed' : 'loopback'), token: e.OPS_TOKEN },
     dataDir,
     databaseUrl: e.DATABASE_URL,
     temporal: {

@@ -26,7 +26,6 @@ export type NotifyOptions = {
   webhookDisableAfterSeconds: number;
   /** Absent or false: a webhook whose host resolves to a non-public address is not called. */
   allowPrivateWebhookTargets?: boolean;
-  fetch?: typeof fetch;
 };
 
 /** Starts the delivery run of one outbox source (services/temporal.ts), through the activity's own client. */
@@ -45,12 +44,15 @@ export type SendTransfer = (
   args: { changeId: string; fromAgencyId: string; toAgencyId: string; reason: string },
 ) => Promise<'transferred' | 'closed'>;
 
-export type ActivityDeps = { db: Database; notify?: NotifyOptions; startDelivery: StartDelivery; sendReplan: SendReplan; sendTransfer: SendTransfer };
+/** Takes away the attachment bytes no attachment names, older than the grace period (services/blob-store.ts). */
+export type CollectBlobs = (graceSeconds: number) => Promise<{ blobs: number; objects: number }>;
+
+export type ActivityDeps = { db: Database; notify?: NotifyOptions; startDelivery: StartDelivery; sendReplan: SendReplan; sendTransfer: SendTransfer; collectBlobs: CollectBlobs };
 
 export const NO_NOTIFY: NotifyOptions = { publicUrl: 'http://localhost:3000', mailer: undefined, mailFrom: 'directive-tracker@localhost', webhookFailureLimit: 5, webhookDisableAfterSeconds: 3600 };
 
 /** Every activity is idempotent: Temporal may run one more than once. */
-export function createActivities({ db, notify = NO_NOTIFY, startDelivery, sendReplan, sendTransfer }: ActivityDeps) {
+export function createActivities({ db, notify = NO_NOTIFY, startDelivery, sendReplan, sendTransfer, collectBlobs }: ActivityDeps) {
   /** The delivery run of one source is a workflow of its own, so its retries never hold up the directive. */
   const startDeliveryHere = (source: string) => {
     const ctx = Context.current();
@@ -135,6 +137,10 @@ export function createActivities({ db, notify = NO_NOTIFY, startDelivery, sendRe
 
     async composeDigests(input: { date: string }): Promise<{ skipped: string | null; source: string; recipients: number }> {
       return composeDigests(db, input.date, notify.publicUrl);
+    },
+
+    async collectBlobs(input: { graceSeconds: number }): Promise<{ blobs: number; objects: number }> {
+      return collectBlobs(input.graceSeconds);
     },
 
     /** Calendar math stays out of workflow code: the holiday table is data that changes every year. */

@@ -23,7 +23,7 @@ import { problemFor } from './failures.js';
 import { notificationsApp, webhooksApp } from './notifications.js';
 import { meApp, usersApp } from './users.js';
 import { newApp } from './openapi.js';
-import { mountDocs, mountMetrics, rateLimit, rejectNul, requestLog } from './ops.js';
+import { mountDocs, mountMetrics, opsGuard, rateLimit, rejectNul, requestLog } from './ops.js';
 import { ApiProblem, problemResponse } from './problem.js';
 import { webApp } from '../web/app.js';
 
@@ -37,10 +37,46 @@ export function createApp(deps: AppDeps) {
   // bare Hono app). Readiness, which asks the dependencies, goes through the stack like every other route.
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
 
-  app.use('*', requestId());
+  // In production a request must name PUBLIC_URL's host (any port): a name an attacker rebinds to this server's
+  // address then reaches nothing from a browser. Readiness, like liveness above, is asked by address.
+  if (deps.config.http.checkHost) {
+    const host = new URL(deps.config.http.publicUrl).hostname;
+    app.use('*', async (c, next) => {
+      if (c.req.path === '/readyz' || new URL(c.req.url).hostname === host) return next();
+      return problemResponse(c, 421, { detail: `This server answers for ${host}.` });
+    });
+  }
+
+  // The id is always the server's: a client's X-Request-Id could forge or repeat another request's in the audit log,
+  // and reach its CSV. The header only ever carries the id back.
+  app.use('*', requestId({ headerName: '' }));
+  app.use('*', async (c, next) => {
+    c.header('x-request-id', c.get('requestId'));
+    await next();
+  });
   app.use('*', requestLog(deps.logger));
   // same-origin: our own forms name our origin (the pages' form check needs it), other sites learn nothing.
-  app.use('*', secureHeaders({ referrerPolicy: 'same-origin' }));
+  // The policy: scripts and styles from this site's files only (htmx reads its settings from a meta tag and adds no
+  // styles of its own), Pico's data: icons, framed only by this site (the PDF preview is).
+  app.use(
+    '*',
+    secureHeaders({
+      // A response that sets a header of its own keeps it (the API docs' policy, api/ops.ts).
+      overwrite: false,
+      referrerPolicy: 'same-origin',
+      contentSecurityPolicy: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        frameAncestors: ["'self'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+      },
+    }),
+  );
+  const ops = opsGuard(deps.config.ops, deps.config.http.trustedProxies);
+  for (const path of ['/metrics', '/docs', '/docs/*', '/openapi.json']) app.use(path, ops);
   mountMetrics(app, deps.config.temporal.metricsAddress);
   mountDocs(app);
   const limitBody = bodyLimit({
@@ -76,6 +112,11 @@ export function createApp(deps: AppDeps) {
     },
   });
 
+  // What a signed-in client reads is kept by no cache on the way (a proxy's, the browser's history).
+  app.use('/v1/*', async (c, next) => {
+    await next();
+    if (!c.res.headers.has('cache-control')) c.res.headers.set('cache-control', 'no-store');
+  });
   const principals = new PrincipalCache((token) => deps.services.auth.principalForToken(token));
   // Counted per person whatever way their token is written, or, for anyone without a token that works, per client
   // address as TRUSTED_PROXIES says where it is: never per a header the client writes as it likes.

@@ -4,7 +4,8 @@ import type { Principal, Services } from '../services/index.js';
 export type AppDeps = {
   services: Services;
   config: {
-    http: Pick<Config['http'], 'rateLimitPerMinute' | 'publicUrl' | 'trustedProxies'>;
+    http: Pick<Config['http'], 'rateLimitPerMinute' | 'publicUrl' | 'trustedProxies' | 'checkHost'>;
+    ops: Config['ops'];
     temporal: Pick<Config['temporal'], 'metricsAddress'>;
     oidc?: Config['oidc'];
   };

@@ -1,11 +1,14 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { prometheus } from '@hono/prometheus';
 import type { Context, Hono, MiddlewareHandler } from 'hono';
 import { rateLimiter } from 'hono-rate-limiter';
+import ipaddr from 'ipaddr.js';
 import { Registry, collectDefaultMetrics } from 'prom-client';
-import { loggablePath, type Logger } from '../config.js';
+import { loggablePath, type Config, type Logger } from '../config.js';
+import { clientAddress } from '../services/request-address.js';
 import type { AppEnv } from './context.js';
 import { problemResponse } from './problem.js';
 
@@ -84,18 +87,53 @@ export function mountMetrics(app: Hono<AppEnv>, temporalMetricsAddress: string |
   });
 }
 
+/** A client on this machine that no proxy forwarded (a proxy on this machine would make every client look local). */
+function onLoopback(c: Context, trustedProxies: number): boolean {
+  if (trustedProxies === 0 && (c.req.header('x-forwarded-for') !== undefined || c.req.header('forwarded') !== undefined)) return false;
+  const address = clientAddress(c, trustedProxies);
+  return ipaddr.isValid(address) && ipaddr.process(address).range() === 'loopback';
+}
+
+const digest = (s: string) => createHash('sha256').update(s).digest();
+
+/**
+ * /metrics, /docs and /openapi.json as OPS_ENDPOINTS says: per-route and per-status counters and the API's whole
+ * surface are not for everyone who can reach the server. Refused: 404 (nothing is advertised), or 401 asking for
+ * the token.
+ */
+export function opsGuard(ops: Config['ops'], trustedProxies: number): MiddlewareHandler<AppEnv> {
+  const expected = ops.token ? digest(ops.token) : undefined;
+  const hidden = (c: Context) => problemResponse(c, 404, { detail: `No route ${c.req.method} ${c.req.path}.` });
+  return async (c, next) => {
+    if (ops.endpoints === 'open') return next();
+    if (ops.endpoints === 'loopback') return onLoopback(c, trustedProxies) ? next() : hidden(c);
+    if (ops.endpoints === 'closed' || !expected) return hidden(c);
+    const sent = /^Bearer +(\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1];
+    // Compared as digests: equal lengths, in constant time.
+    if (sent !== undefined && timingSafeEqual(digest(sent), expected)) return next();
+    return problemResponse(c, 401, { detail: 'The operational endpoints need the bearer token OPS_TOKEN.' }, { 'www-authenticate': 'Bearer realm="operations"' });
+  };
+}
+
 const require = createRequire(import.meta.url);
 const swaggerDir = (require('swagger-ui-dist/absolute-path.js') as () => string)();
-const DOC_ASSETS: Record<string, string> = {
-  'swagger-ui.css': 'text/css; charset=utf-8',
-  'swagger-ui-bundle.js': 'text/javascript; charset=utf-8',
-  'swagger-ui-standalone-preset.js': 'text/javascript; charset=utf-8',
-};
+/** Looked up by the file's own name only: a plain object would answer `constructor` with a function. */
+const DOC_ASSETS = new Map<string, string>([
+  ['swagger-ui.css', 'text/css; charset=utf-8'],
+  ['swagger-ui-bundle.js', 'text/javascript; charset=utf-8'],
+  ['swagger-ui-standalone-preset.js', 'text/javascript; charset=utf-8'],
+]);
 
 const DOCS_INIT =
   "window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#ui', presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset], layout: 'StandaloneLayout' });";
 
 /** `/docs`: Swagger UI served from the swagger-ui-dist package, so it loads nothing from the internet. */
+/**
+ * The app's policy (api/app.ts) but for one thing: Swagger UI's bundle sets a style attribute as it renders, which
+ * only 'unsafe-inline' lets it (an attribute has no nonce). It runs no inline script.
+ */
+const DOCS_POLICY = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'self'; base-uri 'self'; form-action 'self'";
+
 export function mountDocs(app: Hono<AppEnv>): void {
   app.get('/docs', (c) =>
     c.html(`<!doctype html>
@@ -104,7 +142,10 @@ export function mountDocs(app: Hono<AppEnv>): void {
 <body><div id="ui"></div>
 <script src="/docs/assets/swagger-ui-bundle.js"></script>
 <script src="/docs/assets/swagger-ui-standalone-preset.js"></script>
-<script src="/docs/assets/init.js"></script></body></html>`),
+<script src="/docs/assets/init.js"></script></body></html>`,
+      200,
+      { 'content-security-policy': DOCS_POLICY },
+    ),
   );
   // A separate script keeps the page free of inline JavaScript. It is answered by the same route as the
   // package's assets: a static route beside a parameter one at the same place would push Hono's SmartRouter off
@@ -112,7 +153,7 @@ export function mountDocs(app: Hono<AppEnv>): void {
   app.get('/docs/assets/:file', (c) => {
     const file = c.req.param('file');
     if (file === 'init.js') return c.body(DOCS_INIT, 200, { 'content-type': 'text/javascript; charset=utf-8' });
-    const type = DOC_ASSETS[file];
+    const type = DOC_ASSETS.get(file);
     if (!type) return problemResponse(c, 404, { detail: `No documentation asset ${file}.` });
     return c.body(fs.readFileSync(path.join(swaggerDir, file)), 200, { 'content-type': type, 'cache-control': 'public, max-age=86400' });
   });

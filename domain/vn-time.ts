@@ -19,6 +19,12 @@ export const vnAt = (d: IsoDate, hour: number, minute = 0): Date =>
   new Date(vnStartOfDay(d).getTime() + hour * 3_600_000 + minute * 60_000);
 
 /** 2026-09-02 → 02/09/2026 */
+/** Whether `s` is a day of the calendar written YYYY-MM-DD (not 2026-02-30, not 9999-99-99). */
+export const isIsoDate = (s: string): s is IsoDate => {
+  const ms = /^\d{4}-\d{2}-\d{2}$/.test(s) ? Date.parse(`${s}T00:00:00Z`) : Number.NaN;
+  return !Number.isNaN(ms) && new Date(ms).toISOString().startsWith(s);
+};
+
 export const formatDay = (isoDate: IsoDate): string => isoDate.split('-').reverse().join('/');
 
 /**

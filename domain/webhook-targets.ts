@@ -19,30 +19,43 @@ export function refusedRange(address: string): string | null {
 
 export type Lookup = (hostname: string) => Promise<string[]>;
 
+const ALLOW_HINT = 'webhooks go to public addresses unless WEBHOOK_ALLOW_PRIVATE_TARGETS is set';
+
 /**
- * Why `url` may not be a webhook target (its scheme, or an address its host resolves to), or null. Every
- * address the name resolves to is checked, so a name with one public and one private address is refused.
+ * Why a name may not be a webhook target, as an admin may read it. Neither the address it resolved to nor its
+ * range is said, and a name that does not resolve reads the same: otherwise the form would tell anyone who may
+ * register a webhook what the province's internal names resolve to.
  */
-export async function webhookTargetProblem(url: string, options: { allowPrivate: boolean; lookup: Lookup }): Promise<string | null> {
+export const refusedName = (host: string): string => `${host} does not resolve to public addresses only; ${ALLOW_HINT}`;
+
+/**
+ * What the URL says by itself: a problem (not a URL, not http(s), a literal address in a refused range), or the
+ * name still to resolve and check (null when there is none: a literal address, or every target allowed).
+ */
+export function literalTarget(url: string, allowPrivate: boolean): { problem: string } | { problem: null; name: string | null } {
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    return 'not a URL';
+    return { problem: 'not a URL' };
   }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return 'only http and https targets are allowed';
-  if (options.allowPrivate) return null;
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return { problem: 'only http and https targets are allowed' };
+  if (allowPrivate) return { problem: null, name: null };
   const host = parsed.hostname.replace(/^\[(.*)\]$/, '$1');
-  let addresses: string[];
-  try {
-    addresses = ipaddr.isValid(host) ? [host] : await options.lookup(host);
-  } catch {
-    return `${host} does not resolve`;
-  }
-  if (addresses.length === 0) return `${host} does not resolve`;
-  for (const address of addresses) {
-    const range = refusedRange(address);
-    if (range) return `${host} is in a ${range} range (${address}); webhooks go to public addresses unless WEBHOOK_ALLOW_PRIVATE_TARGETS is set`;
-  }
-  return null;
+  if (!ipaddr.isValid(host)) return { problem: null, name: host };
+  const range = refusedRange(host);
+  // The admin wrote this address: saying its range tells nothing they do not know.
+  return range ? { problem: `${host} is in a ${range} range; ${ALLOW_HINT}` } : { problem: null, name: null };
+}
+
+/**
+ * Why `url` may not be a webhook target (its scheme, or an address its host resolves to), or null. Every
+ * address the name resolves to is checked, so a name with one public and one private address is refused. This is
+ * the check at registration; a delivery connects only to addresses it checks again as it connects.
+ */
+export async function webhookTargetProblem(url: string, options: { allowPrivate: boolean; lookup: Lookup }): Promise<string | null> {
+  const target = literalTarget(url, options.allowPrivate);
+  if (target.problem !== null || target.name === null) return target.problem;
+  const addresses = await options.lookup(target.name).catch(() => []);
+  return addresses.length === 0 || addresses.some((a) => refusedRange(a) !== null) ? refusedName(target.name) : null;
 }

@@ -19,8 +19,9 @@ import { importerBench } from './bench/importer.js';
 import { listsBench } from './bench/lists.js';
 import { statisticsBench } from './bench/statistics.js';
 import { notYetMet } from './bench/not-yet-met.js';
+import { parserBench } from './bench/parser.js';
 
-const MODULES: BenchModule[] = [importerBench, createBench, httpBench, listsBench, escalationBench, statisticsBench];
+const MODULES: BenchModule[] = [importerBench, parserBench, createBench, httpBench, listsBench, escalationBench, statisticsBench];
 
 
 async function main() {

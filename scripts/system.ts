@@ -11,7 +11,7 @@ import { startHttpServer } from '../api/serve.js';
 import { BOOTSTRAP_ADMIN_ID, ensureBootstrapAdmin, ensureBootstrapAdminEmail, hasPassword, resolveAdminPassword, resolveAdminToken, seedAgenciesIfEmpty } from '../db/bootstrap.js';
 import { openDatabase } from '../db/client.js';
 import { createServices, type Services } from '../services/index.js';
-import { connectClient, ensureDigestSchedule } from '../services/temporal.js';
+import { connectClient, ensureBlobCollectionSchedule, ensureDigestSchedule } from '../services/temporal.js';
 import { connectWorker, createConfiguredWorker } from '../worker/create-worker.js';
 import { startMailCatcher } from './mail-catcher.js';
 import { resolveTemporalCli, startTemporalDevServer, type DevServer } from './temporal-server.js';
@@ -82,11 +82,12 @@ export async function startSystem(config: Config, say: (line: string) => void): 
   const smtpUrl = config.notify.smtpUrl ?? catcher!.url;
 
   const workerConnection = await connectWorker(temporalAddress);
-  const { worker, close: closeMailer } = await createConfiguredWorker(config, { connection: workerConnection, db: database.db, smtpUrl });
+  const { worker, close: closeMailer } = await createConfiguredWorker(config, { connection: workerConnection, db: database.db, smtpUrl, logger });
   const workerRun = worker.run();
 
   const temporal = await connectClient(temporalAddress, config.temporal.namespace);
   await ensureDigestSchedule(temporal, { taskQueue: config.temporal.taskQueue, ...config.notify.digestAt });
+  await ensureBlobCollectionSchedule(temporal, { taskQueue: config.temporal.taskQueue });
   const withUi = { ...config, temporal: { ...config.temporal, uiUrl } };
   const services = createServices({ db: database.db, temporal, config: withUi, logger, listen: database.listen });
   const app = createApp({ services, config: withUi, logger });

@@ -7,7 +7,7 @@ import { Client, Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time.js';
 import proto from '@temporalio/proto';
 import { loadConfig, runMain } from '../config.js';
-import { ensureDigestSchedule } from '../services/temporal.js';
+import { ensureBlobCollectionSchedule, ensureDigestSchedule } from '../services/temporal.js';
 import { SEARCH_ATTRIBUTE_DEFINITIONS } from '../workflows/search-attributes.js';
 
 const { IndexedValueType } = proto.temporal.api.enums.v1;
@@ -69,6 +69,8 @@ async function main() {
     });
     process.stdout.write(`search attributes ready: ${SEARCH_ATTRIBUTE_DEFINITIONS.map((s) => s.name).join(', ')}\n`);
     await ensureDigestSchedule(new Client({ connection, namespace }), { taskQueue: config.temporal.taskQueue, ...config.notify.digestAt });
+    await ensureBlobCollectionSchedule(new Client({ connection, namespace }), { taskQueue: config.temporal.taskQueue });
+    process.stdout.write('unreferenced attachment blobs collected every hour (Schedule blob-collection)\n');
     process.stdout.write(`daily digest scheduled at ${config.notify.digestAt.hour}:${String(config.notify.digestAt.minute).padStart(2, '0')} Asia/Ho_Chi_Minh\n`);
   } finally {
     await connection.close();

@@ -14,35 +14,24 @@ import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import Busboy from 'busboy';
-import { and, asc, eq, isNull } from 'drizzle-orm';
+import { and, asc, eq, inArray } from 'drizzle-orm';
 import { fileTypeFromFile } from 'file-type';
 import type { AttachmentS3Config } from '../config.js';
-import { attachmentBlobs, attachments, explanationRequests } from '../db/schema.js';
+import { storedEvent } from '../db/events.js';
+import { attachmentBlobs, attachments, directiveEvents } from '../db/schema.js';
+import type { DirectiveState } from '../domain/directive.js';
+import { ATTACHMENT_EXTENSIONS, fileName } from '../domain/disposition.js';
 import { FailureType, ServiceFailure } from '../domain/failures.js';
 import { may } from '../domain/policy.js';
 import { attachUpdate, type AttachmentRef } from '../workflows/messages.js';
-import { postgresBlobStore, s3BlobStore, type BlobLocation, type BlobStore } from './blob-store.js';
+import { validateAttach } from '../workflows/updates.js';
+import { blobStores, discardBlob, storeBlob, type BlobLocation, type BlobStore } from './blob-store.js';
 import type { Principal, ServiceDeps } from './context.js';
 import { UUID } from './agency-refs.js';
-import { refusalOf } from './directive-model.js';
+import { deadlinesFrom, explanationsFrom, refusalOf } from './directive-model.js';
 import type { DirectiveService } from './directives.js';
 import { updateWithin } from './temporal.js';
 import { workflowIdFor } from '../workflows/types.js';
-
-/** What may be attached: documents and scans, told by their content. Anything else (an executable too) is refused. */
-export const ATTACHMENT_TYPES: ReadonlyMap<string, string> = new Map([
-  ['application/pdf', 'pdf'],
-  ['application/vnd.openxmlformats-officedocument.wordprocessingml.document', 'docx'],
-  ['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'xlsx'],
-  ['application/vnd.openxmlformats-officedocument.presentationml.presentation', 'pptx'],
-  ['application/x-cfb', 'doc'],
-  ['application/vnd.oasis.opendocument.text', 'odt'],
-  ['application/vnd.oasis.opendocument.spreadsheet', 'ods'],
-  ['image/png', 'png'],
-  ['image/jpeg', 'jpg'],
-  ['image/tiff', 'tif'],
-  ['application/zip', 'zip'],
-]);
 
 export const DEFAULT_ATTACHMENT_MAX_BYTES = 25 * 1024 * 1024;
 
@@ -76,10 +65,7 @@ export function attachmentService(
 ) {
   const { db, temporal, directives: directiveService } = deps;
   const maxBytes = deps.maxBytes ?? DEFAULT_ATTACHMENT_MAX_BYTES;
-  const stores: { postgres: BlobStore; s3: BlobStore | undefined } = {
-    postgres: postgresBlobStore(db),
-    s3: deps.s3 ? s3BlobStore(deps.s3, deps.logger) : undefined,
-  };
+  const stores = blobStores(db, deps.s3, deps.logger);
   /** Where new files go. */
   const writeTo = stores.s3 ?? stores.postgres;
   const storeAt = (location: BlobLocation): BlobStore => {
@@ -105,6 +91,8 @@ export function attachmentService(
     uploadedAt: a.uploadedAt.toISOString(),
     links: { download: `/v1/attachments/${a.id}` },
   });
+
+  const refOf = (kind: AttachmentKind, deadlineKey: string | undefined) => ({ kind, deadlineKey: kind === 'report' || kind === 'explanation' ? (deadlineKey ?? null) : null });
 
   /** Who may attach what, checked before a byte is read (the workflow's validator checks it again). */
   function requireMayAttach(p: Principal, d: { leadAgencyId: string; coordinatingAgencyIds: string[] }, kind: AttachmentKind, deadlineKey: string | undefined) {
@@ -161,10 +149,7 @@ export function attachmentService(
         });
         received = pipeline(stream, count, createWriteStream(file)).then(() => {
           if (over) throw tooLarge(maxBytes);
-          // A name is only a label: control characters (NUL included) and path separators are dropped.
-          // eslint-disable-next-line no-control-regex
-          const filename = (info.filename ?? '').normalize('NFC').replace(/[\u0000-\u001f\u007f/\\]/g, '').trim().slice(0, 255) || 'tep-dinh-kem';
-          return { filename, sha256: hash.digest('hex'), size };
+          return { filename: info.filename ?? '', sha256: hash.digest('hex'), size };
         });
         received.catch(() => undefined);
       });
@@ -180,21 +165,31 @@ export function attachmentService(
     });
   }
 
+  /** The events that say what a directive planned and which explanations it asked for: all its validator reads beyond the projection. */
+  async function plannedHistory(directiveId: string) {
+    const rows = await db
+      .select()
+      .from(directiveEvents)
+      .where(and(eq(directiveEvents.directiveId, directiveId), inArray(directiveEvents.type, ['issued', 'replanned', 'explanation_requested', 'explanation_answered', 'explanation_closed', 'reassigned'])))
+      .orderBy(asc(directiveEvents.seq));
+    return rows.map((r) => ({ ...storedEvent(r), seq: r.seq, occurredAt: r.occurredAt.toISOString(), actorId: r.actorId }));
+  }
+
   /**
-   * Stores the content once per hash: a second upload of the same bytes writes nothing more, wherever the first
-   * went. The row is inserted first and the bytes written inside its transaction, so a failed write (the bucket out
-   * of reach) leaves no row; an upload of the same bytes at the same moment waits on the row, then finds it.
+   * What the directive's workflow would refuse (a closed directive, a period it does not have, an explanation
+   * request that is not this agency's to answer), asked of the read model before a byte is stored: the workflow's
+   * own validator, on the projection and what the history planned. The workflow asks again as it records the file.
    */
-  async function store(file: string, sha256: string, size: number, contentType: string): Promise<void> {
-    await db.transaction(async (tx) => {
-      const [fresh] = await tx
-        .insert(attachmentBlobs)
-        .values({ sha256, size, contentType, location: writeTo.location })
-        .onConflictDoNothing()
-        .returning({ sha256: attachmentBlobs.sha256 });
-      if (!fresh) return;
-      await writeTo.put(tx, { file, sha256, size, contentType });
-    });
+  async function requireAttachable(p: Principal, known: DirectiveState, kind: AttachmentKind, deadlineKey: string | undefined): Promise<void> {
+    // The live state (a directive the projection has not caught up with yet) has them already.
+    const needed = ((kind === 'report' && deadlineKey !== undefined && !known.deadlines) || (kind === 'explanation' && !known.explanations));
+    const history = needed ? await plannedHistory(known.directiveId) : [];
+    const state: DirectiveState = { ...known, deadlines: known.deadlines ?? deadlinesFrom(history), explanations: known.explanations ?? explanationsFrom(history) };
+    try {
+      validateAttach(state, { actor: { userId: p.userId, role: p.role, agencyId: p.agencyId }, attachment: { ...refOf(kind, deadlineKey), id: 'not-yet-stored', sha256: '0'.repeat(64), size: 1 } });
+    } catch (err) {
+      throw refusalOf(err);
+    }
   }
 
   return {
@@ -226,7 +221,10 @@ export function attachmentService(
       if (ask.kind !== undefined || !checkFields) {
         kind = kindOf(ask.kind, 'query');
         requireMayAttach(principal, known, kind, deadlineKey);
+        // Known before the body: refused before a byte of it is read.
+        await requireAttachable(principal, known, kind, deadlineKey);
       }
+      const checkedBefore = kind !== undefined;
       if (upload.contentLength !== undefined && upload.contentLength > maxBytes + 64 * 1024) throw tooLarge(maxBytes);
       const dir = await mkdtemp(path.join(tmpdir(), 'attachment-'));
       try {
@@ -238,36 +236,21 @@ export function attachmentService(
           requireMayAttach(principal, known, kind, deadlineKey);
         });
         if (kind === undefined) throw new ServiceFailure(FailureType.Invalid, 'kind is source, report, completion or explanation.');
-        // An explanation's file is the agency asked's, while its request awaits the answer (read before anything is stored).
-        if (kind === 'explanation') {
-          const [open] = await db
-            .select({ requestId: explanationRequests.requestId })
-            .from(explanationRequests)
-            .where(
-              and(
-                eq(explanationRequests.directiveId, directiveId),
-                eq(explanationRequests.requestId, deadlineKey ?? ''),
-                eq(explanationRequests.agencyId, principal.agencyId ?? '00000000-0000-0000-0000-000000000000'),
-                isNull(explanationRequests.answeredAt),
-                isNull(explanationRequests.closedAt),
-              ),
-            );
-          if (!open) throw new ServiceFailure(FailureType.Forbidden, 'You may not attach an explanation document to this directive.');
-        }
         if (deadlineKey !== undefined && !/^[\w.-]{1,50}$/.test(deadlineKey)) {
           throw new ServiceFailure(FailureType.Invalid, 'deadlineKey names a report period.', undefined, [{ location: 'query', pointer: '/deadlineKey', message: 'a period key such as R1' }]);
         }
         if (got.size === 0) throw new ServiceFailure(FailureType.Invalid, 'The file is empty.');
         const type = await fileTypeFromFile(got.file);
-        if (!type || !ATTACHMENT_TYPES.has(type.mime)) {
+        if (!type || !ATTACHMENT_EXTENSIONS.has(type.mime)) {
           throw new ServiceFailure(
             FailureType.UnsupportedType,
             `The file's content is ${type ? `${type.mime} (.${type.ext})` : 'of no known document type'}, whatever its name says; attach a PDF, an Office or OpenDocument file, an image or a ZIP.`,
           );
         }
-        await store(got.file, got.sha256, got.size, type.mime);
+        if (!checkedBefore) await requireAttachable(principal, known, kind, deadlineKey);
+        const stamp = await storeBlob(db, writeTo, { file: got.file, sha256: got.sha256, size: got.size, contentType: type.mime });
         const id = randomUUID();
-        const ref: AttachmentRef = { id, sha256: got.sha256, size: got.size, kind, deadlineKey: kind === 'report' || kind === 'explanation' ? (deadlineKey ?? null) : null };
+        const ref: AttachmentRef = { id, sha256: got.sha256, size: got.size, ...refOf(kind, deadlineKey) };
         // Recorded in the history first (id, hash, size); the row that names the file follows it.
         try {
           await updateWithin(temporal, () =>
@@ -277,11 +260,15 @@ export function attachmentService(
             }),
           );
         } catch (err) {
+          // No row will name these bytes: they go now, unless another upload has stored them since (a refusal the
+          // read model could not foresee, a directive whose run is gone, no answer in time). What a crash here
+          // leaves, the collector takes after its grace period.
+          await discardBlob(db, stores, got.sha256, { storedAfter: stamp }).catch((e: unknown) => deps.logger.warn({ err: e, sha256: got.sha256 }, 'a refused upload’s blob was not discarded'));
           throw refusalOf(err);
         }
         const [row] = await db
           .insert(attachments)
-          .values({ id, directiveId, sha256: got.sha256, filename: got.filename, kind, deadlineKey: ref.deadlineKey, uploadedBy: principal.userId })
+          .values({ id, directiveId, sha256: got.sha256, filename: fileName(got.filename, type.mime), kind, deadlineKey: ref.deadlineKey, uploadedBy: principal.userId })
           .returning();
         return view(row!, { contentType: type.mime, size: got.size });
       } finally {

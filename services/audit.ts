@@ -1,9 +1,9 @@
-import { stringify } from 'csv-stringify/sync';
 import { and, desc, eq, gte, inArray, lt, lte, sql, type SQL } from 'drizzle-orm';
 import { auditLog } from '../db/schema.js';
 import { visibleAgencies } from '../db/scope.js';
 import { FailureType, ServiceFailure } from '../domain/failures.js';
 import { requirePermission } from './auth.js';
+import { csvOf } from './reports/csv.js';
 import type { Principal, ServiceDeps } from './context.js';
 
 /** One write as the doors saw it; `principal` null when the request was not signed in (refused). */
@@ -36,7 +36,8 @@ export function auditService({ db, logger }: ServiceDeps) {
    */
   const where = async (principal: Principal, q: AuditQuery): Promise<SQL | undefined> => {
     const before = q.cursor === undefined ? undefined : Number.parseInt(q.cursor, 36);
-    if (before !== undefined && !(before > 0)) throw new ServiceFailure(FailureType.Invalid, 'The cursor is not one this list gave.');
+    // An id past what a number holds exactly (and the bigint column) was never given as a cursor.
+    if (before !== undefined && !(Number.isSafeInteger(before) && before > 0)) throw new ServiceFailure(FailureType.Invalid, 'The cursor is not one this list gave.');
     const scope = await visibleAgencies(db, principal);
     return and(
       scope === null ? undefined : scope.length === 0 ? sql`false` : inArray(auditLog.agencyId, scope),
@@ -96,7 +97,7 @@ export function auditService({ db, logger }: ServiceDeps) {
         .limit(100_000);
       const header = ['id', 'at', 'actor_id', 'actor_name', 'role', 'agency_id', 'action', 'path', 'status', 'address', 'door', 'request_id'];
       const lines = rows.map((r) => [r.id, r.at.toISOString(), r.actorId, r.actorName, r.role, r.agencyId, r.action, r.path, r.status, r.address, r.door, r.requestId]);
-      return `\uFEFF${stringify([header, ...lines])}`;
+      return csvOf([header, ...lines]);
     },
   };
 }

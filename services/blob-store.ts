@@ -6,11 +6,11 @@
  */
 import { createReadStream } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { and, eq } from 'drizzle-orm';
+import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { and, eq, lt, notExists, sql } from 'drizzle-orm';
 import type { AttachmentS3Config, Logger } from '../config.js';
 import type { Database, Tx } from '../db/client.js';
-import { attachmentChunks } from '../db/schema.js';
+import { attachmentBlobs, attachmentChunks, attachments } from '../db/schema.js';
 import { FailureType, ServiceFailure } from '../domain/failures.js';
 
 export type BlobLocation = 'postgres' | 's3';
@@ -27,6 +27,10 @@ export type BlobStore = {
   put(tx: Tx, blob: BlobFile): Promise<void>;
   /** The bytes as a stream; opened before it is returned, so a store out of reach fails here, not mid-response. */
   get(sha256: string): Promise<ReadableStream<Uint8Array>>;
+  /** Removes the bytes, inside the transaction that removes the blob's row (which holds the blob's lock). */
+  remove(tx: Tx, sha256: string): Promise<void>;
+  /** The hashes of objects written before `before`, whatever names them: a bucket may hold bytes no row names. */
+  written?(before: Date): AsyncIterable<string>;
 };
 
 const CHUNK_BYTES = 512 * 1024;
@@ -53,6 +57,9 @@ export function postgresBlobStore(db: Database): BlobStore {
           else controller.close();
         },
       });
+    },
+    async remove(tx, sha256) {
+      await tx.delete(attachmentChunks).where(eq(attachmentChunks.sha256, sha256));
     },
   };
 }
@@ -121,7 +128,116 @@ export function s3BlobStore(s3: AttachmentS3Config, logger: Logger, client: S3Cl
       if (!out.Body) throw new Error(`GetObject ${where(sha256)} returned no body`);
       return out.Body.transformToWebStream() as ReadableStream<Uint8Array>;
     },
+    async remove(_tx, sha256) {
+      await call('DeleteObject', sha256, () => client.send(new DeleteObjectCommand({ Bucket: s3.bucket, Key: key(sha256) })));
+    },
+    async *written(before) {
+      let token: string | undefined;
+      do {
+        const page = await call('ListObjectsV2', '', () => client.send(new ListObjectsV2Command({ Bucket: s3.bucket, Prefix: s3.prefix, ContinuationToken: token })));
+        for (const o of page.Contents ?? []) {
+          const sha256 = o.Key?.slice(s3.prefix.length) ?? '';
+          if (/^[0-9a-f]{64}$/.test(sha256) && o.LastModified && o.LastModified < before) yield sha256;
+        }
+        token = page.IsTruncated ? page.NextContinuationToken : undefined;
+      } while (token);
+    },
   };
+}
+
+/** The stores a blob may be in: PostgreSQL always, the bucket when one is configured. */
+export type BlobStores = { postgres: BlobStore; s3: BlobStore | undefined };
+
+export function blobStores(db: Database, s3: AttachmentS3Config | undefined, logger: Logger): BlobStores {
+  return { postgres: postgresBlobStore(db), s3: s3 ? s3BlobStore(s3, logger) : undefined };
+}
+
+/**
+ * One blob's lock, held to the end of the transaction: storing, discarding and sweeping a hash take it, so a blob
+ * is never removed while an upload of the same bytes is writing or re-using it.
+ */
+const lockBlob = (tx: Tx, sha256: string) => tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`attachment-blob:${sha256}`}, 0))`);
+
+/**
+ * When a blob was last stored, exactly (microseconds, as PostgreSQL has it): an upload that stores bytes already
+ * there stamps their row again, so neither its own refusal's clean-up (which needs its stamp to stand) nor the
+ * collector (which spares what was stamped within its grace period) takes them from under another upload in flight.
+ */
+const STAMP = sql<string>`${attachmentBlobs.createdAt}::text`;
+const NOW = sql`clock_timestamp()`;
+
+/**
+ * Stores the content once per hash: a second upload of the same bytes writes nothing more, wherever the first went.
+ * The row is inserted first and the bytes written inside its transaction, so a failed write (the bucket out of
+ * reach) leaves no row. Returns the blob's stamp, which names this upload's store.
+ */
+export async function storeBlob(db: Database, to: BlobStore, blob: BlobFile): Promise<string> {
+  return db.transaction(async (tx) => {
+    await lockBlob(tx, blob.sha256);
+    const [kept] = await tx.update(attachmentBlobs).set({ createdAt: NOW }).where(eq(attachmentBlobs.sha256, blob.sha256)).returning({ stamp: STAMP });
+    if (kept) return kept.stamp;
+    const [fresh] = await tx
+      .insert(attachmentBlobs)
+      .values({ sha256: blob.sha256, size: blob.size, contentType: blob.contentType, location: to.location, createdAt: NOW })
+      .returning({ stamp: STAMP });
+    await to.put(tx, blob);
+    return fresh!.stamp;
+  });
+}
+
+/**
+ * Removes a blob no attachment names: the one an upload stored before its directive refused it (only while the
+ * upload's stamp stands: no other upload has stored the same bytes since), or any older than the grace period.
+ * False when it stays.
+ */
+export async function discardBlob(db: Database, stores: BlobStores, sha256: string, unless: { storedAfter: string } | { graceSeconds: number }): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    await lockBlob(tx, sha256);
+    const fresh = 'storedAfter' in unless ? sql`${attachmentBlobs.createdAt} <> ${unless.storedAfter}::timestamptz` : sql`${attachmentBlobs.createdAt} >= now() - make_interval(secs => ${unless.graceSeconds})`;
+    const [row] = await tx
+      .select({ location: attachmentBlobs.location, fresh: sql<boolean>`${fresh}` })
+      .from(attachmentBlobs)
+      .where(and(eq(attachmentBlobs.sha256, sha256), notExists(tx.select({ one: sql`1` }).from(attachments).where(eq(attachments.sha256, sha256)))));
+    const store = row && stores[row.location];
+    if (!row || row.fresh || !store) return false;
+    await store.remove(tx, sha256);
+    await tx.delete(attachmentBlobs).where(eq(attachmentBlobs.sha256, sha256));
+    return true;
+  });
+}
+
+/**
+ * Collects what no attachment names, once older than `graceSeconds` (an upload in flight stores its blob before its
+ * directive records it): blobs whose upload was refused or failed half-way, and objects in the bucket that no row
+ * names (a write whose transaction did not commit). Returns how many of each went.
+ */
+export async function collectBlobs(db: Database, stores: BlobStores, graceSeconds: number): Promise<{ blobs: number; objects: number }> {
+  const unreferenced = await db
+    .select({ sha256: attachmentBlobs.sha256 })
+    .from(attachmentBlobs)
+    .where(
+      and(
+        lt(attachmentBlobs.createdAt, sql`now() - make_interval(secs => ${graceSeconds})`),
+        notExists(db.select({ one: sql`1` }).from(attachments).where(eq(attachments.sha256, attachmentBlobs.sha256))),
+      ),
+    );
+  let blobs = 0;
+  for (const { sha256 } of unreferenced) if (await discardBlob(db, stores, sha256, { graceSeconds })) blobs++;
+  let objects = 0;
+  const bucket = stores.s3;
+  if (bucket?.written) {
+    for await (const sha256 of bucket.written(new Date(Date.now() - graceSeconds * 1000))) {
+      const swept = await db.transaction(async (tx) => {
+        await lockBlob(tx, sha256);
+        const [named] = await tx.select({ one: sql`1` }).from(attachmentBlobs).where(and(eq(attachmentBlobs.sha256, sha256), eq(attachmentBlobs.location, 's3')));
+        if (named) return false;
+        await bucket.remove(tx, sha256);
+        return true;
+      });
+      if (swept) objects++;
+    }
+  }
+  return { blobs, objects };
 }
 
 /** The SDK's client for the configured bucket; what the SDK says goes to `logger` (else it writes to the console). */

@@ -5,7 +5,7 @@ import { calendarChanges, calendarOverrides } from '../db/schema.js';
 import { WorkingCalendar, type CalendarSource, type Holiday, type RecordedOccasion } from '../domain/calendar.js';
 import { FailureType, ServiceFailure } from '../domain/failures.js';
 import type { CalendarOverrideKind } from '../domain/lists.js';
-import { DAY_MS, formatDay, vnEndOfDay, vnStartOfDay } from '../domain/vn-time.js';
+import { DAY_MS, formatDay, isIsoDate, vnEndOfDay, vnStartOfDay } from '../domain/vn-time.js';
 import { requirePermission } from './auth.js';
 import type { Principal, ServiceDeps } from './context.js';
 import { startCalendarReplan } from './temporal.js';
@@ -85,6 +85,7 @@ export function calendarService({ db, temporal, config, logger }: ServiceDeps) {
     /** Sets a day off or a make-up working day; the open directives planned across it are re-planned. */
     async setOverride(principal: Principal, date: string, body: { kind: CalendarOverrideKind; note?: string | undefined }): Promise<CalendarOverrideView> {
       requirePermission(principal, 'administer');
+      if (!isIsoDate(date)) throw new ServiceFailure(FailureType.Invalid, `${date} is not a day of the calendar.`);
       const note = body.note ?? null;
       const { row, change } = await db.transaction(async (tx) => {
         const [row] = await tx
@@ -103,6 +104,7 @@ export function calendarService({ db, temporal, config, logger }: ServiceDeps) {
     /** Removes an override: the day is what the statutes make it again, and the directives follow. */
     async removeOverride(principal: Principal, date: string): Promise<void> {
       requirePermission(principal, 'administer');
+      if (!isIsoDate(date)) throw new ServiceFailure(FailureType.NotFound, `No override on ${date}.`);
       const change = await db.transaction(async (tx) => {
         const deleted = await tx.delete(calendarOverrides).where(eq(calendarOverrides.date, date)).returning();
         if (deleted.length === 0) throw new ServiceFailure(FailureType.NotFound, `No override on ${date}.`);

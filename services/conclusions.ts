@@ -1,9 +1,10 @@
 import { eq } from 'drizzle-orm';
 import { agencies } from '../db/schema.js';
-import { ConclusionInputError, parseConclusion, type DirectoryAgency, type ParseResult } from '../domain/conclusion/parse.js';
+import { ConclusionInputError, type DirectoryAgency, type ParseResult } from '../domain/conclusion/parse.js';
 import { FailureType, ServiceFailure } from '../domain/failures.js';
 import type { PeriodicRegime } from '../domain/lists.js';
 import { requirePermission } from './auth.js';
+import { conclusionParserPool } from './conclusion-parser.js';
 import type { Principal, ServiceDeps } from './context.js';
 
 /**
@@ -32,7 +33,8 @@ const FAILURE_FOR: Record<ConclusionInputError['code'], { type: FailureType; cod
 };
 
 /** A conference's conclusion into draft directives, against the live directory; nothing is issued. */
-export function conclusionService({ db }: ServiceDeps) {
+export function conclusionService({ db, conclusionParser }: ServiceDeps) {
+  const parser = conclusionParser ?? conclusionParserPool();
   const directory = (): Promise<DirectoryAgency[]> =>
     db
       .select({ id: agencies.id, code: agencies.code, name: agencies.name, shortName: agencies.shortName, aliases: agencies.aliases })
@@ -44,7 +46,7 @@ export function conclusionService({ db }: ServiceDeps) {
       requirePermission(principal, 'importConclusions');
       let result: ParseResult;
       try {
-        result = parseConclusion(text, { directory: await directory(), ...(heldOn ? { referenceDate: heldOn } : {}) });
+        result = await parser.parse(text, { directory: await directory(), ...(heldOn ? { referenceDate: heldOn } : {}) });
       } catch (err) {
         if (err instanceof ConclusionInputError) {
           const { type, code } = FAILURE_FOR[err.code];

@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { Config, Logger } from '../config.js';
 import type { Database, Listen } from '../db/client.js';
 import type { Role } from '../domain/lists.js';
+import type { ConclusionParser } from './conclusion-parser.js';
 
 /** Who is asking, once authenticated (a bearer token, or a web session): the role and agency are all scope depends on. */
 export type Principal = {
@@ -26,4 +27,6 @@ export type ServiceDeps = {
   logger: Logger;
   /** LISTEN on the read model, for the web app's live pages; without it they do not update by themselves. */
   listen?: Listen | undefined;
+  /** Where imported conclusions are parsed: a pool of worker threads unless given (a benchmark's comparison). */
+  conclusionParser?: ConclusionParser | undefined;
 };

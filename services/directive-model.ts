@@ -176,9 +176,11 @@ export const toPolicy = (p: NonNullable<DirectiveFields['policy']>): DeadlinePol
 
 /** A workflow's refusal, as the application's failure: its type and reason reach the caller unchanged. */
 export function refusalOf(err: unknown): unknown {
-  if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
-    const type = isFailureType(err.cause.type) ? err.cause.type : FailureType.Invalid;
-    return new ServiceFailure(type, err.cause.message, `directive-${(err.cause.type ?? 'refused').toLowerCase()}`);
+  // A validator's refusal as the workflow answered it, or as a service asked it of the read model beforehand.
+  const rule = err instanceof WorkflowUpdateFailedError ? err.cause : err;
+  if (rule instanceof ApplicationFailure) {
+    const type = isFailureType(rule.type) ? rule.type : FailureType.Invalid;
+    return new ServiceFailure(type, rule.message, `directive-${(rule.type ?? 'refused').toLowerCase()}`);
   }
   if (err instanceof WorkflowNotFoundError) {
     return new ServiceFailure(FailureType.Closed, 'The directive is closed; nothing more can be done.', 'directive-closed');

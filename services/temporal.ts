@@ -182,24 +182,42 @@ export async function updateWithin<T>(client: Client, send: () => Promise<T>, wa
 
 export const DIGEST_SCHEDULE_ID = 'daily-digest';
 
+/** Creates a Schedule, or brings the one there up to date (its spec and action; its pauses and history stay). */
+async function ensureSchedule(client: Client, schedule: ScheduleOptions): Promise<void> {
+  try {
+    await client.schedule.create(schedule);
+  } catch (err) {
+    if (!(err instanceof ScheduleAlreadyRunning)) throw err;
+    await client.schedule.getHandle(schedule.scheduleId).update((previous) => ({ ...previous, spec: schedule.spec, action: schedule.action }));
+  }
+}
+
 /**
  * The daily digest runs at a set hour, Vietnam time, every day; the workflow itself skips non-working days
  * (the calendar is data, not a cron expression). Creating it again updates its hour and task queue.
  */
 export async function ensureDigestSchedule(client: Client, options: { taskQueue: string; hour: number; minute: number }): Promise<void> {
-  const spec = { calendars: [{ hour: options.hour, minute: options.minute }], timezone: 'Asia/Ho_Chi_Minh' };
-  const action = { type: 'startWorkflow' as const, workflowType: 'dailyDigestWorkflow', taskQueue: options.taskQueue, args: [{}] };
-  const schedule: ScheduleOptions = {
+  await ensureSchedule(client, {
     scheduleId: DIGEST_SCHEDULE_ID,
-    spec,
-    action,
+    spec: { calendars: [{ hour: options.hour, minute: options.minute }], timezone: 'Asia/Ho_Chi_Minh' },
+    action: { type: 'startWorkflow', workflowType: 'dailyDigestWorkflow', taskQueue: options.taskQueue, args: [{}] },
     // One digest at a time; a run missed while the cluster was down is caught up within a day.
     policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 day' },
-  };
-  try {
-    await client.schedule.create(schedule);
-  } catch (err) {
-    if (!(err instanceof ScheduleAlreadyRunning)) throw err;
-    await client.schedule.getHandle(DIGEST_SCHEDULE_ID).update((previous) => ({ ...previous, spec, action }));
-  }
+  });
+}
+
+export const BLOB_COLLECTION_SCHEDULE_ID = 'blob-collection';
+
+/**
+ * Attachment bytes no attachment names (an upload that failed half-way, a bucket write whose row did not commit)
+ * are collected every hour, by a Schedule an operator sees, pauses and triggers in the Temporal UI.
+ */
+export async function ensureBlobCollectionSchedule(client: Client, options: { taskQueue: string }): Promise<void> {
+  await ensureSchedule(client, {
+    scheduleId: BLOB_COLLECTION_SCHEDULE_ID,
+    spec: { intervals: [{ every: '1 hour' }] },
+    action: { type: 'startWorkflow', workflowType: 'blobCollectionWorkflow', taskQueue: options.taskQueue, args: [{}] },
+    // Runs missed while the cluster was down are not made up: the next one collects what they would have.
+    policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 hour' },
+  });
 }

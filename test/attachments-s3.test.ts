@@ -52,7 +52,7 @@ function appWith(s3: AttachmentS3Config, logger: Logger = pino({ level: 'silent'
     config: { temporal: { namespace: 'default', taskQueue: world.taskQueue, uiUrl: 'http://ui.test' }, attachments: { maxBytes: 25 * 1024 * 1024, s3 } },
     logger,
   });
-  return createApp({ services, config: { http: { rateLimitPerMinute: 100_000, publicUrl: 'http://test', trustedProxies: 0 }, temporal: { metricsAddress: undefined }, oidc: undefined }, logger });
+  return createApp({ services, config: { http: { rateLimitPerMinute: 100_000, publicUrl: 'http://test', trustedProxies: 0, checkHost: false }, ops: { endpoints: 'open', token: undefined }, temporal: { metricsAddress: undefined }, oidc: undefined }, logger });
 }
 
 beforeAll(async () => {

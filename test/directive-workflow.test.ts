@@ -117,7 +117,7 @@ describe('the directive workflow', () => {
 
 describe('the recordEvent activity', () => {
   it('records a retried event once and never moves the projection backwards', async () => {
-    const { recordEvent } = createActivities({ db: world.db, startDelivery, sendReplan, sendTransfer });
+    const { recordEvent } = createActivities({ db: world.db, startDelivery, sendReplan, sendTransfer, collectBlobs: async () => ({ blobs: 0, objects: 0 }) });
     const i = input();
     const first = initialState(i);
     const base = {

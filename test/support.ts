@@ -57,6 +57,8 @@ export async function startWorld(
     allowPrivateWebhookTargets?: boolean;
     /** Proxies in front of the app whose X-Forwarded-For entries are trusted (default 0: none). */
     trustedProxies?: number;
+    /** Where attachments are kept (the services' and the worker's blob collector's); PostgreSQL unless given. */
+    attachments?: Config['attachments'];
   } = {},
 ): Promise<World> {
   quietTemporalRuntime();
@@ -73,6 +75,7 @@ export async function startWorld(
       taskQueue,
       db: database.db,
       workflowBundle: { codePath: inject('workflowBundlePath') },
+      attachmentsS3: options.attachments?.s3,
       // The tests' receivers listen on loopback; the refusal of such targets has tests of its own.
       notify: { ...NO_NOTIFY, publicUrl: 'http://test', allowPrivateWebhookTargets: true, ...options.notify },
     });
@@ -91,14 +94,20 @@ export async function startWorld(
   const services = createServices({
     db: database.db,
     temporal: client,
-    config: { temporal: { namespace: 'default', taskQueue, uiUrl: 'http://ui.test' }, notify: { webhookAllowPrivateTargets: options.allowPrivateWebhookTargets ?? true } },
+    config: {
+      temporal: { namespace: 'default', taskQueue, uiUrl: 'http://ui.test' },
+      notify: { webhookAllowPrivateTargets: options.allowPrivateWebhookTargets ?? true },
+      ...(options.attachments ? { attachments: options.attachments } : {}),
+    },
     logger,
     listen: database.listen,
   });
   const app = createApp({
     services,
     config: {
-      http: { rateLimitPerMinute: options.rateLimitPerMinute ?? 100_000, publicUrl: options.publicUrl ?? 'http://test', trustedProxies: options.trustedProxies ?? 0 },
+      http: { rateLimitPerMinute: options.rateLimitPerMinute ?? 100_000, publicUrl: options.publicUrl ?? 'http://test', trustedProxies: options.trustedProxies ?? 0, checkHost: false },
+      // In-process requests come from no socket: the operational endpoints are open to them.
+      ops: { endpoints: 'open', token: undefined },
       temporal: { metricsAddress: undefined },
       oidc: options.oidc,
     },

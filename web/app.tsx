@@ -31,7 +31,12 @@ export function webApp(deps: WebDeps) {
   const app = new Hono<WebEnv>();
   app.use('*', compress());
   app.route('/assets', assetsApp());
-  app.use('*', browserContext(deps.services));
+  app.use('*', browserContext(deps.services, deps.config.http.publicUrl));
+  // A page holds the person's data and a form token: kept by no cache, nor by the browser's history on a shared computer.
+  app.use('*', async (c, next) => {
+    await next();
+    if (!c.res.headers.has('cache-control')) c.res.headers.set('cache-control', 'no-store');
+  });
   // Every form posted is a write: audited once it has answered, as the JSON API's are (api/app.ts).
   // A page that showed a confidential directive is audited too (its handler sets `auditRead`).
   app.use('*', async (c, next) => {

@@ -5,20 +5,23 @@ import { Hono } from 'hono';
 
 const require = createRequire(import.meta.url);
 
-/** The web app's CSS and scripts, from their npm packages: nothing is loaded from the internet. */
-const ASSETS: Record<string, { file: string; type: string }> = {
-  'pico.min.css': { file: require.resolve('@picocss/pico/css/pico.min.css'), type: 'text/css; charset=utf-8' },
-  'htmx.min.js': { file: require.resolve('htmx.org/dist/htmx.min.js'), type: 'text/javascript; charset=utf-8' },
-  'sse.min.js': { file: require.resolve('htmx-ext-sse/dist/sse.min.js'), type: 'text/javascript; charset=utf-8' },
-  'app.css': { file: fileURLToPath(new URL('./assets/app.css', import.meta.url)), type: 'text/css; charset=utf-8' },
-  'invitation.js': { file: fileURLToPath(new URL('./assets/invitation.js', import.meta.url)), type: 'text/javascript; charset=utf-8' },
-};
+/**
+ * The web app's CSS and scripts, from their npm packages: nothing is loaded from the internet. A Map, looked up by
+ * the file's own name only: a plain object would answer `constructor` or `__proto__` with what every object has.
+ */
+const ASSETS = new Map<string, { file: string; type: string }>([
+  ['pico.min.css', { file: require.resolve('@picocss/pico/css/pico.min.css'), type: 'text/css; charset=utf-8' }],
+  ['htmx.min.js', { file: require.resolve('htmx.org/dist/htmx.min.js'), type: 'text/javascript; charset=utf-8' }],
+  ['sse.min.js', { file: require.resolve('htmx-ext-sse/dist/sse.min.js'), type: 'text/javascript; charset=utf-8' }],
+  ['app.css', { file: fileURLToPath(new URL('./assets/app.css', import.meta.url)), type: 'text/css; charset=utf-8' }],
+  ['invitation.js', { file: fileURLToPath(new URL('./assets/invitation.js', import.meta.url)), type: 'text/javascript; charset=utf-8' }],
+]);
 
 export function assetsApp(): Hono {
   const cache = new Map<string, Buffer>();
   const app = new Hono();
   app.get('/:file', (c) => {
-    const asset = ASSETS[c.req.param('file')];
+    const asset = ASSETS.get(c.req.param('file'));
     if (!asset) return c.notFound();
     let body = cache.get(asset.file);
     if (!body) {

@@ -24,5 +24,7 @@ export type WebEnv = {
     csrf: string;
     /** This page showed a confidential directive: audited like a write (web/app.tsx). */
     auditRead?: boolean;
+    /** Cookies carry Secure: PUBLIC_URL is https. */
+    secureCookies?: boolean;
   };
 };

@@ -19,17 +19,20 @@ export const CSRF_COOKIE = 'dt_csrf';
 export const LANGUAGE_COOKIE = 'dt_lang';
 export const CSRF_FIELD = '_csrf';
 
-/** Secure whenever the browser reached us over HTTPS (directly, or through a proxy that says so). */
-const isHttps = (c: Context) => new URL(c.req.url).protocol === 'https:' || c.req.header('x-forwarded-proto') === 'https';
-const cookieOptions = (c: Context) => ({ httpOnly: true, sameSite: 'Lax' as const, secure: isHttps(c), path: '/' });
+/**
+ * Secure when the site is https as PUBLIC_URL says: a request cannot say otherwise (X-Forwarded-Proto is the
+ * client's to write unless a proxy overwrites it, and a TLS proxy that does not send it would lose the flag).
+ */
+const isHttps = (c: Context<WebEnv>) => c.get('secureCookies') === true;
+const cookieOptions = (c: Context<WebEnv>) => ({ httpOnly: true, sameSite: 'Lax' as const, secure: isHttps(c), path: '/' });
 
-export function setSessionCookie(c: Context, session: Session): void {
+export function setSessionCookie(c: Context<WebEnv>, session: Session): void {
   setCookie(c, SESSION_COOKIE, session.token, { ...cookieOptions(c), expires: session.expiresAt });
 }
-export function clearSessionCookie(c: Context): void {
+export function clearSessionCookie(c: Context<WebEnv>): void {
   deleteCookie(c, SESSION_COOKIE, { path: '/', secure: isHttps(c) });
 }
-export function setLanguageCookie(c: Context, language: Language): void {
+export function setLanguageCookie(c: Context<WebEnv>, language: Language): void {
   setCookie(c, LANGUAGE_COOKIE, language, { ...cookieOptions(c), maxAge: 365 * 86_400 });
 }
 
@@ -46,8 +49,10 @@ const same = (a: string, b: string) => {
 const sessionFormToken = (sessionToken: string) => createHash('sha256').update(`form ${sessionToken}`).digest('base64url');
 
 /** Loads the person behind the session cookie, the language and the form token, for every page. */
-export function browserContext(services: Services) {
+export function browserContext(services: Services, publicUrl: string) {
+  const secure = new URL(publicUrl).protocol === 'https:';
   return createMiddleware<WebEnv>(async (c, next) => {
+    c.set('secureCookies', secure);
     let csrf = getCookie(c, CSRF_COOKIE);
     if (!csrf || !/^[A-Za-z0-9_-]{43}$/.test(csrf)) {
       csrf = randomBytes(32).toString('base64url');

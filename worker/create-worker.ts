@@ -3,8 +3,10 @@ import { fileURLToPath } from 'node:url';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type NotifyOptions } from '../activities/index.js';
 import { createMailer } from '../activities/notify/mailer.js';
-import { ConfigError, type Config } from '../config.js';
+import { pino } from 'pino';
+import { ConfigError, type AttachmentS3Config, type Config, type Logger } from '../config.js';
 import type { Database } from '../db/client.js';
+import { blobStores, collectBlobs } from '../services/blob-store.js';
 import { sendReplan, sendTransfer, startDelivery } from '../services/temporal.js';
 
 export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
@@ -38,14 +40,25 @@ export type CreateWorkerOptions = {
   maxCachedWorkflows?: number;
   /** Where reminders and escalations go; without it mail is recorded as skipped. */
   notify?: NotifyOptions;
+  /** The bucket attachments are kept in (ATTACHMENT_S3_BUCKET), whose unnamed objects the collector takes too. */
+  attachmentsS3?: AttachmentS3Config | undefined;
+  logger?: Logger;
 };
 
 export async function createWorker(options: CreateWorkerOptions): Promise<Worker> {
+  const stores = blobStores(options.db, options.attachmentsS3, options.logger ?? pino({ level: 'silent' }));
   const workerOptions: WorkerOptions = {
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
-    activities: createActivities({ db: options.db, startDelivery, sendReplan, sendTransfer, ...(options.notify ? { notify: options.notify } : {}) }),
+    activities: createActivities({
+      db: options.db,
+      startDelivery,
+      sendReplan,
+      sendTransfer,
+      collectBlobs: (graceSeconds) => collectBlobs(options.db, stores, graceSeconds),
+      ...(options.notify ? { notify: options.notify } : {}),
+    }),
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
     ...(options.identity ? { identity: options.identity } : {}),
     ...(options.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}),
@@ -62,8 +75,8 @@ export async function connectWorker(address: string): Promise<NativeConnection> 
  * server, or the dev command's mail catcher). The one construction every process entry uses.
  */
 export async function createConfiguredWorker(
-  config: Pick<Config, 'temporal' | 'http' | 'notify'>,
-  deps: { connection: NativeConnection; db: Database; smtpUrl: string | undefined },
+  config: Pick<Config, 'temporal' | 'http' | 'notify' | 'attachments'>,
+  deps: { connection: NativeConnection; db: Database; smtpUrl: string | undefined; logger: Logger },
 ): Promise<{ worker: Worker; close(): void }> {
   const mailer = deps.smtpUrl ? createMailer(deps.smtpUrl) : undefined;
   const bundle = workflowBundleFor(config.temporal.workflowBundle);
@@ -74,6 +87,8 @@ export async function createConfiguredWorker(
     db: deps.db,
     ...(bundle ? { workflowBundle: bundle } : {}),
     maxCachedWorkflows: config.temporal.maxCachedWorkflows,
+    attachmentsS3: config.attachments.s3,
+    logger: deps.logger,
     notify: {
       publicUrl: config.http.publicUrl,
       mailer,

@@ -19,7 +19,7 @@ async function main() {
   await database.migrate();
   const connection = await connectWorker(config.temporal.address ?? 'localhost:7233');
   if (!config.notify.smtpUrl) logger.warn('SMTP_URL is not set: email notifications are recorded as skipped, not sent');
-  const { worker, close } = await createConfiguredWorker(config, { connection, db: database.db, smtpUrl: config.notify.smtpUrl });
+  const { worker, close } = await createConfiguredWorker(config, { connection, db: database.db, smtpUrl: config.notify.smtpUrl, logger });
   logger.info({ taskQueue: config.temporal.taskQueue }, 'worker running');
   // Worker.run() installs its own SIGINT/SIGTERM handling and drains in-flight tasks before resolving.
   await worker.run();

@@ -1,14 +1,15 @@
-import { lookup } from 'node:dns/promises';
 import { Context, heartbeat } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { and, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { Transporter } from 'nodemailer';
 import { Webhook } from 'standardwebhooks';
+import { fetch, type Agent } from 'undici';
 import type { Database } from '../../db/client.js';
 import { isDatabaseUnreachable } from '../../db/client.js';
 import { notifications, webhooks } from '../../db/schema.js';
 import { UNSENT_STATUSES } from '../../domain/lists.js';
-import { webhookTargetProblem } from '../../domain/webhook-targets.js';
+import { literalTarget } from '../../domain/webhook-targets.js';
+import { refusedTargetIn, vettedAgent } from './vetted-agent.js';
 
 export type Mailer = Pick<Transporter, 'sendMail'>;
 
@@ -26,8 +27,11 @@ export type DeliveryDeps = {
   webhookDisableAfterSeconds: number;
   /** Webhooks may reach loopback, private and link-local addresses. */
   allowPrivateWebhookTargets?: boolean;
-  fetch?: typeof fetch;
 };
+
+let vetted: Agent | undefined;
+/** One pool of vetted connections for the process, made when a first webhook needs it. */
+const vettedConnections = (): Agent => (vetted ??= vettedAgent());
 
 /**
  * Only a recipient the server refuses (550 no such mailbox, in reply to RCPT TO) is final for that message.
@@ -208,13 +212,13 @@ export async function deliverNotifications(deps: DeliveryDeps, source: string): 
 
 /** POSTs a signed payload (Standard Webhooks); returns why it failed, or null. */
 async function postWebhook(deps: DeliveryDeps, hook: { url: string; secret: string }, messageId: string, body: string): Promise<string | null> {
-  // Checked again at each delivery: the name may resolve elsewhere now than when the webhook was registered.
-  const refused = await webhookTargetProblem(hook.url, { allowPrivate: deps.allowPrivateWebhookTargets ?? false, lookup: (host) => lookup(host, { all: true }).then((all) => all.map((a) => a.address)) });
-  if (refused) return `refused target: ${refused}`;
+  // A literal address is checked here; a name is checked by the dispatcher as it connects, on the addresses it connects to.
+  const target = literalTarget(hook.url, deps.allowPrivateWebhookTargets ?? false);
+  if (target.problem !== null) return `refused target: ${target.problem}`;
   const timestamp = new Date();
   const signature = new Webhook(hook.secret).sign(messageId, timestamp, body);
   try {
-    const res = await (deps.fetch ?? fetch)(hook.url, {
+    const res = await fetch(hook.url, {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
@@ -226,10 +230,13 @@ async function postWebhook(deps: DeliveryDeps, hook: { url: string; secret: stri
       // Given up when Temporal cancels the attempt (its heartbeat timed out), not only on the timeout.
       signal: AbortSignal.any([AbortSignal.timeout(10_000), Context.current().cancellationSignal]),
       redirect: 'manual',
+      ...(deps.allowPrivateWebhookTargets ? {} : { dispatcher: vettedConnections() }),
     });
     await res.body?.cancel();
     return res.ok ? null : `HTTP ${res.status} from ${hook.url}`;
   } catch (err) {
+    const refused = refusedTargetIn(err);
+    if (refused) return `refused target: ${refused.message}`;
     return `${describe(err)} (${hook.url})`;
   }
 }

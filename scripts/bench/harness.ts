@@ -9,6 +9,7 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
+import { Worker } from 'node:worker_threads';
 import postgres from 'postgres';
 import { performance } from 'node:perf_hooks';
 
@@ -290,6 +291,42 @@ export async function pool(count: number, concurrency: number, fn: (i: number) =
 }
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** A client of its own: a thread with its own event loop asks `url` again and again, 10 ms apart, until told to stop. */
+const PROBE = `const { parentPort, workerData } = require('node:worker_threads');
+const waits = [];
+let stop = false;
+parentPort.on('message', () => (stop = true));
+(async () => {
+  while (!stop) {
+    const asked = performance.now();
+    const res = await fetch(workerData);
+    await res.arrayBuffer();
+    if (!res.ok) throw new Error(workerData + ' answered ' + res.status);
+    waits.push(performance.now() - asked);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  parentPort.postMessage(waits);
+})();`;
+
+/**
+ * How long each request to `url` (a liveness probe) waited while `work` ran, asked from a thread of its own: a
+ * client on the server's own event loop would stall with it and never see the stall. The last request ends after
+ * `work` does.
+ */
+export async function waitsWhile<T>(url: string, work: () => Promise<T>): Promise<{ result: T; waits: number[] }> {
+  const prober = new Worker(PROBE, { eval: true, workerData: url });
+  try {
+    const waited = new Promise<number[]>((resolve, reject) => {
+      prober.once('message', resolve);
+      prober.once('error', reject);
+    });
+    const result = await work().finally(() => prober.postMessage('stop'));
+    return { result, waits: await waited };
+  } finally {
+    await prober.terminate();
+  }
+}
 
 /** `promise`, or a failure naming `what` after `ms`. */
 export async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {

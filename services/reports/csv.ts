@@ -2,8 +2,12 @@ import { stringify } from 'csv-stringify/sync';
 import { ratesOf, type Counts, type PublishedReport, type StatRow, type Statistics } from '../../domain/statistics.js';
 import { BAND_LABELS, CATEGORY_LABELS, COUNT_COLUMNS, GROUPING_LABELS, RATE_LABELS, ROLE_LABELS } from './labels.js';
 
-/** A byte-order mark, so that Excel opens the Vietnamese text as UTF-8. */
-const BOM = '\uFEFF';
+/**
+ * Every CSV the product writes: a byte-order mark, so that Excel opens the Vietnamese text as UTF-8, and no cell a
+ * spreadsheet would run as a formula (a title or a name starting with = + - @, a tab or a carriage return gets a
+ * leading ' as OWASP's CSV injection guidance says; negative numbers stay numbers).
+ */
+export const csvOf = (rows: unknown[][]): string => `\uFEFF${stringify(rows, { escape_formulas: true })}`;
 
 const rate = (v: number | null) => (v === null ? '' : v.toFixed(4));
 const countCells = (c: Counts) => [c.total, ...COUNT_COLUMNS.map((k) => c[k]), c.cancelled, rate(ratesOf(c).completion), rate(ratesOf(c).onTimeCompletion), rate(ratesOf(c).overdue)];
@@ -18,7 +22,7 @@ export function statisticsCsv(s: Statistics): string {
       ? (['lead', 'coordinating'] as const).map((role) => [r.key?.id ?? '', r.key?.name ?? '', ROLE_LABELS[role], ...countCells(r[role]!)])
       : [[r.key?.id ?? '', r.key?.name ?? 'Toàn tỉnh', ...countCells(r.counts)]],
   );
-  return BOM + stringify([header, ...lines]);
+  return csvOf([header, ...lines]);
 }
 
 /** The period's scorecard: a line per agency with its rank, score, band and counts as lead and as coordinator. */
@@ -43,5 +47,5 @@ export function scorecardCsv(r: PublishedReport): string {
     s.coordinating.total,
     ...COUNT_COLUMNS.map((k) => s.coordinating[k]),
   ]);
-  return BOM + stringify([header, ...lines]);
+  return csvOf([header, ...lines]);
 }

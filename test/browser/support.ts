@@ -82,6 +82,20 @@ export async function newPage(site: Site, opts: { javaScript?: boolean; phone?: 
     timezoneId: 'Asia/Ho_Chi_Minh',
     ...(opts.phone ? { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true } : {}),
   });
+  // The pages keep to the Content-Security-Policy: anything it refused (an inline script or style, an eval) is
+  // reported by the browser on the console, and fails the test when its context closes.
+  const violations: string[] = [];
+  context.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) violations.push(`${message.location().url}: ${message.text()}`);
+  });
+  context.on('weberror', (error) => {
+    if (/Content Security Policy/i.test(error.error().message)) violations.push(error.error().message);
+  });
+  const close = context.close.bind(context);
+  context.close = async (options) => {
+    await close(options);
+    expect(violations, 'Content-Security-Policy violations').toEqual([]);
+  };
   return { context, page: await context.newPage() };
 }
 

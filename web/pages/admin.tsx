@@ -438,22 +438,22 @@ export function adminPages({ services, config }: WebDeps) {
       ...(f.agencyId ? { agencyId: f.agencyId } : {}),
     });
   });
-  post('/users/:id/password', '/admin/users', async (c, f) => {
+  post('/users/:id{[0-9a-f-]{36}}/password', '/admin/users', async (c, f) => {
     await services.accounts.setPassword(personOf(c), c.req.param('id')!, f.password ?? '');
   });
-  app.post('/users/:id/invitation', async (c) => {
+  app.post('/users/:id{[0-9a-f-]{36}}/invitation', async (c) => {
     const result = await attempt(() => services.accounts.invite(personOf(c), c.req.param('id')));
     if (!result.ok) return refused(c, '/admin/users', result.failure.message);
     return usersPage(c, result.value.token);
   });
-  post('/users/:id/revoke', '/admin/users', async (c) => {
+  post('/users/:id{[0-9a-f-]{36}}/revoke', '/admin/users', async (c) => {
     await services.users.revokeToken(personOf(c), c.req.param('id')!);
   });
-  post('/users/:id/unlock', '/admin/users', async (c) => {
+  post('/users/:id{[0-9a-f-]{36}}/unlock', '/admin/users', async (c) => {
     await services.accounts.unlock(personOf(c), c.req.param('id')!);
   });
   // The new token is for machines and is not shown here: the person signs in again through an invitation.
-  post('/users/:id/restore', '/admin/users', async (c) => {
+  post('/users/:id{[0-9a-f-]{36}}/restore', '/admin/users', async (c) => {
     await services.users.restore(personOf(c), c.req.param('id')!);
   });
 
@@ -679,14 +679,14 @@ export function adminPages({ services, config }: WebDeps) {
     if (!result.ok) return refused(c, '/admin/webhooks', result.failure.message);
     return webhooksPage(c, result.value.secret ?? undefined);
   });
-  post('/webhooks/:id/enable', '/admin/webhooks', async (c) => void (await services.webhooks.update(personOf(c), c.req.param('id')!, { active: true })));
-  post('/webhooks/:id/disable', '/admin/webhooks', async (c) => void (await services.webhooks.update(personOf(c), c.req.param('id')!, { active: false })));
-  app.post('/webhooks/:id/secret', async (c) => {
+  post('/webhooks/:id{[0-9a-f-]{36}}/enable', '/admin/webhooks', async (c) => void (await services.webhooks.update(personOf(c), c.req.param('id')!, { active: true })));
+  post('/webhooks/:id{[0-9a-f-]{36}}/disable', '/admin/webhooks', async (c) => void (await services.webhooks.update(personOf(c), c.req.param('id')!, { active: false })));
+  app.post('/webhooks/:id{[0-9a-f-]{36}}/secret', async (c) => {
     const result = await attempt(() => services.webhooks.rotateSecret(personOf(c), c.req.param('id')));
     if (!result.ok) return refused(c, '/admin/webhooks', result.failure.message);
     return webhooksPage(c, result.value.secret);
   });
-  post('/webhooks/:id/remove', '/admin/webhooks', async (c) => services.webhooks.remove(personOf(c), c.req.param('id')!));
+  post('/webhooks/:id{[0-9a-f-]{36}}/remove', '/admin/webhooks', async (c) => services.webhooks.remove(personOf(c), c.req.param('id')!));
 
   return app;
 }

@@ -83,7 +83,8 @@ export function inboxPages({ services }: WebDeps) {
     );
   });
 
-  app.post('/:id{[0-9]+}/acknowledge', async (c) => {
+  // An escalation's id is a bigint the database counts up: a longer number names none, and would overflow the query.
+  app.post('/:id{[1-9][0-9]{0,14}}/acknowledge', async (c) => {
     const person = personOf(c);
     const result = await attempt(() => services.escalations.acknowledge(person, Number(c.req.param('id'))));
     if (!result.ok) {

@@ -124,7 +124,7 @@ const QuarterChart: FC<{ t: Dictionary; year: number; series: Array<{ period: Pe
         <ul class="legend">
           {COUNTED_CATEGORIES.map((c) => (
             <li>
-              <span class="swatch" style={`background:${COLOURS[c]}`}></span>
+              <span class={`swatch ${c}`}></span>
               {t.timeliness[c]}
             </li>
           ))}

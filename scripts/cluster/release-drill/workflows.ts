@@ -7,6 +7,7 @@ import { patched, upsertMemo } from '@temporalio/workflow';
 import { directiveWorkflow as previous } from '../../../workflows/directive.js';
 import type { DirectiveInput } from '../../../workflows/types.js';
 
+export { blobCollectionWorkflow } from '../../../workflows/blobs.js';
 export { dailyDigestWorkflow, notificationDeliveryWorkflow } from '../../../workflows/notifications.js';
 
 export async function directiveWorkflow(input: DirectiveInput): ReturnType<typeof previous> {
