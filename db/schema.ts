@@ -622,7 +622,8 @@ export const attachments = pgTable(
     uploadedBy: uuid('uploaded_by'),
     uploadedAt: timestamp('uploaded_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('attachments_directive_idx').on(t.directiveId)],
+  // By hash too: the blob collector and a blob's delete ask which attachments name it.
+  (t) => [index('attachments_directive_idx').on(t.directiveId), index('attachments_sha256_idx').on(t.sha256)],
 );
 
 /**
