@@ -4,7 +4,7 @@
  */
 
 /** The domain modules workflow code may use: small, deterministic, importing no package at all. */
-const WORKFLOW_SAFE_DOMAIN = '^domain/(lists|policy|vn-time|timeliness|deadlines|directive|events|failures|confidential)\\.ts$';
+const WORKFLOW_SAFE_DOMAIN = '^domain/(lists|policy|vn-time|timeliness|deadlines|directive|events|failures|confidential|horizon)\\.ts$';
 /** api/ files that are not route modules: the app, its plumbing, and the schema modules routes share. */
 const API_PLUMBING = ['^api/(app|openapi|problem|failures|auth|context|ops|serve|server|client)\\.ts$', '(^|/)schemas\\.ts$'];
 

@@ -6,13 +6,13 @@ import type { Database, Tx } from '../db/client.js';
 import { EVENTS_CHANNEL, type EventAnnouncement } from '../db/events.js';
 import { recordFact } from '../db/facts.js';
 import { agencies, assignments, calendarChanges, directiveEvents, directives, escalations, explanationRequests, reorganisationMoves, reorganisations, reports, users } from '../db/schema.js';
-import { WorkingCalendar } from '../domain/calendar.js';
 import type { Plan, PlanInput, PlannedDeadline, ReplanInput } from '../domain/deadlines.js';
 import { returnsOf, standsReturned, type Escalation, type EscalationTarget } from '../domain/directive.js';
 import { NOTIFYING_EVENTS } from '../domain/events.js';
 import { CLOSED_STATUSES, type AssignmentRole, type EscalationLevel } from '../domain/lists.js';
-import { planSchedule, planSpanOf, replanDeadlines } from '../domain/schedule.js';
+import { planSpanOf } from '../domain/schedule.js';
 import { foldVietnamese } from '../domain/text.js';
+import { planOffThread, replanOffThread } from './planner.js';
 import type { RecordEventInput, RecordEventResult } from './types.js';
 import { deliverNotifications, type DeliveryResult, type Mailer } from './notify/deliver.js';
 import { composeDigests, enqueueEventNotifications, eventSource, hasPending } from './notify/outbox.js';
@@ -143,10 +143,13 @@ export function createActivities({ db, notify = NO_NOTIFY, startDelivery, sendRe
       return collectBlobs(input.graceSeconds);
     },
 
-    /** Calendar math stays out of workflow code: the holiday table is data that changes every year. */
+    /**
+     * Calendar math stays out of workflow code (the holiday table is data that changes every year) and off the
+     * event loop (activities/planner.ts). A plan the horizon refuses fails for good: no retry recomputes it.
+     */
     async planSchedule(input: PlanInput): Promise<Plan> {
       const firstYear = Number(input.from.slice(0, 4)) - 1;
-      return planSchedule(new WorkingCalendar(await loadOverrides(db, firstYear, firstYear + 12)), input);
+      return planOffThread(await loadOverrides(db, firstYear, firstYear + 12), input);
     },
 
     /** The same deadlines placed again on the calendar as it is now (domain/schedule.ts replanDeadlines). */
@@ -155,7 +158,7 @@ export function createActivities({ db, notify = NO_NOTIFY, startDelivery, sendRe
       if (input.dueDate) years.push(Number(input.dueDate.slice(0, 4)));
       if (years.length === 0) return [];
       const overrides = await loadOverrides(db, Math.min(...years) - 1, Math.max(...years) + 1);
-      return replanDeadlines(new WorkingCalendar(overrides), input);
+      return replanOffThread(overrides, input);
     },
 
     /** One page of the open directives whose plan spans [from, to], in id order after `after`. */

@@ -45,8 +45,14 @@ export type PlanInput = {
   dueDate: string | null;
   regime: ReportingRegime;
   policy: DeadlinePolicy;
+  /** Plans the next year of reports of a directive with this final deadline (itself not planned again). */
+  reportsUntil?: string | null;
 };
 
+/**
+ * `horizonEnd`: how far periodic reports are planned when more may follow (a standing directive, or one whose
+ * final deadline lies beyond a year of reports); null when the plan holds everything up to its final deadline.
+ */
 export type Plan = { finalDueAt: string | null; deadlines: PlannedDeadline[]; horizonEnd: string | null };
 
 /** What a re-plan starts from: the deadlines in force and what they were planned from. */

@@ -101,6 +101,11 @@ export type DirectiveState = {
   policy?: DeadlinePolicy;
   plannedAt?: string;
   /**
+   * How far the periodic reports of a directive with a final deadline are planned, when more follow before it:
+   * the next year is planned once these are due. Absent when every report is planned (and in older runs).
+   */
+  reportsPlannedUntil?: string;
+  /**
    * The final deadline as the day it was given (at issue, or by the extension approved last), so a calendar
    * change can place it again; null when it was given as an instant. Absent in runs started before it.
    */

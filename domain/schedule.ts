@@ -1,13 +1,32 @@
 import { parse as parseDuration, toSeconds } from 'iso8601-duration';
 import type { WorkingCalendar } from './calendar.js';
 import type { DeadlinePolicy, Offset, Plan, PlanInput, PlannedDeadline, ReplanInput, ReportingRegime } from './deadlines.js';
+import { horizonEndMs, MAX_DEADLINES_PER_PLAN, MAX_OFFSET_MS, PLAN_AHEAD_DAYS, PlanRefused } from './horizon.js';
 import { vnAt, vnDateOf, type IsoDate } from './vn-time.js';
 
 const REMINDER_HOUR = 8;
-/** Standing directives are planned a year ahead; the workflow re-plans when the horizon nears. */
-const STANDING_HORIZON_DAYS = 366;
 
 const durationMs = (iso: string): number => toSeconds(parseDuration(iso)) * 1000;
+
+const offsetsOf = (input: Pick<PlanInput, 'regime' | 'policy'>): Offset[] => [
+  ...input.policy.reminders,
+  ...input.policy.escalations,
+  ...(input.regime.kind !== 'none' && input.regime.kind !== 'explicit' && input.regime.submitAfterCutoff ? [input.regime.submitAfterCutoff] : []),
+];
+
+/** Refuses what no door accepts (domain/horizon.ts): an offset over a year, an instant beyond the horizon. */
+function refuseUnbounded(input: PlanInput, finalDue: Date | null): void {
+  for (const o of offsetsOf(input)) {
+    const ms = 'duration' in o ? durationMs(o.duration) : o.workingDays * 86_400_000 * 1.4;
+    if (!(ms >= 0 && ms <= MAX_OFFSET_MS)) throw new PlanRefused(`An offset of the plan lies beyond a year: ${JSON.stringify(o)}`);
+  }
+  const limit = horizonEndMs(Math.max(Date.parse(input.issuedAt), Date.parse(input.from)));
+  const instants = [finalDue, input.reportsUntil ? new Date(input.reportsUntil) : null];
+  if (input.regime.kind === 'explicit') instants.push(...input.regime.dueDates.map((d) => new Date(d.includes('T') ? d : `${d}T00:00:00Z`)));
+  for (const at of instants) {
+    if (at && !(at.getTime() <= limit)) throw new PlanRefused(`An instant of the plan lies beyond the horizon: ${at.toISOString()}`);
+  }
+}
 
 /** The calendar day a deadline instant belongs to: the day whose 24:00 it is. */
 const dueDayOf = (dueAt: Date): IsoDate => vnDateOf(new Date(dueAt.getTime() - 1));
@@ -98,7 +117,15 @@ function periodOfKey(kind: PeriodicKind, key: string): { year: number; month: nu
 export function planSchedule(cal: WorkingCalendar, input: PlanInput): Plan {
   const from = new Date(input.from);
   const finalDue = input.dueDate ? cal.deadline(input.dueDate) : input.dueAt ? new Date(input.dueAt) : null;
-  const horizonEnd = finalDue ?? new Date(Date.parse(input.issuedAt) + STANDING_HORIZON_DAYS * 86_400_000);
+  refuseUnbounded(input, finalDue);
+  // Periodic reports are planned a year ahead of the later of the issue and `from`, never past the final deadline
+  // (or `reportsUntil`: the final deadline of a directive whose next year of reports this plans); the workflow
+  // plans the next year when this one's reports are due. An explicit list is planned whole.
+  const end = finalDue ?? (input.reportsUntil ? new Date(input.reportsUntil) : null);
+  const windowEnd = new Date(Math.max(Date.parse(input.issuedAt), from.getTime()) + PLAN_AHEAD_DAYS * 86_400_000);
+  const periodic = input.regime.kind !== 'none' && input.regime.kind !== 'explicit';
+  const cutShort = periodic && end !== null && windowEnd < end;
+  const horizonEnd = end === null || cutShort ? windowEnd : end;
 
   const deadlines: PlannedDeadline[] = [];
   const push = (key: string, kind: PlannedDeadline['kind'], label: string, dueAt: Date) => deadlines.push(placed(cal, input.policy, key, kind, label, dueAt));
@@ -125,11 +152,12 @@ export function planSchedule(cal: WorkingCalendar, input: PlanInput): Plan {
     }
   }
   if (finalDue) push('final', 'final', 'Hoàn thành nhiệm vụ', finalDue);
+  if (deadlines.length > MAX_DEADLINES_PER_PLAN) throw new PlanRefused(`A plan of ${deadlines.length} deadlines is more than ${MAX_DEADLINES_PER_PLAN}`);
   deadlines.sort((a, b) => a.dueAt.localeCompare(b.dueAt));
   return {
     finalDueAt: finalDue ? finalDue.toISOString() : null,
     deadlines,
-    horizonEnd: finalDue ? null : horizonEnd.toISOString(),
+    horizonEnd: end === null || cutShort ? horizonEnd.toISOString() : null,
   };
 }
 

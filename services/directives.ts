@@ -11,6 +11,7 @@ import { DEFAULT_POLICY } from '../domain/deadlines.js';
 import type { DirectiveState } from '../domain/directive.js';
 import { FailureType, ServiceFailure, type FieldError } from '../domain/failures.js';
 import type { Permission } from '../domain/policy.js';
+import { instantProblem } from '../domain/horizon.js';
 import { vnEndOfDay } from '../domain/vn-time.js';
 import {
   acknowledgeUpdate,
@@ -77,6 +78,15 @@ export function directiveService(deps: ServiceDeps) {
     const dueAt = body.dueDate ? vnEndOfDay(body.dueDate) : body.dueAt ? new Date(body.dueAt) : null;
     if (dueAt && dueAt.getTime() <= now.getTime()) {
       errors.push({ location: 'body', pointer: `${pointer}${body.dueDate ? '/dueDate' : '/dueAt'}`, message: 'The deadline has already passed' });
+    } else if (dueAt) {
+      const problem = instantProblem(dueAt.getTime(), now.getTime());
+      if (problem) errors.push({ location: 'body', pointer: `${pointer}${body.dueDate ? '/dueDate' : '/dueAt'}`, message: problem });
+    }
+    if (body.regime?.kind === 'explicit') {
+      body.regime.dueDates.forEach((d, i) => {
+        const problem = instantProblem(d.includes('T') ? Date.parse(d) : vnEndOfDay(d).getTime(), now.getTime());
+        if (problem) errors.push({ location: 'body', pointer: `${pointer}/regime/dueDates/${i}`, message: problem });
+      });
     }
     const policy = body.policy ? toPolicy(body.policy) : DEFAULT_POLICY;
     if (!policy) errors.push({ location: 'body', pointer: `${pointer}/policy/escalations`, message: 'Give exactly three escalation offsets' });
@@ -284,6 +294,9 @@ export function directiveService(deps: ServiceDeps) {
         const due = t.dueDate ? vnEndOfDay(t.dueDate) : t.dueAt ? new Date(t.dueAt) : null;
         if (due && Number.isNaN(due.getTime())) errors.push({ location: 'body', pointer: `${at}${t.dueDate ? '/dueDate' : '/dueAt'}`, message: 'Not a date' });
         else if (due && due.getTime() <= now.getTime()) errors.push({ location: 'body', pointer: `${at}${t.dueDate ? '/dueDate' : '/dueAt'}`, message: 'The deadline has already passed' });
+        else if (due && instantProblem(due.getTime(), now.getTime())) {
+          errors.push({ location: 'body', pointer: `${at}${t.dueDate ? '/dueDate' : '/dueAt'}`, message: instantProblem(due.getTime(), now.getTime())! });
+        }
         return {
           directiveId: randomUUID(),
           title: t.title,

@@ -40,6 +40,7 @@ import {
   subtaskClosedSignal,
 } from './messages.js';
 import {
+  appendMoreReports,
   appendNextYear,
   applyCalendarPlan,
   applyIssuePlan,
@@ -47,6 +48,8 @@ import {
   calendarReplanInput,
   hasApplied,
   markApplied,
+  moreReportsPlanInput,
+  needsMoreReports,
   needsNextYear,
   nextYearPlanInput,
   prepareIssue,
@@ -70,6 +73,12 @@ export const FIRE_TOGETHER_PATCH = 'fire-due-items-together';
  * its activities are local and due items fire together (activities.ts says why asking them lazily broke replay).
  */
 export const LOCAL_FROM_START_PATCH = 'local-activities-from-start';
+/**
+ * A directive with a final deadline plans its periodic reports a year at a time, as a standing one does (the
+ * planner stops a year ahead since the security review: a deadline in 2100 once planned 890 months in one go).
+ * Only runs whose plan says more reports follow (DirectiveState.reportsPlannedUntil) ever ask it.
+ */
+export const REPORTS_A_YEAR_AHEAD_PATCH = 'reports-planned-a-year-ahead';
 
 /**
  * One workflow per directive (`directive-<id>`): the source of truth for its lifecycle and timers. This
@@ -139,7 +148,7 @@ export async function directiveWorkflow(input: DirectiveInput): Promise<Directiv
     await resolve(rules.clearedByReport(a.deadlineKey, a.actor.agencyId!), 'reported', a.actor.userId);
     return state;
   });
-  on(requestExtensionUpdate, (a) => rules.validateRequestExtension(state, a), async (a) => {
+  on(requestExtensionUpdate, (a) => rules.validateRequestExtension(state, a, Date.now()), async (a) => {
     await commit(rules.requestExtension(state, a, now()));
     return state;
   });
@@ -204,7 +213,7 @@ export async function directiveWorkflow(input: DirectiveInput): Promise<Directiv
   });
   // Sub-tasks: each a directive of its own, started as a child that outlives this run (continue-as-new) and
   // tells it when it closes; they close with this directive when it completes or is cancelled.
-  on(delegateUpdate, (a) => rules.validateDelegate(state, a), async (a) => {
+  on(delegateUpdate, (a) => rules.validateDelegate(state, a, Date.now()), async (a) => {
     await condition(() => planned);
     await commit(rules.delegate(state, a));
     for (const t of a.subtasks) {
@@ -299,6 +308,9 @@ export async function directiveWorkflow(input: DirectiveInput): Promise<Directiv
       await continueAsNew<typeof directiveWorkflow>({ ...input, resume: state });
     }
     if (!horizonExhausted && needsNextYear(state, Date.now())) await planNextYear();
+    else if (needsMoreReports(state, Date.now()) && patched(REPORTS_A_YEAR_AHEAD_PATCH)) {
+      await commit(appendMoreReports(state, await planSchedule(moreReportsPlanInput(state))));
+    }
     const [next] = pendingTimers(state);
     dirty = false;
     if (!next) {

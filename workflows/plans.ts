@@ -25,7 +25,14 @@ export function prepareIssue(s: DirectiveState, input: DirectiveInput): PlanInpu
   };
 }
 
+/** Where a plan of a directive with a final deadline left its periodic reports (Plan.horizonEnd). */
+export function notePlannedUntil(s: DirectiveState, plan: Plan): void {
+  if (plan.finalDueAt !== null && plan.horizonEnd !== null) s.reportsPlannedUntil = plan.horizonEnd;
+  else delete s.reportsPlannedUntil;
+}
+
 export function applyIssuePlan(s: DirectiveState, plan: Plan, at: string): Recorded {
+  notePlannedUntil(s, plan);
   s.deadlines = plan.deadlines;
   s.dueAt = plan.finalDueAt;
   s.plannedAt = at;
@@ -53,6 +60,41 @@ export function needsNextYear(s: DirectiveState, nowMs: number): boolean {
 export function nextYearPlanInput(s: DirectiveState, at: string): PlanInput {
   const last = (s.deadlines ?? []).map((d) => d.dueAt).sort().at(-1) ?? at;
   return { issuedAt: last, from: last, dueAt: null, dueDate: null, regime: s.regime!, policy: s.policy ?? DEFAULT_POLICY };
+}
+
+/**
+ * A directive with a final deadline more than a year of reports away has its reports planned a year at a time
+ * too: the next year once every report planned is due (REPORTS_A_YEAR_AHEAD_PATCH).
+ */
+export function needsMoreReports(s: DirectiveState, nowMs: number): boolean {
+  return (
+    s.dueAt !== null &&
+    s.reportsPlannedUntil !== undefined &&
+    !(s.deadlines ?? []).some((d) => d.kind === 'report' && Date.parse(d.dueAt) > nowMs)
+  );
+}
+
+/** The next year from where the last plan stopped; reports after the last one planned, none past the final deadline. */
+export function moreReportsPlanInput(s: DirectiveState): PlanInput {
+  const lastReport = (s.deadlines ?? []).filter((d) => d.kind === 'report').map((d) => d.dueAt).sort().at(-1) ?? s.reportsPlannedUntil!;
+  return {
+    issuedAt: s.reportsPlannedUntil!,
+    from: lastReport,
+    dueAt: null,
+    dueDate: null,
+    reportsUntil: s.dueAt,
+    regime: s.regime!,
+    policy: s.policy ?? DEFAULT_POLICY,
+  };
+}
+
+/** Appends the next year's reports before the final deadline; the last year clears the mark. */
+export function appendMoreReports(s: DirectiveState, plan: Plan): Recorded | null {
+  if (plan.horizonEnd !== null) s.reportsPlannedUntil = plan.horizonEnd;
+  else delete s.reportsPlannedUntil;
+  if (plan.deadlines.length === 0) return null;
+  s.deadlines = [...(s.deadlines ?? []), ...plan.deadlines].sort((a, b) => a.dueAt.localeCompare(b.dueAt));
+  return { event: { type: 'replanned', data: { reason: 'next_year', deadlines: plan.deadlines } }, actorId: null };
 }
 
 /** Null when the regime yields nothing more: the horizon is exhausted. */

@@ -12,9 +12,11 @@ import { FailureType } from '../domain/failures.js';
 import type { Role } from '../domain/lists.js';
 import { MAY } from '../domain/policy.js';
 import { isClosed } from '../domain/timeliness.js';
+import { BEFORE_ISSUE_MESSAGE, HORIZON_MESSAGE, HORIZON_YEARS, instantProblem } from '../domain/horizon.js';
 import { vnEndOfDay } from '../domain/vn-time.js';
 import { reject } from './errors.js';
 import { explanationOf, isAssigned, isSatisfied, openEscalations, ownersOf } from './lifecycle.js';
+import { notePlannedUntil } from './plans.js';
 import type {
   AcknowledgeArgs,
   AcknowledgeEscalationArgs,
@@ -41,12 +43,20 @@ import type { DirectiveInput, Recorded } from './types.js';
 
 // --- sub-tasks ("chuyển tiếp tới các cấp trực thuộc") --------------------------------------------------------
 
+/** An instant given now is within the horizon and not before the directive's issue (domain/horizon.ts). */
+function requireWithinHorizon(s: DirectiveState, ms: number, nowMs: number): void {
+  const problem = instantProblem(ms, nowMs, Date.parse(s.issuedAt));
+  if (problem === HORIZON_MESSAGE) reject(FailureType.Invalid, `A deadline may lie at most ${HORIZON_YEARS} years ahead.`);
+  if (problem === BEFORE_ISSUE_MESSAGE) reject(FailureType.Invalid, 'A deadline cannot lie before the directive was issued.');
+  if (problem) reject(FailureType.Invalid, 'The deadline is not a date.');
+}
+
 /** A sub-task's due instant in ms: as given, or its day's end (24:00 Vietnam time); NaN if unreadable, null for a standing one. */
 const subtaskDueMs = (t: NewSubtask): number | null => (t.dueAt ? Date.parse(t.dueAt) : t.dueDate ? vnEndOfDay(t.dueDate).getTime() : null);
 
 export const openSubtasksOf = (s: DirectiveState): Subtask[] => (s.subtasks ?? []).filter((t) => !t.closed);
 
-export function validateDelegate(s: DirectiveState, { actor, subtasks }: DelegateArgs): void {
+export function validateDelegate(s: DirectiveState, { actor, subtasks }: DelegateArgs, nowMs: number): void {
   requireOpen(s);
   requireLead(s, actor, 'split a directive into sub-tasks');
   if (s.parent) reject(FailureType.Invalid, 'A sub-task is not split further.');
@@ -61,6 +71,7 @@ export function validateDelegate(s: DirectiveState, { actor, subtasks }: Delegat
       reject(FailureType.Invalid, 'A sub-task goes to a sub-unit of the lead agency or to a named officer of it.');
     }
     const due = subtaskDueMs(t);
+    if (due !== null) requireWithinHorizon(s, due, nowMs);
     if (finalMs !== null && (due === null || !(due <= finalMs))) reject(FailureType.Invalid, "A sub-task is due no later than its directive's final deadline.");
   }
 }
@@ -158,6 +169,7 @@ export function validateRequestExplanation(s: DirectiveState, a: RequestExplanat
   if (!a.dueDate === !a.dueAt) reject(FailureType.Invalid, "Give the answer's deadline as a date or an instant.");
   const due = answerDueMs(a);
   if (!(due > nowMs)) reject(FailureType.Invalid, 'The answer must be due later than now.');
+  requireWithinHorizon(s, due, nowMs);
   const d = (s.deadlines ?? []).find((x) => x.key === a.deadlineKey);
   if (!d) return reject(FailureType.NotFound, `No deadline "${a.deadlineKey}" for this directive.`);
   if (!ownersOf(s, d).includes(a.agencyId)) reject(FailureType.Invalid, 'That agency does not owe this item.');
@@ -318,7 +330,7 @@ export function validateSubmitReport(s: DirectiveState, { actor, deadlineKey, su
   if (planned && !reportDeadline(s, deadlineKey)) reject(FailureType.NotFound, `No reporting period "${deadlineKey}" for this directive.`);
 }
 
-export function validateRequestExtension(s: DirectiveState, args: RequestExtensionArgs): void {
+export function validateRequestExtension(s: DirectiveState, args: RequestExtensionArgs, nowMs: number): void {
   const { actor, proposedDueAt, proposedDueDate, reason } = args;
   requireOpen(s);
   requireLead(s, actor, 'ask for an extension');
@@ -330,6 +342,7 @@ export function validateRequestExtension(s: DirectiveState, args: RequestExtensi
   if (Number.isNaN(proposed) || proposed <= Date.parse(s.dueAt!)) {
     reject(FailureType.Invalid, 'The proposed deadline must be later than the one in force.');
   }
+  requireWithinHorizon(s, proposed, nowMs);
   if ((s.extensions ?? []).some((x) => x.decision === null)) reject(FailureType.Conflict, 'An extension request is already awaiting a decision.');
 }
 
@@ -442,6 +455,7 @@ export function applyExtensionPlan(s: DirectiveState, requestId: string, plan: P
   const passed = (s.deadlines ?? []).filter((d) => d.kind === 'report' && Date.parse(d.dueAt) <= nowMs);
   const keep = new Set(passed.map((d) => d.key));
   s.deadlines = [...passed, ...plan.deadlines.filter((d) => !keep.has(d.key))];
+  notePlannedUntil(s, plan);
   s.dueAt = plan.finalDueAt;
   s.dueDate = findExtension(s, requestId)!.proposedDueDate;
   s.plannedAt = at;

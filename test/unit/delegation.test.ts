@@ -26,6 +26,9 @@ const parent = (over: Partial<DirectiveState> = {}): DirectiveState => ({
   ...over,
 });
 const officer: Actor = { userId: 'o', role: 'officer', agencyId: 'lead' };
+/** The moment the lead delegates, in the parent's life. */
+const NOW = Date.parse('2026-02-01T00:00:00Z');
+
 const sub = (over: Partial<NewSubtask> = {}): NewSubtask => ({
   directiveId: 's1',
   title: 'Con',
@@ -41,19 +44,24 @@ const reason = reasonOf;
 describe('delegating a directive', () => {
   it('lets only the lead agency split it, into sub-units or its own named officers, due no later than the directive', () => {
     const s = parent();
-    expect(reason(() => rules.validateDelegate(s, { actor: officer, subtasks: [sub()] }))).toBe('accepted');
-    expect(reason(() => rules.validateDelegate(s, { actor: { ...officer, agencyId: 'coord' }, subtasks: [sub()] }))).toMatch(/^Only the lead agency/);
-    expect(reason(() => rules.validateDelegate(s, { actor: officer, subtasks: [sub({ dueAt: '2026-07-01T00:00:00.000Z' })] }))).toMatch(/no later than/);
+    expect(reason(() => rules.validateDelegate(s, { actor: officer, subtasks: [sub()] }, NOW))).toBe('accepted');
+    expect(reason(() => rules.validateDelegate(s, { actor: { ...officer, agencyId: 'coord' }, subtasks: [sub()] }, NOW))).toMatch(/^Only the lead agency/);
+    expect(reason(() => rules.validateDelegate(s, { actor: officer, subtasks: [sub({ dueAt: '2026-07-01T00:00:00.000Z' })] }, NOW))).toMatch(/no later than/);
     // The day's end counts: 30 June ends at 17:00 UTC, exactly the directive's deadline.
-    expect(reason(() => rules.validateDelegate(s, { actor: officer, subtasks: [sub({ dueAt: null, dueDate: '2026-06-30' })] }))).toBe('accepted');
-    expect(reason(() => rules.validateDelegate(s, { actor: officer, subtasks: [sub({ dueAt: null, dueDate: '2026-07-01' })] }))).toMatch(/no later than/);
-    expect(reason(() => rules.validateDelegate(s, { actor: officer, subtasks: [sub({ dueAt: null })] }))).toMatch(/no later than/);
-    expect(reason(() => rules.validateDelegate(s, { actor: officer, subtasks: [sub({ leadAgencyId: 'lead' })] }))).toMatch(/sub-unit/);
-    expect(reason(() => rules.validateDelegate(s, { actor: officer, subtasks: [sub({ leadAgencyId: 'lead', assigneeId: 'u2' })] }))).toBe('accepted');
-    expect(reason(() => rules.validateDelegate(s, { actor: officer, subtasks: [sub(), sub()] }))).toMatch(/exists already/);
-    expect(reason(() => rules.validateDelegate(parent({ parent: { directiveId: 'x', leadAgencyId: 'y', issuedBy: null } }), { actor: officer, subtasks: [sub()] }))).toMatch(/not split further/);
+    expect(reason(() => rules.validateDelegate(s, { actor: officer, subtasks: [sub({ dueAt: null, dueDate: '2026-06-30' })] }, NOW))).toBe('accepted');
+    expect(reason(() => rules.validateDelegate(s, { actor: officer, subtasks: [sub({ dueAt: null, dueDate: '2026-07-01' })] }, NOW))).toMatch(/no later than/);
+    expect(reason(() => rules.validateDelegate(s, { actor: officer, subtasks: [sub({ dueAt: null })] }, NOW))).toMatch(/no later than/);
+    expect(reason(() => rules.validateDelegate(s, { actor: officer, subtasks: [sub({ leadAgencyId: 'lead' })] }, NOW))).toMatch(/sub-unit/);
+    expect(reason(() => rules.validateDelegate(s, { actor: officer, subtasks: [sub({ leadAgencyId: 'lead', assigneeId: 'u2' })] }, NOW))).toBe('accepted');
+    expect(reason(() => rules.validateDelegate(s, { actor: officer, subtasks: [sub(), sub()] }, NOW))).toMatch(/exists already/);
+    expect(reason(() => rules.validateDelegate(parent({ parent: { directiveId: 'x', leadAgencyId: 'y', issuedBy: null } }), { actor: officer, subtasks: [sub()] }, NOW))).toMatch(/not split further/);
     // A standing directive's sub-tasks may be standing too.
-    expect(reason(() => rules.validateDelegate(parent({ dueAt: null }), { actor: officer, subtasks: [sub({ dueAt: null })] }))).toBe('accepted');
+    expect(reason(() => rules.validateDelegate(parent({ dueAt: null }), { actor: officer, subtasks: [sub({ dueAt: null })] }, NOW))).toBe('accepted');
+    // A standing parent bounds nothing, the horizon does: ten years from now, and not before the parent's issue.
+    expect(reason(() => rules.validateDelegate(parent({ dueAt: null }), { actor: officer, subtasks: [sub({ dueAt: '2036-02-01T00:00:00.000Z' })] }, NOW))).toBe('accepted');
+    expect(reason(() => rules.validateDelegate(parent({ dueAt: null }), { actor: officer, subtasks: [sub({ dueAt: '2036-02-02T00:00:00.000Z' })] }, NOW))).toMatch(/at most 10 years ahead/);
+    expect(reason(() => rules.validateDelegate(parent({ dueAt: null }), { actor: officer, subtasks: [sub({ dueAt: null, dueDate: '9999-12-31' })] }, NOW))).toMatch(/at most 10 years ahead/);
+    expect(reason(() => rules.validateDelegate(parent({ dueAt: null }), { actor: officer, subtasks: [sub({ dueAt: '2025-12-31T00:00:00.000Z' })] }, NOW))).toMatch(/before the directive was issued/);
   });
 
   it('starts each sub-task on the parent’s conference and policy, its ladder through the parent', () => {

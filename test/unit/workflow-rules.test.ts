@@ -189,17 +189,21 @@ describe('the Update validators', () => {
 
   it('requestExtension: the lead agency, with a reason, a later deadline as a day or an instant, one at a time', () => {
     const ask = (overrides: Record<string, unknown> = {}) => ({ actor: officer(LEAD), reason: 'Chờ số liệu', proposedDueAt: at(2000), ...overrides }) as Parameters<typeof rules.validateRequestExtension>[1];
-    expect(refusal(() => rules.validateRequestExtension(state(), ask()))).toBeUndefined();
-    expect(refusal(() => rules.validateRequestExtension(state(), ask({ proposedDueAt: undefined, proposedDueDate: '2027-01-15' })))).toBeUndefined();
-    expect(refusal(() => rules.validateRequestExtension(state(), ask({ actor: officer(COORD) })))).toBe('Forbidden');
-    expect(refusal(() => rules.validateRequestExtension(state(), ask({ reason: ' ' })))).toBe('Invalid');
-    expect(refusal(() => rules.validateRequestExtension(state(), ask({ proposedDueAt: at(500) })))).toBe('Invalid');
-    expect(refusal(() => rules.validateRequestExtension(state(), ask({ proposedDueDate: '2027-01-15' })))).toBe('Invalid');
-    expect(refusal(() => rules.validateRequestExtension(state({ dueAt: null }), ask()))).toBe('InvalidState');
-    expect(refusal(() => rules.validateRequestExtension(state({ status: 'completion_submitted' }), ask()))).toBe('InvalidState');
+    expect(refusal(() => rules.validateRequestExtension(state(), ask(), T0))).toBeUndefined();
+    expect(refusal(() => rules.validateRequestExtension(state(), ask({ proposedDueAt: undefined, proposedDueDate: '2027-01-15' }), T0))).toBeUndefined();
+    expect(refusal(() => rules.validateRequestExtension(state(), ask({ actor: officer(COORD) }), T0))).toBe('Forbidden');
+    expect(refusal(() => rules.validateRequestExtension(state(), ask({ reason: ' ' }), T0))).toBe('Invalid');
+    expect(refusal(() => rules.validateRequestExtension(state(), ask({ proposedDueAt: at(500) }), T0))).toBe('Invalid');
+    expect(refusal(() => rules.validateRequestExtension(state(), ask({ proposedDueDate: '2027-01-15' }), T0))).toBe('Invalid');
+    expect(refusal(() => rules.validateRequestExtension(state({ dueAt: null }), ask(), T0))).toBe('InvalidState');
+    expect(refusal(() => rules.validateRequestExtension(state({ status: 'completion_submitted' }), ask(), T0))).toBe('InvalidState');
+    // Ten years ahead is the horizon: a day later is refused, as is any instant the clock cannot read.
+    expect(refusal(() => rules.validateRequestExtension(state(), ask({ proposedDueAt: '2036-03-02T01:00:00.000Z' }), T0))).toBeUndefined();
+    expect(refusal(() => rules.validateRequestExtension(state(), ask({ proposedDueAt: '2036-03-03T01:00:00.000Z' }), T0))).toBe('Invalid');
+    expect(refusal(() => rules.validateRequestExtension(state(), ask({ proposedDueAt: undefined, proposedDueDate: '9999-12-31' }), T0))).toBe('Invalid');
     const pending = state();
     rules.requestExtension(pending, ask(), at(10));
-    expect(refusal(() => rules.validateRequestExtension(pending, ask()))).toBe('Conflict');
+    expect(refusal(() => rules.validateRequestExtension(pending, ask(), T0))).toBe('Conflict');
   });
 
   it('decideExtension: a supervisor or leader, on a request that exists and is undecided', () => {
