@@ -12,7 +12,7 @@ import { NOTIFYING_EVENTS } from '../domain/events.js';
 import { CLOSED_STATUSES, type AssignmentRole, type EscalationLevel } from '../domain/lists.js';
 import { planSpanOf } from '../domain/schedule.js';
 import { foldVietnamese } from '../domain/text.js';
-import { planOffThread, replanOffThread } from './planner.js';
+import { planner } from './planner.js';
 import type { RecordEventInput, RecordEventResult } from './types.js';
 import { deliverNotifications, type DeliveryResult, type Mailer } from './notify/deliver.js';
 import { composeDigests, enqueueEventNotifications, eventSource, hasPending } from './notify/outbox.js';
@@ -149,7 +149,7 @@ export function createActivities({ db, notify = NO_NOTIFY, startDelivery, sendRe
      */
     async planSchedule(input: PlanInput): Promise<Plan> {
       const firstYear = Number(input.from.slice(0, 4)) - 1;
-      return planOffThread(await loadOverrides(db, firstYear, firstYear + 12), input);
+      return planner.plan(await loadOverrides(db, firstYear, firstYear + 12), input);
     },
 
     /** The same deadlines placed again on the calendar as it is now (domain/schedule.ts replanDeadlines). */
@@ -158,7 +158,7 @@ export function createActivities({ db, notify = NO_NOTIFY, startDelivery, sendRe
       if (input.dueDate) years.push(Number(input.dueDate.slice(0, 4)));
       if (years.length === 0) return [];
       const overrides = await loadOverrides(db, Math.min(...years) - 1, Math.max(...years) + 1);
-      return replanOffThread(overrides, input);
+      return planner.replan(overrides, input);
     },
 
     /** One page of the open directives whose plan spans [from, to], in id order after `after`. */

@@ -21,35 +21,48 @@ const compiled = import.meta.url.endsWith('.js');
 const workerFile = new URL(`./planner-worker.${compiled ? 'js' : 'ts'}`, import.meta.url).href;
 const sourceLoader = () => ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href];
 
-let pool: Piscina<PlannerTask, PlannerOutcome> | undefined;
-const started = () =>
-  (pool ??= new Piscina<PlannerTask, PlannerOutcome>({
-    filename: workerFile,
-    minThreads: 0,
-    maxThreads: 1,
-    idleTimeout: IDLE_MS,
-    execArgv: compiled ? [] : sourceLoader(),
-    resourceLimits: { maxOldGenerationSizeMb: 256 },
-  }));
+export type Planner = {
+  plan(overrides: CalendarOverride[], input: PlanInput): Promise<Plan>;
+  replan(overrides: CalendarOverride[], input: ReplanInput): Promise<PlannedDeadline[]>;
+  close(): Promise<void>;
+};
 
-/** A refusal (domain/horizon.ts) or a plan that ran out of time: the same input fails the same way, so no retry. */
-async function run(task: PlannerTask): Promise<PlannerOutcome> {
-  let outcome: PlannerOutcome;
-  try {
-    outcome = await started().run(task, { signal: AbortSignal.timeout(PLAN_TIMEOUT_MS) });
-  } catch (err) {
-    const name = (err as Error).name;
-    if (name === 'AbortError' || name === 'TimeoutError') throw ApplicationFailure.nonRetryable(`The plan took more than ${PLAN_TIMEOUT_MS / 1000} s`, 'PlanRefused');
-    throw err;
+/** A planner of its own thread (the benchmark's, which wants a cold one); the worker uses the process's one below. */
+export function createPlanner(): Planner {
+  let pool: Piscina<PlannerTask, PlannerOutcome> | undefined;
+  const started = () =>
+    (pool ??= new Piscina<PlannerTask, PlannerOutcome>({
+      filename: workerFile,
+      minThreads: 0,
+      maxThreads: 1,
+      idleTimeout: IDLE_MS,
+      execArgv: compiled ? [] : sourceLoader(),
+      resourceLimits: { maxOldGenerationSizeMb: 256 },
+    }));
+
+  /** A refusal (domain/horizon.ts) or a plan that ran out of time: the same input fails the same way, so no retry. */
+  async function run(task: PlannerTask): Promise<PlannerOutcome> {
+    let outcome: PlannerOutcome;
+    try {
+      outcome = await started().run(task, { signal: AbortSignal.timeout(PLAN_TIMEOUT_MS) });
+    } catch (err) {
+      const name = (err as Error).name;
+      if (name === 'AbortError' || name === 'TimeoutError') throw ApplicationFailure.nonRetryable(`The plan took more than ${PLAN_TIMEOUT_MS / 1000} s`, 'PlanRefused');
+      throw err;
+    }
+    if ('refused' in outcome) throw ApplicationFailure.nonRetryable(outcome.refused, 'PlanRefused');
+    return outcome;
   }
-  if ('refused' in outcome) throw ApplicationFailure.nonRetryable(outcome.refused, 'PlanRefused');
-  return outcome;
+
+  return {
+    plan: async (overrides, input) => ((await run({ op: 'plan', overrides, input })) as { plan: Plan }).plan,
+    replan: async (overrides, input) => ((await run({ op: 'replan', overrides, input })) as { deadlines: PlannedDeadline[] }).deadlines,
+    close: async () => {
+      await pool?.close();
+      pool = undefined;
+    },
+  };
 }
 
-export async function planOffThread(overrides: CalendarOverride[], input: PlanInput): Promise<Plan> {
-  return ((await run({ op: 'plan', overrides, input })) as { plan: Plan }).plan;
-}
-
-export async function replanOffThread(overrides: CalendarOverride[], input: ReplanInput): Promise<PlannedDeadline[]> {
-  return ((await run({ op: 'replan', overrides, input })) as { deadlines: PlannedDeadline[] }).deadlines;
-}
+/** The process's planner: one thread shared by every worker in it, started at the first plan, ended when idle. */
+export const planner: Planner = createPlanner();

@@ -20,8 +20,9 @@ import { listsBench } from './bench/lists.js';
 import { statisticsBench } from './bench/statistics.js';
 import { notYetMet } from './bench/not-yet-met.js';
 import { parserBench } from './bench/parser.js';
+import { plannerBench } from './bench/planner.js';
 
-const MODULES: BenchModule[] = [importerBench, parserBench, createBench, httpBench, listsBench, escalationBench, statisticsBench];
+const MODULES: BenchModule[] = [importerBench, parserBench, plannerBench, createBench, httpBench, listsBench, escalationBench, statisticsBench];
 
 
 async function main() {

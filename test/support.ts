@@ -302,11 +302,12 @@ export function formBrowser(
  */
 export async function webSession(
   world: World,
-  role: Role,
+  who: Role | { role: Role; agencyId: string },
   request?: (path: string, init?: RequestInit) => Promise<Response>,
   origin = 'http://localhost',
 ): Promise<FormBrowser & { id: string }> {
-  const person = await createUserWithId(world.db, { role });
+  const { role, agencyId } = typeof who === 'string' ? { role: who, agencyId: undefined } : who;
+  const person = await createUserWithId(world.db, agencyId ? { role, agencyId } : { role });
   const email = `${role}-${person.id.slice(0, 8)}@example.vn`;
   const password = 'một mật khẩu đủ dài';
   await world.db.update(users).set({ email }).where(eq(users.id, person.id));

@@ -1,0 +1,136 @@
+import { randomUUID } from 'node:crypto';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDirectiveWorkflow } from '../../services/temporal.js';
+import { requestExtensionUpdate } from '../../workflows/messages.js';
+import { workflowIdFor } from '../../workflows/types.js';
+import { createAgency, createUserWithId, eventually, expectProblem, json, startWorld, webSession, type World } from '../support.js';
+
+/**
+ * Every instant the product accepts is bounded (review 2026-12, finding 2): one request with a deadline in 2100
+ * once had the worker plan 890 months on the event loop and stall the whole process for 5.6 s, and 9999 ran for
+ * minutes, retried without end. Each door refuses an instant more than ten years ahead, the workflow refuses it
+ * if a door is bypassed, the planner refuses it once and for good, and what is accepted is planned a year at a time.
+ */
+let world: World;
+let lead: { id: string; code: string };
+let officer: { id: string; token: string };
+let leader: { id: string; token: string };
+const TEN_YEARS_LESS_A_DAY = (() => {
+  const d = new Date();
+  d.setUTCFullYear(d.getUTCFullYear() + 10);
+  return new Date(d.getTime() - 2 * 86_400_000).toISOString().slice(0, 10);
+})();
+
+beforeAll(async () => {
+  world = await startWorld();
+  const supervisor = await createAgency(world.db, 'Ban Noi chinh');
+  lead = await createAgency(world.db, 'So Tu phap', supervisor.id);
+  officer = await createUserWithId(world.db, { role: 'officer', agencyId: lead.id });
+  leader = await createUserWithId(world.db, { role: 'leader' });
+});
+afterAll(async () => world?.close());
+
+const issue = (body: Record<string, unknown>) =>
+  world.call('POST', '/v1/directives', { token: leader.token, body: { title: 'Rà soát thủ tục hành chính', leadAgency: lead.code, ...body } });
+
+/** A 422 whose errors name `pointer` with the horizon's reason. */
+async function expectRefusedAt(res: Response, pointer: string): Promise<void> {
+  expectProblem(res, 422);
+  const errors = (await json(res)).errors as Array<{ pointer: string; message: string }>;
+  expect(errors.find((e) => e.pointer === pointer)?.message).toMatch(/at most 10 years ahead|at most a year/);
+}
+
+describe('a deadline far in the future', () => {
+  it('a leader cannot issue a directive due in 2100 or 9999, as a day or an instant, nor with report days or offsets that far', async () => {
+    await expectRefusedAt(await issue({ dueDate: '2100-12-31', regime: { kind: 'monthly' } }), '/dueDate');
+    await expectRefusedAt(await issue({ dueAt: '9999-12-31T00:00:00Z' }), '/dueAt');
+    await expectRefusedAt(await issue({ regime: { kind: 'explicit', dueDates: ['2027-03-01', '2999-01-01'] } }), '/regime/dueDates/1');
+    const policy = { reminders: [{ duration: 'P9999Y' }], escalations: [{ workingDays: 1 }, { workingDays: 2 }, { workingDays: 3 }] };
+    await expectRefusedAt(await issue({ dueDate: TEN_YEARS_LESS_A_DAY, policy }), '/policy/reminders/0/duration');
+  });
+
+  it('an officer cannot propose an extension to 9999-12-31, over the API or the page', async () => {
+    const created = await issue({ dueDate: TEN_YEARS_LESS_A_DAY.replace(/^\d{4}/, (y) => String(Number(y) - 9)) });
+    expect(created.status).toBe(201);
+    const id = (await json(created)).id as string;
+    await expectRefusedAt(
+      await world.call('POST', `/v1/directives/${id}/extension-requests`, { token: officer.token, body: { proposedDueDate: '9999-12-31', reason: 'Chờ' } }),
+      '/proposedDueDate',
+    );
+    const page = await webSession(world, { role: 'officer', agencyId: lead.id });
+    const res = await page.post(`/directives/${id}/extension`, { proposedDueDate: '9999-12-31', reason: 'Chờ số liệu' });
+    expect(res.status).toBe(422);
+    expect(await res.text()).toContain('Hạn không được quá 10 năm');
+    const state = await json(await world.call('GET', `/v1/directives/${id}`));
+    expect(state.extensions ?? []).toEqual([]);
+  });
+
+  it('a lead cannot give a sub-task of a standing directive a deadline beyond the horizon', async () => {
+    const created = await issue({});
+    const id = (await json(created)).id as string;
+    const res = await world.call('POST', `/v1/directives/${id}/subtasks`, {
+      token: officer.token,
+      body: { subtasks: [{ title: 'Tổng hợp', assignee: officer.id, dueDate: '2999-12-31' }] },
+    });
+    await expectRefusedAt(res, '/subtasks/0/dueDate');
+  });
+
+  it('a supervisor cannot ask for an explanation due in 9999', async () => {
+    const created = await issue({ dueDate: TEN_YEARS_LESS_A_DAY });
+    const id = (await json(created)).id as string;
+    const res = await world.call('POST', `/v1/directives/${id}/explanation-requests`, {
+      body: { agency: lead.code, deadlineKey: 'final', question: 'Vì sao chậm?', dueDate: '9999-12-31' },
+    });
+    await expectRefusedAt(res, '/dueDate');
+  });
+
+  it('the workflow refuses it itself when a caller goes around the doors', async () => {
+    const created = await issue({ dueDate: TEN_YEARS_LESS_A_DAY.replace(/^\d{4}/, (y) => String(Number(y) - 9)) });
+    const id = (await json(created)).id as string;
+    const handle = world.client.workflow.getHandle(workflowIdFor(id));
+    const attempt = handle.executeUpdate(requestExtensionUpdate, {
+      args: [{ actor: { userId: officer.id, role: 'officer', agencyId: lead.id }, proposedDueDate: '9999-12-31', reason: 'Chờ' }],
+    });
+    await expect(attempt).rejects.toThrow(WorkflowUpdateFailedError);
+    await expect(attempt).rejects.toMatchObject({ cause: { message: expect.stringMatching(/at most 10 years ahead/) } });
+  });
+
+  it('a plan the horizon refuses fails once, for good, instead of being recomputed without end', async () => {
+    const directiveId = randomUUID();
+    const handle = (await startDirectiveWorkflow(world.client, world.taskQueue, {
+      directiveId,
+      title: 'Đi vòng qua các cửa',
+      body: '',
+      leadAgencyId: lead.id,
+      coordinatingAgencyIds: [],
+      conferenceId: null,
+      dueAt: null,
+      dueDate: '2100-12-31',
+      issuedBy: leader.id,
+      issuedAt: new Date().toISOString(),
+      regime: { kind: 'monthly' },
+    }))!;
+    await expect(handle.result()).rejects.toMatchObject({ cause: { cause: { type: 'PlanRefused' } } });
+    const history = await handle.fetchHistory();
+    // One attempt, recorded as one failed local activity marker at most: no retry loop.
+    expect(history.events!.length).toBeLessThan(20);
+  });
+});
+
+describe('the most expensive plan accepted', () => {
+  it('plans a ten-year monthly directive a year at a time: a year of reports and the final deadline', async () => {
+    const policy = {
+      reminders: [{ workingDays: 60 }, { workingDays: 45 }, { workingDays: 30 }, { workingDays: 15 }, { workingDays: 0 }],
+      escalations: [{ workingDays: 60 }, { workingDays: 60 }, { workingDays: 60 }],
+    };
+    const created = await issue({ dueDate: TEN_YEARS_LESS_A_DAY, regime: { kind: 'monthly', submitAfterCutoff: { workingDays: 60 } }, policy });
+    expect(created.status).toBe(201);
+    const id = (await json(created)).id as string;
+    const directive = await eventually(async () => json(await world.call('GET', `/v1/directives/${id}`)), (d) => (d.deadlines ?? []).length > 0, 30);
+    const deadlines = directive.deadlines as Array<{ kind: string }>;
+    expect(deadlines.filter((d) => d.kind === 'final')).toHaveLength(1);
+    expect(deadlines.filter((d) => d.kind === 'report').length).toBeGreaterThanOrEqual(9);
+    expect(deadlines.filter((d) => d.kind === 'report').length).toBeLessThanOrEqual(13);
+  });
+});
