@@ -37,7 +37,7 @@ const Regime = z
     z
       .object({
         kind: z.literal('explicit'),
-        dueDates: z.array(z.union([Day(), Moment()])).min(1).max(400),
+        dueDates: z.array(z.union([z.iso.date(), z.iso.datetime({ offset: true })]).refine(withinHorizon, { message: HORIZON_MESSAGE })).min(1).max(400),
       })
       .strict(),
   ])
