@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Piscina } from 'piscina';
 import type { CalendarOverride } from '../domain/calendar.js';
-import type { Plan, PlanInput, PlannedDeadline, ReplanInput } from '../domain/deadlines.js';
+import { DEFAULT_POLICY, type Plan, type PlanInput, type PlannedDeadline, type ReplanInput } from '../domain/deadlines.js';
 import type { PlannerOutcome, PlannerTask } from './planner-worker.js';
 
 /** No accepted plan comes near it; one that does is refused for good rather than tried again and again. */
@@ -22,6 +22,12 @@ const workerFile = new URL(`./planner-worker.${compiled ? 'js' : 'ts'}`, import.
 const sourceLoader = () => ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href];
 
 export type Planner = {
+  /**
+   * Starts the thread and has it compute this year's and next year's days off, so that the first directive a
+   * worker plans does not wait for either (half a second, more on a busy machine, while its first workflow task
+   * stays open and a read of the new directive waits for it).
+   */
+  warm(): void;
   plan(overrides: CalendarOverride[], input: PlanInput): Promise<Plan>;
   replan(overrides: CalendarOverride[], input: ReplanInput): Promise<PlannedDeadline[]>;
   close(): Promise<void>;
@@ -55,6 +61,12 @@ export function createPlanner(): Planner {
   }
 
   return {
+    warm() {
+      const at = new Date().toISOString();
+      const nextYear = `${Number(at.slice(0, 4)) + 1}-12-31`;
+      const input: PlanInput = { issuedAt: at, from: at, dueAt: null, dueDate: nextYear, regime: { kind: 'none' }, policy: DEFAULT_POLICY };
+      run({ op: 'plan', overrides: [], input }).catch(() => undefined);
+    },
     plan: async (overrides, input) => ((await run({ op: 'plan', overrides, input })) as { plan: Plan }).plan,
     replan: async (overrides, input) => ((await run({ op: 'replan', overrides, input })) as { deadlines: PlannedDeadline[] }).deadlines,
     close: async () => {

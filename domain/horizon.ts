@@ -13,8 +13,10 @@ export const PLAN_AHEAD_DAYS = 366;
 /** More than any accepted input can yield (400 explicit report days, a year of monthly reports, a final). */
 export const MAX_DEADLINES_PER_PLAN = 500;
 
-/** A reminder's or rung's offset, and a report's time after its cut-off: at most a year. */
-export const MAX_OFFSET_MS = 366 * 86_400_000;
+/** A reminder's or rung's offset, or a report's time after its cut-off, as a duration: no further than the horizon. */
+export const MAX_OFFSET_MS = HORIZON_YEARS * 366 * 86_400_000;
+/** The same in working days, each counted day by day: a year's worth at most (the API takes up to 60). */
+export const MAX_OFFSET_WORKING_DAYS = 366;
 
 /** The last instant accepted when asked at `nowMs`: the same calendar day and time, ten years on. */
 export function horizonEndMs(nowMs: number): number {

@@ -1,7 +1,7 @@
 import { parse as parseDuration, toSeconds } from 'iso8601-duration';
 import type { WorkingCalendar } from './calendar.js';
 import type { DeadlinePolicy, Offset, Plan, PlanInput, PlannedDeadline, ReplanInput, ReportingRegime } from './deadlines.js';
-import { horizonEndMs, MAX_DEADLINES_PER_PLAN, MAX_OFFSET_MS, PLAN_AHEAD_DAYS, PlanRefused } from './horizon.js';
+import { horizonEndMs, MAX_DEADLINES_PER_PLAN, MAX_OFFSET_MS, MAX_OFFSET_WORKING_DAYS, PLAN_AHEAD_DAYS, PlanRefused } from './horizon.js';
 import { vnAt, vnDateOf, type IsoDate } from './vn-time.js';
 
 const REMINDER_HOUR = 8;
@@ -14,11 +14,11 @@ const offsetsOf = (input: Pick<PlanInput, 'regime' | 'policy'>): Offset[] => [
   ...(input.regime.kind !== 'none' && input.regime.kind !== 'explicit' && input.regime.submitAfterCutoff ? [input.regime.submitAfterCutoff] : []),
 ];
 
-/** Refuses what no door accepts (domain/horizon.ts): an offset over a year, an instant beyond the horizon. */
+/** Refuses what no door accepts (domain/horizon.ts): an offset past the horizon, an instant beyond it. */
 function refuseUnbounded(input: PlanInput, finalDue: Date | null): void {
   for (const o of offsetsOf(input)) {
-    const ms = 'duration' in o ? durationMs(o.duration) : o.workingDays * 86_400_000 * 1.4;
-    if (!(ms >= 0 && ms <= MAX_OFFSET_MS)) throw new PlanRefused(`An offset of the plan lies beyond a year: ${JSON.stringify(o)}`);
+    const within = 'duration' in o ? durationMs(o.duration) <= MAX_OFFSET_MS : Number.isInteger(o.workingDays) && o.workingDays <= MAX_OFFSET_WORKING_DAYS;
+    if (!within) throw new PlanRefused(`An offset of the plan lies beyond the horizon: ${JSON.stringify(o)}`);
   }
   const limit = horizonEndMs(Math.max(Date.parse(input.issuedAt), Date.parse(input.from)));
   const instants = [finalDue, input.reportsUntil ? new Date(input.reportsUntil) : null];

@@ -51,7 +51,7 @@ describe('POST /v1/conferences/import', () => {
       token: leader,
       body: {
         title: 'Giao ban Tổ công tác cấp huyện',
-        directives: drafts.map((d: any) => ({ ...d.suggested, leadAgency: lead.code, dueDate: d.suggested.dueDate ?? '2099-12-31', regime: d.suggested.regime ?? undefined })),
+        directives: drafts.map((d: any) => ({ ...d.suggested, leadAgency: lead.code, dueDate: d.suggested.dueDate ?? '2035-12-31', regime: d.suggested.regime ?? undefined })),
       },
     });
     expect(res.status).toBe(201);

@@ -121,15 +121,15 @@ describe('delegating a directive to sub-units', () => {
     const lead = await createAgency(world.db, 'So Y te');
     const unit = await createAgency(world.db, 'Trung tam Y te huyen');
     await world.db.update(agencies).set({ parentId: lead.id }).where(eq(agencies.id, unit.id));
-    const issued = await json(await world.call('POST', '/v1/directives', { body: { title: 'Tiêm chủng mở rộng', leadAgency: lead.id, dueDate: '2098-12-31' } }));
+    const issued = await json(await world.call('POST', '/v1/directives', { body: { title: 'Tiêm chủng mở rộng', leadAgency: lead.id, dueDate: '2034-12-29' } }));
     await eventually(() => world.db.select().from(directives).where(eq(directives.id, issued.id)), (rows) => rows.length > 0);
     const officer = await webSession(world, 'officer');
     await world.db.execute(`update users set agency_id = '${lead.id}' where id = '${officer.id}'`);
     const page = await (await officer.get(`/directives/${issued.id}`)).text();
     expect(page).toContain('Trung tam Y te huyen');
-    const late = await officer.post(`/directives/${issued.id}/subtasks`, { title: 'Quá hạn', subUnit: unit.id, dueDate: '2099-01-01' });
+    const late = await officer.post(`/directives/${issued.id}/subtasks`, { title: 'Quá hạn', subUnit: unit.id, dueDate: '2035-01-03' });
     expect(await late.text()).toContain('không muộn hơn');
-    const ok = await officer.post(`/directives/${issued.id}/subtasks`, { title: 'Tiêm chủng xã A', subUnit: unit.id, dueDate: '2098-06-30' });
+    const ok = await officer.post(`/directives/${issued.id}/subtasks`, { title: 'Tiêm chủng xã A', subUnit: unit.id, dueDate: '2034-06-30' });
     expect([200, 303]).toContain(ok.status);
     await eventually(() => world.db.select().from(directives).where(eq(directives.parentId, issued.id)), (rows) => rows.length === 1);
     expect(await (await officer.get(`/directives/${issued.id}`)).text()).toContain('Tiêm chủng xã A');

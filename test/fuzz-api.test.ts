@@ -35,6 +35,10 @@ const hostileString = fc.oneof(
     '00000000-0000-0000-0000-000000000000',
     'a'.repeat(5000),
     'Thi hành án dân sự',
+    // Instants past the horizon (security review, finding 2): refused at the door, never planned.
+    '9999-12-31',
+    '2100-12-31T00:00:00Z',
+    'P9999Y',
   ),
   fc.uuid(),
 );
@@ -51,7 +55,7 @@ const body = fc.oneof(
   fc.anything({ maxDepth: 3 }).map((v) => JSON.stringify(v) ?? 'null'),
   hostileString,
   fc.constantFrom('{', '[]', '{"title":', '{"__proto__":{"admin":true}}', '', '{"title":"x","leadAgency":{"$ne":null}}'),
-  fc.dictionary(fc.constantFrom('title', 'leadAgency', 'dueDate', 'dueAt', 'reason', 'summary', 'deadlineKey', 'approve', 'kind', 'code', 'name', 'role', 'directives', 'agency', 'question', 'text', 'attachmentIds', 'accepted', 'note'), fc.anything({ maxDepth: 2 })).map((o) => JSON.stringify(o)),
+  fc.dictionary(fc.constantFrom('title', 'leadAgency', 'dueDate', 'dueAt', 'proposedDueDate', 'regime', 'reason', 'summary', 'deadlineKey', 'approve', 'kind', 'code', 'name', 'role', 'directives', 'agency', 'question', 'text', 'attachmentIds', 'accepted', 'note'), fc.anything({ maxDepth: 2 })).map((o) => JSON.stringify(o)),
 );
 const query = fc.array(fc.tuple(fc.constantFrom('q', 'limit', 'cursor', 'status', 'dueBefore', 'overdue', 'agency', 'year'), hostileString), { maxLength: 3 });
 

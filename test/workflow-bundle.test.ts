@@ -16,7 +16,7 @@ describe('the workflow bundle', () => {
     const project = modules.filter((m) => !m.startsWith('node_modules/'));
     expect(project).toEqual(expect.arrayContaining(['workflows/directive.ts', 'workflows/updates.ts', 'domain/timeliness.ts', 'domain/vn-time.ts']));
     expect(project.filter((s) => s.startsWith('domain/')).sort()).toEqual(
-      ['domain/failures.ts', 'domain/lists.ts', 'domain/policy.ts', 'domain/timeliness.ts', 'domain/vn-time.ts', 'domain/deadlines.ts', 'domain/confidential.ts'].sort(),
+      ['domain/failures.ts', 'domain/lists.ts', 'domain/policy.ts', 'domain/timeliness.ts', 'domain/vn-time.ts', 'domain/deadlines.ts', 'domain/confidential.ts', 'domain/horizon.ts'].sort(),
     );
     for (const forbidden of ['date-holidays', 'iso8601-duration', 'drizzle-orm', 'postgres', 'zod', 'hono', 'pino', 'nodemailer']) {
       expect(modules.filter((m) => m.startsWith(`node_modules/${forbidden}/`)), forbidden).toEqual([]);

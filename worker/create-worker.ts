@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type NotifyOptions } from '../activities/index.js';
+import { planner } from '../activities/planner.js';
 import { createMailer } from '../activities/notify/mailer.js';
 import { pino } from 'pino';
 import { ConfigError, type AttachmentS3Config, type Config, type Logger } from '../config.js';
@@ -46,6 +47,7 @@ export type CreateWorkerOptions = {
 };
 
 export async function createWorker(options: CreateWorkerOptions): Promise<Worker> {
+  planner.warm();
   const stores = blobStores(options.db, options.attachmentsS3, options.logger ?? pino({ level: 'silent' }));
   const workerOptions: WorkerOptions = {
     connection: options.connection,

@@ -1,7 +1,7 @@
 /** The JSON shapes of directives: what a request may send, what a response holds. */
 import { z } from '@hono/zod-openapi';
 import type { DirectiveEventType, EventPayloads } from '../../domain/events.js';
-import { HORIZON_MESSAGE, horizonEndMs, MAX_OFFSET_MS } from '../../domain/horizon.js';
+import { HORIZON_MESSAGE, HORIZON_YEARS, horizonEndMs, MAX_OFFSET_MS } from '../../domain/horizon.js';
 import { DIRECTIVE_STATUSES, PERIODIC_REGIMES, TIMELINESS } from '../../domain/lists.js';
 import { vnEndOfDay } from '../../domain/vn-time.js';
 import { parse as parseDuration, toSeconds } from 'iso8601-duration';
@@ -14,6 +14,14 @@ export const AgencyRef = z.string().trim().min(1).max(100).openapi({ description
  */
 const instantMs = (v: string): number => (v.includes('T') ? Date.parse(v) : vnEndOfDay(v).getTime());
 const withinHorizon = (v: string): boolean => instantMs(v) <= horizonEndMs(Date.now());
+/** A malformed duration fails z.iso.duration() beside this check, which must not throw on it. */
+const durationWithinHorizon = (d: string): boolean => {
+  try {
+    return toSeconds(parseDuration(d)) * 1000 <= MAX_OFFSET_MS;
+  } catch {
+    return false;
+  }
+};
 const Day = () => z.iso.date().refine(withinHorizon, { message: HORIZON_MESSAGE });
 const Moment = () => z.iso.datetime({ offset: true }).refine(withinHorizon, { message: HORIZON_MESSAGE });
 
@@ -24,7 +32,7 @@ const Offset = z
       .object({
         duration: z.iso
           .duration()
-          .refine((d) => toSeconds(parseDuration(d)) * 1000 <= MAX_OFFSET_MS, { message: 'An offset is at most a year' }),
+          .refine(durationWithinHorizon, { message: `An offset is at most ${HORIZON_YEARS} years` }),
       })
       .strict(),
   ])

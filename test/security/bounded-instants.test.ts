@@ -38,7 +38,7 @@ const issue = (body: Record<string, unknown>) =>
 async function expectRefusedAt(res: Response, pointer: string): Promise<void> {
   expectProblem(res, 400);
   const errors = (await json(res)).errors as Array<{ pointer: string; message: string }>;
-  expect(errors.find((e) => e.pointer === pointer)?.message).toMatch(/at most 10 years ahead|at most a year/);
+  expect(errors.find((e) => e.pointer === pointer)?.message).toMatch(/at most 10 years/);
 }
 
 describe('a deadline far in the future', () => {
@@ -64,6 +64,28 @@ describe('a deadline far in the future', () => {
     expect(await res.text()).toContain('Hạn không được quá 10 năm');
     const state = await json(await world.call('GET', `/v1/directives/${id}`));
     expect(state.extensions ?? []).toEqual([]);
+  });
+
+  it('a leader’s typo on the conference form (2206 for 2026) comes back as the form with the reason, nothing issued', async () => {
+    const page = await webSession(world, 'leader');
+    await page.get('/conferences/new');
+    const title = `Giao ban ${randomUUID().slice(0, 8)}`;
+    const res = await page.post('/conferences', {
+      title,
+      kind: 'giao_ban',
+      heldOn: '2026-12-01',
+      text: '1. Sở Tư pháp chủ trì rà soát thủ tục hành chính.',
+      count: '1',
+      'd0.include': 'on',
+      'd0.title': 'Rà soát thủ tục hành chính',
+      'd0.lead': lead.code,
+      'd0.dueDate': '2206-12-31',
+      'd0.regime': 'monthly',
+    });
+    expect(res.status).toBe(422);
+    expect(await res.text()).toContain('Hạn không được quá 10 năm');
+    const listed = await json(await world.call('GET', '/v1/conferences?limit=100'));
+    expect((listed.items as Array<{ title: string }>).some((c) => c.title === title)).toBe(false);
   });
 
   it('a lead cannot give a sub-task of a standing directive a deadline beyond the horizon', async () => {

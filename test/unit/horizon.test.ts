@@ -28,6 +28,10 @@ describe('the horizon every instant is held to', () => {
     expect(() => planSchedule(cal, { ...monthly, dueDate: null, regime: { kind: 'explicit', dueDates: ['2027-01-10', '2040-01-10'] } })).toThrow(PlanRefused);
     const policy = { ...DEFAULT_POLICY, reminders: [{ duration: 'P9999Y' }] };
     expect(() => planSchedule(cal, { ...monthly, policy })).toThrow(PlanRefused);
+    const counted = { ...DEFAULT_POLICY, reminders: [{ workingDays: 1_000_000 }] };
+    expect(() => planSchedule(cal, { ...monthly, policy: counted })).toThrow(PlanRefused);
+    // A reminder years before a far deadline is a duration like any other (the calendar tests use one).
+    expect(planSchedule(cal, { ...monthly, policy: { ...DEFAULT_POLICY, reminders: [{ duration: 'P3Y' }] } }).deadlines.length).toBeGreaterThan(0);
   });
 });
 
