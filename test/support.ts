@@ -3,6 +3,7 @@ import { inspect } from 'node:util';
 import { NativeConnection, Runtime, DefaultLogger } from '@temporalio/worker';
 import { Client, Connection } from '@temporalio/client';
 import { pino } from 'pino';
+import JSZip from 'jszip';
 import postgres from 'postgres';
 import { loadConfig, type Config } from '../config.js';
 import { expect, inject } from 'vitest';
@@ -14,6 +15,7 @@ import { eq } from 'drizzle-orm';
 import { agencies, users } from '../db/schema.js';
 import { LEAD_SECONDS } from './lead-time.js';
 import type { Role } from '../domain/lists.js';
+import type { Principal } from '../services/context.js';
 import { createServices, type Services } from '../services/index.js';
 import { createWorker } from '../worker/create-worker.js';
 
@@ -318,4 +320,22 @@ export async function webSession(
   // Signed in, forms carry a token of the session: read it from a page, as a browser would.
   await get('/');
   return { id: person.id, get, post, upload };
+}
+
+/** Someone signed in at both doors: a web session and an API token, of an agency or none. */
+export async function bothDoors(world: World, role: Role, agencyId: string | null = null) {
+  const web = await webSession(world, role);
+  const token = newToken();
+  await world.db.update(users).set({ agencyId, tokenHash: hashToken(token) }).where(eq(users.id, web.id));
+  const principal: Principal = { userId: web.id, name: role, role, agencyId };
+  return { ...web, token, role, agencyId, principal, api: (path: string) => world.call('GET', path, { token }) };
+}
+
+/** A response as text, a workbook's or a Word document's parts unzipped: where a title would be if it leaked. */
+export async function textOf(res: Response): Promise<string> {
+  if ((res.headers.get('content-type') ?? '').includes('openxmlformats')) {
+    const zip = await JSZip.loadAsync(await res.arrayBuffer());
+    return (await Promise.all(Object.values(zip.files).map((f) => f.async('string')))).join('\n');
+  }
+  return res.text();
 }

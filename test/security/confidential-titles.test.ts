@@ -1,15 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq, gte, inArray, sql } from 'drizzle-orm';
-import JSZip from 'jszip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashToken, newToken } from '../../db/bootstrap.js';
-import { agencies, auditLog, directiveReaders, directives, escalations, publishedResults, users } from '../../db/schema.js';
+import { agencies, auditLog, directiveReaders, directives, escalations, publishedResults } from '../../db/schema.js';
 import { confidentialAllowed } from '../../db/scope.js';
 import { confidentialRef, mayReadTitle } from '../../domain/confidential.js';
-import type { Role } from '../../domain/lists.js';
 import { visibility } from '../../services/visibility.js';
 import { pdf } from '../files.js';
-import { createAgency, eventually, json, soon, startWorld, webSession, type World } from '../support.js';
+import { bothDoors, createAgency, eventually, json, soon, startWorld, textOf, type World } from '../support.js';
 
 /**
  * A confidential directive ("mật") is confidential everywhere: whoever may not read it finds its title on no read
@@ -21,23 +18,8 @@ beforeAll(async () => {
 });
 afterAll(async () => world?.close());
 
-/** Someone signed in at both doors: a web session and an API token, of an agency or none. */
-async function someone(role: Role, agencyId: string | null = null) {
-  const web = await webSession(world, role);
-  const token = newToken();
-  await world.db.update(users).set({ agencyId, tokenHash: hashToken(token) }).where(eq(users.id, web.id));
-  return { ...web, token, role, agencyId, api: (path: string) => world.call('GET', path, { token }) };
-}
-type Someone = Awaited<ReturnType<typeof someone>>;
+type Someone = Awaited<ReturnType<typeof bothDoors>>;
 
-/** A response as text, a workbook's or a Word document's parts unzipped: where a title would be if it leaked. */
-async function textOf(res: Response): Promise<string> {
-  if ((res.headers.get('content-type') ?? '').includes('openxmlformats')) {
-    const zip = await JSZip.loadAsync(await res.arrayBuffer());
-    return (await Promise.all(Object.values(zip.files).map((f) => f.async('string')))).join('\n');
-  }
-  return res.text();
-}
 
 const projected = (id: string) => eventually(() => world.db.select().from(directives).where(eq(directives.id, id)), (rows) => rows.length > 0);
 
@@ -71,15 +53,15 @@ async function makeProvince() {
   await world.db.update(agencies).set({ parentId: lead.id }).where(eq(agencies.id, unit.id));
   const other = await createAgency(world.db, 'So Tai chinh', supervisor.id);
   const people = {
-    issuer: await someone('leader'),
-    leader: await someone('leader'),
-    admin: await someone('admin'),
-    oversight: await someone('oversight'),
-    oversightOther: await someone('oversight', other.id),
-    leadOfficer: await someone('officer', lead.id),
-    unitOfficer: await someone('officer', unit.id),
-    otherOfficer: await someone('officer', other.id),
-    supervisor: await someone('supervisor', supervisor.id),
+    issuer: await bothDoors(world, 'leader'),
+    leader: await bothDoors(world, 'leader'),
+    admin: await bothDoors(world, 'admin'),
+    oversight: await bothDoors(world, 'oversight'),
+    oversightOther: await bothDoors(world, 'oversight', other.id),
+    leadOfficer: await bothDoors(world, 'officer', lead.id),
+    unitOfficer: await bothDoors(world, 'officer', unit.id),
+    otherOfficer: await bothDoors(world, 'officer', other.id),
+    supervisor: await bothDoors(world, 'supervisor', supervisor.id),
   };
   const due = soon(4);
   const issued = await world.call('POST', '/v1/conferences', {
@@ -159,8 +141,8 @@ describe('a confidential directive’s title', () => {
   });
 
   it('split-preview never reveals a keyword of a confidential title, and a split sends it to the default successor without one', async () => {
-    const leader = await someone('leader');
-    const admin = await someone('admin');
+    const leader = await bothDoors(world, 'leader');
+    const admin = await bothDoors(world, 'admin');
     const splitting = await createAgency(world.db, 'So Noi vu');
     const [byDefault, byRule] = await Promise.all([createAgency(world.db, 'So Noi vu A'), createAgency(world.db, 'So Noi vu B')]);
     const issue = async (title: string, confidential: boolean) => {
@@ -191,8 +173,8 @@ describe('a confidential directive’s title', () => {
   });
 
   it('a statistics drill-down never orders its rows by a title the reader may not see', async () => {
-    const issuer = await someone('leader');
-    const reader = await someone('leader');
+    const issuer = await bothDoors(world, 'leader');
+    const reader = await bothDoors(world, 'leader');
     const lead = await createAgency(world.db, 'So Cong thuong');
     const due = new Date(Date.now() + 3_600_000).toISOString();
     const issue = async (title: string, confidential: boolean) => {
@@ -334,7 +316,7 @@ describe('a confidential directive’s title', () => {
 
   it('the list filter and the single-directive rule agree on who may read a confidential title', async () => {
     const { people, parentId, subId } = await theProvince();
-    const reader = await someone('leader');
+    const reader = await bothDoors(world, 'leader');
     await world.db.insert(directiveReaders).values({ directiveId: parentId, userId: reader.id, addedBy: people.issuer.id });
     const facts = await visibility(world.db).factsOf([parentId, subId]);
     const verdicts: Array<[string, string, string | null, boolean, boolean]> = [];

@@ -2,19 +2,16 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { eq, getTableName, is } from 'drizzle-orm';
 import { PgTable } from 'drizzle-orm/pg-core';
-import JSZip from 'jszip';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashToken, newToken } from '../../db/bootstrap.js';
-import { directives, publishedResults, users } from '../../db/schema.js';
+import { directives, publishedResults } from '../../db/schema.js';
 import { confidentialRef } from '../../domain/confidential.js';
 import { FailureType } from '../../domain/failures.js';
-import type { Role } from '../../domain/lists.js';
 import { parsePeriod } from '../../domain/statistics.js';
 import type { Principal } from '../../services/context.js';
 import { directiveReads } from '../../services/directive-reads.js';
 import { claimIdempotencyKey } from '../../services/idempotency.js';
-import { createAgency, createUserWithId, eventually, json, startWorld, webSession, type World } from '../support.js';
+import { bothDoors, createAgency, createUserWithId, eventually, json, startWorld, textOf, type World } from '../support.js';
 
 /**
  * Scope everywhere: what lies outside a principal's scope is neither shown (the audit log, a published result)
@@ -26,22 +23,7 @@ beforeAll(async () => {
 });
 afterAll(async () => world?.close());
 
-/** Someone signed in at both doors: a web session and an API token, of an agency or none. */
-async function someone(role: Role, agencyId: string | null = null) {
-  const web = await webSession(world, role);
-  const token = newToken();
-  await world.db.update(users).set({ agencyId, tokenHash: hashToken(token) }).where(eq(users.id, web.id));
-  const principal: Principal = { userId: web.id, name: role, role, agencyId };
-  return { ...web, token, principal, api: (path: string) => world.call('GET', path, { token }) };
-}
 
-async function textOf(res: Response): Promise<string> {
-  if ((res.headers.get('content-type') ?? '').includes('openxmlformats')) {
-    const zip = await JSZip.loadAsync(await res.arrayBuffer());
-    return (await Promise.all(Object.values(zip.files).map((f) => f.async('string')))).join('\n');
-  }
-  return res.text();
-}
 
 const inAnHour = () => new Date(Date.now() + 3_600_000).toISOString();
 const projected = (id: string) => eventually(() => world.db.select().from(directives).where(eq(directives.id, id)), (rows) => rows.length > 0);
@@ -64,8 +46,8 @@ describe('scope', () => {
     const [insideMark, strangerMark] = [randomUUID(), randomUUID()];
     await world.call('POST', `/v1/directives/${insideMark}/acknowledgements`, { token: inside.token });
     await world.call('POST', `/v1/directives/${strangerMark}/acknowledgements`, { token: stranger.token });
-    const oversight = await someone('oversight', bound.id);
-    const province = await someone('oversight');
+    const oversight = await bothDoors(world, 'oversight', bound.id);
+    const province = await bothDoors(world, 'oversight');
 
     const seen = {
       api: await textOf(await oversight.api('/v1/audit?limit=500')),
@@ -87,9 +69,9 @@ describe('scope', () => {
 
   it('a published result shows its numbers to everyone and its overdue directives only to those who may see them, at both doors', async () => {
     const [mine, theirs] = await Promise.all([createAgency(world.db, 'So Giao duc'), createAgency(world.db, 'So Y te')]);
-    const issuer = await someone('leader');
-    const officer = await someone('officer', mine.id);
-    const otherLeader = await someone('leader');
+    const issuer = await bothDoors(world, 'leader');
+    const officer = await bothDoors(world, 'officer', mine.id);
+    const otherLeader = await bothDoors(world, 'leader');
     const mark = randomUUID().slice(0, 8).toUpperCase();
     const ownId = await issue(issuer.token, { title: `CUATOI${mark} sua chua truong hoc`, leadAgency: mine.id });
     const foreignId = await issue(issuer.token, { title: `CUAHO${mark} nang cap benh vien`, leadAgency: theirs.id });
@@ -109,7 +91,7 @@ describe('scope', () => {
     await world.db.delete(publishedResults).where(eq(publishedResults.period, label));
     await world.db.insert(publishedResults).values({ period: label, asOf: new Date('2011-03-01T00:00:00Z'), ruleVersion: null, rule: frozen.rule, report: frozen, publishedBy: issuer.id });
 
-    const listed = async (who: Awaited<ReturnType<typeof someone>>) => (await json(await who.api(`/v1/published-results/${label}`))).report.overdue.map((o: { directiveId: string }) => o.directiveId);
+    const listed = async (who: Awaited<ReturnType<typeof bothDoors>>) => (await json(await who.api(`/v1/published-results/${label}`))).report.overdue.map((o: { directiveId: string }) => o.directiveId);
     expect(await listed(officer)).toEqual([ownId, secretId]);
     expect(await listed(otherLeader)).toEqual([ownId, foreignId]);
     expect(await listed(issuer)).toEqual([ownId, foreignId, secretId]);
