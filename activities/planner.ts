@@ -27,7 +27,7 @@ export type Planner = {
    * worker plans does not wait for either (half a second, more on a busy machine, while its first workflow task
    * stays open and a read of the new directive waits for it).
    */
-  warm(): void;
+  warm(): Promise<void>;
   plan(overrides: CalendarOverride[], input: PlanInput): Promise<Plan>;
   replan(overrides: CalendarOverride[], input: ReplanInput): Promise<PlannedDeadline[]>;
   close(): Promise<void>;
@@ -61,11 +61,15 @@ export function createPlanner(): Planner {
   }
 
   return {
-    warm() {
+    async warm() {
       const at = new Date().toISOString();
       const nextYear = `${Number(at.slice(0, 4)) + 1}-12-31`;
       const input: PlanInput = { issuedAt: at, from: at, dueAt: null, dueDate: nextYear, regime: { kind: 'none' }, policy: DEFAULT_POLICY };
-      run({ op: 'plan', overrides: [], input }).catch(() => undefined);
+      // A thread that cannot start says so at the first real plan, which is retried; the worker starts regardless.
+      await run({ op: 'plan', overrides: [], input }).then(
+        () => undefined,
+        () => undefined,
+      );
     },
     plan: async (overrides, input) => ((await run({ op: 'plan', overrides, input })) as { plan: Plan }).plan,
     replan: async (overrides, input) => ((await run({ op: 'replan', overrides, input })) as { deadlines: PlannedDeadline[] }).deadlines,

@@ -47,7 +47,7 @@ export type CreateWorkerOptions = {
 };
 
 export async function createWorker(options: CreateWorkerOptions): Promise<Worker> {
-  planner.warm();
+  await planner.warm();
   const stores = blobStores(options.db, options.attachmentsS3, options.logger ?? pino({ level: 'silent' }));
   const workerOptions: WorkerOptions = {
     connection: options.connection,
