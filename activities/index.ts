@@ -17,6 +17,16 @@ import type { RecordEventInput, RecordEventResult } from './types.js';
 import { deliverNotifications, type DeliveryResult, type Mailer } from './notify/deliver.js';
 import { composeDigests, enqueueEventNotifications, eventSource, hasPending } from './notify/outbox.js';
 
+/**
+ * An Update sent from an activity to a directive whose workflow tasks this same worker may run: it gives up when
+ * the activity is cancelled (the worker shutting down cancels what is in flight), so the attempt fails at once and
+ * is tried again, instead of holding the shutdown for the activity's whole timeout while nobody runs the directive.
+ */
+const untilCancelled = <T>(send: (client: Client) => Promise<T>): Promise<T> => {
+  const { client, cancellationSignal } = Context.current();
+  return client.withAbortSignal(cancellationSignal, () => send(client));
+};
+
 export type NotifyOptions = {
   /** Base of the links in messages. */
   publicUrl: string;
@@ -184,7 +194,7 @@ export function createActivities({ db, notify = NO_NOTIFY, startDelivery, sendRe
      * (the Update records the move before it answers), so a retry answers the same.
      */
     async replanDirective(input: { directiveId: string; changeId: string; cause: string }): Promise<{ moved: boolean; closed: boolean }> {
-      const outcome = await sendReplan(Context.current().client, input.directiveId, { changeId: input.changeId, cause: input.cause });
+      const outcome = await untilCancelled((client) => sendReplan(client, input.directiveId, { changeId: input.changeId, cause: input.cause }));
       const [row] = await db
         .select({ id: directiveEvents.id })
         .from(directiveEvents)
@@ -231,7 +241,7 @@ export function createActivities({ db, notify = NO_NOTIFY, startDelivery, sendRe
     /** Moves one directive's place from the predecessor to the successor; whether it moved is read from its history. */
     async transferDirective(input: { directiveId: string; changeId: string; fromAgencyId: string; toAgencyId: string; reason: string }): Promise<{ moved: boolean }> {
       const { directiveId, ...args } = input;
-      await sendTransfer(Context.current().client, directiveId, args);
+      await untilCancelled((client) => sendTransfer(client, directiveId, args));
       const [row] = await db
         .select({ id: directiveEvents.id })
         .from(directiveEvents)

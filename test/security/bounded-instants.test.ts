@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { directives } from '../../db/schema.js';
 import { startDirectiveWorkflow } from '../../services/temporal.js';
 import { requestExtensionUpdate } from '../../workflows/messages.js';
 import { workflowIdFor } from '../../workflows/types.js';
@@ -29,10 +31,28 @@ beforeAll(async () => {
   officer = await createUserWithId(world.db, { role: 'officer', agencyId: lead.id });
   leader = await createUserWithId(world.db, { role: 'leader' });
 });
-afterAll(async () => world?.close());
+/**
+ * Every directive this file issued is cancelled before its worker goes: a directive planned across 2030–2031 (the
+ * ten-year one is) would otherwise stay open with no worker, and another file's calendar change on those years
+ * would wait on it for ever.
+ */
+const issued: string[] = [];
+afterAll(async () => {
+  if (!world) return;
+  for (const id of issued) await world.call('POST', `/v1/directives/${id}/cancellation`, { token: leader.token, body: { reason: 'Kết thúc kiểm thử' } });
+  await eventually(
+    () => world.db.select({ status: directives.status }).from(directives).where(inArray(directives.id, issued)),
+    (rows) => rows.every((r) => r.status === 'cancelled'),
+    30_000,
+  );
+  await world.close();
+});
 
-const issue = (body: Record<string, unknown>) =>
-  world.call('POST', '/v1/directives', { token: leader.token, body: { title: 'Rà soát thủ tục hành chính', leadAgency: lead.code, ...body } });
+async function issue(body: Record<string, unknown>): Promise<Response> {
+  const res = await world.call('POST', '/v1/directives', { token: leader.token, body: { title: 'Rà soát thủ tục hành chính', leadAgency: lead.code, ...body } });
+  if (res.status === 201) issued.push((await json(res.clone())).id as string);
+  return res;
+}
 
 /** A 400 (the request's schema) whose errors name `pointer` with the horizon's reason. */
 async function expectRefusedAt(res: Response, pointer: string): Promise<void> {
