@@ -587,8 +587,11 @@ export async function newRelease(env: Env, opts: ScenarioOptions & { bundleDir: 
     const newer = await issue(env.api, env.org, Math.max(4, Math.round(directives.length / 10)), Date.now() + 25_000, 5_000, opts.timing ?? TIMING, { acknowledging: false });
     directives.push(...newer);
     return withTemporal(env.cluster.temporalAddress, async (client) => {
+      // Patch markers only: a local activity's result is a marker too, and the old run, further along, records
+      // more of those (a reminder, an acknowledgement) than a run just started; counting every marker made this
+      // check a race with the old run's reminders.
       const markersOf = (h: Awaited<ReturnType<ReturnType<typeof client.workflow.getHandle>['fetchHistory']>>) =>
-        (h.events ?? []).filter((e) => e.markerRecordedEventAttributes).length;
+        (h.events ?? []).filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch').length;
       const historyOf = async (directiveId: string) => {
         const workflowId = workflowIdFor(directiveId);
         return { workflowId, history: await client.workflow.getHandle(workflowId).fetchHistory() };
@@ -603,7 +606,7 @@ export async function newRelease(env: Env, opts: ScenarioOptions & { bundleDir: 
       }
       const histories = [old, recent];
       const markers = histories.map((h) => markersOf(h.history));
-      if (markers[1]! <= markers[0]!) throw new Error(`the new release's run carries no patch marker of its own (markers ${markers.join('/')})`);
+      if (markers[1]! <= markers[0]!) throw new Error(`the new release's run carries no patch marker of its own (patch markers ${markers.join('/')})`);
       const previous = path.join(env.cluster.releaseDir, 'dist', 'workflows', 'bundle.js');
       // An old run replays on both releases; a new run (with its patch marker) only on the new one.
       const checks = [
@@ -617,7 +620,7 @@ export async function newRelease(env: Env, opts: ScenarioOptions & { bundleDir: 
         for await (const r of results) if (r.error) throw new Error(`${h.workflowId} does not replay on the ${label}: ${String(r.error)}`);
         replays.push(`${run} on the ${label}`);
       }
-      return `workers replaced before the first reminder; ${newer.length} issued after; markers ${markers.join('/')}; replayed: ${replays.join(', ')}`;
+      return `workers replaced before the first reminder; ${newer.length} issued after; patch markers ${markers.join('/')}; replayed: ${replays.join(', ')}`;
     });
   });
 }
