@@ -20,14 +20,16 @@ afterAll(() => {
 type Running = { child: ChildProcess; api: string; token: string; output: () => string };
 
 /** Runs `npm run dev`'s script on embedded defaults: no DATABASE_URL, no TEMPORAL_ADDRESS. */
-async function startDev(ports: { api: number; temporal: number; ui: number }): Promise<Running> {
+async function startDev(ports: { temporal: number; ui: number }): Promise<Running> {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     DATA_DIR: dataDir,
-    PORT: String(ports.api),
+    // The API and the mail catcher take a port the system picks (the URL is read from the output): a port picked
+    // free here could be taken by another file's listener before the dev command binds it (EADDRINUSE, seen in CI).
+    PORT: '0',
     TEMPORAL_PORT: String(ports.temporal),
     TEMPORAL_UI_PORT: String(ports.ui),
-    MAIL_CATCHER_PORT: String(await freePort()),
+    MAIL_CATCHER_PORT: '0',
   };
   for (const k of ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'ADMIN_TOKEN', 'TEMPORAL_UI_URL', 'SMTP_URL']) delete env[k];
   const child = spawn(path.join(root, 'node_modules', '.bin', 'tsx'), ['scripts/dev.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -35,12 +37,15 @@ async function startDev(ports: { api: number; temporal: number; ui: number }): P
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-  await eventually(async () => {
-    if (child.exitCode !== null) throw new Error(`dev command exited early:\n${out}`);
-    return out.includes('Directive tracker is up.') ? true : undefined;
-  }, 150_000, 200).catch((err: Error) => {
-    throw new Error(`${err.message}\n${out}`);
-  });
+  // An early exit fails at once, with the command's output, instead of being waited out.
+  const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`dev command exited early (${code}):\n${out}`))));
+  exited.catch(() => undefined);
+  await Promise.race([
+    eventually(async () => (out.includes('Directive tracker is up.') ? true : undefined), 150_000, 200).catch((err: Error) => {
+      throw new Error(`${err.message}\n${out}`);
+    }),
+    exited,
+  ]);
   const token = /Admin token\s+(\S+)/.exec(out)?.[1];
   const api = /API\s+(http:\/\/\S+)/.exec(out)?.[1];
   if (!token || !api) throw new Error(`no token or URL in the dev command's output:\n${out}`);
@@ -62,7 +67,7 @@ const portOpen = (port: number) =>
 
 describe('the dev command on embedded defaults (Temporal dev server + PGlite under DATA_DIR)', () => {
   it('brings the system up, issues a directive over HTTP, stops cleanly and keeps it across a restart', async () => {
-    const ports = { api: await freePort(), temporal: await freePort(), ui: await freePort() };
+    const ports = { temporal: await freePort(), ui: await freePort() };
     const first = await startDev(ports);
     expect(first.output()).toContain('pglite');
     const auth = { authorization: `Bearer ${first.token}` };
