@@ -80,5 +80,5 @@ export function createPlanner(): Planner {
   };
 }
 
-/** The process's planner: one thread shared by every worker in it, started at the first plan, ended when idle. */
+/** The process's planner: one thread shared by every worker in it, started (warm) as a worker is created, ended when idle. */
 export const planner: Planner = createPlanner();

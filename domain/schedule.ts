@@ -2,7 +2,7 @@ import { parse as parseDuration, toSeconds } from 'iso8601-duration';
 import type { WorkingCalendar } from './calendar.js';
 import type { DeadlinePolicy, Offset, Plan, PlanInput, PlannedDeadline, ReplanInput, ReportingRegime } from './deadlines.js';
 import { horizonEndMs, MAX_DEADLINES_PER_PLAN, MAX_OFFSET_MS, MAX_OFFSET_WORKING_DAYS, PLAN_AHEAD_DAYS, PlanRefused } from './horizon.js';
-import { vnAt, vnDateOf, type IsoDate } from './vn-time.js';
+import { givenInstant, vnAt, vnDateOf, type IsoDate } from './vn-time.js';
 
 const REMINDER_HOUR = 8;
 
@@ -22,7 +22,7 @@ function refuseUnbounded(input: PlanInput, finalDue: Date | null): void {
   }
   const limit = horizonEndMs(Math.max(Date.parse(input.issuedAt), Date.parse(input.from)));
   const instants = [finalDue, input.reportsUntil ? new Date(input.reportsUntil) : null];
-  if (input.regime.kind === 'explicit') instants.push(...input.regime.dueDates.map((d) => new Date(d.includes('T') ? d : `${d}T00:00:00Z`)));
+  if (input.regime.kind === 'explicit') instants.push(...input.regime.dueDates.map(givenInstant));
   for (const at of instants) {
     if (at && !(at.getTime() <= limit)) throw new PlanRefused(`An instant of the plan lies beyond the horizon: ${at.toISOString()}`);
   }

@@ -14,6 +14,8 @@ export const vnDateOf = (instant: Date): IsoDate => new Date(instant.getTime() +
 export const vnStartOfDay = (d: IsoDate): Date => new Date(Date.parse(`${d}T00:00:00Z`) - VN_OFFSET_MS);
 /** 24:00 of a Vietnamese calendar day, as an instant: when a deadline on that day passes (Civil Code 2015, Art. 148). */
 export const vnEndOfDay = (d: IsoDate): Date => new Date(vnStartOfDay(d).getTime() + DAY_MS);
+/** An instant as a request gives it: a day (`YYYY-MM-DD`, its 24:00 Vietnam time) or an ISO-8601 instant. */
+export const givenInstant = (v: string): Date => (v.includes('T') ? new Date(v) : vnEndOfDay(v));
 /** A time of day on a Vietnamese calendar day, as an instant. */
 export const vnAt = (d: IsoDate, hour: number, minute = 0): Date =>
   new Date(vnStartOfDay(d).getTime() + hour * 3_600_000 + minute * 60_000);

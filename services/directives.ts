@@ -12,7 +12,7 @@ import type { DirectiveState } from '../domain/directive.js';
 import { FailureType, ServiceFailure, type FieldError } from '../domain/failures.js';
 import type { Permission } from '../domain/policy.js';
 import { instantProblem } from '../domain/horizon.js';
-import { vnEndOfDay } from '../domain/vn-time.js';
+import { givenInstant, vnEndOfDay } from '../domain/vn-time.js';
 import {
   acknowledgeUpdate,
   answerExplanationUpdate,
@@ -84,7 +84,7 @@ export function directiveService(deps: ServiceDeps) {
     }
     if (body.regime?.kind === 'explicit') {
       body.regime.dueDates.forEach((d, i) => {
-        const problem = instantProblem(d.includes('T') ? Date.parse(d) : vnEndOfDay(d).getTime(), now.getTime());
+        const problem = instantProblem(givenInstant(d).getTime(), now.getTime());
         if (problem) errors.push({ location: 'body', pointer: `${pointer}/regime/dueDates/${i}`, message: problem });
       });
     }
@@ -294,8 +294,9 @@ export function directiveService(deps: ServiceDeps) {
         const due = t.dueDate ? vnEndOfDay(t.dueDate) : t.dueAt ? new Date(t.dueAt) : null;
         if (due && Number.isNaN(due.getTime())) errors.push({ location: 'body', pointer: `${at}${t.dueDate ? '/dueDate' : '/dueAt'}`, message: 'Not a date' });
         else if (due && due.getTime() <= now.getTime()) errors.push({ location: 'body', pointer: `${at}${t.dueDate ? '/dueDate' : '/dueAt'}`, message: 'The deadline has already passed' });
-        else if (due && instantProblem(due.getTime(), now.getTime())) {
-          errors.push({ location: 'body', pointer: `${at}${t.dueDate ? '/dueDate' : '/dueAt'}`, message: instantProblem(due.getTime(), now.getTime())! });
+        else if (due) {
+          const problem = instantProblem(due.getTime(), now.getTime());
+          if (problem) errors.push({ location: 'body', pointer: `${at}${t.dueDate ? '/dueDate' : '/dueAt'}`, message: problem });
         }
         return {
           directiveId: randomUUID(),

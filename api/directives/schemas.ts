@@ -1,10 +1,10 @@
 /** The JSON shapes of directives: what a request may send, what a response holds. */
 import { z } from '@hono/zod-openapi';
+import { parse as parseDuration, toSeconds } from 'iso8601-duration';
 import type { DirectiveEventType, EventPayloads } from '../../domain/events.js';
 import { HORIZON_MESSAGE, HORIZON_YEARS, horizonEndMs, MAX_OFFSET_MS } from '../../domain/horizon.js';
 import { DIRECTIVE_STATUSES, PERIODIC_REGIMES, TIMELINESS } from '../../domain/lists.js';
-import { vnEndOfDay } from '../../domain/vn-time.js';
-import { parse as parseDuration, toSeconds } from 'iso8601-duration';
+import { givenInstant } from '../../domain/vn-time.js';
 
 export const AgencyRef = z.string().trim().min(1).max(100).openapi({ description: 'Agency id or code', example: 'CAT' });
 
@@ -12,8 +12,7 @@ export const AgencyRef = z.string().trim().min(1).max(100).openapi({ description
  * Every instant a request gives lies at most ten years ahead (domain/horizon.ts): asked here, in the services
  * for the web forms, and in the workflow's validators and planner.
  */
-const instantMs = (v: string): number => (v.includes('T') ? Date.parse(v) : vnEndOfDay(v).getTime());
-const withinHorizon = (v: string): boolean => instantMs(v) <= horizonEndMs(Date.now());
+const withinHorizon = (v: string): boolean => givenInstant(v).getTime() <= horizonEndMs(Date.now());
 /** A malformed duration fails z.iso.duration() beside this check, which must not throw on it. */
 const durationWithinHorizon = (d: string): boolean => {
   try {
@@ -22,8 +21,8 @@ const durationWithinHorizon = (d: string): boolean => {
     return false;
   }
 };
-const Day = () => z.iso.date().refine(withinHorizon, { message: HORIZON_MESSAGE });
-const Moment = () => z.iso.datetime({ offset: true }).refine(withinHorizon, { message: HORIZON_MESSAGE });
+const Day = z.iso.date().refine(withinHorizon, { message: HORIZON_MESSAGE });
+const Moment = z.iso.datetime({ offset: true }).refine(withinHorizon, { message: HORIZON_MESSAGE });
 
 const Offset = z
   .union([
@@ -65,11 +64,11 @@ export const DirectiveFields = z
     body: z.string().max(20_000).default(''),
     leadAgency: AgencyRef,
     coordinatingAgencies: z.array(AgencyRef).max(50).default([]),
-    dueDate: Day().optional().openapi({
+    dueDate: Day.optional().openapi({
       description: 'Final deadline as a calendar day; it ends at 24:00 Vietnam time, at most ten years ahead. Omit for a standing directive.',
       example: '2026-12-31',
     }),
-    dueAt: Moment().optional().openapi({
+    dueAt: Moment.optional().openapi({
       description: 'Final deadline as an exact instant (alternative to dueDate), at most ten years ahead.',
     }),
     conferenceId: z.uuid().optional(),
@@ -318,7 +317,7 @@ export const ListQuery = z.object({
 const Text = (max: number) => z.string().trim().min(1).max(max);
 export const ReportBody = z.object({ deadlineKey: z.string().min(1).max(50), summary: Text(20_000) }).strict().openapi('ReportSubmission');
 export const ExtensionBody = z
-  .object({ proposedDueDate: Day().optional(), proposedDueAt: Moment().optional(), reason: Text(2000) })
+  .object({ proposedDueDate: Day.optional(), proposedDueAt: Moment.optional(), reason: Text(2000) })
   .strict()
   .refine((b) => !b.proposedDueDate !== !b.proposedDueAt, { message: 'Give proposedDueDate or proposedDueAt', path: ['proposedDueDate'] })
   .openapi('ExtensionRequest');
@@ -344,8 +343,8 @@ export const DelegateBody = z
             body: z.string().max(20_000).default(''),
             subUnit: AgencyRef.optional().openapi({ description: 'A sub-unit of the lead agency (its organisational child)' }),
             assignee: z.uuid().optional().openapi({ description: 'Or a named officer of the lead agency' }),
-            dueDate: Day().optional(),
-            dueAt: Moment().optional(),
+            dueDate: Day.optional(),
+            dueAt: Moment.optional(),
           })
           .strict()
           .refine((t) => !t.subUnit !== !t.assignee, { message: 'Give subUnit or assignee', path: ['subUnit'] })
@@ -370,8 +369,8 @@ export const ExplanationBody = z
     agency: AgencyRef.openapi({ description: 'The agency asked: the lead, or a coordinating agency (id or code)' }),
     deadlineKey: z.string().min(1).max(50).openapi({ description: "The overdue item: a report period's key, or final", example: 'final' }),
     question: Text(5000),
-    dueDate: Day().optional().openapi({ description: 'The answer is due at 24:00 of this day (moved past days off)' }),
-    dueAt: Moment().optional(),
+    dueDate: Day.optional().openapi({ description: 'The answer is due at 24:00 of this day (moved past days off)' }),
+    dueAt: Moment.optional(),
   })
   .strict()
   .refine((b) => !b.dueDate !== !b.dueAt, { message: 'Give dueDate or dueAt, exactly one', path: ['dueDate'] })

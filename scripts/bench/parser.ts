@@ -9,18 +9,13 @@
  * measured in the same round), and at most a third of the same p99 with the parse on the event loop. What is left on
  * the event loop is the answer's JSON (reading the thread's, writing the response's): some 30 ms an import.
  */
-import { Connection, Client } from '@temporalio/client';
-import { pino } from 'pino';
-import { createApp } from '../../api/app.js';
-import { startHttpServer } from '../../api/serve.js';
 import { hashToken, newToken } from '../../db/bootstrap.js';
 import { agencies, users } from '../../db/schema.js';
 import { MAX_CONCLUSION_CHARS } from '../../domain/conclusion/parse.js';
 import { conclusionParserPool, parserOnThisThread, type ConclusionParser } from '../../services/conclusion-parser.js';
-import { createServices } from '../../services/index.js';
 import { corpusDirectory } from './conclusion-corpus.js';
 import { median, percentile, relativeBar, waitsWhile, type BenchModule } from './harness.js';
-import { benchDatabase } from './system.js';
+import { benchDatabase, startApiWithoutTemporal } from './system.js';
 
 const IMPORTS = 2;
 
@@ -36,22 +31,12 @@ export const parserBench: BenchModule = {
   async run(ctx) {
     const database = await benchDatabase('parser');
     const db = database.handle.db;
-    const logger = pino({ level: 'silent' });
     // The import reads the directory and the caller's token; nothing reaches Temporal, which is never connected.
-    const temporal = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) });
     await db.insert(agencies).values(corpusDirectory().map((a) => ({ code: a.code, name: a.name, shortName: a.shortName, aliases: a.aliases ?? [] })));
     const token = newToken();
     await db.insert(users).values({ name: 'Lãnh đạo thử', role: 'leader', tokenHash: hashToken(token) });
     const pool = conclusionParserPool();
-    const serve = async (parser: ConclusionParser) => {
-      const services = createServices({ db, temporal, config: { temporal: { namespace: 'default', taskQueue: 'bench-parser', uiUrl: undefined } }, logger, conclusionParser: parser });
-      const app = createApp({
-        services,
-        config: { http: { rateLimitPerMinute: 1_000_000, publicUrl: 'http://127.0.0.1', trustedProxies: 0, checkHost: false }, ops: { endpoints: 'closed', token: undefined }, temporal: { metricsAddress: undefined } },
-        logger,
-      });
-      return startHttpServer(app, '127.0.0.1', 0);
-    };
+    const serve = (parser: ConclusionParser) => startApiWithoutTemporal(db, parser);
     const servers = { pool: await serve(pool), eventLoop: await serve(parserOnThisThread) };
     const text = LONGEST;
     const body = JSON.stringify({ text, heldOn: '2025-10-15' });
@@ -96,7 +81,6 @@ export const parserBench: BenchModule = {
       await servers.pool.close();
       await servers.eventLoop.close();
       await pool.close();
-      await temporal.connection.close();
       await database.drop();
     }
   },

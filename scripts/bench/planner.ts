@@ -10,17 +10,12 @@
  * Bars: the p99 wait of `/healthz` while the plans run is at most a fifth of the time the plans take (measured in
  * the same round), and at most a third of the same p99 with the plans on the event loop.
  */
-import { Connection, Client } from '@temporalio/client';
-import { pino } from 'pino';
 import { createPlanner } from '../../activities/planner.js';
-import { createApp } from '../../api/app.js';
-import { startHttpServer } from '../../api/serve.js';
 import { WorkingCalendar } from '../../domain/calendar.js';
 import type { PlanInput } from '../../domain/deadlines.js';
 import { planSchedule } from '../../domain/schedule.js';
-import { createServices } from '../../services/index.js';
 import { median, percentile, relativeBar, waitsWhile, type BenchModule } from './harness.js';
-import { benchDatabase } from './system.js';
+import { benchDatabase, startApiWithoutTemporal } from './system.js';
 
 const PLANS = 3;
 
@@ -47,16 +42,7 @@ export const plannerBench: BenchModule = {
   name: 'planner',
   async run(ctx) {
     const database = await benchDatabase('planner');
-    const logger = pino({ level: 'silent' });
-    // /healthz reads nothing; Temporal is never connected.
-    const temporal = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) });
-    const services = createServices({ db: database.handle.db, temporal, config: { temporal: { namespace: 'default', taskQueue: 'bench-planner', uiUrl: undefined } }, logger });
-    const app = createApp({
-      services,
-      config: { http: { rateLimitPerMinute: 1_000_000, publicUrl: 'http://127.0.0.1', trustedProxies: 0, checkHost: false }, ops: { endpoints: 'closed', token: undefined }, temporal: { metricsAddress: undefined } },
-      logger,
-    });
-    const server = await startHttpServer(app, '127.0.0.1', 0);
+    const server = await startApiWithoutTemporal(database.handle.db);
     const input = dearestPlan();
 
     /** One round: the plans at once, liveness asked meanwhile; the p99 wait and how long the plans took. */
@@ -96,7 +82,6 @@ export const plannerBench: BenchModule = {
       ];
     } finally {
       await server.close();
-      await temporal.connection.close();
       await database.drop();
     }
   },

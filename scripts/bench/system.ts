@@ -6,14 +6,19 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Client } from '@temporalio/client';
+import { Client, Connection } from '@temporalio/client';
+import { pino } from 'pino';
 import postgres from 'postgres';
+import { createApp } from '../../api/app.js';
+import { startHttpServer } from '../../api/serve.js';
 import { loadConfig, type Config } from '../../config.js';
 import { hashToken, newToken } from '../../db/bootstrap.js';
 import { openDatabase, type DatabaseHandle } from '../../db/client.js';
 import { EVENTS_CHANNEL, type EventAnnouncement } from '../../db/events.js';
 import { agencies, users } from '../../db/schema.js';
 import type { Role } from '../../domain/lists.js';
+import type { ConclusionParser } from '../../services/conclusion-parser.js';
+import { createServices } from '../../services/index.js';
 import { connectClient } from '../../services/temporal.js';
 import { startSystem, type RunningSystem } from '../system.js';
 import { freePort } from '../temporal-server.js';
@@ -37,6 +42,38 @@ export async function benchDatabase(what: string, config: Config = loadConfig(),
       await handle.close();
       await admin.unsafe(`drop database if exists ${name} with (force)`);
       await admin.end();
+    },
+  };
+}
+
+/**
+ * The API alone on loopback, on `db`, with a Temporal client that never connects: for the benchmarks that ask
+ * `/healthz` while something else holds the process (an import's parse, a plan), which reach no workflow.
+ */
+export async function startApiWithoutTemporal(
+  db: DatabaseHandle['db'],
+  conclusionParser?: ConclusionParser,
+): Promise<{ url: string; close(): Promise<void> }> {
+  const logger = pino({ level: 'silent' });
+  const temporal = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) });
+  const services = createServices({
+    db,
+    temporal,
+    config: { temporal: { namespace: 'default', taskQueue: 'bench-api', uiUrl: undefined } },
+    logger,
+    ...(conclusionParser ? { conclusionParser } : {}),
+  });
+  const app = createApp({
+    services,
+    config: { http: { rateLimitPerMinute: 1_000_000, publicUrl: 'http://127.0.0.1', trustedProxies: 0, checkHost: false }, ops: { endpoints: 'closed', token: undefined }, temporal: { metricsAddress: undefined } },
+    logger,
+  });
+  const server = await startHttpServer(app, '127.0.0.1', 0);
+  return {
+    url: server.url,
+    async close() {
+      await server.close();
+      await temporal.connection.close();
     },
   };
 }
