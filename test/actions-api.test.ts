@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAgency, createUser, eventually, expectProblem, inSeconds, json, soon, startWorld, type World } from './support.js';
+import { createAgency, createUser, eventually, expectProblem, inSeconds, json, pastSoon, soon, startWorld, type World } from './support.js';
 
 let world: World;
 let supervisorAgency: { id: string };
@@ -194,7 +194,7 @@ describe('the escalation inbox', () => {
     const [forLead] = await eventually(async () => {
       const items = await inbox(tokens.lead);
       return items.length ? items : undefined;
-    });
+    }, pastSoon(1));
     expect(forLead).toMatchObject({ level: 1, deadlineKey: 'R1', target: { agencyId: lead.id } });
     const [forSupervisor] = await eventually(async () => {
       const items = await inbox(tokens.supervisor);

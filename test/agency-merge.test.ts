@@ -6,7 +6,7 @@ import type { DirectiveEventType } from '../domain/events.js';
 import type { Escalation } from '../domain/directive.js';
 import { agencyTransferWorkflowId } from '../services/temporal.js';
 import type { AgencyTransferResult } from '../workflows/agency-transfer.js';
-import { createOrg, inSeconds, issueMany, soon, type Org } from './lifecycle-support.js';
+import { createOrg, inSeconds, issueMany, pastSoon, soon, type Org } from './lifecycle-support.js';
 import { createAgency, createUserWithId, eventually, json, startWorld, webSession, type World } from './support.js';
 
 /**
@@ -38,7 +38,7 @@ describe('merging an agency', () => {
     const ids = await issueMany(world, org, N, { leadAgencyId: predecessor.id, dueAt: soon(2), policy: POLICY });
     const eventsOf = (type: DirectiveEventType) => world.db.select().from(directiveEvents).where(and(inArray(directiveEvents.directiveId, ids), eq(directiveEvents.type, type)));
     // Every directive reminded and escalated once (rung 1, to the predecessor itself) before the merge.
-    await eventually(() => eventsOf('escalated'), (events) => events.length === N, 30_000);
+    await eventually(() => eventsOf('escalated'), (events) => events.length === N, pastSoon(2, 19));
     const beforeMerge = new Date().toISOString();
 
     const res = await world.call('POST', `/v1/agencies/${predecessor.id}/merge`, { body: { successorId: successor.id } });

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { agencies, directives } from '../db/schema.js';
-import { createAgency, createUser, createUserWithId, eventually, json, soon, startWorld, type World } from './support.js';
+import { createAgency, createUser, createUserWithId, eventually, json, pastSoon, soon, startWorld, type World } from './support.js';
 
 /**
  * Every documented operation × role × agency scope, each cell asserted. The operations come from the OpenAPI
@@ -80,7 +80,7 @@ async function escalationToS(): Promise<string> {
   const rung = await eventually(
     async () => (await json(await admin('GET', '/v1/escalations?status=all&limit=200'))).items.filter((e: any) => e.directiveId === id),
     (rungs: any[]) => rungs.some((e) => e.level === 2),
-    30_000,
+    pastSoon(0, 21),
   );
   return rung.find((e: any) => e.level === 2).id as string;
 }
@@ -91,7 +91,7 @@ async function overdue(): Promise<string> {
   expect(res.status).toBe(201);
   const { id } = await json(res);
   // Overdue as the workflow sees it (it records the deadline passing), not only by this process's clock.
-  await eventually(async () => (await admin('GET', `/v1/directives/${id}`)).json(), (d: any) => d.timeliness === 'open_overdue', 30_000);
+  await eventually(async () => (await admin('GET', `/v1/directives/${id}`)).json(), (d: any) => d.timeliness === 'open_overdue', pastSoon(0, 21));
   return id;
 }
 /** An overdue directive whose lead agency L the admin asked to explain it (request gt1, due in an hour). */

@@ -2,7 +2,7 @@ import { and, eq, inArray, like } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog, directives, notifications, webhooks } from '../db/schema.js';
 import { confidentialRef } from '../domain/confidential.js';
-import { createAgency, createUserWithId, eventually, json, soon, startWorld, type World } from './support.js';
+import { createAgency, createUserWithId, eventually, json, pastSoon, soon, startWorld, type World } from './support.js';
 
 /**
  * A confidential directive ("mật") on the real Temporal server and PostgreSQL: its reminder and escalations reach
@@ -47,7 +47,7 @@ describe('a confidential directive', () => {
       const rows = await world.db.select().from(notifications).where(eq(notifications.directiveId, id));
       const channels = new Set(rows.map((r) => `${r.kind}:${r.channel}`));
       return rows.filter((r) => r.kind === 'escalation' && r.channel === 'webhook').length >= 2 && channels.has('reminder:email') && channels.has('reminder:webhook') ? rows : undefined;
-    }, 30_000);
+    }, pastSoon(2, 19));
     for (const n of sent) {
       const all = JSON.stringify([n.subject, n.bodyText, n.bodyHtml, n.payload]);
       expect(all).not.toContain(title);

@@ -3,7 +3,7 @@ import { loadConfig } from '../config.js';
 import { startEphemeralTemporalServer, type DevServer } from '../scripts/temporal-server.js';
 import { acknowledgeUpdate, cancelUpdate, stateQuery, submitReportUpdate } from '../workflows/messages.js';
 import { workflowIdFor } from '../workflows/types.js';
-import { createOrg, escalationsOf, eventsOf, inSeconds, soon, startDirective, waitForEvents, type Org } from './lifecycle-support.js';
+import { createOrg, escalationsOf, eventsOf, inSeconds, pastSoon, soon, startDirective, waitForEvents, type Org } from './lifecycle-support.js';
 import { eventually, startWorld, type World } from './support.js';
 
 // A server that suggests continue-as-new after a few dozen history events, so a short test crosses several runs.
@@ -40,7 +40,7 @@ describe('a long-lived directive', () => {
     for (const key of ['R1', 'R2', 'R3', 'R4', 'R5']) {
       await handle.executeUpdate(submitReportUpdate, { args: [{ actor: lead, deadlineKey: key, summary: `Báo cáo ${key}` }] });
     }
-    await waitForEvents(world, id, (e) => e.filter((x) => x.type === 'escalated').length >= 15, 40_000);
+    await waitForEvents(world, id, (e) => e.filter((x) => x.type === 'escalated').length >= 15, pastSoon(8, 23));
 
     const runs = await eventually(async () => {
       const list: string[] = [];

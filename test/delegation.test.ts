@@ -2,7 +2,7 @@ import { and, asc, eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { agencies, directiveEvents, directives } from '../db/schema.js';
 import type { Escalation } from '../domain/directive.js';
-import { createAgency, createUserWithId, eventually, inSeconds, json, soon, startWorld, webSession, type World } from './support.js';
+import { createAgency, createUserWithId, eventually, inSeconds, json, pastSoon, soon, startWorld, webSession, type World } from './support.js';
 
 /**
  * Delegation on the real Temporal server and PostgreSQL: the lead agency splits a directive into three sub-tasks
@@ -64,7 +64,7 @@ describe('delegating a directive to sub-units', () => {
     const rungRows = await eventually(
       () => world.db.select().from(directiveEvents).where(and(eq(directiveEvents.directiveId, overdue.id), eq(directiveEvents.type, 'escalated'))).orderBy(asc(directiveEvents.seq)),
       (rows) => rows.length >= 2,
-      30_000,
+      pastSoon(0, 21),
     );
     const rungs = rungRows.map((r) => (r.data as { escalation: Escalation }).escalation);
     expect(rungs.map((e) => [e.level, e.agencyId, e.target.agencyId])).toEqual([

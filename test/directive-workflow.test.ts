@@ -8,7 +8,7 @@ import { sendReplan, sendTransfer, startDelivery, startDirectiveWorkflow } from 
 import { DirectiveStatusKey, LeadAgencyKey, TimelinessKey } from '../workflows/search-attributes.js';
 import { initialState } from '../workflows/state.js';
 import { workflowIdFor, type DirectiveInput } from '../workflows/types.js';
-import { createAgency, eventually, soon, startWorld, type World } from './support.js';
+import { createAgency, eventually, pastSoon, soon, startWorld, type World } from './support.js';
 
 let world: World;
 let lead: { id: string };
@@ -86,7 +86,7 @@ describe('the directive workflow', () => {
     const i = input({ dueAt: soon() });
     const handle = await start(i);
 
-    const events = await eventually(() => eventsOf(i.directiveId), (e) => e.length >= 2, 30_000);
+    const events = await eventually(() => eventsOf(i.directiveId), (e) => e.length >= 2, pastSoon(0, 21));
     expect(events.map((e) => [e.seq, e.type])).toEqual([
       [1, 'issued'],
       [2, 'overdue'],

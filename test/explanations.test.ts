@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { directiveEvents, directives, escalations, explanationRequests, notifications } from '../db/schema.js';
 import type { Escalation } from '../domain/directive.js';
 import { pdf } from './files.js';
-import { createAgency, createUserWithId, eventually, inSeconds, json, soon, startWorld, webSession, type World } from './support.js';
+import { createAgency, createUserWithId, eventually, inSeconds, json, pastSoon, soon, startWorld, webSession, type World } from './support.js';
 
 /**
  * Explanation requests ("yêu cầu giải trình") on the real Temporal server and PostgreSQL: asked of an agency
@@ -61,7 +61,7 @@ describe('explanation requests', () => {
 
     // The coordinating agency reports on time; the final deadline passes unmet.
     expect((await world.call('POST', `/v1/directives/${id}/reports`, { token: coordOfficer.token, body: { deadlineKey: 'R1', summary: 'Đã rà soát hồ sơ' } })).status).toBe(200);
-    await eventually(() => world.db.select().from(directiveEvents).where(and(eq(directiveEvents.directiveId, id), eq(directiveEvents.type, 'overdue'))), (rows) => rows.length > 0, 30_000);
+    await eventually(() => world.db.select().from(directiveEvents).where(and(eq(directiveEvents.directiveId, id), eq(directiveEvents.type, 'overdue'))), (rows) => rows.length > 0, pastSoon(1, 20));
 
     // Refused: an officer asks; the coordinating agency about the final deadline (the lead's); an answer due in the past; bad bodies.
     const ask = (body: unknown, token = leader.token) => world.call('POST', path, { token, body });
@@ -95,7 +95,7 @@ describe('explanation requests', () => {
       (await world.db.select().from(directiveEvents).where(and(eq(directiveEvents.directiveId, id), eq(directiveEvents.type, 'escalated'))).orderBy(asc(directiveEvents.seq)))
         .map((r) => (r.data as { escalation: Escalation; label: string }))
         .filter((d) => d.escalation.deadlineKey === 'gt1');
-    const rungs = await eventually(rungsOf, (r) => r.length >= 3, 30_000);
+    const rungs = await eventually(rungsOf, (r) => r.length >= 3, pastSoon(2, 19));
     expect(rungs.map((r) => [r.escalation.level, r.escalation.agencyId, r.escalation.target.agencyId ?? r.escalation.target.userId, r.label])).toEqual([
       [1, lead.id, lead.id, 'Giải trình: Báo cáo lần 1'],
       [2, lead.id, above.id, 'Giải trình: Báo cáo lần 1'],
@@ -210,7 +210,7 @@ describe('explanation requests', () => {
       body: { title: 'Phối hợp tuyên truyền pháp luật', leadAgency: lead.id, coordinatingAgencies: [coord.id], dueAt: inSeconds(3600), regime: { kind: 'explicit', dueDates: [soon()] }, policy: POLICY },
     });
     const id = (await json(issued)).id as string;
-    await eventually(() => world.db.select().from(directiveEvents).where(and(eq(directiveEvents.directiveId, id), eq(directiveEvents.type, 'deadline_missed'))), (rows) => rows.length > 0, 30_000);
+    await eventually(() => world.db.select().from(directiveEvents).where(and(eq(directiveEvents.directiveId, id), eq(directiveEvents.type, 'deadline_missed'))), (rows) => rows.length > 0, pastSoon(0, 21));
     const body = { agency: coord.id, deadlineKey: 'R1', question: 'Vì sao chưa báo cáo?', dueAt: inSeconds(3600) };
     // The lead agency's supervisor does not supervise the coordinating agency.
     const refused = await world.call('POST', `/v1/directives/${id}/explanation-requests`, { token: supervisor.token, body });
@@ -236,7 +236,7 @@ describe('explanation requests', () => {
     const issued = await world.call('POST', '/v1/directives', { body: { title: 'Cấp phép xây dựng đúng hạn', leadAgency: lead.id, dueAt: soon(), policy: POLICY } });
     expect(issued.status).toBe(201);
     const id = (await json(issued)).id as string;
-    await eventually(() => world.db.select().from(directiveEvents).where(and(eq(directiveEvents.directiveId, id), eq(directiveEvents.type, 'overdue'))), (rows) => rows.length > 0, 30_000);
+    await eventually(() => world.db.select().from(directiveEvents).where(and(eq(directiveEvents.directiveId, id), eq(directiveEvents.type, 'overdue'))), (rows) => rows.length > 0, pastSoon(0, 21));
     expect(await (await leaderPage.get(`/directives/${id}`)).text()).toContain(`action="/directives/${id}/explain"`);
     // No question: the form again, with the reason in Vietnamese.
     const refused = await leaderPage.post(`/directives/${id}/explain`, { agency: lead.id, deadlineKey: 'final', question: '', dueDate: day(3) });

@@ -6,7 +6,7 @@ import { NativeConnection, bundleWorkflowCode, type Worker } from '@temporalio/w
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { createWorker } from '../worker/create-worker.js';
 import { eventsOf, waitForEvents } from './lifecycle-support.js';
-import { createAgency, createUser, expectProblem, inSeconds, json, soon, startWorld, type World } from './support.js';
+import { createAgency, createUser, expectProblem, inSeconds, json, pastSoon, soon, startWorld, type World } from './support.js';
 
 /**
  * Directives started by the first release (before the `directive-lifecycle-v1` patch) had no messages: they
@@ -53,7 +53,7 @@ describe('a directive of the first release', () => {
     const open = await issue('Rà soát đơn thư tồn đọng (bản đầu)', inSeconds(3600));
     const late = await issue('Kiểm tra việc thi hành án (bản đầu)', soon());
     await waitForEvents(world, open, (e) => e.some((x) => x.type === 'issued'));
-    await waitForEvents(world, late, (e) => e.some((x) => x.type === 'overdue'), 30_000);
+    await waitForEvents(world, late, (e) => e.some((x) => x.type === 'overdue'), pastSoon(0, 21));
     const history = await world.client.workflow.getHandle(`directive-${open}`).fetchHistory();
     expect(JSON.stringify(history.events)).not.toContain('directive-lifecycle-v1');
 

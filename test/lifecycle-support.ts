@@ -8,7 +8,7 @@ import type { DeadlinePolicy } from '../domain/deadlines.js';
 import type { Actor } from '../domain/directive.js';
 import { startDirectiveWorkflow } from '../services/temporal.js';
 import type { DirectiveInput } from '../workflows/types.js';
-import { createAgency, createUserWithId, eventually, inSeconds, soon, type World } from './support.js';
+import { createAgency, createUserWithId, eventually, inSeconds, pastSoon, soon, type World } from './support.js';
 
 /** Second-scale ladder: reminder 2 s before, escalations 1, 2 and 3 s after each due instant. */
 export const FAST_POLICY: DeadlinePolicy = {
@@ -38,7 +38,7 @@ export async function createOrg(world: World) {
   };
 }
 
-export { inSeconds, soon };
+export { inSeconds, pastSoon, soon };
 
 export async function startDirective(world: World, org: Org, overrides: Partial<DirectiveInput> = {}) {
   const input: DirectiveInput = {
@@ -97,7 +97,7 @@ export const eventsOf = (world: World, id: string) =>
 
 export type EventRow = Awaited<ReturnType<typeof eventsOf>>[number];
 
-export async function waitForEvents(world: World, id: string, done: (events: EventRow[]) => boolean, timeoutMs = 30_000) {
+export async function waitForEvents(world: World, id: string, done: (events: EventRow[]) => boolean, timeoutMs = pastSoon(0, 21)) {
   return eventually(() => eventsOf(world, id), done, timeoutMs);
 }
 

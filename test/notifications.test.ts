@@ -10,7 +10,7 @@ import { notifications, users } from '../db/schema.js';
 import { vnDateOf } from '../domain/vn-time.js';
 import { freePort } from '../scripts/temporal-server.js';
 import { MailSink } from './mail-sink.js';
-import { createAgency, eventually, expectProblem, inSeconds, json, soon, startWorld, type World } from './support.js';
+import { createAgency, eventually, expectProblem, inSeconds, json, pastSoon, soon, startWorld, type World } from './support.js';
 
 let world: World;
 const sink = new MailSink();
@@ -96,7 +96,7 @@ describe('reminders and escalations by email', () => {
       policy: { reminders: [{ duration: 'PT2S' }], escalations: [{ duration: 'PT1S' }, { duration: 'PT2S' }, { duration: 'PT3S' }] },
     });
 
-    await eventually(async () => sink.received.filter((r) => r.mail.headers.get('x-directive-id') === id).map((r) => r.mail.subject), (sent) => sent.length >= 7, 40_000);
+    await eventually(async () => sink.received.filter((r) => r.mail.headers.get('x-directive-id') === id).map((r) => r.mail.subject), (sent) => sent.length >= 7, pastSoon(2, 29));
     await deliveriesEnded(id);
 
     expect(subjects(vi, id)).toEqual([`[Chuyển cấp 1] Quá hạn Báo cáo lần 1: ${title}`, `[Nhắc hạn] Báo cáo lần 1: ${title}`]);
@@ -144,13 +144,13 @@ describe('reminders and escalations by email', () => {
       const [retrying] = await eventually(
         () => world.db.select().from(notifications).where(and(eq(notifications.directiveId, id), eq(notifications.recipientUserId, officer.id))),
         ([row]) => row?.status === 'retrying' && row.attempts >= 2,
-        40_000,
+        pastSoon(2, 29),
       );
       expect(retrying!.lastError).toMatch(/ECONNREFUSED|connect/i);
     } finally {
       await sink.start();
     }
-    await eventually(async () => subjects(officer, id), (sent) => sent.length > 0, 40_000);
+    await eventually(async () => subjects(officer, id), (sent) => sent.length > 0, pastSoon(2, 29));
     await deliveriesEnded(id);
     expect(subjects(officer, id)).toEqual([`[Nhắc hạn] Báo cáo lần 1: Báo cáo nhanh ${tag}`]);
     const [row] = await world.db.select().from(notifications).where(and(eq(notifications.directiveId, id), eq(notifications.recipientUserId, officer.id)));
@@ -198,7 +198,7 @@ describe('webhooks', () => {
       regime: { kind: 'explicit', dueDates: [soon(2)] },
       policy: { reminders: [{ duration: 'PT2S' }], escalations: [{ duration: 'PT1H' }, { duration: 'PT2H' }, { duration: 'PT3H' }] },
     });
-    const hit = await eventually(async () => hits.find((h) => h.path === '/ok' && h.body.includes(id)), 30_000);
+    const hit = await eventually(async () => hits.find((h) => h.path === '/ok' && h.body.includes(id)), pastSoon(2, 19));
     const verified = new Webhook(hook.secret).verify(hit.body, hit.headers) as { type: string; data: { directiveId: string; deadline: string } };
     expect(verified).toMatchObject({ type: 'directive.reminder', data: { directiveId: id, deadline: 'Báo cáo lần 1' } });
     expect(() => new Webhook(hook.secret).verify(hit.body.replace('Báo cáo', 'Bao cao'), hit.headers)).toThrow(WebhookVerificationError);
@@ -229,7 +229,7 @@ describe('webhooks', () => {
     const disabled = await eventually(
       async () => (await json(await world.call('GET', '/v1/webhooks'))).items.find((w: any) => w.id === hook.id),
       (h) => h && !h.active,
-      40_000,
+      pastSoon(2, 29),
     );
     expect(disabled).toMatchObject({ consecutiveFailures: 3, lastError: `HTTP 500 from ${base}/fail` });
     expect(disabled.disabledAt).not.toBeNull();

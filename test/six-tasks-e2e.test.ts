@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXAMPLE_CONCLUSION } from '../scripts/demo/example.js';
-import { createAgency, createUser, eventually, inSeconds, json, soon, startWorld, type World } from './support.js';
+import { createAgency, createUser, eventually, inSeconds, json, pastSoon, soon, startWorld, type World } from './support.js';
 
 // The example conference the demo ships (../shared/examples), so the suite runs anywhere.
 const text = EXAMPLE_CONCLUSION.read();
@@ -55,7 +55,7 @@ describe('the example conference end to end', () => {
       expect(r.status).toBe(200);
     }
 
-    const inbox = await eventually(async () => (await json(await world.call('GET', '/v1/escalations', { token: supervisor }))).items, (items) => items.some((e: any) => e.directiveId === ids[1] && e.level === 2), 30_000);
+    const inbox = await eventually(async () => (await json(await world.call('GET', '/v1/escalations', { token: supervisor }))).items, (items) => items.some((e: any) => e.directiveId === ids[1] && e.level === 2), pastSoon(4, 17));
     const rung = inbox.find((e: any) => e.directiveId === ids[1] && e.level === 2);
     expect(rung).toMatchObject({ deadlineKey: 'R1', target: { agencyId: bnc.id } });
     const supervisorInbox = await json(await world.call('GET', '/v1/escalations?status=all', { token: supervisor }));

@@ -220,6 +220,13 @@ export { LEAD_SECONDS };
 /** The instant `LEAD_SECONDS + s` seconds from now: the earliest deadline a test sets. */
 export const soon = (s = 0): string => inSeconds(LEAD_SECONDS + s);
 
+/**
+ * How long, in ms, to wait for what a deadline set with `soon(s)` brings about (its reminder, its rungs, the mail
+ * they send): the lead and `s` until the instant, then `slack` seconds for the timer to fire and its effects to be
+ * recorded. Waits so written keep their slack after the instant whatever LEAD_SECONDS is.
+ */
+export const pastSoon = (s = 0, slack = 20): number => (LEAD_SECONDS + s + slack) * 1000;
+
 export function expectProblem(res: Response, status: number): void {
   expect(res.status).toBe(status);
   expect(res.headers.get('content-type')).toBe('application/problem+json');

@@ -3,7 +3,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { agencies, directives, escalations, users } from '../../db/schema.js';
 import { EXAMPLE_CONCLUSION } from '../../scripts/demo/example.js';
-import { eventually, inSeconds, soon } from '../support.js';
+import { eventually, inSeconds, pastSoon, soon } from '../support.js';
 import { agencyId, issueDirective, expectAccessible, newPage, person, signIn, startSite, textOf, visible, type Site } from './support.js';
 
 /**
@@ -108,7 +108,7 @@ describe('with JavaScript disabled', () => {
       regime: { kind: 'explicit', dueDates: [soon()] },
       policy: { reminders: [], escalations: [{ duration: 'PT1S' }, { duration: 'PT2S' }, { duration: 'PT1H' }] },
     });
-    await eventually(() => site.world.db.select().from(escalations).where(eq(escalations.directiveId, id)), (rungs) => rungs.some((r) => r.level === 2), 30_000);
+    await eventually(() => site.world.db.select().from(escalations).where(eq(escalations.directiveId, id)), (rungs) => rungs.some((r) => r.level === 2), pastSoon(0, 21));
     await tour(supervisor.email, ['/', '/inbox', `/directives/${id}`]);
     const { page, close } = await noScript(supervisor.email);
     await page.goto(`${site.base}/inbox`);

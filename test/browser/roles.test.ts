@@ -3,7 +3,7 @@ import { and, eq } from 'drizzle-orm';
 import { directives } from '../../db/schema.js';
 import { EXAMPLE_CONCLUSION } from '../../scripts/demo/example.js';
 import { pdf } from '../files.js';
-import { eventually, inSeconds, soon } from '../support.js';
+import { eventually, inSeconds, pastSoon, soon } from '../support.js';
 import { agencyId, issueDirective, expectAccessible, newPage, pageWeight, person, signIn, startSite, textOf, visible, type Site } from './support.js';
 
 /**
@@ -130,7 +130,7 @@ describe('in a real browser', () => {
       regime: { kind: 'explicit', dueDates: [soon()] },
       policy: { reminders: [], escalations: [{ duration: 'PT1S' }, { duration: 'PT2S' }, { duration: 'PT1H' }] },
     });
-    await visible(page.getByRole('link', { name: title }), 30_000);
+    await visible(page.getByRole('link', { name: title }), pastSoon(0, 21));
     expect(navigations).toBe(0);
     await expectAccessible(page, 'inbox with an escalation');
     await page.getByRole('button', { name: 'Đã xem' }).first().click();
@@ -157,7 +157,7 @@ describe('in a real browser', () => {
     const officer = await person(site, 'officer', 'Cán bộ Tân Châu', 'tanchau@noichinh.test', lead);
     const title = 'Giải quyết dứt điểm đơn thư tồn đọng';
     const id = await issueDirective(site, { title, leadAgency: lead, dueAt: soon() });
-    await eventually(() => site.world.db.select().from(directives).where(eq(directives.id, id)), ([row]) => row?.timeliness === 'open_overdue', 30_000);
+    await eventually(() => site.world.db.select().from(directives).where(eq(directives.id, id)), ([row]) => row?.timeliness === 'open_overdue', pastSoon(0, 21));
 
     const asking = await newPage(site);
     await signIn(asking.page, site.base, leader.email);

@@ -6,7 +6,7 @@ import { confidentialAllowed } from '../../db/scope.js';
 import { confidentialRef, mayReadTitle } from '../../domain/confidential.js';
 import { visibility } from '../../services/visibility.js';
 import { pdf } from '../files.js';
-import { bothDoors, createAgency, eventually, json, soon, startWorld, textOf, type World } from '../support.js';
+import { bothDoors, createAgency, eventually, json, pastSoon, soon, startWorld, textOf, type World } from '../support.js';
 
 /**
  * A confidential directive ("mật") is confidential everywhere: whoever may not read it finds its title on no read
@@ -94,7 +94,7 @@ async function makeProvince() {
   await eventually(
     () => world.db.select().from(escalations).where(and(inArray(escalations.directiveId, [parentId, subId]), eq(escalations.level, 2))),
     (rows) => rows.length === 2,
-    40_000,
+    pastSoon(4, 27),
   );
   // The period's result, frozen as a leader publishes it (province-wide, P overdue in it).
   const leaderPrincipal = { userId: people.issuer.id, name: 'issuer', role: 'leader' as const, agencyId: null };

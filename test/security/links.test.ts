@@ -4,7 +4,7 @@ import { createMailer } from '../../activities/notify/mailer.js';
 import { escalations, notifications, users } from '../../db/schema.js';
 import { startDirective, createOrg } from '../lifecycle-support.js';
 import { MailSink } from '../mail-sink.js';
-import { createAgency, createUserWithId, eventually, freshDatabase, json, soon, startWorld, webSession, type World } from '../support.js';
+import { createAgency, createUserWithId, eventually, freshDatabase, json, pastSoon, soon, startWorld, webSession, type World } from '../support.js';
 
 /**
  * People's links and the people a rung reaches (review 2026-12): a reminder or an escalation opens the directive's
@@ -53,7 +53,7 @@ describe('the links people are sent', () => {
     });
     expect(res.status).toBe(201);
     const { id } = await json(res);
-    const mails = await eventually(async () => sink.to(me!.email!).filter((r) => r.mail.headers.get('x-directive-id') === id), (m) => m.length >= 2, 40_000);
+    const mails = await eventually(async () => sink.to(me!.email!).filter((r) => r.mail.headers.get('x-directive-id') === id), (m) => m.length >= 2, pastSoon(2, 29));
     const page = `${PUBLIC_URL}/directives/${id}`;
     for (const { mail } of mails) {
       expect(mail.text).toContain(page);
@@ -74,7 +74,7 @@ describe('the links people are sent', () => {
       body: { title: 'Kiểm sát thi hành án', leadAgency: lead.id, dueAt: soon(3600), regime: { kind: 'explicit', dueDates: [soon(2)] }, policy: { reminders: [{ duration: 'PT2S' }], escalations: [{ duration: 'PT1H' }, { duration: 'PT2H' }, { duration: 'PT3H' }] } },
     });
     const { id } = await json(res);
-    const [row] = await eventually(() => world.db.select().from(notifications).where(eq(notifications.directiveId, id)), (rows) => rows.some((r) => r.channel === 'webhook'), 40_000).then((rows) =>
+    const [row] = await eventually(() => world.db.select().from(notifications).where(eq(notifications.directiveId, id)), (rows) => rows.some((r) => r.channel === 'webhook'), pastSoon(2, 29)).then((rows) =>
       rows.filter((r) => r.channel === 'webhook'),
     );
     expect((row!.payload as { data: { link: string; apiUrl: string } }).data).toMatchObject({ link: `${PUBLIC_URL}/directives/${id}`, apiUrl: `${PUBLIC_URL}/v1/directives/${id}` });
@@ -92,7 +92,7 @@ describe('a level-3 escalation with no leader on record', () => {
       regime: { kind: 'explicit', dueDates: [soon()] },
       policy: { reminders: [], escalations: [{ duration: 'PT1S' }, { duration: 'PT2S' }, { duration: 'PT3S' }] },
     });
-    await eventually(() => world.db.select().from(escalations).where(eq(escalations.directiveId, id)), (rungs) => rungs.some((r) => r.level === 3), 40_000);
+    await eventually(() => world.db.select().from(escalations).where(eq(escalations.directiveId, id)), (rungs) => rungs.some((r) => r.level === 3), pastSoon(0, 31));
     const third = await eventually(
       () => world.db.select().from(notifications).where(eq(notifications.directiveId, id)),
       (rows) => rows.some((r) => r.subject?.includes('[Chuyển cấp 3]') && r.status === 'sent'),

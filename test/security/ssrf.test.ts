@@ -5,7 +5,7 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { notifications, webhooks } from '../../db/schema.js';
 import { freePort } from '../../scripts/temporal-server.js';
-import { createAgency, createUser, eventually, inSeconds, json, soon, startWorld, type World } from '../support.js';
+import { createAgency, createUser, eventually, inSeconds, json, pastSoon, soon, startWorld, type World } from '../support.js';
 
 /**
  * Webhook delivery connects only to the address that was vetted (review 2026-12, finding 11), and a refusal does not
@@ -92,7 +92,7 @@ describe('webhook delivery and DNS', () => {
     try {
       const id = await remindThrough(`http://localhost:${port}/rebound`);
       // The first attempt has ended, one way or the other: sent (it reached the receiver) or failed (it did not).
-      const row = await eventually(webhookRow(id), (n) => n !== undefined && n.attempts > 0 && (n.status === 'sent' || n.lastError !== null), 40_000);
+      const row = await eventually(webhookRow(id), (n) => n !== undefined && n.attempts > 0 && (n.status === 'sent' || n.lastError !== null), pastSoon(2, 29));
       expect(dnsState.asked, 'the name was resolved').toBeGreaterThan(0);
       expect(hits, `the receiver on loopback was called (row ${row.status}: ${row.lastError})`).toEqual([]);
       expect(row.status).not.toBe('sent');
@@ -111,7 +111,7 @@ describe('webhook delivery and DNS', () => {
     expect(problem).not.toMatch(/127\.0\.0\.1|::1|loopback/);
 
     const id = await remindThrough(`http://localhost:${port}/refused`);
-    const row = await eventually(webhookRow(id), (n) => n?.lastError != null, 40_000);
+    const row = await eventually(webhookRow(id), (n) => n?.lastError != null, pastSoon(2, 29));
     expect(row.lastError).toMatch(/^refused target: localhost /);
     expect(row.lastError).not.toMatch(/127\.0\.0\.1|::1|loopback/);
     expect(hits).toEqual([]);
