@@ -41,7 +41,9 @@ async function startDev(ports: { temporal: number; ui: number }): Promise<Runnin
   const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`dev command exited early (${code}):\n${out}`))));
   exited.catch(() => undefined);
   await Promise.race([
-    eventually(async () => (out.includes('Directive tracker is up.') ? true : undefined), 150_000, 200).catch((err: Error) => {
+    // The banner arrives in pieces through the pipe: its "Try it:" line follows the API and Admin token lines, so
+    // once it is in, they are whole ("Directive tracker is up." alone left the token unread once in CI).
+    eventually(async () => (out.includes('Try it:') ? true : undefined), 150_000, 200).catch((err: Error) => {
       throw new Error(`${err.message}\n${out}`);
     }),
     exited,
@@ -113,10 +115,12 @@ describe('the dev command on embedded defaults (Temporal dev server + PGlite und
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       DATA_DIR: demoDir,
-      PORT: String(await freePort()),
+      // As for the dev command: the API and the mail catcher bind a port the system picks, never one picked free
+      // here that another file's listener could take first (nothing answering on port 0, the demo starts its own).
+      PORT: '0',
       TEMPORAL_PORT: String(await freePort()),
       TEMPORAL_UI_PORT: String(await freePort()),
-      MAIL_CATCHER_PORT: String(await freePort()),
+      MAIL_CATCHER_PORT: '0',
     };
     for (const k of ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'ADMIN_TOKEN', 'TEMPORAL_UI_URL', 'SMTP_URL']) delete env[k];
     const child = spawn(path.join(product, 'node_modules', '.bin', 'tsx'), ['scripts/demo.ts', '--exit', '--scale', '0.5'], { cwd: product, env, stdio: ['ignore', 'pipe', 'pipe'] });
