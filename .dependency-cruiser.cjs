@@ -4,7 +4,9 @@
  */
 
 /** The domain modules workflow code may use: small, deterministic, importing no package at all. */
-const WORKFLOW_SAFE_DOMAIN = '^domain/(lists|policy|vn-time|timeliness|deadlines|directive|events|failures|confidential|horizon)\\.ts$';
+const WORKFLOW_SAFE_DOMAIN = '^domain/(lists|policy|vn-time|timeliness|deadlines|directive|events|failures|confidential|horizon|directory)\\.ts$';
+/** The deadline engine's modules the workflow bundle includes: types, timers, the recorder's sequencing. */
+const WORKFLOW_SAFE_ENGINE = '^engine/(types|timers|recorder)\\.ts$';
 /** api/ files that are not route modules: the app, its plumbing, and the schema modules routes share. */
 const API_PLUMBING = ['^api/(app|openapi|problem|failures|auth|context|ops|serve|server|client)\\.ts$', '(^|/)schemas\\.ts$'];
 
@@ -13,10 +15,31 @@ module.exports = {
   forbidden: [
     {
       name: 'domain-is-pure',
-      comment: 'domain/ holds pure rules shared by every side; it imports nothing of the project.',
+      comment: 'domain/ holds pure rules shared by every side; of the project it imports only the deadline engine it builds on.',
       severity: 'error',
       from: { path: '^domain/' },
       to: { path: '^(workflows|activities|services|api|web|worker|db|scripts|test)/|^config\\.ts$' },
+    },
+    {
+      name: 'engine-knows-no-kind',
+      comment: 'engine/ is the deadline engine any tracked kind uses: it reads Vietnamese time and the directory rule, nothing of a kind.',
+      severity: 'error',
+      from: { path: '^engine/' },
+      to: { path: '^(workflows|activities|services|api|web|worker|db|scripts|test)/|^config\\.ts$|^domain/(?!(vn-time|directory)\\.ts$)' },
+    },
+    {
+      name: 'workflow-safe-engine-imports-nothing',
+      comment: 'The engine modules the workflow bundle includes must stay free of packages.',
+      severity: 'error',
+      from: { path: WORKFLOW_SAFE_ENGINE },
+      to: { dependencyTypes: ['npm', 'npm-dev', 'npm-optional', 'npm-peer', 'npm-no-pkg', 'npm-unknown', 'core'] },
+    },
+    {
+      name: 'workflows-use-only-safe-engine-parts',
+      comment: 'Placing offsets on the calendar (engine/place.ts) is the planner\'s: workflows plan through activities.',
+      severity: 'error',
+      from: { path: '^workflows/' },
+      to: { path: '^engine/', pathNot: WORKFLOW_SAFE_ENGINE },
     },
     {
       name: 'workflow-safe-domain-imports-nothing',

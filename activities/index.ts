@@ -6,12 +6,15 @@ import type { Database, Tx } from '../db/client.js';
 import { EVENTS_CHANNEL, type EventAnnouncement } from '../db/events.js';
 import { recordFact } from '../db/facts.js';
 import { agencies, assignments, calendarChanges, directiveEvents, directives, escalations, explanationRequests, reorganisationMoves, reorganisations, reports, users } from '../db/schema.js';
-import type { Plan, PlanInput, PlannedDeadline, ReplanInput } from '../domain/deadlines.js';
+import { DIRECTIVE_RUNG_TARGETS, type Plan, type PlanInput, type PlannedDeadline, type ReplanInput } from '../domain/deadlines.js';
+import { MAX_SUPERVISION_DEPTH } from '../domain/directory.js';
 import { returnsOf, standsReturned, type Escalation, type EscalationTarget } from '../domain/directive.js';
 import { NOTIFYING_EVENTS } from '../domain/events.js';
-import { CLOSED_STATUSES, type AssignmentRole, type EscalationLevel } from '../domain/lists.js';
+import { CLOSED_STATUSES, type AssignmentRole } from '../domain/lists.js';
 import { planSpanOf } from '../domain/schedule.js';
 import { foldVietnamese } from '../domain/text.js';
+import { resolveRung } from '../engine/ladder.js';
+import type { RungTarget } from '../engine/types.js';
 import { planner } from './planner.js';
 import type { RecordEventInput, RecordEventResult } from './types.js';
 import { deliverNotifications, type DeliveryResult, type Mailer } from './notify/deliver.js';
@@ -266,23 +269,15 @@ export function createActivities({ db, notify = NO_NOTIFY, startDelivery, sendRe
 
     /**
      * Targets are resolved when the rung fires, from the directory as it is then, so a reorganisation
-     * (a merged agency, a new supervisor) is respected.
+     * (a merged agency, a new supervisor) is respected. A rung names its target, or (a directive's rung, as
+     * every recorded history asks) its level on the directive's ladder.
      */
-    async resolveEscalationTarget(input: { agencyId: string; level: EscalationLevel; issuedBy: string | null }): Promise<EscalationTarget> {
-      const current = await currentAgency(db, input.agencyId);
-      if (input.level === 1) return { agencyId: current.id, userId: null, label: current.name };
-      if (input.level === 2) {
-        const supervisorId = current.supervisorId ?? current.parentId;
-        if (supervisorId) {
-          const supervisor = await currentAgency(db, supervisorId);
-          return { agencyId: supervisor.id, userId: null, label: supervisor.name };
-        }
-      }
-      if (input.issuedBy) {
-        const [leader] = await db.select({ id: users.id, name: users.name }).from(users).where(eq(users.id, input.issuedBy));
-        if (leader) return { agencyId: null, userId: leader.id, label: leader.name };
-      }
-      return { agencyId: null, userId: null, label: 'Lãnh đạo tỉnh' };
+    async resolveEscalationTarget(input: { agencyId: string; level: number; issuedBy: string | null; target?: RungTarget }): Promise<EscalationTarget> {
+      const target = input.target ?? DIRECTIVE_RUNG_TARGETS[input.level - 1] ?? { kind: 'issuer' };
+      return resolveRung(target, { ownerId: input.agencyId, issuedBy: input.issuedBy }, {
+        current: (id) => currentAgency(db, id),
+        person: async (id) => (await db.select({ id: users.id, name: users.name }).from(users).where(eq(users.id, id)))[0] ?? null,
+      });
     },
   };
 }
@@ -292,7 +287,7 @@ type AgencyRow = { id: string; name: string; supervisorId: string | null; parent
 /** Follows merges to the agency that owns an old agency's work today. */
 async function currentAgency(db: Database, id: string): Promise<AgencyRow> {
   let agencyId = id;
-  for (let hops = 0; hops < 10; hops++) {
+  for (let hops = 0; hops < MAX_SUPERVISION_DEPTH; hops++) {
     const [row] = await db
       .select({ id: agencies.id, name: agencies.name, supervisorId: agencies.supervisorId, parentId: agencies.parentId, successorId: agencies.successorId })
       .from(agencies)

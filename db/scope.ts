@@ -1,5 +1,6 @@
 import { eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { CONFIDENTIAL_PREFIX } from '../domain/confidential.js';
+import { chainAbove, subtreeOf, supervisingIdOf } from '../domain/directory.js';
 import type { Role } from '../domain/lists.js';
 import type { Database } from './client.js';
 import { agencies, assignments, directiveReaders, directives } from './schema.js';
@@ -12,18 +13,11 @@ export type Scoped = { role: Role; agencyId: string | null };
  * each agency's supervising agency, else its organisational parent.
  */
 export async function supervises(db: Database, supervisorAgencyId: string, agencyId: string): Promise<boolean> {
-  let current: string | null = agencyId;
-  for (let hops = 0; current && hops < 32; hops++) {
-    const [row] = await db
-      .select({ supervisorId: agencies.supervisorId, parentId: agencies.parentId })
-      .from(agencies)
-      .where(eq(agencies.id, current));
-    if (!row) return false;
-    const up: string | null = row.supervisorId ?? row.parentId;
-    if (up === supervisorAgencyId) return true;
-    current = up;
-  }
-  return false;
+  const { chain } = await chainAbove(agencyId, async (id) => {
+    const [row] = await db.select({ supervisorId: agencies.supervisorId, parentId: agencies.parentId }).from(agencies).where(eq(agencies.id, id));
+    return row ? supervisingIdOf(row) : null;
+  });
+  return chain.includes(supervisorAgencyId);
 }
 
 /**
@@ -36,21 +30,7 @@ export async function visibleAgencies(db: Database, p: Scoped): Promise<string[]
   if (!p.agencyId) return [];
   if (p.role === 'officer') return [p.agencyId];
   const all = await db.select({ id: agencies.id, supervisorId: agencies.supervisorId, parentId: agencies.parentId }).from(agencies);
-  const below = new Map<string, string[]>();
-  for (const a of all) {
-    const up = a.supervisorId ?? a.parentId;
-    if (up) below.set(up, [...(below.get(up) ?? []), a.id]);
-  }
-  const seen = new Set<string>([p.agencyId]);
-  for (const queue = [p.agencyId]; queue.length > 0; ) {
-    for (const child of below.get(queue.shift()!) ?? []) {
-      if (!seen.has(child)) {
-        seen.add(child);
-        queue.push(child);
-      }
-    }
-  }
-  return [...seen];
+  return [...subtreeOf(new Map(all.map((a) => [a.id, supervisingIdOf(a)])), p.agencyId)];
 }
 
 /**

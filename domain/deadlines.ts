@@ -3,10 +3,14 @@
  * absolute instants a plan turns them into. Everything crosses the Temporal boundary as JSON: instants are
  * ISO-8601 strings, days `YYYY-MM-DD`.
  */
+import type { Offset as EngineOffset, RungTarget } from '../engine/types.js';
 import type { PeriodicRegime } from './lists.js';
 
-/** An offset from a due instant: whole working days (Vietnamese calendar) or an ISO-8601 duration ("PT5S"). */
-export type Offset = { workingDays: number } | { duration: string };
+/**
+ * An offset of a directive's plan: whole working days (Vietnamese calendar) or an ISO-8601 duration ("PT5S").
+ * The engine (engine/types.ts) also counts calendar days and months, for the statutory clocks of other kinds.
+ */
+export type Offset = Extract<EngineOffset, { workingDays: number } | { duration: string }>;
 
 export type ReportingRegime =
   | { kind: 'none' }
@@ -21,6 +25,9 @@ export type DeadlinePolicy = {
   /** After a missed due instant: level 1 (the agency), 2 (its supervising agency), 3 (the issuing leader). */
   escalations: [Offset, Offset, Offset];
 };
+
+/** Whom a directive's three rungs reach, in order (engine/ladder.ts resolves them when they fire). */
+export const DIRECTIVE_RUNG_TARGETS: RungTarget[] = [{ kind: 'owner' }, { kind: 'supervisor' }, { kind: 'issuer' }];
 
 export const DEFAULT_POLICY: DeadlinePolicy = {
   reminders: [{ workingDays: 3 }, { workingDays: 0 }],

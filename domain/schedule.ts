@@ -1,12 +1,9 @@
-import { parse as parseDuration, toSeconds } from 'iso8601-duration';
+import { durationMs, placeDeadline } from '../engine/place.js';
+import { ladderOf } from '../engine/ladder.js';
 import type { WorkingCalendar } from './calendar.js';
-import type { DeadlinePolicy, Offset, Plan, PlanInput, PlannedDeadline, ReplanInput, ReportingRegime } from './deadlines.js';
+import { DIRECTIVE_RUNG_TARGETS, type DeadlinePolicy, type Offset, type Plan, type PlanInput, type PlannedDeadline, type ReplanInput, type ReportingRegime } from './deadlines.js';
 import { horizonEndMs, MAX_DEADLINES_PER_PLAN, MAX_OFFSET_MS, MAX_OFFSET_WORKING_DAYS, PLAN_AHEAD_DAYS, PlanRefused } from './horizon.js';
-import { givenInstant, vnAt, vnDateOf, type IsoDate } from './vn-time.js';
-
-const REMINDER_HOUR = 8;
-
-const durationMs = (iso: string): number => toSeconds(parseDuration(iso)) * 1000;
+import { givenInstant, vnDateOf, type IsoDate } from './vn-time.js';
 
 const offsetsOf = (input: Pick<PlanInput, 'regime' | 'policy'>): Offset[] => [
   ...input.policy.reminders,
@@ -26,19 +23,6 @@ function refuseUnbounded(input: PlanInput, finalDue: Date | null): void {
   for (const at of instants) {
     if (at && !(at.getTime() <= limit)) throw new PlanRefused(`An instant of the plan lies beyond the horizon: ${at.toISOString()}`);
   }
-}
-
-/** The calendar day a deadline instant belongs to: the day whose 24:00 it is. */
-const dueDayOf = (dueAt: Date): IsoDate => vnDateOf(new Date(dueAt.getTime() - 1));
-
-function before(cal: WorkingCalendar, dueAt: Date, offset: Offset): Date {
-  if ('duration' in offset) return new Date(dueAt.getTime() - durationMs(offset.duration));
-  return vnAt(cal.addWorkingDays(dueDayOf(dueAt), -offset.workingDays), REMINDER_HOUR);
-}
-
-function after(cal: WorkingCalendar, dueAt: Date, offset: Offset): Date {
-  if ('duration' in offset) return new Date(dueAt.getTime() + durationMs(offset.duration));
-  return vnAt(cal.addWorkingDays(dueDayOf(dueAt), offset.workingDays), REMINDER_HOUR);
 }
 
 type PeriodicKind = Exclude<ReportingRegime['kind'], 'none' | 'explicit'>;
@@ -79,14 +63,7 @@ function periodLabel(kind: string, year: number, month: number): { key: string; 
 
 /** One deadline with its reminders and escalation ladder, all placed by the calendar and the policy. */
 function placed(cal: WorkingCalendar, policy: DeadlinePolicy, key: string, kind: PlannedDeadline['kind'], label: string, dueAt: Date): PlannedDeadline {
-  return {
-    key,
-    kind,
-    label,
-    dueAt: dueAt.toISOString(),
-    reminders: policy.reminders.map((o) => before(cal, dueAt, o).toISOString()),
-    escalations: policy.escalations.map((o) => after(cal, dueAt, o).toISOString()),
-  };
+  return { key, kind, label, ...placeDeadline(cal, { reminders: policy.reminders, ladder: ladderOf(policy.escalations, DIRECTIVE_RUNG_TARGETS) }, dueAt) };
 }
 
 /** The report of the period whose data cut-off is the 14th of `month`: due `submitAfterCutoff` after it. */

@@ -2,6 +2,7 @@ import { and, asc, desc, eq, inArray, isNull, ne, notInArray, sql } from 'drizzl
 import { foldVietnamese } from '../domain/text.js';
 import { agencies, assignments, directives, reorganisationMoves, reorganisations, users, webhooks } from '../db/schema.js';
 import { CLOSED_STATUSES } from '../domain/lists.js';
+import { chainAbove, MAX_SUPERVISION_DEPTH, supervisingIdOf } from '../domain/directory.js';
 import { shownTitle } from '../domain/confidential.js';
 import { successorFor, type SplitChoice, type SplitRule } from '../domain/split.js';
 import { FailureType, ServiceFailure } from '../domain/failures.js';
@@ -114,14 +115,26 @@ export function agencyService({ db, temporal, config, logger }: ServiceDeps) {
       if (!row) throw new ServiceFailure(FailureType.Invalid, 'Unknown agency.', undefined, [{ location: 'body', pointer: pointer[i]!, message: `No agency ${id}` }]);
     }
   };
-  /** Refuses a supervising chain that loops back: escalations walk it upwards. */
+  /**
+   * Refuses an edit that would close the supervising chain (or the containment chain) into a loop, or make it
+   * deeper than the one walk goes (domain/directory.ts): escalations and scope climb it.
+   */
   const requireNoCycle = async (id: string, supervisorId: string | null | undefined, parentId: string | null | undefined) => {
-    for (const start of [supervisorId, parentId]) {
-      let current = start ?? null;
-      for (let hops = 0; current && hops < 64; hops++) {
-        if (current === id) throw new ServiceFailure(FailureType.Invalid, 'An agency cannot supervise or contain itself, directly or up the chain.');
-        const [row]: Array<{ up: string | null }> = await db.select({ up: agencies.supervisorId }).from(agencies).where(eq(agencies.id, current));
-        current = row?.up ?? null;
+    const row = async (agencyId: string) =>
+      (await db.select({ supervisorId: agencies.supervisorId, parentId: agencies.parentId }).from(agencies).where(eq(agencies.id, agencyId)))[0];
+    const edited = { supervisorId: supervisorId ?? null, parentId: parentId ?? null };
+    const edges: Array<(a: { supervisorId: string | null; parentId: string | null }) => string | null> = [supervisingIdOf, (a) => a.parentId];
+    for (const edge of edges) {
+      const { complete } = await chainAbove(id, async (agencyId) => {
+        if (agencyId === id) return edge(edited);
+        const r = await row(agencyId);
+        return r ? edge(r) : null;
+      });
+      if (!complete) {
+        throw new ServiceFailure(
+          FailureType.Invalid,
+          `An agency cannot supervise or contain itself, directly or up the chain, and a chain is at most ${MAX_SUPERVISION_DEPTH} agencies deep.`,
+        );
       }
     }
   };
@@ -193,6 +206,7 @@ export function agencyService({ db, temporal, config, logger }: ServiceDeps) {
         if (existing) return { agency: existing, replayed: true };
       }
       await requireAgencies([body.parentId, body.supervisorId], ['/parentId', '/supervisorId']);
+      await requireNoCycle(claim.resourceId, body.supervisorId, body.parentId);
       const [row] = await db
         .insert(agencies)
         .values({
@@ -353,7 +367,7 @@ export function agencyService({ db, temporal, config, logger }: ServiceDeps) {
       const [current] = await db.select(columns).from(agencies).where(eq(agencies.id, id));
       if (!current) throw new ServiceFailure(FailureType.NotFound, `No agency ${id}.`);
       await requireAgencies([patch.parentId, patch.supervisorId], ['/parentId', '/supervisorId']);
-      await requireNoCycle(id, patch.supervisorId, patch.parentId);
+      await requireNoCycle(id, patch.supervisorId === undefined ? current.supervisorId : patch.supervisorId, patch.parentId === undefined ? current.parentId : patch.parentId);
       if (Object.keys(patch).length === 0) return current;
       const [row] = await db.update(agencies).set(patch).where(eq(agencies.id, id)).returning(columns);
       return row!;

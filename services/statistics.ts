@@ -5,6 +5,7 @@
  * publishes a period's result.
  */
 import { shownTitle } from '../domain/confidential.js';
+import { subtreeOf, supervisingIdOf } from '../domain/directory.js';
 import { and, desc, eq, inArray, isNotNull, or, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
 import { agencies, conferences, directiveFacts as f, directives, explanationRequests as x, publishedResults, scoringRules, users } from '../db/schema.js';
@@ -134,27 +135,14 @@ function versionsIn({ window, filters, visible }: Scope): SQL {
 
 type AgencyNode = { id: string; name: string; up: string | null };
 
-/** Each agency with the one above it: its supervising agency, else its organisational parent (as escalations go). */
+/** Each agency with the one above it (domain/directory.ts: as escalations go). */
 async function agencyTree(db: Database): Promise<Map<string, AgencyNode>> {
   const rows = await db.select({ id: agencies.id, name: agencies.name, supervisorId: agencies.supervisorId, parentId: agencies.parentId }).from(agencies);
-  return new Map(rows.map((r) => [r.id, { id: r.id, name: r.name, up: r.supervisorId ?? r.parentId }]));
+  return new Map(rows.map((r) => [r.id, { id: r.id, name: r.name, up: supervisingIdOf(r) }]));
 }
 
 /** The agencies `root` supervises, directly or below, and itself. */
-function subtreeOf(tree: Map<string, AgencyNode>, root: string): Set<string> {
-  const inside = new Set<string>();
-  for (const id of tree.keys()) {
-    let cur: string | null = id;
-    for (let hops = 0; cur && hops < 32; hops++) {
-      if (cur === root) {
-        inside.add(id);
-        break;
-      }
-      cur = tree.get(cur)?.up ?? null;
-    }
-  }
-  return inside;
-}
+const subtreeIn = (tree: Map<string, AgencyNode>, root: string): Set<string> => subtreeOf(new Map([...tree.values()].map((a) => [a.id, a.up])), root);
 
 const countsFrom = (rows: Array<{ category: StatCategory; n: number }>): Counts => {
   const c = emptyCounts();
@@ -271,7 +259,7 @@ export function statisticsService({ db, config }: ServiceDeps) {
     const rows: StatRow[] = [];
     for (const sup of supervisors) {
       if (s.visible !== null && !s.visible.includes(sup)) continue;
-      const inside = subtreeOf(tree, sup);
+      const inside = subtreeIn(tree, sup);
       const c = emptyCounts();
       for (const [lead, n] of counts) if (inside.has(lead)) addCounts(c, n);
       rows.push({ key: { id: sup, name: tree.get(sup)!.name }, counts: c });
@@ -337,7 +325,7 @@ export function statisticsService({ db, config }: ServiceDeps) {
       const coordinating = sql`${c.key!}::uuid = any(${f.coordinatingAgencyIds})`;
       key = c.role === 'lead' ? lead : c.role === 'coordinating' ? coordinating : or(lead, coordinating);
     }
-    if (c.grouping === 'supervisor') key = inArray(f.leadAgencyId, [...subtreeOf(await agencyTree(db), c.key!)]);
+    if (c.grouping === 'supervisor') key = inArray(f.leadAgencyId, [...subtreeIn(await agencyTree(db), c.key!)]);
     if (c.grouping === 'conference') key = c.key === '' ? sql`${f.conferenceId} is null` : eq(f.conferenceId, c.key!);
     const where = and(versionsIn(s), key, c.category ? sql`${cat} = ${c.category}` : undefined);
     const [count] = await db.select({ n: sql<number>`count(*)::int` }).from(f).where(where);

@@ -2,7 +2,7 @@ import { patched, proxyActivities, proxyLocalActivities, workflowInfo } from '@t
 import type { Activities } from '../activities/index.js';
 import type { Plan, PlanInput, PlannedDeadline, ReplanInput } from '../domain/deadlines.js';
 import type { DirectiveState, EscalationTarget } from '../domain/directive.js';
-import type { EscalationLevel } from '../domain/lists.js';
+import { sequencedRecorder, type Recorder as EngineRecorder } from '../engine/recorder.js';
 import type { Recorded } from './types.js';
 
 // No maximumAttempts: a database outage delays the projection, it must never lose an event.
@@ -44,28 +44,22 @@ export const replanSchedule = (input: ReplanInput): Promise<PlannedDeadline[]> =
 
 export const resolveEscalationTarget = (
   mode: ActivityMode,
-  input: { agencyId: string; level: EscalationLevel; issuedBy: string | null },
+  input: { agencyId: string; level: number; issuedBy: string | null },
 ): Promise<EscalationTarget> => (mode.localFromStart || patched(LOCAL_READS_PATCH) ? local : remote).resolveEscalationTarget(input);
 
-export type Recorder = (recorded: Recorded) => Promise<void>;
+export type Recorder = EngineRecorder<Recorded['event']>;
 
-/**
- * Sequence numbers are reserved before the activity runs so concurrent records never share one;
- * state.seq only advances once the event is durably recorded.
- */
+/** The engine's recorder (engine/recorder.ts) writing a directive's events through recordEvent. */
 export function createRecorder(state: DirectiveState, mode: ActivityMode): Recorder {
-  let nextSeq = state.seq;
-  return async ({ event, actorId }) => {
-    const seq = ++nextSeq;
-    await recordEvent(mode, {
+  return sequencedRecorder<Recorded['event'], DirectiveState>(state, ({ event, actorId, seq, snapshot }) =>
+    recordEvent(mode, {
       ...event,
       directiveId: state.directiveId,
       workflowId: workflowInfo().workflowId,
       seq,
       occurredAt: new Date().toISOString(),
       actorId,
-      snapshot: JSON.parse(JSON.stringify({ ...state, seq })) as DirectiveState,
-    });
-    state.seq = Math.max(state.seq, seq);
-  };
+      snapshot,
+    }),
+  );
 }

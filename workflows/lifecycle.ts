@@ -1,18 +1,27 @@
+import { ApplicationFailure } from '@temporalio/common';
 import type { PlannedDeadline } from '../domain/deadlines.js';
 import type { DirectiveState, Escalation, EscalationTarget, ExplanationRequest } from '../domain/directive.js';
 import { ESCALATION_LEVELS, type EscalationLevel } from '../domain/lists.js';
+import {
+  missingOwners,
+  nextDueOf,
+  pendingTimers as enginePendingTimers,
+  rungStands,
+  stampOf,
+  type Obligations,
+  type TimerItem as EngineTimerItem,
+} from '../engine/timers.js';
 import { isClosed } from '../domain/timeliness.js';
 import type { Recorded } from './types.js';
 
-/** Pure rules of the lifecycle's timers; the workflow acts on what these return. */
+/**
+ * A directive's obligations as the deadline engine (engine/timers.ts) reads them: who owes each deadline and
+ * when it is met. The workflow acts on the items the engine returns; the effects below record them.
+ */
 
-export type TimerItem =
-  | { kind: 'reminder'; id: string; at: number; deadline: PlannedDeadline; agencyId: string; index: number }
-  | { kind: 'due'; id: string; at: number; deadline: PlannedDeadline }
-  | { kind: 'escalation'; id: string; at: number; deadline: PlannedDeadline; agencyId: string; level: EscalationLevel };
+export type TimerItem = EngineTimerItem<PlannedDeadline>;
 
-/** A due instant's identity: an extension gives the final deadline a new instant, and so a fresh ladder. */
-export const stampOf = (d: Pick<PlannedDeadline, 'key' | 'dueAt'>): string => `${d.key}@${d.dueAt}`;
+export { stampOf };
 
 export const isAssigned = (s: DirectiveState, agencyId: string | null): boolean =>
   agencyId !== null && (agencyId === s.leadAgencyId || s.coordinatingAgencyIds.includes(agencyId));
@@ -44,37 +53,26 @@ export function isSatisfied(s: DirectiveState, d: PlannedDeadline, agencyId: str
   return (s.reports ?? []).some((r) => r.deadlineKey === d.key && r.agencyId === agencyId);
 }
 
+/** The engine's view of a directive: its deadlines and open explanation requests, with its rules. */
+const obligations = (s: DirectiveState): Obligations<PlannedDeadline> => ({
+  ownersOf: (d) => ownersOf(s, d),
+  isSatisfied: (d, agencyId) => isSatisfied(s, d, agencyId),
+  fired: s.fired ?? [],
+});
+
 export function pendingTimers(s: DirectiveState): TimerItem[] {
   if (isClosed(s.status)) return [];
-  const fired = new Set(s.fired ?? []);
   const plannedAt = s.plannedAt ? Date.parse(s.plannedAt) : 0;
-  const items: TimerItem[] = [];
-  // An explanation request's answer is due like a deadline, reminded and escalated the same way.
-  const asked = (s.explanations ?? []).filter((x) => x.closure === null).map(explanationDeadline);
-  for (const d of [...(s.deadlines ?? []), ...asked]) {
-    const stamp = stampOf(d);
-    const x = explanationOf(s, d.key);
-    const from = x ? Date.parse(x.requestedAt) : plannedAt;
-    const due = Date.parse(d.dueAt);
-    const missing = ownersOf(s, d).filter((a) => !isSatisfied(s, d, a));
-    if (missing.length === 0) continue;
-    if (!fired.has(`${stamp}|due`)) items.push({ kind: 'due', id: `${stamp}|due`, at: due, deadline: d });
-    for (const agencyId of missing) {
-      d.reminders.forEach((r, index) => {
-        const id = `${stamp}|${agencyId}|r${index}`;
-        const at = Date.parse(r);
-        // A reminder whose moment had passed when the plan was made is no reminder at all.
-        if (!fired.has(id) && at >= from && at < due) items.push({ kind: 'reminder', id, at, deadline: d, agencyId, index });
-      });
-      // Rungs fire in order: only the lowest one not yet fired is pending.
-      const level = ESCALATION_LEVELS.find((l) => !fired.has(`${stamp}|${agencyId}|e${l}`));
-      if (level) {
-        const at = Date.parse(d.escalations[level - 1]!);
-        items.push({ kind: 'escalation', id: `${stamp}|${agencyId}|e${level}`, at, deadline: d, agencyId, level });
-      }
-    }
-  }
-  return items.sort((a, b) => a.at - b.at || a.id.localeCompare(b.id));
+  // An explanation request's answer is due like a deadline, reminded from the moment it was asked.
+  const asked = (s.explanations ?? []).filter((x) => x.closure === null).map((x) => ({ deadline: explanationDeadline(x), plannedAt: Date.parse(x.requestedAt) }));
+  return enginePendingTimers([...(s.deadlines ?? []).map((deadline) => ({ deadline, plannedAt })), ...asked], obligations(s));
+}
+
+/** A directive's ladder has the three rungs of ESCALATION_LEVELS; its policy cannot give it another. */
+function levelOf(level: number): EscalationLevel {
+  const known = ESCALATION_LEVELS.find((l) => l === level);
+  if (known === undefined) throw ApplicationFailure.nonRetryable(`A directive has no escalation rung ${level}`, 'directive-ladder');
+  return known;
 }
 
 export const openEscalations = (s: DirectiveState): Escalation[] => (s.escalations ?? []).filter((e) => e.resolvedAt === null);
@@ -85,9 +83,7 @@ export function escalationLevelOf(s: DirectiveState): number {
 
 /** The earliest due instant some owner has not met yet (possibly past: then the directive is behind). */
 export function nextDeadlineOf(s: DirectiveState): string | null {
-  if (isClosed(s.status)) return null;
-  const open = (s.deadlines ?? []).filter((d) => ownersOf(s, d).some((a) => !isSatisfied(s, d, a)));
-  return open.length ? open.map((d) => d.dueAt).sort()[0]! : null;
+  return isClosed(s.status) ? null : nextDueOf(s.deadlines ?? [], obligations(s));
 }
 
 // --- what a timer does when it fires: pure effects, the workflow records what they return -------------------
@@ -105,7 +101,7 @@ export function reminderEvent(item: Extract<TimerItem, { kind: 'reminder' }>): R
 /** The final deadline passing is `overdue`; a report period passing is `deadline_missed`; both name who is missing. */
 export function missedEvent(s: DirectiveState, item: Extract<TimerItem, { kind: 'due' }>): Recorded {
   const d = item.deadline;
-  const missing = ownersOf(s, d).filter((a) => !isSatisfied(s, d, a));
+  const missing = missingOwners(d, obligations(s));
   const data = { deadlineKey: d.key, label: d.label, dueAt: d.dueAt, missing };
   return { event: d.kind === 'final' ? { type: 'overdue', data } : { type: 'deadline_missed', data }, actorId: null };
 }
@@ -116,13 +112,13 @@ export function missedEvent(s: DirectiveState, item: Extract<TimerItem, { kind: 
  */
 export function openEscalation(s: DirectiveState, item: Extract<TimerItem, { kind: 'escalation' }>, target: EscalationTarget, at: string): Recorded | null {
   const d = item.deadline;
-  const current = (s.deadlines ?? []).find((x) => x.key === d.key) ?? d;
-  if (isClosed(s.status) || isSatisfied(s, d, item.agencyId) || stampOf(d) !== stampOf(current)) return null;
+  const current = (s.deadlines ?? []).find((x) => x.key === d.key);
+  if (isClosed(s.status) || !rungStands(item, current, obligations(s))) return null;
   const escalation: Escalation = {
     deadlineKey: d.key,
     dueAt: d.dueAt,
     agencyId: item.agencyId,
-    level: item.level,
+    level: levelOf(item.level),
     openedAt: at,
     target,
     resolvedAt: null,

@@ -3,6 +3,7 @@
  * Everything here crosses the Temporal boundary as JSON: instants are ISO-8601 strings, days `YYYY-MM-DD`.
  */
 import type { DeadlinePolicy, ReportingRegime } from '../domain/deadlines.js';
+import type { Recorded as EngineRecorded } from '../engine/recorder.js';
 import type { DirectiveState, ParentRef } from '../domain/directive.js';
 import type { DirectiveEvent } from '../domain/events.js';
 
@@ -27,7 +28,7 @@ export type DirectiveInput = Pick<
 };
 
 /** An event the workflow is about to record, and who caused it. */
-export type Recorded = { event: DirectiveEvent; actorId: string | null };
+export type Recorded = EngineRecorded<DirectiveEvent>;
 
 export const workflowIdFor = (directiveId: string): string => `directive-${directiveId}`;
 
