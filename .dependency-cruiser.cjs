@@ -4,11 +4,11 @@
  */
 
 /** The domain modules workflow code may use: small, deterministic, importing no package at all. */
-const WORKFLOW_SAFE_DOMAIN = '^domain/(lists|policy|vn-time|timeliness|deadlines|directive|events|failures|confidential|horizon|directory)\\.ts$';
+const WORKFLOW_SAFE_DOMAIN = '^domain/(lists|limits|policy|vn-time|timeliness|deadlines|directive|events|failures|confidential|horizon|directory)\\.ts$';
 /** The deadline engine's modules the workflow bundle includes: types, timers, the recorder's sequencing. */
 const WORKFLOW_SAFE_ENGINE = '^engine/(types|timers|recorder)\\.ts$';
 /** api/ files that are not route modules: the app, its plumbing, and the schema modules routes share. */
-const API_PLUMBING = ['^api/(app|openapi|problem|failures|auth|context|ops|serve|server|client)\\.ts$', '(^|/)schemas\\.ts$'];
+const API_PLUMBING = ['^api/(app|openapi|problem|failures|auth|context|ops|client)\\.ts$', '(^|/)schemas\\.ts$'];
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -18,14 +18,14 @@ module.exports = {
       comment: 'domain/ holds pure rules shared by every side; of the project it imports only the deadline engine it builds on.',
       severity: 'error',
       from: { path: '^domain/' },
-      to: { path: '^(workflows|activities|services|api|web|worker|db|scripts|test)/|^config\\.ts$' },
+      to: { path: '^(workflows|activities|services|temporal|api|web|http|worker|db|scripts|test)/|^config\\.ts$' },
     },
     {
       name: 'engine-knows-no-kind',
       comment: 'engine/ is the deadline engine any tracked kind uses: it reads Vietnamese time and the directory rule, nothing of a kind.',
       severity: 'error',
       from: { path: '^engine/' },
-      to: { path: '^(workflows|activities|services|api|web|worker|db|scripts|test)/|^config\\.ts$|^domain/(?!(vn-time|directory)\\.ts$)' },
+      to: { path: '^(workflows|activities|services|temporal|api|web|http|worker|db|scripts|test)/|^config\\.ts$|^domain/(?!(vn-time|directory)\\.ts$)' },
     },
     {
       name: 'workflow-safe-engine-imports-nothing',
@@ -70,7 +70,7 @@ module.exports = {
       comment: 'Workflow code reaches the database, the services and the doors only through activities.',
       severity: 'error',
       from: { path: '^workflows/' },
-      to: { path: '^(db|services|api|web|worker|scripts)/|^config\\.ts$' },
+      to: { path: '^(db|services|temporal|api|web|http|worker|scripts)/|^config\\.ts$' },
     },
     {
       name: 'workflows-use-only-activity-types',
@@ -84,7 +84,7 @@ module.exports = {
       comment: 'Activities are side effects the worker runs; the application layer and the doors sit above them.',
       severity: 'error',
       from: { path: '^activities/' },
-      to: { path: '^(services|api|web|worker|scripts)/' },
+      to: { path: '^(services|temporal|api|web|http|worker|scripts)/' },
     },
     {
       name: 'activities-use-only-workflow-types',
@@ -97,34 +97,62 @@ module.exports = {
       comment: 'The schema and its queries know the domain\'s lists and types, nothing above.',
       severity: 'error',
       from: { path: '^db/', pathNot: '^db/migrate\\.ts$' },
-      to: { path: '^(workflows|activities|services|api|web|worker|scripts)/|^config\\.ts$' },
+      to: { path: '^(engine|workflows|activities|services|temporal|api|web|http|worker|scripts)/' },
+    },
+    {
+      name: 'db-is-handed-its-configuration',
+      comment: 'db/ (the read model, the blob store) is given its settings by whoever opens it: it may name their types, never read them.',
+      severity: 'error',
+      from: { path: '^db/', pathNot: '^db/migrate\\.ts$' },
+      to: { path: '^config\\.ts$', dependencyTypesNot: ['type-only'] },
     },
     {
       name: 'services-below-the-doors',
       comment: 'The application layer is what the API and the web call; it never calls them, nor runs activities itself.',
       severity: 'error',
       from: { path: '^services/' },
-      to: { path: '^(api|web|activities|worker|scripts)/' },
+      to: { path: '^(api|web|http|activities|worker|scripts)/' },
     },
     {
       name: 'api-only-through-services',
       comment: 'Route modules validate, authorize and call the application layer: never activities, the database or workflows directly.',
       severity: 'error',
       from: { path: '^api/' },
-      to: { path: '^(activities|db|workflows|worker|scripts)/' },
+      to: { path: '^(activities|db|workflows|temporal|worker|scripts)/' },
     },
     {
-      name: 'only-the-app-mounts-the-pages',
-      comment: 'The two doors are siblings: the HTTP app (api/app.ts) serves both, no route module reaches into the pages.',
+      name: 'the-doors-are-siblings',
+      comment: 'The HTTP host (http/app.ts) mounts the JSON API and the pages side by side; neither door reaches into the other.',
       severity: 'error',
-      from: { path: '^api/', pathNot: '^api/app\\.ts$' },
+      from: { path: '^api/' },
       to: { path: '^web/' },
+    },
+    {
+      name: 'only-the-host-builds-the-app',
+      comment: 'http/ is the top: the doors use only its shared edge (client address, downloads); the entries and tests build the app.',
+      severity: 'error',
+      from: { pathNot: '^(http|test|scripts)/' },
+      to: { path: '^http/(?!shared/)' },
+    },
+    {
+      name: 'the-shared-edge-sits-under-the-doors',
+      comment: 'http/shared/ is what both doors need of HTTP: it knows the services\' types and the domain, not the doors.',
+      severity: 'error',
+      from: { path: '^http/shared/' },
+      to: { path: '^(api|web|activities|workflows|temporal|worker|db|scripts)/|^http/(?!shared/)' },
+    },
+    {
+      name: 'the-temporal-client-knows-only-workflow-contracts',
+      comment: 'temporal/ starts workflows and sends them messages for the services and the worker: it knows the workflows\' names and types, nothing above.',
+      severity: 'error',
+      from: { path: '^temporal/' },
+      to: { path: '^(services|api|web|http|activities|worker|db|scripts)/|^config\\.ts$' },
     },
     {
       name: 'web-only-through-services',
       severity: 'error',
       from: { path: '^web/' },
-      to: { path: '^(activities|db|workflows|worker|api|scripts)/' },
+      to: { path: '^(activities|db|workflows|temporal|worker|api|scripts)/' },
     },
     {
       name: 'no-route-module-imports-another',
@@ -135,10 +163,10 @@ module.exports = {
     },
     {
       name: 'worker-is-a-composition-root',
-      comment: 'The worker builds activities and workflows; the doors are not part of it.',
+      comment: 'The worker builds activities and workflows, and gets the Temporal client side from temporal/; the application layer and the doors are not part of it.',
       severity: 'error',
       from: { path: '^worker/' },
-      to: { path: '^(api|web|scripts)/' },
+      to: { path: '^(services|api|web|http|scripts)/' },
     },
     {
       name: 'product-never-imports-tests',

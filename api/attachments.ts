@@ -1,5 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { downloadHeaders } from '../domain/disposition.js';
+import { downloadHeaders } from '../http/shared/downloads.js';
+import { ATTACHMENT_KINDS } from '../domain/lists.js';
 import type { AppDeps } from './context.js';
 import { bearerSecurity, IdParam, newApp, problems } from './openapi.js';
 
@@ -7,7 +8,7 @@ const Attachment = z
   .object({
     id: z.uuid(),
     directiveId: z.uuid(),
-    kind: z.enum(['source', 'report', 'completion', 'explanation']),
+    kind: z.enum(ATTACHMENT_KINDS),
     deadlineKey: z.string().nullable().openapi({ description: "A report's period, or the explanation request's id" }),
     filename: z.string(),
     contentType: z.string().openapi({ description: 'Read from the content, not the name' }),
@@ -21,7 +22,7 @@ const Attachment = z
 
 const UploadQuery = z.object({
   kind: z
-    .enum(['source', 'report', 'completion', 'explanation'])
+    .enum(ATTACHMENT_KINDS)
     .openapi({ description: "The directive's source document (leader, admin), a report's file (an assigned agency), the completion's (the lead), an explanation's (the agency asked)" }),
   deadlineKey: z.string().min(1).max(50).optional().openapi({ description: "A report's period, or (kind explanation) the explanation request's id, e.g. gt1" }),
 });

@@ -1,4 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { generatedFileHeaders } from '../http/shared/downloads.js';
 import { requirePermission } from './auth.js';
 import type { AppDeps } from './context.js';
 import { bearerSecurity, newApp, problems } from './openapi.js';
@@ -64,9 +65,6 @@ export function auditApp({ services }: AppDeps) {
         responses: { 200: { description: 'CSV, UTF-8 with a BOM', content: { 'text/csv': { schema: z.string() } } }, ...problems },
       }),
       async (c) =>
-        c.body(await services.audit.exportCsv(c.get('principal'), c.req.valid('query')), 200, {
-          'content-type': 'text/csv; charset=utf-8',
-          'content-disposition': 'attachment; filename="audit-log.csv"',
-        }),
+        c.body(await services.audit.exportCsv(c.get('principal'), c.req.valid('query')), 200, generatedFileHeaders('audit-log.csv', 'text/csv; charset=utf-8')),
     );
 }

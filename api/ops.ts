@@ -8,7 +8,7 @@ import { rateLimiter } from 'hono-rate-limiter';
 import ipaddr from 'ipaddr.js';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { loggablePath, type Config, type Logger } from '../config.js';
-import { clientAddress } from '../services/request-address.js';
+import { clientAddress } from '../http/shared/request.js';
 import type { AppEnv } from './context.js';
 import { problemResponse } from './problem.js';
 

@@ -1,4 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { generatedFileHeaders } from '../http/shared/downloads.js';
 import type { Context } from 'hono';
 import { BANDS, CONFERENCE_KINDS, COUNTED_CATEGORIES, REPORT_FORMATS, STAT_CATEGORIES, STAT_GROUPINGS, ASSIGNMENT_ROLES, type CountedCategory } from '../domain/lists.js';
 import type { Rendered } from '../services/reports/index.js';
@@ -121,10 +122,7 @@ const files = (description: string) => ({
 const PeriodParam = z.object({ period: periodParam.openapi({ param: { name: 'period', in: 'path' } }) });
 
 function download(c: Context<AppEnv>, f: Rendered) {
-  return c.body(typeof f.body === 'string' ? f.body : new Uint8Array(f.body), 200, {
-    'content-type': f.contentType,
-    'content-disposition': `attachment; filename="${f.filename}"`,
-  });
+  return c.body(typeof f.body === 'string' ? f.body : new Uint8Array(f.body), 200, generatedFileHeaders(f.filename, f.contentType));
 }
 
 export function statisticsApp({ services }: AppDeps) {

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { and, eq, isNull, sql } from 'drizzle-orm';
-import type { Database } from './client.js';
+import type { Database } from './database.js';
 import { agencies, users } from './schema.js';
 
 /** The bootstrap admin has a fixed id so a changed ADMIN_TOKEN replaces the old one instead of adding a user. */

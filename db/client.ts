@@ -10,8 +10,6 @@ import * as schema from './schema.js';
 
 import type { Database } from './database.js';
 
-export type { Database, Tx } from './database.js';
-
 export type DatabaseHandle = {
   db: Database;
   kind: 'postgres' | 'pglite';

@@ -2,7 +2,7 @@ import { eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { CONFIDENTIAL_PREFIX } from '../domain/confidential.js';
 import { chainAbove, subtreeOf, supervisingIdOf } from '../domain/directory.js';
 import type { Role } from '../domain/lists.js';
-import type { Database } from './client.js';
+import type { Database } from './database.js';
 import { agencies, assignments, directiveReaders, directives } from './schema.js';
 
 /** Who is asking: the role and agency are all that scope depends on. */

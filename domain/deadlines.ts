@@ -4,7 +4,7 @@
  * ISO-8601 strings, days `YYYY-MM-DD`.
  */
 import type { Offset as EngineOffset, RungTarget } from '../engine/types.js';
-import type { PeriodicRegime } from './lists.js';
+import type { DeadlineKind, PeriodicRegime } from './lists.js';
 
 /**
  * An offset of a directive's plan: whole working days (Vietnamese calendar) or an ISO-8601 duration ("PT5S").
@@ -37,7 +37,7 @@ export const DEFAULT_POLICY: DeadlinePolicy = {
 /** One due instant the directive's owners must meet: a period's report, or the final deadline (completion). */
 export type PlannedDeadline = {
   key: string;
-  kind: 'report' | 'final';
+  kind: DeadlineKind;
   label: string;
   dueAt: string;
   reminders: string[];

@@ -8,6 +8,7 @@
  */
 import type { ReportingRegime, PlannedDeadline } from './deadlines.js';
 import type { Escalation, ExplanationRequest, Report, StoredExtensionRequest, Subtask } from './directive.js';
+import type { AttachmentKind } from './lists.js';
 
 /** One deadline whose due instant a re-plan moved, for the history's sentence ("hạn … chuyển từ … sang … do …"). */
 export type DeadlineMove = { deadlineKey: string; kind: PlannedDeadline['kind']; label: string; from: string; to: string };
@@ -46,7 +47,7 @@ export type EventPayloads = {
   /** The lead agency split the directive into sub-tasks (each a directive of its own). */
   delegated: { subtasks: Subtask[] };
   /** A file attached: its id, SHA-256 and size (the bytes are in attachment storage, never in the history). */
-  attachment_added: { attachment: { id: string; sha256: string; size: number; kind: 'source' | 'report' | 'completion' | 'explanation'; deadlineKey: string | null } };
+  attachment_added: { attachment: { id: string; sha256: string; size: number; kind: AttachmentKind; deadlineKey: string | null } };
   /** A leader or supervisor asked an agency to explain an overdue item by `request.dueAt`. */
   explanation_requested: { request: ExplanationRequest };
   /** The agency's answer: its text and the files attached to it (by id). */

@@ -80,6 +80,16 @@ export type DeliveryMode = (typeof DELIVERY_MODES)[number];
 export const SIGN_IN_METHODS = ['password', 'oidc'] as const;
 export type SignInMethod = (typeof SIGN_IN_METHODS)[number];
 
+/**
+ * What a file attached to a directive is: its source document (the issuer's), a report's (an assigned agency's),
+ * the completion's (the lead's) or an explanation's (the agency asked).
+ */
+export const ATTACHMENT_KINDS = ['source', 'report', 'completion', 'explanation'] as const;
+export type AttachmentKind = (typeof ATTACHMENT_KINDS)[number];
+/** A deadline a directive's owners meet: a period's report, or the final deadline (completion). */
+export const DEADLINE_KINDS = ['report', 'final'] as const;
+export type DeadlineKind = (typeof DEADLINE_KINDS)[number];
+
 export const ESCALATION_LEVELS = [1, 2, 3] as const;
 export type EscalationLevel = (typeof ESCALATION_LEVELS)[number];
 /** How an escalation inbox is filtered. */

@@ -9,7 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import { agencies } from '../db/schema.js';
 import { submitReportUpdate } from '../workflows/messages.js';
-import { startDirectiveWorkflow } from '../services/temporal.js';
+import { startDirectiveWorkflow } from '../temporal/client.js';
 import type { DirectiveInput } from '../workflows/types.js';
 import { runMain } from '../config.js';
 import { withScratchSystem } from './scratch-system.js';

@@ -10,10 +10,10 @@ import { fileURLToPath } from 'node:url';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { eq } from 'drizzle-orm';
-import type { Database } from '../db/client.js';
+import type { Database } from '../db/database.js';
 import { agencies, calendarOverrides, directiveEvents, users } from '../db/schema.js';
 import { vnEndOfDay } from '../domain/vn-time.js';
-import { startDirectiveWorkflow } from '../services/temporal.js';
+import { startDirectiveWorkflow } from '../temporal/client.js';
 import {
   acknowledgeUpdate,
   answerExplanationUpdate,

@@ -2,7 +2,8 @@ import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { loadConfig } from '../config.js';
 import { createWorker } from '../worker/create-worker.js';
-import { openDatabase, type Database } from '../db/client.js';
+import { openDatabase } from '../db/client.js';
+import type { Database } from '../db/database.js';
 import { startEphemeralTemporalServer } from './temporal-server.js';
 
 export type Scratch = { db: Database; client: Client; taskQueue: string };

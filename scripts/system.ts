@@ -6,12 +6,12 @@
 import path from 'node:path';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { createLogger, type Config } from '../config.js';
-import { createApp } from '../api/app.js';
-import { startHttpServer } from '../api/serve.js';
+import { createApp } from '../http/app.js';
+import { startHttpServer } from '../http/serve.js';
 import { BOOTSTRAP_ADMIN_ID, ensureBootstrapAdmin, ensureBootstrapAdminEmail, hasPassword, resolveAdminPassword, resolveAdminToken, seedAgenciesIfEmpty } from '../db/bootstrap.js';
 import { openDatabase } from '../db/client.js';
 import { createServices, type Services } from '../services/index.js';
-import { connectClient, ensureBlobCollectionSchedule, ensureDigestSchedule } from '../services/temporal.js';
+import { connectClient, ensureBlobCollectionSchedule, ensureDigestSchedule } from '../temporal/client.js';
 import { connectWorker, createConfiguredWorker } from '../worker/create-worker.js';
 import { startMailCatcher } from './mail-catcher.js';
 import { resolveTemporalCli, startTemporalDevServer, type DevServer } from './temporal-server.js';

@@ -7,7 +7,7 @@ import { Client, Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time.js';
 import proto from '@temporalio/proto';
 import { loadConfig, runMain } from '../config.js';
-import { ensureBlobCollectionSchedule, ensureDigestSchedule } from '../services/temporal.js';
+import { ensureBlobCollectionSchedule, ensureDigestSchedule } from '../temporal/client.js';
 import { SEARCH_ATTRIBUTE_DEFINITIONS } from '../workflows/search-attributes.js';
 
 const { IndexedValueType } = proto.temporal.api.enums.v1;

@@ -10,7 +10,7 @@ import { requirePermission } from './auth.js';
 import type { Principal, ServiceDeps } from './context.js';
 import { claimFor } from './idempotency.js';
 import { UUID } from './agency-refs.js';
-import { startAgencyTransfer } from './temporal.js';
+import { startAgencyTransfer } from '../temporal/client.js';
 
 export type AgencyView = {
   id: string;

@@ -1,5 +1,5 @@
 import { inArray, or } from 'drizzle-orm';
-import type { Database } from '../db/client.js';
+import type { Database } from '../db/database.js';
 import { agencies } from '../db/schema.js';
 
 export type AgencySummary = { id: string; code: string; name: string };

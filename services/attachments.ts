@@ -1,7 +1,7 @@
 /**
  * Files attached to directives: streamed from the request to a temporary file while hashed and counted (never
  * held whole in memory), their type read from their content (file-type), stored once per SHA-256 (in PostgreSQL
- * in chunks of their own table, or in an S3-compatible bucket when one is configured: services/blob-store.ts),
+ * in chunks of their own table, or in an S3-compatible bucket when one is configured: db/blob-store.ts),
  * and named in the directive's history by id, hash and size only (`attach`). Downloads are scoped exactly like
  * the directive.
  */
@@ -25,12 +25,12 @@ import { FailureType, ServiceFailure } from '../domain/failures.js';
 import { may } from '../domain/policy.js';
 import { attachUpdate, type AttachmentRef } from '../workflows/messages.js';
 import { validateAttach } from '../workflows/updates.js';
-import { blobStores, discardBlob, storeBlob, type BlobLocation, type BlobStore } from './blob-store.js';
+import { blobStores, discardBlob, storeBlob, type BlobLocation, type BlobStore } from '../db/blob-store.js';
 import type { Principal, ServiceDeps } from './context.js';
 import { UUID } from './agency-refs.js';
 import { deadlinesFrom, explanationsFrom, refusalOf } from './directive-model.js';
 import type { DirectiveService } from './directives.js';
-import { updateWithin } from './temporal.js';
+import { updateWithin } from '../temporal/client.js';
 import { workflowIdFor } from '../workflows/types.js';
 
 export const DEFAULT_ATTACHMENT_MAX_BYTES = 25 * 1024 * 1024;

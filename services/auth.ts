@@ -1,6 +1,6 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import { hashToken } from '../db/bootstrap.js';
-import type { Database } from '../db/client.js';
+import type { Database } from '../db/database.js';
 import { users } from '../db/schema.js';
 import { FailureType, ServiceFailure } from '../domain/failures.js';
 import type { Role } from '../domain/lists.js';

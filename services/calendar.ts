@@ -8,7 +8,7 @@ import type { CalendarOverrideKind } from '../domain/lists.js';
 import { DAY_MS, formatDay, isIsoDate, vnEndOfDay, vnStartOfDay } from '../domain/vn-time.js';
 import { requirePermission } from './auth.js';
 import type { Principal, ServiceDeps } from './context.js';
-import { startCalendarReplan } from './temporal.js';
+import { startCalendarReplan } from '../temporal/client.js';
 
 export type CalendarOverrideView = { date: string; kind: CalendarOverrideKind; note: string | null; source: CalendarSource | null };
 

@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { Config, Logger } from '../config.js';
-import type { Database, Listen } from '../db/client.js';
+import type { Database } from '../db/database.js';
+import type { Listen } from '../db/client.js';
 import type { Role } from '../domain/lists.js';
 import type { ConclusionParser } from './conclusion-parser.js';
 

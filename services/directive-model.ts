@@ -12,6 +12,7 @@ import { FailureType, isFailureType, ServiceFailure } from '../domain/failures.j
 import type { DirectiveStatus, Timeliness } from '../domain/lists.js';
 import { vnStartOfDay } from '../domain/vn-time.js';
 import { normalizeExtension } from '../workflows/state.js';
+import type { AllowedActions } from '../workflows/allowed.js';
 import type { AgencySummary } from './agency-refs.js';
 
 /** A directive as it is asked to be issued; agencies by id or code. */
@@ -52,6 +53,7 @@ export type DirectiveView = Pick<
 };
 
 export type ExtensionRequestView = ExtensionRequest;
+export type { AllowedActions };
 
 export type DirectiveDetail = DirectiveView & {
   /** From the history: the report periods and final deadline in force, with their reminders and ladder. */
@@ -71,6 +73,8 @@ export type DirectiveDetail = DirectiveView & {
   assigneeId: string | null;
   /** The sub-tasks it was split into, with the roll-up; null when it has none. */
   subtasks: SubtaskRollup | null;
+  /** What the reader may do now (workflows/allowed.ts, the supervisor's scope folded in): each is accepted if sent. */
+  allowedActions: AllowedActions;
 };
 
 export type SubtaskRollup = {

@@ -14,6 +14,7 @@ import { returnsOf, standsReturned, type DirectiveState } from '../domain/direct
 import { CLOSED_STATUSES, TIMELINESS, type Timeliness } from '../domain/lists.js';
 import { may } from '../domain/policy.js';
 import { foldVietnamese } from '../domain/text.js';
+import { allowedActions, withinSupervision, type AllowedActions } from '../workflows/allowed.js';
 import { stateQuery } from '../workflows/messages.js';
 import { workflowIdFor } from '../workflows/types.js';
 import { agenciesById, type AgencySummary } from './agency-refs.js';
@@ -118,6 +119,18 @@ export function directiveReads(deps: ServiceDeps) {
 
   async function viewOf(s: DirectiveState): Promise<DirectiveView> {
     return view(s, await agenciesById(db, [s.leadAgencyId, ...s.coordinatingAgencyIds]));
+  }
+
+  /**
+   * What the principal may do now: the workflow's answer (workflows/allowed.ts) with the supervisor's scope
+   * folded in, as the actions themselves check it (services/directives.ts `act`: the agency supervised is below
+   * the supervisor's own).
+   */
+  async function allowedFor(principal: Principal, s: DirectiveState): Promise<AllowedActions> {
+    const allowed = allowedActions(s, { userId: principal.userId, role: principal.role, agencyId: principal.agencyId }, Date.now());
+    if (principal.role !== 'supervisor') return allowed;
+    const below = principal.agencyId ? new Set(await visibleAgencies(db, principal)) : new Set<string>();
+    return withinSupervision(allowed, s, (agencyId) => agencyId !== principal.agencyId && below.has(agencyId));
   }
 
   async function liveState(id: string): Promise<DirectiveState | null> {
@@ -303,18 +316,31 @@ export function directiveReads(deps: ServiceDeps) {
       const [live, events, parent, subtasks] = await Promise.all([found.fromWorkflow ? found.state : liveState(id), storedEvents(id), parentOf(id), subtasksOf(id)]);
       const may = await seeing.readable(principal, [...(parent ? [parent.id] : []), ...(subtasks?.items.map((x) => x.id) ?? []), ...(live?.subtasks?.map((x) => x.directiveId) ?? [])]);
       const seen = (x: { id: string; title: string }) => titleFor(may.has(x.id), x);
+      const deadlines = deadlinesFrom(events);
+      const extensionRequests = extensionsFrom(events);
+      const explanationRequests = explanationsFrom(events);
+      // The live state answers what may be done; without a worker, the history's folds stand in for it.
+      const known: DirectiveState = live ?? {
+        ...base,
+        deadlines,
+        extensions: extensionRequests,
+        explanations: explanationRequests,
+        reports: events.flatMap((e) => (e.type === 'report_submitted' ? [e.data.report] : [])),
+        acknowledgements: events.flatMap((e) => (e.type === 'acknowledged' ? [{ agencyId: e.data.agencyId, at: e.occurredAt, by: e.actorId ?? '' }] : [])),
+      };
       return {
         ...(await viewOf(base)),
         // A sub-unit may read its sub-task and not the confidential parent: it sees the parent by reference.
         parent: parent ? { id: parent.id, title: seen(parent) } : null,
         assigneeId: live?.assigneeId ?? base.assigneeId ?? null,
         subtasks: subtasks ? { ...subtasks, items: subtasks.items.map((x) => ({ ...x, title: seen(x) })) } : null,
-        deadlines: deadlinesFrom(events),
+        deadlines,
         acknowledgements: events.flatMap((e) => (e.type === 'acknowledged' ? [{ agencyId: e.data.agencyId, at: e.occurredAt }] : [])),
         reports: events.flatMap((e) => (e.type === 'report_submitted' ? [e.data.report] : [])),
-        extensionRequests: extensionsFrom(events),
-        explanationRequests: explanationsFrom(events),
+        extensionRequests,
+        explanationRequests,
         live: live?.subtasks ? { ...live, subtasks: live.subtasks.map((x) => ({ ...x, title: seen({ id: x.directiveId, title: x.title }) })) } : live,
+        allowedActions: await allowedFor(principal, known),
       };
     },
 

@@ -36,7 +36,7 @@ import type { Principal, ServiceDeps } from './context.js';
 import { directiveReads } from './directive-reads.js';
 import { refusalOf, toPolicy, type DirectiveFields, type DirectiveView, type Retry } from './directive-model.js';
 import { claimFor } from './idempotency.js';
-import { startDirectiveWorkflow, updateWithin } from './temporal.js';
+import { startDirectiveWorkflow, updateWithin } from '../temporal/client.js';
 
 export type * from './directive-model.js';
 

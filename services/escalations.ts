@@ -7,7 +7,7 @@ import { acknowledgeEscalationUpdate } from '../workflows/messages.js';
 import { workflowIdFor } from '../workflows/types.js';
 import type { Principal, ServiceDeps } from './context.js';
 import { refusalOf } from './directives.js';
-import { updateWithin } from './temporal.js';
+import { updateWithin } from '../temporal/client.js';
 
 export type EscalationView = {
   id: number;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { and, eq, inArray } from 'drizzle-orm';
-import type { Database, Tx } from '../db/client.js';
+import type { Database, Tx } from '../db/database.js';
 import { idempotencyKeys } from '../db/schema.js';
 import { FailureType, ServiceFailure } from '../domain/failures.js';
 

@@ -8,7 +8,7 @@ import { requirePermission } from './auth.js';
 import type { Principal, ServiceDeps } from './context.js';
 import { afterCursor, nextCursorOf } from './cursor.js';
 import { claimFor } from './idempotency.js';
-import { redeliver } from './temporal.js';
+import { redeliver } from '../temporal/client.js';
 import { webhookTargetProblem } from '../domain/webhook-targets.js';
 
 export type WebhookView = {

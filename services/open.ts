@@ -3,7 +3,7 @@ import { ConfigError, type Config, type Logger } from '../config.js';
 import { ensureBootstrapAdmin } from '../db/bootstrap.js';
 import { openDatabase, type DatabaseHandle } from '../db/client.js';
 import { createServices, type Services } from './index.js';
-import { connectClient } from './temporal.js';
+import { connectClient } from '../temporal/client.js';
 
 export type OpenServices = { services: Services; database: DatabaseHandle; temporal: Client; close(): Promise<void> };
 

@@ -4,7 +4,7 @@ import { agencies, assignments, directiveEvents, users, webhooks } from '../db/s
 import type { DeadlinePolicy } from '../domain/deadlines.js';
 import type { DirectiveEventType } from '../domain/events.js';
 import type { Escalation } from '../domain/directive.js';
-import { agencyTransferWorkflowId } from '../services/temporal.js';
+import { agencyTransferWorkflowId } from '../temporal/client.js';
 import type { AgencyTransferResult } from '../workflows/agency-transfer.js';
 import { createOrg, inSeconds, issueMany, pastSoon, soon, type Org } from './lifecycle-support.js';
 import { createAgency, createUserWithId, eventually, json, startWorld, webSession, type World } from './support.js';

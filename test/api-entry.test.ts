@@ -32,7 +32,7 @@ describe('the standalone API entry (npm run api)', () => {
   it('serves on its configuration, appends the Temporal runtime metrics of TEMPORAL_METRICS_ADDRESS to /metrics, and stops on SIGTERM', async () => {
     const port = await freePort();
     const token = randomBytes(24).toString('base64url');
-    child = spawn(path.join(root, 'node_modules', '.bin', 'tsx'), ['api/server.ts'], {
+    child = spawn(path.join(root, 'node_modules', '.bin', 'tsx'), ['http/server.ts'], {
       cwd: root,
       env: {
         ...process.env,

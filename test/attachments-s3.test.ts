@@ -5,12 +5,12 @@ import { HeadBucketCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCo
 import { and, count, eq } from 'drizzle-orm';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp, type App } from '../api/app.js';
+import { createApp, type App } from '../http/app.js';
 import { createLogger, loadConfig, type AttachmentS3Config, type Logger } from '../config.js';
 import { attachmentBlobs, attachmentChunks, attachments, directiveEvents, directives } from '../db/schema.js';
 import { pdf } from './files.js';
 import { freePort, gofakes3Path } from '../scripts/temporal-server.js';
-import { s3Client } from '../services/blob-store.js';
+import { s3Client } from '../db/blob-store.js';
 import { createServices } from '../services/index.js';
 import { createAgency, eventually, expectProblem, json, startWorld, type World } from './support.js';
 

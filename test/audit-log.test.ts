@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { and, desc, eq, gt, inArray, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHttpServer, type HttpServer } from '../api/serve.js';
+import { startHttpServer, type HttpServer } from '../http/serve.js';
 import { auditLog } from '../db/schema.js';
 import { createUserWithId, json, startWorld, webSession, type World } from './support.js';
 

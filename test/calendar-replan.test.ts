@@ -5,7 +5,7 @@ import { calendarChanges, directiveEvents, directives } from '../db/schema.js';
 import { DEFAULT_POLICY, type DeadlinePolicy } from '../domain/deadlines.js';
 import type { EventOf } from '../domain/events.js';
 import { vnEndOfDay } from '../domain/vn-time.js';
-import { calendarReplanWorkflowId } from '../services/temporal.js';
+import { calendarReplanWorkflowId } from '../temporal/client.js';
 import type { CalendarReplanResult, calendarReplanWorkflow } from '../workflows/calendar-replan.js';
 import { pendingTimers, stampOf } from '../workflows/lifecycle.js';
 import { stateQuery } from '../workflows/messages.js';

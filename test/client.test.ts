@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, type DirectiveTrackerClient } from '../api/client.js';
-import { startHttpServer, type HttpServer } from '../api/serve.js';
+import { startHttpServer, type HttpServer } from '../http/serve.js';
 import { createAgency, eventually, startWorld, type World } from './support.js';
 
 let world: World;

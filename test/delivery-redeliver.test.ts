@@ -3,7 +3,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import type { DeliveryResult } from '../activities/notify/deliver.js';
-import { redeliver, startDelivery } from '../services/temporal.js';
+import { redeliver, startDelivery } from '../temporal/client.js';
 import { eventually, quietTemporalRuntime } from './support.js';
 
 /**

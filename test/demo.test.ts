@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXAMPLE_CONCLUSION } from '../scripts/demo/example.js';
-import { startHttpServer, type HttpServer } from '../api/serve.js';
+import { startHttpServer, type HttpServer } from '../http/serve.js';
 import { createClient } from '../api/client.js';
 import { ensureDemoDirectory, runDemo } from '../scripts/demo/run-demo.js';
 import { freshDatabase, startWorld, type World } from './support.js';

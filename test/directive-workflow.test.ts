@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../activities/index.js';
 import { assignments, directiveEvents, directives } from '../db/schema.js';
 import { stateQuery } from '../workflows/messages.js';
-import { sendReplan, sendTransfer, startDelivery, startDirectiveWorkflow } from '../services/temporal.js';
+import { sendReplan, sendTransfer, startDelivery, startDirectiveWorkflow } from '../temporal/client.js';
 import { DirectiveStatusKey, LeadAgencyKey, TimelinessKey } from '../workflows/search-attributes.js';
 import { initialState } from '../workflows/state.js';
 import { workflowIdFor, type DirectiveInput } from '../workflows/types.js';

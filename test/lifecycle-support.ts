@@ -6,7 +6,7 @@ import { storedEvent } from '../db/events.js';
 import { directiveEvents, directives, escalations } from '../db/schema.js';
 import type { DeadlinePolicy } from '../domain/deadlines.js';
 import type { Actor } from '../domain/directive.js';
-import { startDirectiveWorkflow } from '../services/temporal.js';
+import { startDirectiveWorkflow } from '../temporal/client.js';
 import type { DirectiveInput } from '../workflows/types.js';
 import { createAgency, createUserWithId, eventually, inSeconds, pastSoon, soon, type World } from './support.js';
 

@@ -5,7 +5,7 @@ import { Webhook, WebhookVerificationError } from 'standardwebhooks';
 import { and, eq, gt, ne, or } from 'drizzle-orm';
 import { createMailer } from '../activities/notify/mailer.js';
 import { WorkingCalendar } from '../domain/calendar.js';
-import { DIGEST_SCHEDULE_ID, ensureDigestSchedule } from '../services/temporal.js';
+import { DIGEST_SCHEDULE_ID, ensureDigestSchedule } from '../temporal/client.js';
 import { notifications, users } from '../db/schema.js';
 import { vnDateOf } from '../domain/vn-time.js';
 import { freePort } from '../scripts/temporal-server.js';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Database } from '../db/client.js';
+import type { Database } from '../db/database.js';
 import { backfillFacts } from '../db/facts.js';
 import { conferences, directiveEvents, directives } from '../db/schema.js';
 import type { DirectiveEvent } from '../domain/events.js';

@@ -8,7 +8,7 @@ import postgres from 'postgres';
 import { loadConfig, type Config } from '../config.js';
 import { expect, inject } from 'vitest';
 import { NO_NOTIFY, type NotifyOptions } from '../activities/index.js';
-import { createApp, type App } from '../api/app.js';
+import { createApp, type App } from '../http/app.js';
 import { hashToken, newToken } from '../db/bootstrap.js';
 import { openDatabase, type DatabaseHandle } from '../db/client.js';
 import { eq } from 'drizzle-orm';

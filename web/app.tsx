@@ -16,7 +16,7 @@ import { adminPages } from './pages/admin.js';
 import { conferencePages } from './pages/conferences.js';
 import { directivePages } from './pages/directives.js';
 import { personOf } from './page.js';
-import { downloadHeaders } from '../domain/disposition.js';
+import { downloadHeaders } from '../http/shared/downloads.js';
 import { homePage } from './pages/home.js';
 import { inboxPages } from './pages/inbox.js';
 import { livePage } from './pages/live.js';
@@ -25,7 +25,7 @@ import { signInPages } from './pages/sign-in.js';
 import { statisticsPages } from './pages/statistics.js';
 import { ssoPages } from './pages/sso.js';
 import { browserContext, formTokens, requireSignIn } from './security.js';
-import { writeOf } from './page.js';
+import { writeOf } from '../http/shared/request.js';
 
 export function webApp(deps: WebDeps) {
   const app = new Hono<WebEnv>();

@@ -57,8 +57,6 @@ export async function formList(c: Context<WebEnv>, name: string): Promise<string
 export const safeNext = (next: string | undefined): string =>
   next && next.startsWith('/') && !['/', '\\'].includes(next[1] ?? '') && ![...next].some((ch) => ch === '\\' || ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f) ? next : '/';
 
-export { clientAddress, writeOf } from '../services/request-address.js';
-
 const FLASH_COOKIE = 'dt_flash';
 export type Flash = { error?: string | undefined; ok?: string | undefined };
 

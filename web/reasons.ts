@@ -18,6 +18,7 @@ const VI: Array<[RegExp, (m: RegExpExecArray) => string]> = [
   [/^Your agency is not assigned to this directive\.$/, () => 'Cơ quan của bạn không được giao nhiệm vụ này.'],
   [/^Your agency has already acknowledged this directive\.$/, () => 'Cơ quan của bạn đã xác nhận nhiệm vụ này rồi.'],
   [/^A report needs a summary\.$/, () => 'Báo cáo cần có nội dung.'],
+  [/^A text given is longer than (\S+) characters\.$/, (m) => `Nội dung quá dài: tối đa ${m[1]} ký tự.`],
   [/^No reporting period "(.+)" for this directive\.$/, (m) => `Nhiệm vụ không có kỳ báo cáo "${m[1]}".`],
   [/^Your agency has already reported for this period\.$/, () => 'Cơ quan của bạn đã gửi báo cáo cho kỳ này rồi.'],
   [/^Only the lead agency may .+; coordinating agencies report their part\.$/, () => 'Chỉ cơ quan chủ trì được làm việc này; cơ quan phối hợp báo cáo phần việc của mình.'],

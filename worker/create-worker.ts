@@ -6,9 +6,9 @@ import { planner } from '../activities/planner.js';
 import { createMailer } from '../activities/notify/mailer.js';
 import { pino } from 'pino';
 import { ConfigError, type AttachmentS3Config, type Config, type Logger } from '../config.js';
-import type { Database } from '../db/client.js';
-import { blobStores, collectBlobs } from '../services/blob-store.js';
-import { sendReplan, sendTransfer, startDelivery } from '../services/temporal.js';
+import type { Database } from '../db/database.js';
+import { blobStores, collectBlobs } from '../db/blob-store.js';
+import { sendReplan, sendTransfer, startDelivery } from '../temporal/client.js';
 
 export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 /**

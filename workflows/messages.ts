@@ -1,5 +1,6 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Actor, DirectiveState, EscalationRef } from '../domain/directive.js';
+import type { AttachmentKind } from '../domain/lists.js';
 
 /** Message names are a contract with running workflows: never rename them. */
 export const stateQuery = defineQuery<DirectiveState>('state');
@@ -62,7 +63,7 @@ export type ParentClosedArgs = { parentId: string; status: DirectiveState['statu
 export const parentClosedSignal = defineSignal<[ParentClosedArgs]>('parentClosed');
 
 /** A file attached to the directive (its source document, a report's, the completion's): id, hash and size only, never its bytes. */
-export type AttachmentRef = { id: string; sha256: string; size: number; kind: 'source' | 'report' | 'completion' | 'explanation'; deadlineKey: string | null };
+export type AttachmentRef = { id: string; sha256: string; size: number; kind: AttachmentKind; deadlineKey: string | null };
 export type AttachArgs = { actor: Actor; attachment: AttachmentRef };
 export const attachUpdate = defineUpdate<DirectiveState, [AttachArgs]>('attach');
 

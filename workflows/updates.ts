@@ -7,29 +7,20 @@
  */
 import type { Plan, PlanInput, PlannedDeadline } from '../domain/deadlines.js';
 import { DEFAULT_POLICY } from '../domain/deadlines.js';
-import type { Actor, DirectiveState, Escalation, EscalationRef, ExplanationRequest, ExtensionRequest, Report, Subtask } from '../domain/directive.js';
+import type { DirectiveState, Escalation, EscalationRef, ExtensionRequest, Report } from '../domain/directive.js';
 import { FailureType } from '../domain/failures.js';
-import type { Role } from '../domain/lists.js';
 import { MAY } from '../domain/policy.js';
-import { isClosed } from '../domain/timeliness.js';
-import { BEFORE_ISSUE_MESSAGE, HORIZON_MESSAGE, HORIZON_YEARS, instantProblem } from '../domain/horizon.js';
 import { vnEndOfDay } from '../domain/vn-time.js';
 import { reject } from './errors.js';
-import { explanationOf, isAssigned, isSatisfied, openEscalations, ownersOf } from './lifecycle.js';
+import { reportDeadline, requireAssigned, requireBounded, requireLead, requireOpen, requireRole, requireWithinHorizon } from './guards.js';
+import { isAssigned, isSatisfied, openEscalations } from './lifecycle.js';
 import { notePlannedUntil } from './plans.js';
+import { openSubtasksOf } from './subtasks.js';
 import type {
   AcknowledgeArgs,
   AcknowledgeEscalationArgs,
-  AnswerExplanationArgs,
-  AttachArgs,
-  CloseExplanationArgs,
-  RequestExplanationArgs,
   CancelArgs,
   DecideExtensionArgs,
-  DelegateArgs,
-  NewSubtask,
-  ParentClosedArgs,
-  SubtaskClosedArgs,
   ReassignArgs,
   ReplanArgs,
   TransferArgs,
@@ -38,265 +29,17 @@ import type {
   SubmitCompletionArgs,
   SubmitReportArgs,
 } from './messages.js';
-import type { DirectiveInput, Recorded } from './types.js';
+import type { Recorded } from './types.js';
 
-
-// --- sub-tasks ("chuyển tiếp tới các cấp trực thuộc") --------------------------------------------------------
-
-/** An instant given now is within the horizon and not before the directive's issue (domain/horizon.ts). */
-function requireWithinHorizon(s: DirectiveState, ms: number, nowMs: number): void {
-  const problem = instantProblem(ms, nowMs, Date.parse(s.issuedAt));
-  if (problem === HORIZON_MESSAGE) reject(FailureType.Invalid, `A deadline may lie at most ${HORIZON_YEARS} years ahead.`);
-  if (problem === BEFORE_ISSUE_MESSAGE) reject(FailureType.Invalid, 'A deadline cannot lie before the directive was issued.');
-  if (problem) reject(FailureType.Invalid, 'The deadline is not a date.');
-}
-
-/** A sub-task's due instant in ms: as given, or its day's end (24:00 Vietnam time); NaN if unreadable, null for a standing one. */
-const subtaskDueMs = (t: NewSubtask): number | null => (t.dueAt ? Date.parse(t.dueAt) : t.dueDate ? vnEndOfDay(t.dueDate).getTime() : null);
-
-export const openSubtasksOf = (s: DirectiveState): Subtask[] => (s.subtasks ?? []).filter((t) => !t.closed);
-
-export function validateDelegate(s: DirectiveState, { actor, subtasks }: DelegateArgs, nowMs: number): void {
-  requireOpen(s);
-  requireLead(s, actor, 'split a directive into sub-tasks');
-  if (s.parent) reject(FailureType.Invalid, 'A sub-task is not split further.');
-  if (!Array.isArray(subtasks) || subtasks.length === 0 || subtasks.length > 50) reject(FailureType.Invalid, 'Give between 1 and 50 sub-tasks.');
-  const known = new Set((s.subtasks ?? []).map((t) => t.directiveId));
-  const finalMs = s.dueAt ? Date.parse(s.dueAt) : null;
-  for (const t of subtasks) {
-    if (!t.directiveId || known.has(t.directiveId) || t.directiveId === s.directiveId) reject(FailureType.Conflict, 'A sub-task with this id exists already.');
-    known.add(t.directiveId);
-    if (!t.title.trim()) reject(FailureType.Invalid, 'A sub-task needs a title.');
-    if (t.assigneeId ? t.leadAgencyId !== s.leadAgencyId : t.leadAgencyId === s.leadAgencyId) {
-      reject(FailureType.Invalid, 'A sub-task goes to a sub-unit of the lead agency or to a named officer of it.');
-    }
-    const due = subtaskDueMs(t);
-    if (due !== null) requireWithinHorizon(s, due, nowMs);
-    if (finalMs !== null && (due === null || !(due <= finalMs))) reject(FailureType.Invalid, "A sub-task is due no later than its directive's final deadline.");
-  }
-}
-
-export function delegate(s: DirectiveState, { actor, subtasks }: DelegateArgs): Recorded {
-  const added: Subtask[] = subtasks.map((t) => ({
-    directiveId: t.directiveId,
-    title: t.title,
-    leadAgencyId: t.leadAgencyId,
-    assigneeId: t.assigneeId,
-    dueAt: t.dueAt ?? (t.dueDate ? new Date(subtaskDueMs(t)!).toISOString() : null),
-    closed: false,
-  }));
-  s.subtasks = [...(s.subtasks ?? []), ...added];
-  return { event: { type: 'delegated', data: { subtasks: added } }, actorId: actor.userId };
-}
-
-/** What a sub-task starts with: the parent's conference and policy, its lead's ladder through the parent. */
-export function subtaskInput(s: DirectiveState, t: NewSubtask, actor: Actor, at: string): DirectiveInput {
-  return {
-    directiveId: t.directiveId,
-    title: t.title,
-    body: t.body,
-    leadAgencyId: t.leadAgencyId,
-    coordinatingAgencyIds: [],
-    conferenceId: s.conferenceId,
-    dueAt: t.dueAt,
-    dueDate: t.dueDate,
-    issuedBy: actor.userId,
-    issuedAt: at,
-    regime: { kind: 'none' },
-    ...(s.policy ? { policy: s.policy } : {}),
-    parent: { directiveId: s.directiveId, leadAgencyId: s.leadAgencyId, issuedBy: s.issuedBy },
-    assigneeId: t.assigneeId,
-    // A confidential directive's sub-tasks are confidential too.
-    ...(s.confidential ? { confidential: true } : {}),
-  };
-}
-
-/** A sub-task closed: the parent no longer waits for it. Changes state only (the sub-task's own history says it). */
-export function markSubtaskClosed(s: DirectiveState, { directiveId }: SubtaskClosedArgs): void {
-  s.subtasks = (s.subtasks ?? []).map((t) => (t.directiveId === directiveId ? { ...t, closed: true } : t));
-}
-
-/** The parent closed while this sub-task was open: it closes as cancelled, with the parent's note. */
-export function closeByParent(s: DirectiveState, { note, by, status }: ParentClosedArgs, at: string): Recorded | null {
-  if (isClosed(s.status)) return null;
-  const reason = status === 'completed' ? `Đóng cùng nhiệm vụ cha (đã hoàn thành): ${note}` : `Đóng cùng nhiệm vụ cha (đã hủy): ${note}`;
-  s.cancellation = { at, by: by ?? 'system', reason };
-  s.status = 'cancelled';
-  return { event: { type: 'cancelled', data: { reason } }, actorId: by };
-}
-
-// --- attachments ------------------------------------------------------------------------------------------------
-
-/** The source document is the issuer's side (leader, admin); a report's file an assigned agency's; the completion's the lead's. */
-export function validateAttach(s: DirectiveState, { actor, attachment: a }: AttachArgs): void {
-  requireOpen(s);
-  if (!/^[0-9a-f]{64}$/.test(a.sha256) || !(a.size > 0) || !a.id) reject(FailureType.Invalid, 'An attachment names its id, SHA-256 and size.');
-  if (a.kind === 'source') requireRole(actor, MAY.issueDirectives, 'attach the source document');
-  else if (a.kind === 'completion') requireLead(s, actor, 'attach a completion document');
-  else if (a.kind === 'report') {
-    requireAssigned(s, actor);
-    if (a.deadlineKey !== null && !reportDeadline(s, a.deadlineKey)) reject(FailureType.NotFound, `No reporting period "${a.deadlineKey}" for this directive.`);
-  } else if (a.kind === 'explanation') requireAnswerable(s, actor, a.deadlineKey ?? '');
-  else reject(FailureType.Invalid, 'An attachment is a source document, a report, a completion or an explanation.');
-}
-
-export function attach(s: DirectiveState, { actor, attachment }: AttachArgs): Recorded {
-  return { event: { type: 'attachment_added', data: { attachment } }, actorId: actor.userId };
-}
-
-// --- explanation requests ("yêu cầu giải trình") -------------------------------------------------------------
-
-/** At most this many requests per directive: a directive is explained, not interrogated. */
-const MAX_EXPLANATIONS = 50;
-
-/** A day's end (24:00 Vietnam time) or an instant, in ms; NaN when unreadable. */
-const answerDueMs = (a: Pick<RequestExplanationArgs, 'dueDate' | 'dueAt'>): number => (a.dueDate ? vnEndOfDay(a.dueDate).getTime() : Date.parse(a.dueAt ?? ''));
-
-/** The agency met the item, but late: a report after its period's due instant, a completion after the deadline. */
-function metLate(s: DirectiveState, d: PlannedDeadline, agencyId: string): boolean {
-  if (d.kind === 'final') return s.completion != null && Date.parse(s.completion.submittedAt) > Date.parse(d.dueAt);
-  return (s.reports ?? []).some((r) => r.deadlineKey === d.key && r.agencyId === agencyId && r.late);
-}
-
-/**
- * A leader or supervisor asks an agency that owes an item (a report period, or the final deadline for the lead)
- * to explain it once its due instant has passed unmet or met late; one open request per agency and item.
- */
-export function validateRequestExplanation(s: DirectiveState, a: RequestExplanationArgs, nowMs: number): void {
-  requireOpen(s);
-  requireRole(a.actor, MAY.decide, 'ask for an explanation');
-  if (typeof a.question !== 'string' || !a.question.trim()) reject(FailureType.Invalid, 'An explanation request needs a question.');
-  if (!a.dueDate === !a.dueAt) reject(FailureType.Invalid, "Give the answer's deadline as a date or an instant.");
-  const due = answerDueMs(a);
-  if (!(due > nowMs)) reject(FailureType.Invalid, 'The answer must be due later than now.');
-  requireWithinHorizon(s, due, nowMs);
-  const d = (s.deadlines ?? []).find((x) => x.key === a.deadlineKey);
-  if (!d) return reject(FailureType.NotFound, `No deadline "${a.deadlineKey}" for this directive.`);
-  if (!ownersOf(s, d).includes(a.agencyId)) reject(FailureType.Invalid, 'That agency does not owe this item.');
-  if (!(Date.parse(d.dueAt) <= nowMs && (!isSatisfied(s, d, a.agencyId) || metLate(s, d, a.agencyId)))) {
-    reject(FailureType.InvalidState, 'The item is not overdue for that agency.');
-  }
-  requireNotAskedYet(s, a);
-}
-
-/** One open request per agency and item, and a bounded number in all. */
-function requireNotAskedYet(s: DirectiveState, a: Pick<RequestExplanationArgs, 'agencyId' | 'deadlineKey'>): void {
-  const asked = s.explanations ?? [];
-  if (asked.some((x) => x.agencyId === a.agencyId && x.deadlineKey === a.deadlineKey && x.closure === null)) {
-    reject(FailureType.Conflict, 'That agency is already asked to explain this item.');
-  }
-  if (asked.length >= MAX_EXPLANATIONS) reject(FailureType.Invalid, `A directive holds at most ${MAX_EXPLANATIONS} explanation requests.`);
-}
-
-/** The answer's deadline as the calendar places it (a day off moves to the next working day), with its reminders and ladder. */
-export function explanationPlanInput(s: DirectiveState, a: RequestExplanationArgs, at: string): PlanInput {
-  return { issuedAt: at, from: at, dueAt: a.dueDate ? null : a.dueAt!, dueDate: a.dueDate ?? null, regime: { kind: 'none' }, policy: s.policy ?? DEFAULT_POLICY };
-}
-
-export function requestExplanation(s: DirectiveState, a: RequestExplanationArgs, plan: Plan, at: string): Recorded {
-  // Checked again once planned: the directive may have closed, or the same request been made, meanwhile.
-  requireOpen(s);
-  requireNotAskedYet(s, a);
-  const due = plan.deadlines.find((d) => d.kind === 'final')!;
-  const item = (s.deadlines ?? []).find((d) => d.key === a.deadlineKey);
-  const request: ExplanationRequest = {
-    id: `gt${(s.explanations ?? []).length + 1}`,
-    agencyId: a.agencyId,
-    deadlineKey: a.deadlineKey,
-    label: `Giải trình: ${item?.label ?? a.deadlineKey}`,
-    question: a.question.trim(),
-    requestedBy: a.actor.userId,
-    requestedAt: at,
-    dueAt: due.dueAt,
-    reminders: due.reminders,
-    escalations: due.escalations,
-    answer: null,
-    closure: null,
-  };
-  s.explanations = [...(s.explanations ?? []), request];
-  return { event: { type: 'explanation_requested', data: { request } }, actorId: a.actor.userId };
-}
-
-/** Only the agency asked answers, once, while the request is open. */
-function requireAnswerable(s: DirectiveState, actor: Actor, requestId: string): ExplanationRequest {
-  const x = explanationOf(s, requestId);
-  if (!x) return reject(FailureType.NotFound, `No explanation request "${requestId}".`);
-  if (actor.agencyId !== x.agencyId) reject(FailureType.Forbidden, 'Only the agency asked may answer this explanation request.');
-  if (x.closure !== null) reject(FailureType.InvalidState, 'This explanation request is closed.');
-  if (x.answer !== null) reject(FailureType.Conflict, 'This explanation request has already been answered.');
-  return x;
-}
-
-export function validateAnswerExplanation(s: DirectiveState, { actor, requestId, text, attachmentIds }: AnswerExplanationArgs): void {
-  requireOpen(s);
-  requireAnswerable(s, actor, requestId);
-  if (typeof text !== 'string' || !text.trim()) reject(FailureType.Invalid, 'An explanation needs a text.');
-  if (!Array.isArray(attachmentIds) || attachmentIds.length > 20) reject(FailureType.Invalid, 'An explanation names at most 20 attached files.');
-}
-
-export function answerExplanation(s: DirectiveState, { actor, requestId, text, attachmentIds }: AnswerExplanationArgs, at: string): Recorded {
-  const x = explanationOf(s, requestId)!;
-  x.answer = { at, by: actor.userId, text: text.trim(), late: Date.parse(at) > Date.parse(x.dueAt), attachmentIds: [...new Set(attachmentIds)] };
-  return { event: { type: 'explanation_answered', data: { requestId, answer: x.answer } }, actorId: actor.userId };
-}
-
-export function validateCloseExplanation(s: DirectiveState, { actor, requestId, accepted, note }: CloseExplanationArgs): void {
-  requireOpen(s);
-  requireRole(actor, MAY.decide, 'close an explanation request');
-  const x = explanationOf(s, requestId);
-  if (!x) return reject(FailureType.NotFound, `No explanation request "${requestId}".`);
-  if (x.closure !== null) reject(FailureType.Conflict, 'This explanation request is already closed.');
-  if (accepted && x.answer === null) reject(FailureType.InvalidState, 'An explanation not yet given cannot be accepted.');
-  if (!accepted && (typeof note !== 'string' || !note.trim())) reject(FailureType.Invalid, 'An explanation not accepted needs a note.');
-}
-
-export function closeExplanation(s: DirectiveState, { actor, requestId, accepted, note }: CloseExplanationArgs, at: string): Recorded {
-  const x = explanationOf(s, requestId)!;
-  x.closure = { at, by: actor.userId, accepted, note };
-  return { event: { type: 'explanation_closed', data: { requestId, accepted, note } }, actorId: actor.userId };
-}
-
-export const openExplanationsOf = (s: DirectiveState): ExplanationRequest[] => (s.explanations ?? []).filter((x) => x.closure === null);
-
-/**
- * A request closed by the system, unanswered or not, as not accepted: its directive closed, or the agency asked
- * is no longer assigned. `by` is whoever closed the directive or moved it, null for nobody in particular.
- */
-export function withdrawExplanation(s: DirectiveState, requestId: string, note: string, at: string, by: string | null): Recorded {
-  const x = explanationOf(s, requestId)!;
-  x.closure = { at, by: by ?? 'system', accepted: false, note };
-  return { event: { type: 'explanation_closed', data: { requestId, accepted: false, note } }, actorId: by };
-}
-
-/** The rungs of one explanation request: its answer or its closing ends them. */
-export const ofExplanation = (requestId: string) => (e: Escalation) => e.deadlineKey === requestId;
-
-// --- who may do what ------------------------------------------------------------------------------------------
-
-const requireOpen = (s: DirectiveState) => {
-  if (isClosed(s.status)) reject(FailureType.InvalidState, `The directive is ${s.status}; nothing more can be done.`);
-};
+// The areas split from the core lifecycle, read by the workflow and the tests through this one module.
+export * from './attachments.js';
+export * from './explanations.js';
+export * from './subtasks.js';
 export { isAssigned };
-const requireAssigned = (s: DirectiveState, actor: Actor) => {
-  if (!isAssigned(s, actor.agencyId)) reject(FailureType.Forbidden, 'Your agency is not assigned to this directive.');
-};
-const requireLead = (s: DirectiveState, actor: Actor, what: string) => {
-  if (actor.agencyId !== s.leadAgencyId) {
-    reject(
-      FailureType.Forbidden,
-      isAssigned(s, actor.agencyId) ? `Only the lead agency may ${what}; coordinating agencies report their part.` : `Only the lead agency may ${what}.`,
-    );
-  }
-};
-const requireRole = (actor: Actor, roles: readonly Role[], what: string) => {
-  if (!roles.includes(actor.role)) reject(FailureType.Forbidden, `Only ${roles.join(' or ')} may ${what}.`);
-};
-const reportDeadline = (s: DirectiveState, key: string): PlannedDeadline | undefined =>
-  (s.deadlines ?? []).find((d) => d.kind === 'report' && d.key === key);
+
 const findExtension = (s: DirectiveState, id: string): ExtensionRequest | undefined => (s.extensions ?? []).find((x) => x.id === id);
 const findEscalation = (s: DirectiveState, r: EscalationRef): Escalation | undefined =>
   (s.escalations ?? []).find((e) => e.deadlineKey === r.deadlineKey && e.dueAt === r.dueAt && e.agencyId === r.agencyId && e.level === r.level);
-
 // --- validators: run before the Update is accepted; they only read the state --------------------------------
 
 /** A reorganisation is the system's: it names itself, both agencies and its reason; a closed directive has nothing to move. */
@@ -327,6 +70,8 @@ export function validateSubmitReport(s: DirectiveState, { actor, deadlineKey, su
   requireOpen(s);
   requireAssigned(s, actor);
   if (!summary.trim()) reject(FailureType.Invalid, 'A report needs a summary.');
+  requireBounded(summary, 'summary');
+  requireBounded(deadlineKey, 'key');
   if (planned && !reportDeadline(s, deadlineKey)) reject(FailureType.NotFound, `No reporting period "${deadlineKey}" for this directive.`);
 }
 
@@ -337,6 +82,7 @@ export function validateRequestExtension(s: DirectiveState, args: RequestExtensi
   if (s.status === 'completion_submitted') reject(FailureType.InvalidState, 'Completion is under review.');
   if (s.dueAt === null) reject(FailureType.InvalidState, 'A standing directive has no deadline to extend.');
   if (!reason.trim()) reject(FailureType.Invalid, 'An extension request needs a reason.');
+  requireBounded(reason, 'reason');
   if (!proposedDueAt === !proposedDueDate) reject(FailureType.Invalid, 'Give the proposed deadline as a date or an instant.');
   const proposed = proposedDueDate ? vnEndOfDay(proposedDueDate).getTime() : Date.parse(proposedDueAt!);
   if (Number.isNaN(proposed) || proposed <= Date.parse(s.dueAt!)) {
@@ -346,9 +92,10 @@ export function validateRequestExtension(s: DirectiveState, args: RequestExtensi
   if ((s.extensions ?? []).some((x) => x.decision === null)) reject(FailureType.Conflict, 'An extension request is already awaiting a decision.');
 }
 
-export function validateDecideExtension(s: DirectiveState, { actor, requestId }: DecideExtensionArgs): void {
+export function validateDecideExtension(s: DirectiveState, { actor, requestId, note }: DecideExtensionArgs): void {
   requireOpen(s);
   requireRole(actor, MAY.decide, 'decide an extension');
+  requireBounded(note, 'note');
   const request = findExtension(s, requestId);
   if (!request) return reject(FailureType.NotFound, `No extension request "${requestId}".`);
   if (request.decision !== null) reject(FailureType.Conflict, 'This extension request has already been decided.');
@@ -359,6 +106,8 @@ export function validateSubmitCompletion(s: DirectiveState, { actor, summary, cl
   requireLead(s, actor, 'submit completion');
   if (s.status === 'completion_submitted') reject(FailureType.Conflict, 'Completion is already under review.');
   if (!summary.trim()) reject(FailureType.Invalid, 'A completion report needs a summary.');
+  requireBounded(summary, 'summary');
+  requireBounded(closeOpenSubtasks?.note, 'reason');
   if (openSubtasksOf(s).length > 0 && !closeOpenSubtasks?.note.trim()) {
     reject(FailureType.Conflict, 'Sub-tasks are still open: confirm that they close with this directive, with a note.');
   }
@@ -368,6 +117,7 @@ export function validateReviewCompletion(s: DirectiveState, { actor, accept, not
   requireRole(actor, MAY.decide, 'review completion');
   if (s.status !== 'completion_submitted') reject(FailureType.InvalidState, 'No completion is awaiting review.');
   if (!accept && !note.trim()) reject(FailureType.Invalid, 'A rejected completion needs the reviewer’s note.');
+  requireBounded(note, 'note');
 }
 
 export function validateReassign(s: DirectiveState, { actor, leadAgencyId, coordinatingAgencyIds, reason }: ReassignArgs): void {
@@ -376,12 +126,14 @@ export function validateReassign(s: DirectiveState, { actor, leadAgencyId, coord
   if (!leadAgencyId) reject(FailureType.Invalid, 'A directive needs exactly one lead agency.');
   if (coordinatingAgencyIds.includes(leadAgencyId)) reject(FailureType.Invalid, 'The lead agency cannot also coordinate.');
   if (!reason.trim()) reject(FailureType.Invalid, 'A reassignment needs a reason.');
+  requireBounded(reason, 'reason');
 }
 
 export function validateCancel(s: DirectiveState, { actor, reason }: CancelArgs): void {
   requireOpen(s);
   requireRole(actor, MAY.cancel, 'cancel a directive');
   if (!reason.trim()) reject(FailureType.Invalid, 'A cancellation needs a reason.');
+  requireBounded(reason, 'reason');
 }
 
 /** The application layer checks that the rung is in the caller's inbox; the workflow that it is still open. */

@@ -4,7 +4,7 @@ import { and, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { Transporter } from 'nodemailer';
 import { Webhook } from 'standardwebhooks';
 import { fetch, type Agent } from 'undici';
-import type { Database } from '../../db/client.js';
+import type { Database } from '../../db/database.js';
 import { isDatabaseUnreachable } from '../../db/client.js';
 import { notifications, webhooks } from '../../db/schema.js';
 import { UNSENT_STATUSES } from '../../domain/lists.js';

@@ -1,7 +1,7 @@
 import { confidentialRef } from '../../domain/confidential.js';
 import { and, arrayContains, desc, eq, gte, inArray, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
 import { loadOverrides } from '../../db/calendar.js';
-import type { Database, Tx } from '../../db/client.js';
+import type { Database, Tx } from '../../db/database.js';
 import { storedEvent } from '../../db/events.js';
 import { agencies, directiveEvents, directives, escalations, notifications, users, webhooks } from '../../db/schema.js';
 import { assignedToAny, shownTitleSql, visibleAgencies } from '../../db/scope.js';

@@ -3,7 +3,8 @@ import { z } from '@hono/zod-openapi';
 import { parse as parseDuration, toSeconds } from 'iso8601-duration';
 import type { DirectiveEventType, EventPayloads } from '../../domain/events.js';
 import { HORIZON_MESSAGE, HORIZON_YEARS, horizonEndMs, MAX_OFFSET_MS } from '../../domain/horizon.js';
-import { DIRECTIVE_STATUSES, PERIODIC_REGIMES, TIMELINESS } from '../../domain/lists.js';
+import { TEXT_LIMITS } from '../../domain/limits.js';
+import { ATTACHMENT_KINDS, DEADLINE_KINDS, DIRECTIVE_STATUSES, PERIODIC_REGIMES, TIMELINESS } from '../../domain/lists.js';
 import { givenInstant } from '../../domain/vn-time.js';
 
 export const AgencyRef = z.string().trim().min(1).max(100).openapi({ description: 'Agency id or code', example: 'CAT' });
@@ -60,8 +61,8 @@ const Policy = z
 
 export const DirectiveFields = z
   .object({
-    title: z.string().trim().min(1).max(500).openapi({ example: 'Đẩy nhanh tiến độ giải quyết đơn thư trễ hạn' }),
-    body: z.string().max(20_000).default(''),
+    title: z.string().trim().min(1).max(TEXT_LIMITS.title).openapi({ example: 'Đẩy nhanh tiến độ giải quyết đơn thư trễ hạn' }),
+    body: z.string().max(TEXT_LIMITS.body).default(''),
     leadAgency: AgencyRef,
     coordinatingAgencies: z.array(AgencyRef).max(50).default([]),
     dueDate: Day.optional().openapi({
@@ -123,7 +124,7 @@ const Ownership = z.object({ leadAgencyId: z.string(), coordinatingAgencyIds: z.
 const PlannedDeadline = z
   .object({
     key: z.string(),
-    kind: z.enum(['report', 'final']),
+    kind: z.enum(DEADLINE_KINDS),
     label: z.string(),
     dueAt: z.string(),
     reminders: z.array(z.string()),
@@ -166,6 +167,29 @@ export const ExplanationRequestView = z
   })
   .openapi('ExplanationRequestView');
 
+/** What the caller may do now: the forms the web page shows, for a machine client too (workflows/allowed.ts). */
+export const AllowedActions = z
+  .object({
+    acknowledge: z.boolean(),
+    report: z.array(z.string()).openapi({ description: 'Report periods (deadline keys) the caller\'s agency may still report on' }),
+    attach: z.array(z.enum(ATTACHMENT_KINDS)).openapi({ description: 'Kinds of file the caller may attach' }),
+    answerExplanation: z.array(z.string()).openapi({ description: "Explanation requests the caller's agency may answer" }),
+    requestExtension: z.boolean(),
+    decideExtension: z.array(z.string()).openapi({ description: 'Extension requests the caller may decide' }),
+    submitCompletion: z.boolean(),
+    reviewCompletion: z.boolean(),
+    delegate: z.boolean().openapi({ description: 'Whether the caller may split the directive into sub-tasks' }),
+    requestExplanation: z
+      .array(z.object({ deadlineKey: z.string(), agencyId: z.string() }))
+      .openapi({ description: 'Overdue items, per agency that owes them, the caller may ask to be explained' }),
+    closeExplanation: z
+      .array(z.object({ requestId: z.string(), accept: z.boolean() }))
+      .openapi({ description: 'Explanation requests the caller may close; `accept` when it may also accept them' }),
+    reassign: z.boolean(),
+    cancel: z.boolean(),
+  })
+  .openapi('AllowedActions', { description: 'What the caller may do with the directive now, scope included: each is accepted if sent' });
+
 export const DirectiveDetail = DirectiveView.extend({
   deadlines: z.array(PlannedDeadline).openapi({ description: 'The report periods and the final deadline in force, from the history' }),
   acknowledgements: z.array(z.object({ agencyId: z.string(), at: z.string() })),
@@ -178,6 +202,7 @@ export const DirectiveDetail = DirectiveView.extend({
     .openapi({ description: "The workflow's live `state` query, or null when the worker cannot answer now." }),
   parent: z.object({ id: z.uuid(), title: z.string() }).nullable().openapi({ description: "A sub-task's parent directive" }),
   assigneeId: z.uuid().nullable().openapi({ description: 'A sub-task given to a named officer of the lead agency' }),
+  allowedActions: AllowedActions,
   subtasks: z
     .object({
       total: z.number().int(),
@@ -267,7 +292,7 @@ export const DirectiveEvent = z
           dueAt: z.string().nullable(),
           deadlines: z.array(PlannedDeadline),
           moves: z.array(
-            z.object({ deadlineKey: z.string(), kind: z.enum(['report', 'final']), label: z.string(), from: z.string(), to: z.string() }).openapi('DeadlineMove'),
+            z.object({ deadlineKey: z.string(), kind: z.enum(DEADLINE_KINDS), label: z.string(), from: z.string(), to: z.string() }).openapi('DeadlineMove'),
           ),
         }),
       ]),
@@ -284,7 +309,7 @@ export const DirectiveEvent = z
           id: z.uuid(),
           sha256: z.string(),
           size: z.number().int(),
-          kind: z.enum(['source', 'report', 'completion', 'explanation']),
+          kind: z.enum(ATTACHMENT_KINDS),
           deadlineKey: z.string().nullable().openapi({ description: "A report's period, or the explanation request's id" }),
         }),
       }),
@@ -315,18 +340,18 @@ export const ListQuery = z.object({
 });
 
 const Text = (max: number) => z.string().trim().min(1).max(max);
-export const ReportBody = z.object({ deadlineKey: z.string().min(1).max(50), summary: Text(20_000) }).strict().openapi('ReportSubmission');
+export const ReportBody = z.object({ deadlineKey: z.string().min(1).max(TEXT_LIMITS.key), summary: Text(TEXT_LIMITS.summary) }).strict().openapi('ReportSubmission');
 export const ExtensionBody = z
-  .object({ proposedDueDate: Day.optional(), proposedDueAt: Moment.optional(), reason: Text(2000) })
+  .object({ proposedDueDate: Day.optional(), proposedDueAt: Moment.optional(), reason: Text(TEXT_LIMITS.reason) })
   .strict()
   .refine((b) => !b.proposedDueDate !== !b.proposedDueAt, { message: 'Give proposedDueDate or proposedDueAt', path: ['proposedDueDate'] })
   .openapi('ExtensionRequest');
-export const DecisionBody = z.object({ approve: z.boolean(), note: z.string().max(2000).default('') }).strict().openapi('ExtensionDecision');
+export const DecisionBody = z.object({ approve: z.boolean(), note: z.string().max(TEXT_LIMITS.note).default('') }).strict().openapi('ExtensionDecision');
 export const CompletionBody = z
   .object({
-    summary: Text(20_000),
+    summary: Text(TEXT_LIMITS.summary),
     closeOpenSubtasks: z
-      .object({ note: Text(2000) })
+      .object({ note: Text(TEXT_LIMITS.reason) })
       .strict()
       .optional()
       .openapi({ description: 'Required while sub-tasks are open: the lead confirms they close with this note when the directive completes' }),
@@ -339,8 +364,8 @@ export const DelegateBody = z
       .array(
         z
           .object({
-            title: Text(500),
-            body: z.string().max(20_000).default(''),
+            title: Text(TEXT_LIMITS.title),
+            body: z.string().max(TEXT_LIMITS.body).default(''),
             subUnit: AgencyRef.optional().openapi({ description: 'A sub-unit of the lead agency (its organisational child)' }),
             assignee: z.uuid().optional().openapi({ description: 'Or a named officer of the lead agency' }),
             dueDate: Day.optional(),
@@ -355,20 +380,20 @@ export const DelegateBody = z
   })
   .strict()
   .openapi('Delegation');
-export const ReviewBody = z.object({ accept: z.boolean(), note: z.string().max(2000).default('') }).strict().openapi('CompletionReview');
+export const ReviewBody = z.object({ accept: z.boolean(), note: z.string().max(TEXT_LIMITS.note).default('') }).strict().openapi('CompletionReview');
 export const ReassignBody = z
-  .object({ leadAgency: AgencyRef, coordinatingAgencies: z.array(AgencyRef).max(50).default([]), reason: Text(2000) })
+  .object({ leadAgency: AgencyRef, coordinatingAgencies: z.array(AgencyRef).max(50).default([]), reason: Text(TEXT_LIMITS.reason) })
   .strict()
   .openapi('Reassignment');
-export const CancelBody = z.object({ reason: Text(2000) }).strict().openapi('Cancellation');
+export const CancelBody = z.object({ reason: Text(TEXT_LIMITS.reason) }).strict().openapi('Cancellation');
 
 export const ReadersBody = z.object({ readers: z.array(z.uuid()).max(100) }).strict().openapi('ConfidentialReaders');
 
 export const ExplanationBody = z
   .object({
     agency: AgencyRef.openapi({ description: 'The agency asked: the lead, or a coordinating agency (id or code)' }),
-    deadlineKey: z.string().min(1).max(50).openapi({ description: "The overdue item: a report period's key, or final", example: 'final' }),
-    question: Text(5000),
+    deadlineKey: z.string().min(1).max(TEXT_LIMITS.key).openapi({ description: "The overdue item: a report period's key, or final", example: 'final' }),
+    question: Text(TEXT_LIMITS.question),
     dueDate: Day.optional().openapi({ description: 'The answer is due at 24:00 of this day (moved past days off)' }),
     dueAt: Moment.optional(),
   })
@@ -377,7 +402,7 @@ export const ExplanationBody = z
   .openapi('ExplanationRequest');
 export const ExplanationAnswerBody = z
   .object({
-    text: Text(20_000),
+    text: Text(TEXT_LIMITS.summary),
     attachmentIds: z
       .array(z.uuid())
       .max(20)
@@ -387,6 +412,6 @@ export const ExplanationAnswerBody = z
   .strict()
   .openapi('ExplanationAnswer');
 export const ExplanationClosingBody = z
-  .object({ accepted: z.boolean(), note: z.string().max(2000).default('').openapi({ description: 'Required when not accepted' }) })
+  .object({ accepted: z.boolean(), note: z.string().max(TEXT_LIMITS.note).default('').openapi({ description: 'Required when not accepted' }) })
   .strict()
   .openapi('ExplanationClosing');

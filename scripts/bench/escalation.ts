@@ -15,7 +15,7 @@ import { randomUUID } from 'node:crypto';
 import { and, eq, inArray } from 'drizzle-orm';
 import { directiveEvents } from '../../db/schema.js';
 import type { PlannedDeadline } from '../../domain/deadlines.js';
-import { startDirectiveWorkflow } from '../../services/temporal.js';
+import { startDirectiveWorkflow } from '../../temporal/client.js';
 import { submitReportUpdate } from '../../workflows/messages.js';
 import type { DirectiveInput } from '../../workflows/types.js';
 import { cpuSplit, fixedBar, percentile, pool, sleep, until, type Bar, type BenchModule } from './harness.js';

@@ -3,7 +3,7 @@
  * requests per second of a bare Hono app measured in the same run.
  *
  * What is compared, so that the ratio is the cost of the product's middleware stack and nothing else:
- * - the product's API is the one the bench system serves (startSystem: `createApp` behind api/serve.ts) in
+ * - the product's API is the one the bench system serves (startSystem: `createApp` behind http/serve.ts) in
  *   this process; the bare app is `new Hono()` with the same two routes behind the same `@hono/node-server`,
  *   also in this process, started after the system so both share the same event loop, heap and neighbours;
  * - the bare `/healthz` answers the same JSON; the bare `/v1/me` does the route's own work, the same

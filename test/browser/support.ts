@@ -4,7 +4,7 @@ import { AxeBuilder } from '@axe-core/playwright';
 import { eq } from 'drizzle-orm';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { expect } from 'vitest';
-import { startHttpServer, type HttpServer } from '../../api/serve.js';
+import { startHttpServer, type HttpServer } from '../../http/serve.js';
 import type { Config } from '../../config.js';
 import type { DatabaseHandle } from '../../db/client.js';
 import { seedAgenciesIfEmpty } from '../../db/bootstrap.js';

@@ -3,7 +3,7 @@ import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { directives } from '../../db/schema.js';
-import { startDirectiveWorkflow } from '../../services/temporal.js';
+import { startDirectiveWorkflow } from '../../temporal/client.js';
 import { requestExtensionUpdate } from '../../workflows/messages.js';
 import { workflowIdFor } from '../../workflows/types.js';
 import { createAgency, createUserWithId, eventually, expectProblem, json, startWorld, webSession, type World } from '../support.js';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { desc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHttpServer, type HttpServer } from '../../api/serve.js';
+import { startHttpServer, type HttpServer } from '../../http/serve.js';
 import { auditLog, directives, users } from '../../db/schema.js';
 import { createAgency, createUserWithId, eventually, json, startWorld, type World } from '../support.js';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHttpServer, type HttpServer } from '../../api/serve.js';
+import { startHttpServer, type HttpServer } from '../../http/serve.js';
 import { MAX_CONCLUSION_CHARS } from '../../domain/conclusion/parse.js';
 import { waitsWhile } from '../../scripts/bench/harness.js';
 import { createUser, startWorld, type World } from '../support.js';

@@ -5,13 +5,13 @@ import { HeadBucketCommand, ListObjectsV2Command, PutObjectCommand, type S3Clien
 import { count, eq, sql } from 'drizzle-orm';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp, type App } from '../../api/app.js';
+import { createApp, type App } from '../../http/app.js';
 import { loadConfig, type AttachmentS3Config } from '../../config.js';
 import { attachmentBlobs, attachmentChunks, attachments, directives } from '../../db/schema.js';
 import { freePort, gofakes3Path } from '../../scripts/temporal-server.js';
-import { s3Client } from '../../services/blob-store.js';
+import { s3Client } from '../../db/blob-store.js';
 import { createServices } from '../../services/index.js';
-import { BLOB_COLLECTION_SCHEDULE_ID, ensureBlobCollectionSchedule } from '../../services/temporal.js';
+import { BLOB_COLLECTION_SCHEDULE_ID, ensureBlobCollectionSchedule } from '../../temporal/client.js';
 import { pdf } from '../files.js';
 import { createAgency, createUserWithId, eventually, freshDatabase, json, startWorld, type World } from '../support.js';
 

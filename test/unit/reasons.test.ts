@@ -2,9 +2,14 @@ import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { reasonIn } from '../../web/reasons.js';
 
-/** Every reason the workflow's rules refuse with, as written in their source (a `${…}` filled with a sample). */
+/** Every reason the workflow's rules refuse with, as written in their sources (a `${…}` filled with a sample). */
 function workflowReasons(): string[] {
-  const source = fs.readFileSync(new URL('../../workflows/updates.ts', import.meta.url), 'utf8');
+  const dir = new URL('../../workflows/', import.meta.url);
+  const source = fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => fs.readFileSync(new URL(f, dir), 'utf8'))
+    .join('\n');
   const found = [...source.matchAll(/reject\(\s*FailureType\.\w+,\s*(['`])((?:(?!\1).)*)\1/g)].map((m) => m[2]!);
   return found.flatMap((text) => {
     // A conditional message in a template gives each of its branches.

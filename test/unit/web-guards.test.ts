@@ -1,7 +1,8 @@
 import type { Context } from 'hono';
 import { describe, expect, it } from 'vitest';
 import type { WebEnv } from '../../web/context.js';
-import { clientAddress, safeNext } from '../../web/page.js';
+import { clientAddress } from '../../http/shared/request.js';
+import { safeNext } from '../../web/page.js';
 
 describe('where a browser may be sent back to', () => {
   it.each(['/', '/directives?status=issued', '/conferences/new#drafts'])('keeps a path of this site: %s', (path) => {

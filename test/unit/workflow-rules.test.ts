@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_POLICY, type Plan, type PlannedDeadline } from '../../domain/deadlines.js';
 import type { Actor, DirectiveState, Escalation } from '../../domain/directive.js';
 import { timelinessOf } from '../../domain/timeliness.js';
+import { TEXT_LIMITS, tooLongMessage } from '../../domain/limits.js';
 import { escalationLevelOf, missedEvent, nextDeadlineOf, openEscalation, pendingTimers, type TimerItem } from '../../workflows/lifecycle.js';
 import { applyUpgradePlan, needsNextYear } from '../../workflows/plans.js';
 import { normalizeExtension, resumedState } from '../../workflows/state.js';
@@ -330,5 +331,30 @@ describe('the Update effects', () => {
     const beforeDue = state({ regime: undefined, deadlines: undefined, fired: undefined });
     applyUpgradePlan(beforeDue, plan, at(10), false);
     expect(pendingTimers(beforeDue).map((i) => i.kind)).toContain('due');
+  });
+});
+
+describe('the bounds every door shares, held by the validators too (the last line for the web door)', () => {
+  const over = (kind: keyof typeof TEXT_LIMITS) => 'x'.repeat(TEXT_LIMITS[kind] + 1);
+  const lead = officer(LEAD);
+  const tooLong = tooLongMessage(TEXT_LIMITS.summary);
+
+  it('refuses a report, a completion or an answer longer than a summary may be, and takes one exactly as long', () => {
+    const s = state();
+    expect(refusal(() => rules.validateSubmitReport(s, { actor: lead, deadlineKey: 'R1', summary: over('summary') }, true))).toBe('Invalid');
+    expect(refusal(() => rules.validateSubmitReport(s, { actor: lead, deadlineKey: 'R1', summary: 'x'.repeat(TEXT_LIMITS.summary) }, true))).toBeUndefined();
+    expect(refusal(() => rules.validateSubmitCompletion(s, { actor: lead, summary: over('summary') }))).toBe('Invalid');
+    const asked = state({ explanations: [{ id: 'gt1', agencyId: LEAD, deadlineKey: 'R1', label: 'R1', question: '?', requestedBy: leader.userId, requestedAt: at(200), dueAt: at(900), reminders: [], escalations: [], answer: null, closure: null }] });
+    expect(refusal(() => rules.validateAnswerExplanation(asked, { actor: lead, requestId: 'gt1', text: over('summary'), attachmentIds: [] }))).toBe('Invalid');
+    expect(() => rules.validateSubmitReport(s, { actor: lead, deadlineKey: 'R1', summary: over('summary') }, true)).toThrow(tooLong);
+  });
+
+  it('refuses a reason, a note or a question longer than theirs', () => {
+    const s = state({ extensions: [{ id: 'x1', requestedAt: at(5), requestedBy: 'o', reason: 'r', proposedDueDate: '2026-12-31', proposedDueAt: null, decision: null }] });
+    expect(refusal(() => rules.validateCancel(s, { actor: leader, reason: over('reason') }))).toBe('Invalid');
+    expect(refusal(() => rules.validateReassign(s, { actor: leader, leadAgencyId: COORD, coordinatingAgencyIds: [], reason: over('reason') }))).toBe('Invalid');
+    expect(refusal(() => rules.validateDecideExtension(s, { actor: leader, requestId: 'x1', approve: true, note: over('note') }))).toBe('Invalid');
+    expect(refusal(() => rules.validateRequestExtension(s, { actor: officer(LEAD), reason: over('reason'), proposedDueDate: '2027-01-31' }, T0))).toBe('Invalid');
+    expect(refusal(() => rules.validateRequestExplanation(state(), { actor: leader, agencyId: LEAD, deadlineKey: 'R1', question: over('question'), dueDate: '2026-12-31' }, T0 + 200_000))).toBe('Invalid');
   });
 });

@@ -3,7 +3,8 @@ import type { FC } from 'hono/jsx';
 import { includes, LANGUAGES } from '../../domain/lists.js';
 import type { WebDeps, WebEnv } from '../context.js';
 import { Csrf, Layout, Notice, type PageContext } from '../layout.js';
-import { attempt, clientAddress, formFields, pageContext, safeNext, seeOther } from '../page.js';
+import { clientAddress } from '../../http/shared/request.js';
+import { attempt, formFields, pageContext, safeNext, seeOther } from '../page.js';
 import { clearSessionCookie, setLanguageCookie, setSessionCookie } from '../security.js';
 
 const SignInForm: FC<{ ctx: PageContext; next: string; email?: string; error?: string; notice?: string; sso: boolean }> = ({ ctx, next, email, error, notice, sso }) => {

@@ -1,4 +1,4 @@
-// API entry for deployments: `tsx api/server.ts`. Needs PostgreSQL (DATABASE_URL) and a Temporal server.
+// The HTTP entry for deployments (the JSON API and the web app): `tsx http/server.ts`. Needs PostgreSQL (DATABASE_URL) and a Temporal server.
 import { createLogger, loadConfig, runMain } from '../config.js';
 import { openServices } from '../services/open.js';
 import { createApp } from './app.js';

@@ -1,8 +1,8 @@
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context } from 'hono';
 import { matchedRoutes, routePath } from 'hono/route';
-import type { AuditEntry } from './audit.js';
-import type { Principal } from './context.js';
+import type { AuditEntry } from '../../services/audit.js';
+import type { Principal } from '../../services/context.js';
 
 /**
  * The client's address, for the audit log and for counting failed sign-ins: the socket's, or, behind
@@ -57,3 +57,10 @@ export function auditPath(c: Context): string {
 export function writeOf(c: Context, door: AuditEntry['door'], principal: Principal | null, trustedProxies: number, requestId: string | null = null): AuditEntry {
   return { principal, action: actionOf(c), path: auditPath(c), status: c.res.status, address: clientAddress(c, trustedProxies), door, requestId };
 }
+
+/**
+ * An attachment's upload: streamed and limited by the attachment service (ATTACHMENT_MAX_BYTES), so neither the
+ * host's body limit nor the API's NUL check (a file's bytes are not text) reads it. Both doors' upload paths.
+ */
+const UPLOAD = /^(\/v1)?\/directives\/[^/]+\/attachments$/;
+export const isUpload = (c: Context): boolean => c.req.method === 'POST' && UPLOAD.test(c.req.path);

@@ -9,8 +9,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { and, eq, lt, notExists, sql } from 'drizzle-orm';
 import type { AttachmentS3Config, Logger } from '../config.js';
-import type { Database, Tx } from '../db/client.js';
-import { attachmentBlobs, attachmentChunks, attachments } from '../db/schema.js';
+import type { Database, Tx } from './database.js';
+import { attachmentBlobs, attachmentChunks, attachments } from './schema.js';
 import { FailureType, ServiceFailure } from '../domain/failures.js';
 
 export type BlobLocation = 'postgres' | 's3';
