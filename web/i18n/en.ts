@@ -124,6 +124,7 @@ export const en: Dictionary = {
     cancelReason: 'Reason for cancelling',
     done: 'Recorded.',
     refused: 'Could not be done',
+    kept: 'What you wrote (not recorded)',
     requested: (date: string) => `Extension asked until ${date}`,
   },
   events: {

@@ -130,6 +130,7 @@ export const vi = {
     cancelReason: 'Lý do hủy',
     done: 'Đã ghi nhận.',
     refused: 'Không thực hiện được',
+    kept: 'Nội dung bạn đã nhập (chưa được ghi nhận)',
     requested: (date: string) => `Đề nghị gia hạn đến ${date}`,
   },
   events: {

@@ -14,7 +14,7 @@ import { attempt, formFields, formList, pageContext, personOf, seeOther } from '
 import { Actions } from './directive/actions.js';
 import { Explanations } from './directive/explanations.js';
 import { Files } from './directive/files.js';
-import { RETRY_FIELD, UUID, type Action, type Refusal } from './directive/forms.js';
+import { offers, RefusedElsewhere, RETRY_FIELD, UUID, type Action, type Refusal } from './directive/forms.js';
 import { Timeline } from './directive/timeline.js';
 
 type DirectivePageProps = {
@@ -48,6 +48,9 @@ const DirectivePage: FC<DirectivePageProps> = ({ ctx, d, events, agencies, files
         </p>
       </hgroup>
       {done ? <Notice kind="ok">{t.actions.done}</Notice> : null}
+      {refusal && !offers(d.allowedActions, refusal, agencies.some((a) => a.parentId === d.leadAgency.id && a.active)) ? (
+        <RefusedElsewhere t={t} refusal={refusal} language={ctx.language} />
+      ) : null}
       <dl>
         <dt>{t.directives.lead}</dt>
         <dd>{d.leadAgency.name}</dd>
