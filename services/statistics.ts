@@ -5,16 +5,11 @@
  * publishes a period's result.
  */
 import { shownTitle } from '../domain/confidential.js';
-import { subtreeOf, supervisingIdOf } from '../domain/directory.js';
-import { and, desc, eq, inArray, isNotNull, or, sql, type SQL } from 'drizzle-orm';
-import type { Database } from '../db/database.js';
-import { agencies, conferences, directiveFacts as f, directives, explanationRequests as x, publishedResults, scoringRules, users } from '../db/schema.js';
+import { and, eq, inArray, isNotNull, or, sql, type SQL } from 'drizzle-orm';
+import { agencies, conferences, directiveFacts as f, directives, explanationRequests as x } from '../db/schema.js';
 import { shownTitleSql, visibleAgencies } from '../db/scope.js';
-import { FailureType, ServiceFailure } from '../domain/failures.js';
 import { STAT_CATEGORIES, includes, type AssignmentRole, type ConferenceKind, type ReportFormat, type StatCategory, type StatGrouping } from '../domain/lists.js';
-import type { IsoDate } from '../domain/vn-time.js';
 import {
-  DEFAULT_SCORING_RULE,
   addCounts,
   foldIntoSuccessors,
   bandOf,
@@ -24,7 +19,6 @@ import {
   periodWindow,
   quartersOf,
   rank,
-  ruleProblems,
   scoreOf,
   type Counts,
   type ExplanationCounts,
@@ -40,10 +34,13 @@ import {
   type Statistics,
 } from '../domain/statistics.js';
 import { loadConfig } from '../config.js';
-import { requirePermission } from './auth.js';
 import { renderReport, statisticsCsv, type Rendered } from './reports/index.js';
 import type { Principal, ServiceDeps } from './context.js';
+import { currentRule, publishing, type ExportOptions } from './published-results.js';
+import { type Window, type Scope, invalid, categorySql, versionsIn, agencyTree, subtreeIn, countsFrom, add, byName } from './statistics-sql.js';
 import { visibility } from './visibility.js';
+
+export type { ExportOptions, PublishedView, RuleVersion } from './published-results.js';
 
 export type StatQuery = {
   period: string;
@@ -77,87 +74,6 @@ export type CellDirective = {
   daysLate: number | null;
 };
 
-export type RuleVersion = { version: number; rule: ScoringRule; savedAt: string | null; savedBy: string | null };
-
-export type PublishedView = {
-  id: string;
-  period: string;
-  asOf: string;
-  ruleVersion: number | null;
-  note: string | null;
-  publishedAt: string;
-  publishedBy: Named;
-  report: PublishedReport;
-};
-
-type Window = { period: Period; start: Date; asOf: Date };
-type Scope = { window: Window; filters: StatFilters; visible: string[] | null };
-
-const invalid = (pointer: string, message: string) =>
-  new ServiceFailure(FailureType.Invalid, message, 'validation', [{ location: 'query', pointer, message }]);
-
-/**
- * What a version counts as at `asOf`; domain/statistics.ts categoryAt says the same, and a test holds them
- * together. Queries group by its position: the same expression written twice would carry two parameters.
- */
-const categorySql = (asOf: Date) => sql<StatCategory>`case
-  when ${f.state} = 'cancelled' then 'cancelled'
-  when ${f.state} = 'completed' then
-    case when ${f.dueAt} is null or ${f.completedAt} is null or ${f.completedAt} <= ${f.dueAt} then 'completed_on_time' else 'completed_late' end
-  when ${f.dueAt} is null then 'no_deadline'
-  when ${f.dueAt} > ${asOf.toISOString()}::timestamptz then 'open_on_time'
-  else 'open_overdue' end`;
-
-const uuidArray = (ids: string[]) => sql`array[${sql.join(ids.map((id) => sql`${id}`), sql`, `)}]::uuid[]`;
-
-/**
- * The versions in force at the window's moment (valid_from < asOf <= valid_to) of the directives the period
- * covers: issued by then and not closed before it began (a closing version is the last, so it begins at the
- * closing).
- */
-function versionsIn({ window, filters, visible }: Scope): SQL {
-  const asOf = sql`${window.asOf.toISOString()}::timestamptz`;
-  const start = sql`${window.start.toISOString()}::timestamptz`;
-  return and(
-    // Two halves, each answered by its own partial index, so a query reads the versions its period needs and
-    // not the whole history: the open versions in force then, and the closings within the period. The state is
-    // written out, not a parameter, so that the planner can match the indexes' predicates.
-    sql`((${f.state} = 'open' and ${f.validTo} >= ${asOf} and ${f.validFrom} < ${asOf})
-      or (${f.state} <> 'open' and ${f.validFrom} >= ${start} and ${f.validFrom} < ${asOf} and ${f.validTo} >= ${asOf}))`,
-    filters.conferenceKind
-      ? inArray(f.conferenceId, sql`(select ${conferences.id} from ${conferences} where ${conferences.kind} = ${filters.conferenceKind})`)
-      : undefined,
-    filters.conferenceId ? eq(f.conferenceId, filters.conferenceId) : undefined,
-    filters.issuedBy ? eq(f.issuedBy, filters.issuedBy) : undefined,
-    visible === null ? undefined : visible.length === 0 ? sql`false` : sql`(${inArray(f.leadAgencyId, visible)} or ${f.coordinatingAgencyIds} && ${uuidArray(visible)})`,
-  )!;
-}
-
-type AgencyNode = { id: string; name: string; up: string | null };
-
-/** Each agency with the one above it (domain/directory.ts: as escalations go). */
-async function agencyTree(db: Database): Promise<Map<string, AgencyNode>> {
-  const rows = await db.select({ id: agencies.id, name: agencies.name, supervisorId: agencies.supervisorId, parentId: agencies.parentId }).from(agencies);
-  return new Map(rows.map((r) => [r.id, { id: r.id, name: r.name, up: supervisingIdOf(r) }]));
-}
-
-/** The agencies `root` supervises, directly or below, and itself. */
-const subtreeIn = (tree: Map<string, AgencyNode>, root: string): Set<string> => subtreeOf(new Map([...tree.values()].map((a) => [a.id, a.up])), root);
-
-const countsFrom = (rows: Array<{ category: StatCategory; n: number }>): Counts => {
-  const c = emptyCounts();
-  for (const r of rows) add(c, r.category, r.n);
-  return c;
-};
-
-function add(c: Counts, category: StatCategory, n: number): void {
-  c[category] += n;
-  if (category !== 'cancelled') c.total += n;
-}
-
-const byName = (a: StatRow, b: StatRow) => (a.key?.name ?? '').localeCompare(b.key?.name ?? '', 'vi');
-
-export type ExportOptions = { number?: string | undefined; date?: IsoDate | undefined };
 
 export function statisticsService({ db, config }: ServiceDeps) {
   const issuer = config.report ?? loadConfig({}).report;
@@ -298,12 +214,6 @@ export function statisticsService({ db, config }: ServiceDeps) {
 
   const totalOf = (rows: StatRow[]) => rows.reduce((c, r) => addCounts(c, r.counts), emptyCounts());
 
-  async function currentRule(): Promise<RuleVersion> {
-    const [row] = await db.select().from(scoringRules).orderBy(desc(scoringRules.id)).limit(1);
-    if (!row) return { version: 0, rule: DEFAULT_SCORING_RULE, savedAt: null, savedBy: null };
-    return { version: row.id, rule: row.rule, savedAt: row.createdAt.toISOString(), savedBy: row.createdBy };
-  }
-
   function scorecardOf(assigned: StatRow[], rule: ScoringRule): ScorecardRow[] {
     return rank(
       assigned.map((r) => {
@@ -388,7 +298,7 @@ export function statisticsService({ db, config }: ServiceDeps) {
       byAssigned(s),
       bySupervisor(s),
       byConference(s),
-      currentRule(),
+      currentRule(db),
       cell(principal, q, { grouping: 'province', category: 'open_overdue' }, { limit: overdueLimit, offset: 0 }),
       explanationsIn(s),
     ]);
@@ -408,23 +318,6 @@ export function statisticsService({ db, config }: ServiceDeps) {
       overdueTotal: overdue.total,
       explanations,
     };
-  }
-
-  const publishedView = (r: typeof publishedResults.$inferSelect, by: Named): PublishedView => ({
-    id: r.id,
-    period: r.period,
-    asOf: r.asOf.toISOString(),
-    ruleVersion: r.ruleVersion,
-    note: r.note,
-    publishedAt: r.publishedAt.toISOString(),
-    publishedBy: by,
-    report: r.report,
-  });
-
-  async function publisherNames(ids: string[]): Promise<Map<string, Named>> {
-    if (ids.length === 0) return new Map();
-    const rows = await db.select({ id: users.id, name: users.name }).from(users).where(inArray(users.id, [...new Set(ids)]));
-    return new Map(rows.map((r) => [r.id, r]));
   }
 
   /** Merged agencies' lines added to their successors' (the statistics count the agency that owned each task then, unless asked). */
@@ -490,26 +383,11 @@ export function statisticsService({ db, config }: ServiceDeps) {
   }
 
 
-  /**
-   * A published result as `principal` reads it: its numbers are the province's, the same for every reader (they
-   * were published to be compared); its list of overdue directives names only those the reader sees, as reading
-   * each of them would decide.
-   */
-  async function asSeenBy(principal: Principal, p: PublishedView): Promise<PublishedView> {
-    const seen = await seeing.seen(principal, p.report.overdue.map((o) => o.directiveId));
-    return { ...p, report: { ...p.report, overdue: p.report.overdue.filter((o) => seen.has(o.directiveId)) } };
-  }
-
-  async function publishedOne(principal: Principal, idOrPeriod: string): Promise<PublishedView> {
-    const isId = /^[0-9a-f-]{36}$/i.test(idOrPeriod);
-    const [row] = await db.select().from(publishedResults).where(isId ? eq(publishedResults.id, idOrPeriod) : eq(publishedResults.period, idOrPeriod));
-    if (!row) throw new ServiceFailure(FailureType.NotFound, `No published result ${idOrPeriod}.`);
-    const names = await publisherNames([row.publishedBy]);
-    return asSeenBy(principal, publishedView(row, names.get(row.publishedBy) ?? { id: row.publishedBy, name: '' }));
-  }
-
   return {
     windowOf,
+
+    // Scoring rules and published results (services/published-results.ts): the same service to both doors.
+    ...publishing({ db, seeing, report, issuer }),
 
     statistics,
 
@@ -531,7 +409,7 @@ export function statisticsService({ db, config }: ServiceDeps) {
 
     async scorecard(principal: Principal, q: StatQuery): Promise<ReturnType<typeof meta> & { rule: ScoringRule; ruleVersion: number; rows: ScorecardRow[] }> {
       const s = await scopeOf(principal, q);
-      const [assigned, rule] = await Promise.all([byAssigned(s), currentRule()]);
+      const [assigned, rule] = await Promise.all([byAssigned(s), currentRule(db)]);
       return { ...meta(s, 'assigned'), rule: rule.rule, ruleVersion: rule.version, rows: scorecardOf(assigned, rule.rule) };
     },
 
@@ -549,69 +427,6 @@ export function statisticsService({ db, config }: ServiceDeps) {
       return { body: statisticsCsv(s), contentType: 'text/csv; charset=utf-8', filename: `thong-ke-${s.period.label}-${grouping}.csv` };
     },
 
-    /** A published result's report, as it was frozen, with the overdue directives the principal sees. */
-    async exportPublished(principal: Principal, idOrPeriod: string, format: ReportFormat, o: ExportOptions = {}): Promise<Rendered> {
-      const p = await publishedOne(principal, idOrPeriod);
-      return renderReport(p.report, format, { issuer, ...o, name: `ket-qua-${p.period}` });
-    },
-
-    rule: currentRule,
-
-    /** Who can have issued directives, for a filter: the leaders and admins. */
-    async issuers(): Promise<Named[]> {
-      return db
-        .select({ id: users.id, name: users.name })
-        .from(users)
-        .where(and(inArray(users.role, ['leader', 'admin']), sql`${users.revokedAt} is null`))
-        .orderBy(users.name);
-    },
-
-    /** Saves a new version of the scoring rule (admin); published results keep the version they used. */
-    async saveRule(principal: Principal, rule: ScoringRule): Promise<RuleVersion> {
-      requirePermission(principal, 'editScoringRule');
-      const problems = ruleProblems(rule);
-      if (problems.length > 0)
-        throw new ServiceFailure(FailureType.Invalid, problems.join(' '), 'invalid-rule', problems.map((message) => ({ location: 'body', pointer: '', message })));
-      const [row] = await db.insert(scoringRules).values({ rule, createdBy: principal.userId }).returning();
-      return { version: row!.id, rule: row!.rule, savedAt: row!.createdAt.toISOString(), savedBy: row!.createdBy };
-    },
-
-    /**
-     * Freezes a period's province-wide result (leader): the rule in force and every number it used, kept as
-     * they were whatever changes later. Only a period that has ended, and only once.
-     */
-    async publish(principal: Principal, periodLabel: string, note: string | undefined): Promise<PublishedView> {
-      requirePermission(principal, 'publishResults');
-      const period = parsePeriod(periodLabel);
-      if (!period) throw invalid('/period', `"${periodLabel}" is not a period.`);
-      const w = periodWindow(period, Date.now());
-      if (!w || w.asOf < w.end)
-        throw new ServiceFailure(FailureType.InvalidState, `The period ${period.label} ends at 24:00 on ${period.to}; its result can be published after that.`);
-      const [existing] = await db.select({ id: publishedResults.id }).from(publishedResults).where(eq(publishedResults.period, period.label));
-      if (existing) throw new ServiceFailure(FailureType.Conflict, `The result of ${period.label} is already published.`, 'already-published');
-      // Province-wide whoever publishes: a published result is the province's.
-      const data = await report({ ...principal, role: 'leader', agencyId: null }, { period: period.label });
-      const { overdueTotal: _overdueTotal, ...frozen } = data;
-      const rule = await currentRule();
-      const [row] = await db
-        .insert(publishedResults)
-        .values({ period: period.label, asOf: new Date(data.asOf), ruleVersion: rule.version || null, rule: frozen.rule, report: frozen, note: note ?? null, publishedBy: principal.userId })
-        .onConflictDoNothing()
-        .returning();
-      if (!row) throw new ServiceFailure(FailureType.Conflict, `The result of ${period.label} is already published.`, 'already-published');
-      return asSeenBy(principal, publishedView(row, { id: principal.userId, name: principal.name }));
-    },
-
-    async published(): Promise<Array<Omit<PublishedView, 'report'>>> {
-      const rows = await db.select().from(publishedResults).orderBy(desc(publishedResults.period));
-      const names = await publisherNames(rows.map((r) => r.publishedBy));
-      return rows.map((r) => {
-        const { report: _report, ...rest } = publishedView(r, names.get(r.publishedBy) ?? { id: r.publishedBy, name: '' });
-        return rest;
-      });
-    },
-
-    publishedOne,
   };
 }
 

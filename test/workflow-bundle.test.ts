@@ -11,13 +11,15 @@ function bundledModules(): string[] {
 }
 
 describe('the workflow bundle', () => {
-  it('holds the workflows and the small domain rules, and no calendar, planner, database, HTTP or validation library', () => {
+  it('holds the workflows, the small domain rules and the engine\'s timers and recorder, and no calendar, planner, database, HTTP or validation library', () => {
     const modules = bundledModules();
     const project = modules.filter((m) => !m.startsWith('node_modules/'));
     expect(project).toEqual(expect.arrayContaining(['workflows/directive.ts', 'workflows/updates.ts', 'domain/timeliness.ts', 'domain/vn-time.ts']));
     expect(project.filter((s) => s.startsWith('domain/')).sort()).toEqual(
-      ['domain/failures.ts', 'domain/lists.ts', 'domain/policy.ts', 'domain/timeliness.ts', 'domain/vn-time.ts', 'domain/deadlines.ts', 'domain/confidential.ts', 'domain/horizon.ts'].sort(),
+      ['domain/failures.ts', 'domain/lists.ts', 'domain/limits.ts', 'domain/policy.ts', 'domain/timeliness.ts', 'domain/vn-time.ts', 'domain/deadlines.ts', 'domain/confidential.ts', 'domain/horizon.ts'].sort(),
     );
+    // The deadline engine's workflow half only: placing offsets on the calendar (engine/place.ts) is the planner's.
+    expect(project.filter((s) => s.startsWith('engine/')).sort()).toEqual(['engine/recorder.ts', 'engine/timers.ts']);
     for (const forbidden of ['date-holidays', 'iso8601-duration', 'drizzle-orm', 'postgres', 'zod', 'hono', 'pino', 'nodemailer']) {
       expect(modules.filter((m) => m.startsWith(`node_modules/${forbidden}/`)), forbidden).toEqual([]);
     }
