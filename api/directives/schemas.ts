@@ -299,7 +299,18 @@ export const DirectiveEvent = z
     ),
     event('completion_submitted', z.object({ summary: z.string(), closeOpenSubtasks: z.object({ note: z.string() }).optional() })),
     event('completion_reviewed', z.object({ accepted: z.boolean(), note: z.string() })),
-    event('reassigned', z.object({ before: Ownership, after: Ownership, reason: z.string() })),
+    event(
+      'reassigned',
+      z.object({
+        before: Ownership,
+        after: Ownership,
+        reason: z.string(),
+        transfer: z
+          .object({ changeId: z.string(), fromAgencyId: z.string(), toAgencyId: z.string() })
+          .optional()
+          .openapi({ description: "The move was an agency's reorganisation (a merge or a split), not a leader's decision" }),
+      }),
+    ),
     event('cancelled', z.object({ reason: z.string() })),
     event('delegated', z.object({ subtasks: z.array(Subtask) })),
     event(
