@@ -94,7 +94,9 @@ function periodOfKey(kind: PeriodicKind, key: string): { year: number; month: nu
 export function planSchedule(cal: WorkingCalendar, input: PlanInput): Plan {
   const from = new Date(input.from);
   const finalDue = input.dueDate ? cal.deadline(input.dueDate) : input.dueAt ? new Date(input.dueAt) : null;
-  refuseUnbounded(input, finalDue);
+  // The horizon holds the day as given, as every door reads it (givenInstant): a due day ten years ahead that falls
+  // on a rest day moves past the horizon by the rest-day rule, and is still the day the doors accepted.
+  refuseUnbounded(input, input.dueDate ? givenInstant(input.dueDate) : finalDue);
   // Periodic reports are planned a year ahead of the later of the issue and `from`, never past the final deadline
   // (or `reportsUntil`: the final deadline of a directive whose next year of reports this plans); the workflow
   // plans the next year when this one's reports are due. An explicit list is planned whole.

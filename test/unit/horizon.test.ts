@@ -33,6 +33,17 @@ describe('the horizon every instant is held to', () => {
     // A reminder years before a far deadline is a duration like any other (the calendar tests use one).
     expect(planSchedule(cal, { ...monthly, policy: { ...DEFAULT_POLICY, reminders: [{ duration: 'P3Y' }] } }).deadlines.length).toBeGreaterThan(0);
   });
+
+  it('plans a due day the doors accepted that the rest-day rule moves past the horizon (CI run M, on a Saturday ten years ahead)', () => {
+    // Asked on Tuesday 08/12/2026 07:10 Vietnam time: Saturday 06/12/2036 is within ten years; its deadline moves
+    // to 24:00 on Monday 08/12/2036, which is after the horizon (the same moment, ten years on).
+    const at = '2026-12-08T00:10:00.000Z';
+    const plan = planSchedule(cal, { ...monthly, issuedAt: at, from: at, dueDate: '2036-12-06' });
+    expect(plan.finalDueAt).toBe(vnEndOfDay('2036-12-08').toISOString());
+    expect(vnEndOfDay('2036-12-08').getTime()).toBeGreaterThan(horizonEndMs(Date.parse(at)));
+    // A day itself beyond the horizon is still refused.
+    expect(() => planSchedule(cal, { ...monthly, issuedAt: at, from: at, dueDate: '2036-12-09' })).toThrow(PlanRefused);
+  });
 });
 
 describe('planning reports a year at a time', () => {
